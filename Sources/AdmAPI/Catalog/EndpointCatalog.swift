@@ -1,0 +1,59 @@
+/// The endpoint catalog: every admin operation (the spec's 122 and the 24 more the official SDK
+/// calls), with lookups by id, by SDK method and by a concrete request path.
+public enum EndpointCatalog {
+    /// All operations, in the spec's path order.
+    public static var all: [Endpoint] { generated }
+
+    private static let byID: [String: Endpoint] = Dictionary(uniqueKeysWithValues: generated.map { ($0.id, $0) })
+
+    /// The operation with this id (`list-projects`).
+    public static func endpoint(id: String) -> Endpoint? { byID[id] }
+
+    /// A request path matched to an operation, with the path parameters it carries.
+    public struct Match: Sendable {
+        public let endpoint: Endpoint
+        public let parameters: [String: String]
+    }
+
+    /// The operation for `method` and a concrete path (`/organization/projects/proj_1`), or nil.
+    /// Literal segments win over parameters (`/certificates/activate` is not a certificate id).
+    public static func match(method: HTTPMethod, path: String) -> Match? {
+        let parts = splitPath(path)
+        var best: (Match, Int)?
+        for endpoint in generated where endpoint.method == method && endpoint.segments.count == parts.count {
+            if let (params, literals) = bind(endpoint.segments, parts), literals > (best?.1 ?? -1) {
+                best = (Match(endpoint: endpoint, parameters: params), literals)
+            }
+        }
+        return best?.0
+    }
+
+    /// The methods some operation serves at this concrete path (for 405-style hints).
+    public static func methods(forPath path: String) -> [HTTPMethod] {
+        let parts = splitPath(path)
+        return HTTPMethod.allCases.filter { m in
+            generated.contains { $0.method == m && $0.segments.count == parts.count && bind($0.segments, parts) != nil }
+        }
+    }
+
+    static func splitPath(_ path: String) -> [Substring] {
+        var p = path[...]
+        if let q = p.firstIndex(of: "?") { p = p[..<q] }
+        return p.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    private static func bind(_ segments: [PathSegment], _ parts: [Substring]) -> ([String: String], Int)? {
+        var params: [String: String] = [:]
+        var literals = 0
+        for (segment, part) in zip(segments, parts) {
+            switch segment {
+            case .literal(let l):
+                guard l == part else { return nil }
+                literals += 1
+            case .parameter(let name):
+                params[name] = String(part)
+            }
+        }
+        return (params, literals)
+    }
+}

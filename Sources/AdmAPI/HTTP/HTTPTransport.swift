@@ -1,0 +1,175 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The real transport: async-http-client with a keep-alive pool, certificate verification
+/// always on for https (`--cacert` adds a trust root, nothing turns verification off),
+/// redirects refused (a redirect could downgrade to http or carry the key elsewhere), and
+/// plain http allowed only to loopback hosts.
+public final class HTTPTransport: Transport {
+    /// Settings for the client.
+    public struct Configuration: Sendable {
+        /// PEM file of extra trusted certificates (`--cacert`).
+        public var caCertificateFile: String?
+        public var connectTimeout: Duration = .seconds(10)
+        /// Most connections kept per host (bounded concurrency uses up to this many).
+        public var connectionsPerHost: Int = 8
+        /// Largest response body accepted.
+        public var maxBodyBytes: Int = 64 * 1_048_576
+        public var userAgent: String = "adm"
+        public init() {}
+    }
+
+    private let client: HTTPClient
+    private let configuration: Configuration
+
+    public init(configuration: Configuration = Configuration()) throws(TransportError) {
+        self.configuration = configuration
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = .fullVerification
+        if let file = configuration.caCertificateFile {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(file)
+                tls.additionalTrustRoots = [.certificates(certificates)]
+            } catch {
+                throw .other("could not read CA certificates from \(file): \(error)")
+            }
+        }
+        var pool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.connectionsPerHost))
+        pool.retryConnectionEstablishment = false
+        var config = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                + configuration.connectTimeout.components.attoseconds / 1_000_000_000), read: nil),
+            connectionPool: pool,
+            decompression: .enabled(limit: .ratio(50)))
+        config.httpVersion = .automatic
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    }
+
+    public func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse {
+        let host = Self.hostDescription(request.url)
+        try Self.checkScheme(request.url)
+        var http = HTTPClientRequest(url: request.url)
+        http.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
+        http.headers.add(name: "User-Agent", value: configuration.userAgent)
+        http.headers.add(name: "Accept", value: "application/json")
+        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
+        if let credential { http.headers.add(name: "Authorization", value: "Bearer " + credential.unredacted) }
+        if let body = request.body {
+            http.headers.add(name: "Content-Type", value: "application/json")
+            http.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let amount = TimeAmount.nanoseconds(Int64(seconds * 1e9))
+        do {
+            let response = try await client.execute(http, timeout: amount)
+            var body = try await response.body.collect(upTo: configuration.maxBodyBytes)
+            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            return WireResponse(
+                status: Int(response.status.code),
+                headers: response.headers.map { Header($0.name, $0.value) },
+                body: bytes)
+        } catch {
+            throw Self.classify(error, host: host, seconds: seconds, limit: configuration.maxBodyBytes)
+        }
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// Checks a base URL before anything is sent: https, or http to a loopback host only.
+    public static func validate(baseURL: String) throws(TransportError) {
+        try checkScheme(baseURL)
+        if hostOf(baseURL).isEmpty { throw .invalidURL(baseURL) }
+    }
+
+    /// Plain http only to loopback: anything else would send the key unencrypted.
+    static func checkScheme(_ url: String) throws(TransportError) {
+        let lower = url.lowercased()
+        if lower.hasPrefix("https://") { return }
+        guard lower.hasPrefix("http://") else { throw .invalidURL(url) }
+        let host = hostOf(url).lowercased()
+        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "[::1]" || host == "::1"
+        if !loopback { throw .insecureURL(url) }
+    }
+
+    static func hostOf(_ url: String) -> String {
+        var rest = url[...]
+        if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
+        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        var hostPort = rest[..<end]
+        if hostPort.hasPrefix("[") { return String(hostPort.prefix(while: { $0 != "]" })) + "]" }
+        if let colon = hostPort.lastIndex(of: ":") { hostPort = hostPort[..<colon] }
+        return String(hostPort)
+    }
+
+    static func hostDescription(_ url: String) -> String {
+        var rest = url[...]
+        if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
+        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+        return String(rest[..<end])
+    }
+
+    /// Turns the client's many error types into one clear `TransportError`.
+    static func classify(_ error: any Error, host: String, seconds: Double, limit: Int) -> TransportError {
+        if error is CancellationError { return .cancelled }
+        if let e = error as? HTTPClientError {
+            switch e {
+            case .cancelled: return .cancelled
+            case .connectTimeout: return .connectTimeout(host: host, seconds: 10)
+            case .deadlineExceeded, .readTimeout, .writeTimeout: return .timeout(seconds: seconds)
+            case .remoteConnectionClosed: return .connectionClosed(host: host)
+            case .tlsHandshakeTimeout: return .tls(host: host, reason: "handshake timed out")
+            case .invalidURL, .emptyHost, .emptyScheme: return .invalidURL(host)
+            default: return .other("HTTP error talking to \(host): \(e)")
+            }
+        }
+        if let e = error as? NIOTooManyBytesError { _ = e; return .responseTooLarge(limit: limit) }
+        if let e = error as? NIOSSLError { return .tls(host: host, reason: Self.tlsReason("\(e)")) }
+        if let e = error as? BoringSSLError { return .tls(host: host, reason: Self.tlsReason("\(e)")) }
+        if let e = error as? NIOSSLExtraError { return .tls(host: host, reason: "\(e)") }
+        if let e = error as? IOError {
+            if e.errnoCode == 104 || e.errnoCode == 32 { return .connectionClosed(host: host) }
+            return .connect(host: host, reason: Self.errnoReason(e.errnoCode, fallback: "\(e)"))
+        }
+        if let e = error as? NIOConnectionError {
+            let first = e.connectionErrors.first.map { "\($0.error)" } ?? "\(e)"
+            let reason = first.contains("111") || first.lowercased().contains("refused") ? "connection refused" : first
+            return .connect(host: host, reason: reason)
+        }
+        if let e = error as? ChannelError {
+            switch e {
+            case .connectTimeout: return .connectTimeout(host: host, seconds: 10)
+            case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed: return .connectionClosed(host: host)
+            default: return .other("connection to \(host) failed: \(e)")
+            }
+        }
+        let text = "\(error)"
+        if text.lowercased().contains("certificate") || text.contains("SSL") { return .tls(host: host, reason: tlsReason(text)) }
+        if text.contains("ECONNRESET") || text.contains("Connection reset") { return .connectionClosed(host: host) }
+        return .other("request to \(host) failed: \(text)")
+    }
+
+    static func tlsReason(_ text: String) -> String {
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.lowercased().contains("verify") {
+            return "the server's certificate is not trusted (CERTIFICATE_VERIFY_FAILED); pass --cacert FILE to trust its CA"
+        }
+        return text
+    }
+
+    static func errnoReason(_ code: Int32, fallback: String) -> String {
+        switch code {
+        case 111: return "connection refused"
+        case 113, 101: return "no route to host"
+        case 110: return "timed out"
+        default: return fallback
+        }
+    }
+}

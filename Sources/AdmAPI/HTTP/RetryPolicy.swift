@@ -1,0 +1,87 @@
+/// When and how long to wait before trying a call again, as the official SDK does it: capped
+/// exponential backoff with jitter, a server-given delay (`retry-after-ms`, `Retry-After`) when
+/// it is at most two minutes, and `x-should-retry` obeyed.
+///
+/// Only calls that cannot be applied twice are retried after they may have reached the server:
+/// GET and DELETE always; a POST only when the request provably never left (no connection) or
+/// the server refused it before acting (429).
+public struct RetryPolicy: Sendable, Hashable {
+    public var maxRetries: Int = 2
+    public var initialDelay: Double = 0.5
+    public var maxDelay: Double = 8
+    /// Server delays longer than this are not waited for.
+    public var maxServerDelay: Double = 120
+
+    public init(maxRetries: Int = 2, initialDelay: Double = 0.5, maxDelay: Double = 8) {
+        self.maxRetries = maxRetries
+        self.initialDelay = initialDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// No retries at all.
+    public static let none = RetryPolicy(maxRetries: 0)
+
+    /// Statuses worth another try (for methods safe to repeat).
+    public static func isRetryable(status: Int) -> Bool {
+        status == 408 || status == 409 || status == 429 || status >= 500
+    }
+
+    /// The decision after one attempt.
+    public enum Decision: Sendable, Equatable {
+        case retry(after: Double, reason: String)
+        case stop(note: String?)
+    }
+
+    /// Whether to retry after a response.
+    public func decide(method: HTTPMethod, response: WireResponse, attempt: Int) -> Decision {
+        guard Self.isRetryable(status: response.status) else { return .stop(note: nil) }
+        if let should = response.header("x-should-retry")?.lowercased(), should == "false" {
+            return .stop(note: "not retried: the server said x-should-retry: false")
+        }
+        let refusedBeforeActing = response.status == 429
+        if method == .post && !refusedBeforeActing {
+            return .stop(note: "not retried: a POST that reached the server may already have been applied")
+        }
+        guard attempt <= maxRetries else {
+            return .stop(note: maxRetries > 0 ? "gave up after \(maxRetries) retr\(maxRetries == 1 ? "y" : "ies")" : nil)
+        }
+        let reason = "HTTP \(response.status)"
+        if let server = Self.serverDelay(response) {
+            if server > maxServerDelay {
+                return .stop(note: "not retried: the server asked to wait \(Int(server)) s")
+            }
+            return .retry(after: server, reason: reason + " (server asked to wait \(TransportError.format((server * 1000).rounded() / 1000)) s)")
+        }
+        return .retry(after: backoff(attempt: attempt), reason: reason)
+    }
+
+    /// Whether to retry after a transport failure.
+    public func decide(method: HTTPMethod, error: TransportError, attempt: Int) -> Decision {
+        guard error.isTransient else { return .stop(note: nil) }
+        if method == .post && !error.requestNeverSent {
+            return .stop(note: "not retried: a POST that may have reached the server is never repeated")
+        }
+        guard attempt <= maxRetries else {
+            return .stop(note: maxRetries > 0 ? "gave up after \(maxRetries) retr\(maxRetries == 1 ? "y" : "ies")" : nil)
+        }
+        return .retry(after: backoff(attempt: attempt), reason: error.description)
+    }
+
+    /// `initialDelay × 2^(attempt-1)`, capped, times a jitter in [0.75, 1].
+    public func backoff(attempt: Int) -> Double {
+        let base = min(maxDelay, initialDelay * Double(1 << min(max(attempt - 1, 0), 20)))
+        return base * Double.random(in: 0.75...1.0)
+    }
+
+    /// The delay a response asks for: `retry-after-ms`, else `Retry-After` in seconds.
+    /// (An HTTP-date `Retry-After` is not honoured; the backoff applies instead.)
+    public static func serverDelay(_ response: WireResponse) -> Double? {
+        if let ms = response.header("retry-after-ms").flatMap({ Double($0.trimmingCharacters(in: " ")) }), ms >= 0 {
+            return ms / 1000
+        }
+        if let s = response.header("retry-after").flatMap({ Double($0.trimmingCharacters(in: " ")) }), s >= 0 {
+            return s
+        }
+        return nil
+    }
+}

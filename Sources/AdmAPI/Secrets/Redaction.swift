@@ -1,0 +1,96 @@
+/// Redacting key values and finding anything key-shaped in text before it is shown or saved.
+public enum Redaction {
+    /// `sk-admin-…abcd` for admin keys, `sk-proj-…abcd`, `sk-svcacct-…abcd`; `…abcd` otherwise.
+    /// Values shorter than 12 characters show no characters at all.
+    public static func redact(_ value: String) -> String {
+        let kinds = ["sk-admin-", "sk-proj-", "sk-svcacct-", "sk-"]
+        let prefix = kinds.first(where: { value.hasPrefix($0) }) ?? ""
+        guard value.count >= 12 else { return prefix + "…" }
+        return prefix + "…" + String(value.suffix(4))
+    }
+
+    /// Characters a key body is made of.
+    static func isKeyChar(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+    }
+
+    /// A place where text holds something shaped like a secret.
+    public struct Finding: Sendable, Equatable, CustomStringConvertible {
+        public let offset: Int
+        public let kind: String
+        public var description: String { "\(kind) at character \(offset)" }
+    }
+
+    /// Finds `sk-` followed by 20 or more key characters, and `Bearer ` followed by a token that
+    /// is not a `$VARIABLE` reference. Redacted forms (`sk-admin-…abcd`) do not match.
+    public static func keyShaped(in text: String) -> [Finding] {
+        let bytes = Array(text.utf8)
+        var findings: [Finding] = []
+        var i = 0
+        while i + 3 <= bytes.count {
+            if bytes[i] == UInt8(ascii: "s"), bytes[i + 1] == UInt8(ascii: "k"), bytes[i + 2] == UInt8(ascii: "-"),
+               i == 0 || !isKeyChar(bytes[i - 1])
+            {
+                var j = i + 3
+                while j < bytes.count, isKeyChar(bytes[j]) { j += 1 }
+                if j - (i + 3) >= 20 {
+                    findings.append(Finding(offset: i, kind: "an API key (sk-…)"))
+                    i = j
+                    continue
+                }
+            }
+            if bytes[i] == UInt8(ascii: "B") || bytes[i] == UInt8(ascii: "b"),
+               i + 7 <= bytes.count,
+               String(decoding: bytes[i..<i + 7], as: UTF8.self).lowercased() == "bearer "
+            {
+                var j = i + 7
+                while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
+                let start = j
+                while j < bytes.count, isKeyChar(bytes[j]) || bytes[j] == UInt8(ascii: ".") { j += 1 }
+                if j - start >= 8 {
+                    findings.append(Finding(offset: i, kind: "a bearer token"))
+                    i = j
+                    continue
+                }
+            }
+            i += 1
+        }
+        return findings
+    }
+
+    /// Replaces every occurrence of each secret's value in `text` with its redacted form.
+    public static func scrub(_ text: String, secrets: [Secret]) -> String {
+        var out = text
+        for secret in secrets where !secret.unredacted.isEmpty {
+            out = out.replacing(secret.unredacted, with: secret.redacted)
+        }
+        return out
+    }
+
+    /// Whether `text` contains the value of any secret, or any 12-character slice of one.
+    public static func leaks(_ text: String, secrets: [Secret]) -> Bool {
+        for secret in secrets {
+            let v = Array(secret.unredacted.utf8)
+            guard v.count >= 12 else { continue }
+            let hay = Array(text.utf8)
+            for start in 0...(v.count - 12) where hay.containsSubsequence(v[start..<start + 12]) {
+                return true
+            }
+        }
+        return false
+    }
+}
+
+extension Array where Element == UInt8 {
+    func containsSubsequence(_ needle: ArraySlice<UInt8>) -> Bool {
+        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
+        let first = needle.first!
+        var i = 0
+        let last = count - needle.count
+        while i <= last {
+            if self[i] == first, self[i..<i + needle.count].elementsEqual(needle) { return true }
+            i += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,29 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Wall-clock time without Foundation.
+public enum UnixTime {
+    /// Seconds since 1970 (UTC).
+    public static func now() -> Int { Int(time(nil)) }
+
+    /// Seconds since 1970 with sub-second precision.
+    public static func precise() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// `2026-11-23T11:33:56Z`.
+    public static func iso8601(_ t: Int) -> String {
+        var tt = time_t(t)
+        var parts = tm()
+        gmtime_r(&tt, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}

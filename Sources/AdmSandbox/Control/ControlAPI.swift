@@ -1,0 +1,178 @@
+import AdmAPI
+
+/// Sandbox control, apart from the emulated API: under `/_sandbox/`, never mixed into `/v1`.
+///
+/// - `GET  /_sandbox/info`: organization, keys (names, ids, profiles), known issues, faults
+/// - `POST /_sandbox/keys` `{name, profile}`: a new admin key (its value is returned here only)
+/// - `POST /_sandbox/keys/{name or id}` `{profile}`: change a key's permissions
+/// - `POST /_sandbox/known-issues` `{name, enabled}`; `POST /_sandbox/faults` `{faults}`
+/// - `POST /_sandbox/rate-limit` `{per_second}`; `POST /_sandbox/reset`
+/// - `POST /_sandbox/seed` `{kind: projects|service-accounts|users, count, project_id?}`
+/// - `GET  /_sandbox/snapshot` (every object, secrets left out); `GET /_sandbox/integrity`
+struct ControlAPI: Sendable {
+    let store: Store
+    let fixtures: FixtureKeys
+
+    func handle(method: String, path: String, body: [UInt8], dispatcher: Dispatcher) async -> SandboxResponse {
+        do {
+            let json: JSON = body.isEmpty ? .obj([:]) : try JSON.parse(bytes: body)
+            let result = try await route(method.uppercased(), path, json, dispatcher)
+            return SandboxResponse(status: 200, headers: [Header("Content-Type", "application/json")], body: result.bytes())
+        } catch let e as SandboxError {
+            let status: Int
+            if case .notFound = e { status = 404 } else if case .storage = e { status = 500 } else { status = 400 }
+            return SandboxResponse(status: status, headers: [Header("Content-Type", "application/json")],
+                                   body: JSON.obj(["error": .obj(["message": .string(e.description), "type": "sandbox_error", "param": .null, "code": .null])]).bytes())
+        } catch {
+            return SandboxResponse(status: 400, headers: [Header("Content-Type", "application/json")],
+                                   body: JSON.obj(["error": .obj(["message": .string("invalid JSON body: \(error)"), "type": "sandbox_error", "param": .null, "code": .null])]).bytes())
+        }
+    }
+
+    private func route(_ method: String, _ path: String, _ body: JSON, _ d: Dispatcher) async throws -> JSON {
+        let parts = path.split(separator: "/").dropFirst().map(String.init)
+        switch (method, parts.first ?? "", parts.count) {
+        case ("GET", "info", 1):
+            return info(d)
+        case ("POST", "keys", 1):
+            guard let name = body["name"]?.stringValue, !name.isEmpty else { throw SandboxError.badRequest("a key needs a name") }
+            let profile = try parseProfile(body["profile"]?.stringValue ?? "all")
+            let now = UnixTime.now()
+            let (record, secret) = try await write { s in
+                let owner = s.records(.user).first { $0.body["role"]?.stringValue == "owner" }?.id
+                return s.mintAdminKey(name: name, profile: profile, ownerUserID: owner, now: now)
+            }
+            return .obj(["id": .string(record.id), "name": .string(name), "profile": .string(profile.description), "value": .string(secret)])
+        case ("POST", "keys", 2):
+            let ref = parts[1]
+            let profile = try parseProfile(body["profile"]?.stringValue ?? "")
+            let record: Record = try await write { s throws(APIFailure) -> Record in
+                guard let key = s.records(.adminKey).last(where: { $0.id == ref || $0.body["name"]?.stringValue == ref }) else {
+                    throw APIFailure.notFound("admin key", ref)
+                }
+                return s.update(.adminKey, key.id) { r in r.hidden["profile"] = .string(profile.description) }!
+            }
+            return keyInfo(record, d)
+        case ("POST", "known-issues", 1):
+            guard let name = body["name"]?.stringValue, let issue = KnownIssue(rawValue: name) else {
+                throw SandboxError.badRequest("unknown known-issue mode '\(body["name"]?.stringValue ?? "")'; known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            let enabled = body["enabled"]?.boolValue ?? true
+            d.settings.withLock { s in
+                if enabled { s.knownIssues.insert(issue) } else { s.knownIssues.remove(issue) }
+            }
+            return .obj(["name": .string(issue.rawValue), "enabled": .bool(enabled), "summary": .string(issue.summary), "report": .string(issue.citation)])
+        case ("POST", "faults", 1):
+            let faults = try Faults.parse(body["faults"]?.stringValue ?? "")
+            d.settings.withLock { $0.faults = faults }
+            return .obj(["faults": .string(faults.description)])
+        case ("POST", "rate-limit", 1):
+            let perSecond = body["per_second"]?.doubleValue
+            if let perSecond, perSecond <= 0 { throw SandboxError.badRequest("per_second must be > 0 (or null to turn the limit off)") }
+            d.settings.withLock { $0.rateLimitPerSecond = perSecond }
+            return .obj(["per_second": perSecond.map(JSON.double) ?? .null])
+        case ("POST", "reset", 1):
+            let secrets = Dictionary(fixtures.map { ($0.name, $0.secret.unredacted) }, uniquingKeysWith: { a, _ in a })
+            let orgID = store.organizationID
+            _ = try await write { s in
+                let (fresh, _) = Fixtures.make(now: UnixTime.now(), secrets: secrets, organizationID: orgID)
+                s.replace(with: fresh)
+                return 0
+            }
+            d.settings.withLock { $0 = SandboxSettings() }
+            return .obj(["reset": true])
+        case ("POST", "seed", 1):
+            return try await seed(body)
+        case ("GET", "snapshot", 1):
+            return try store.read { s in
+                .obj(["records": .array(Kind.allCases.filter { $0 != .auditLog }.flatMap { kind in
+                    s.table(kind).all.map { r in
+                        .obj(["kind": .string(kind.rawValue), "id": .string(r.id), "parent": .string(r.parent), "body": Self.withoutVolatile(r.body)])
+                    }
+                })])
+            }
+        case ("GET", "integrity", 1):
+            let result = try await store.persistence?.integrityCheck() ?? "ok (in memory)"
+            return .obj(["integrity": .string(result), "path": store.persistence.map { .string($0.path) } ?? .null])
+        default:
+            throw SandboxError.notFound("no sandbox control route \(method) \(path)")
+        }
+    }
+
+    /// Bodies without fields that change by merely being used (`last_used_at`).
+    static func withoutVolatile(_ body: JSON) -> JSON {
+        var b = body
+        b["last_used_at"] = nil
+        return b
+    }
+
+    private func write<T: Sendable>(_ body: (inout OrgState) throws(APIFailure) -> T) async throws -> T {
+        do { return try await store.write(body) } catch { throw SandboxError.badRequest(error.message) }
+    }
+
+    private func parseProfile(_ text: String) throws -> PermissionProfile {
+        do { return try PermissionProfile.parse(text) } catch { throw SandboxError.badRequest(error.description) }
+    }
+
+    private func info(_ d: Dispatcher) -> JSON {
+        let settings = d.settings.withLock { $0 }
+        let (keys, counts, orgID) = (try? store.read { s in
+            (s.records(.adminKey).map { keyInfo($0, d, settings) },
+             JSON.object(Kind.allCases.map { JSON.Member($0.rawValue, .int(s.table($0).count)) }),
+             s.organizationID)
+        }) ?? ([], .null, "")
+        return .obj([
+            "organization_id": .string(orgID),
+            "admin_keys": .array(keys),
+            "known_issues": .array(settings.knownIssues.map { .string($0.rawValue) }),
+            "faults": .string(settings.faults.description),
+            "rate_limit_per_second": (settings.faults.rateLimit ?? settings.rateLimitPerSecond).map(JSON.double) ?? .null,
+            "counts": counts,
+            "db": store.persistence.map { .string($0.path) } ?? .null,
+        ])
+    }
+
+    private func keyInfo(_ r: Record, _ d: Dispatcher, _ settings: SandboxSettings? = nil) -> JSON {
+        let s = settings ?? d.settings.withLock { $0 }
+        let (effective, stale) = Authorizer.effectiveScopes(r, knownIssues: s.knownIssues)
+        return .obj([
+            "id": .string(r.id), "name": r.body["name"] ?? .null,
+            "redacted_value": r.body["redacted_value"] ?? .null,
+            "profile": r.hidden["profile"] ?? .null, "created_profile": r.hidden["created_profile"] ?? .null,
+            "effective_scopes": .array(effective.sorted().map(JSON.string)), "stale": .bool(stale),
+        ])
+    }
+
+    private func seed(_ body: JSON) async throws -> JSON {
+        let count = body["count"]?.intValue ?? 0
+        guard (1...1_000_000).contains(count) else { throw SandboxError.badRequest("count must be between 1 and 1000000") }
+        let kind = body["kind"]?.stringValue ?? ""
+        let now = UnixTime.now()
+        let projectID = body["project_id"]?.stringValue
+        let created: Int = try await write { s throws(APIFailure) -> Int in
+            switch kind {
+            case "projects":
+                let base = s.table(.project).count
+                for i in 0..<count { _ = s.createProject(name: "Project \(base + i + 1)", now: now, ownerUserID: nil) }
+            case "service-accounts":
+                let pid = projectID ?? s.defaultProject?.id ?? ""
+                _ = try s.activeProject(pid)
+                let base = s.table(.serviceAccount).ids(parent: pid).count
+                for i in 0..<count {
+                    let id = IDs.serviceAccount()
+                    s.put(Record(kind: .serviceAccount, id: id, parent: pid, body: .obj([
+                        "object": "organization.project.service_account", "id": .string(id),
+                        "name": .string("seeded-\(base + i + 1)"), "role": "member", "created_at": .int(now),
+                    ])))
+                }
+            case "users":
+                let base = s.table(.user).count
+                for i in 0..<count { s.addUser(name: "User \(base + i + 1)", email: "user\(base + i + 1)@example.com", role: "reader", now: now) }
+            default:
+                throw APIFailure.invalid("seed kind must be projects, service-accounts or users, not '\(kind)'")
+            }
+            return count
+        }
+        return .obj(["kind": .string(kind), "created": .int(created)])
+    }
+}

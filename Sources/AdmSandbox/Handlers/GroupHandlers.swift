@@ -1,0 +1,131 @@
+import AdmAPI
+
+/// Groups, their members, and groups' access to projects.
+enum GroupHandlers {
+    static func register(_ t: inout [String: Handler]) {
+        t.on("list-groups") { (s, ctx) throws(APIFailure) in
+            Pager.page(s, .group, style: ctx.endpoint.paging, options: Pager.options(ctx))
+        }
+        t.on("create-group") { (s, ctx) throws(APIFailure) in
+            let name = try groupName(ctx)
+            let id = IDs.group()
+            let g = s.put(Record(kind: .group, id: id, body: .obj([
+                "object": "group", "id": .string(id), "name": .string(name), "created_at": .int(ctx.now),
+                "is_scim_managed": false, "group_type": "group",
+            ])))
+            s.audit("group.created", ctx, details: .obj(["id": .string(id), "data": .obj(["group_name": .string(name)])]))
+            return g.body
+        }
+        t.on("retrieve-group") { (s, ctx) throws(APIFailure) in
+            try s.record(.group, ctx.param("group_id"), what: "group", param: "group_id").body
+        }
+        t.on("update-group") { (s, ctx) throws(APIFailure) in
+            let id = ctx.param("group_id")
+            _ = try s.record(.group, id, what: "group", param: "group_id")
+            let name = try groupName(ctx)
+            let g = s.update(.group, id) { r in r.body["name"] = .string(name) }!
+            for pg in s.table(.projectGroup).all where pg.body["group_id"]?.stringValue == id {
+                s.update(.projectGroup, pg.id) { r in r.body["group_name"] = .string(name) }
+            }
+            s.audit("group.updated", ctx, details: .obj(["id": .string(id), "changes_requested": .obj(["group_name": .string(name)])]))
+            return .obj(["id": .string(id), "name": .string(name), "created_at": g.body["created_at"]!, "is_scim_managed": g.body["is_scim_managed"]!])
+        }
+        t.on("delete-group") { (s, ctx) throws(APIFailure) in
+            let id = ctx.param("group_id")
+            _ = try s.record(.group, id, what: "group", param: "group_id")
+            for m in s.records(.groupUser, parent: id) { s.remove(.groupUser, m.id) }
+            for pg in s.table(.projectGroup).all where pg.body["group_id"]?.stringValue == id { s.remove(.projectGroup, pg.id) }
+            for a in s.table(.roleAssignment).all where a.hidden["principal_id"]?.stringValue == id { s.remove(.roleAssignment, a.id) }
+            s.remove(.group, id)
+            s.audit("group.deleted", ctx, details: .obj(["id": .string(id)]))
+            return OrgState.deleted("group.deleted", id)
+        }
+        registerMembers(&t)
+        registerProjectGroups(&t)
+    }
+
+    static func groupName(_ ctx: OpContext) throws(APIFailure) -> String {
+        let name = ctx.string("name") ?? ""
+        if name.isEmpty { throw .invalid("Invalid 'name': string too short. Expected a string with minimum length 1, but got an empty string instead.", param: "name", code: "string_below_min_length") }
+        if name.count > 255 { throw .invalid("Invalid 'name': string too long. Expected a string with maximum length 255, but got a string with length \(name.count) instead.", param: "name", code: "string_above_max_length") }
+        return name
+    }
+
+    static func registerMembers(_ t: inout [String: Handler]) {
+        t.on("list-group-users") { (s, ctx) throws(APIFailure) in
+            let gid = ctx.param("group_id")
+            _ = try s.record(.group, gid, what: "group", param: "group_id")
+            return Pager.page(s, .groupUser, parent: gid, style: ctx.endpoint.paging, options: Pager.options(ctx), cursorPrefix: gid + "/", render: { r in
+                .obj(["id": r.body["id"]!, "name": r.body["name"]!, "email": r.body["email"] ?? .null])
+            })
+        }
+        t.on("add-group-user") { (s, ctx) throws(APIFailure) in
+            let gid = ctx.param("group_id")
+            _ = try s.record(.group, gid, what: "group", param: "group_id")
+            let uid = ctx.string("user_id") ?? ""
+            let user = try s.record(.user, uid, what: "user", param: "user_id")
+            if s.get(.groupUser, gid + "/" + uid) == nil {
+                s.put(Record(kind: .groupUser, id: gid + "/" + uid, parent: gid, body: .obj([
+                    "id": .string(uid), "name": user.body["name"] ?? "", "email": user.body["email"] ?? .null,
+                    "picture": .null, "is_service_account": false, "user_type": "user",
+                ])))
+            }
+            return .obj(["object": "group.user", "user_id": .string(uid), "group_id": .string(gid)])
+        }
+        t.on("retrieve-group-user") { (s, ctx) throws(APIFailure) in
+            let gid = ctx.param("group_id")
+            _ = try s.record(.group, gid, what: "group", param: "group_id")
+            let uid = ctx.param("user_id")
+            guard let m = s.get(.groupUser, gid + "/" + uid) else { throw .notFound("group member", uid, param: "user_id") }
+            return m.body
+        }
+        t.on("remove-group-user") { (s, ctx) throws(APIFailure) in
+            let gid = ctx.param("group_id")
+            _ = try s.record(.group, gid, what: "group", param: "group_id")
+            let uid = ctx.param("user_id")
+            guard s.remove(.groupUser, gid + "/" + uid) != nil else { throw .notFound("group member", uid, param: "user_id") }
+            return OrgState.deleted("group.user.deleted", nil)
+        }
+    }
+
+    static func registerProjectGroups(_ t: inout [String: Handler]) {
+        t.on("list-project-groups") { (s, ctx) throws(APIFailure) in
+            let pid = ctx.param("project_id")
+            _ = try s.project(pid)
+            return Pager.page(items: s.records(.projectGroup, parent: pid).map(\.body), style: ctx.endpoint.paging,
+                              options: Pager.options(ctx), id: { $0["group_id"]?.stringValue })
+        }
+        t.on("add-project-group") { (s, ctx) throws(APIFailure) in
+            let pid = ctx.param("project_id")
+            let project = try s.activeProject(pid)
+            let gid = ctx.string("group_id") ?? ""
+            let group = try s.record(.group, gid, what: "group", param: "group_id")
+            let roleID = ctx.string("role") ?? ""
+            guard s.role(roleID, projectID: pid) != nil else { throw .notFound("project role", roleID, param: "role") }
+            let body: JSON = .obj([
+                "object": "project.group", "project_id": .string(pid), "group_id": .string(gid),
+                "group_name": group.body["name"]!, "group_type": group.body["group_type"] ?? "group", "created_at": .int(ctx.now),
+            ])
+            s.put(Record(kind: .projectGroup, id: pid + "/" + gid, parent: pid, body: body, hidden: .obj(["role": .string(roleID)])))
+            s.audit("role.assignment.created", ctx, project: project, details: .obj([
+                "id": .string(roleID), "principal_id": .string(gid), "principal_type": "group",
+                "resource_id": .string(pid), "resource_type": "api.project",
+            ]))
+            return body
+        }
+        t.on("retrieve-project-group") { (s, ctx) throws(APIFailure) in
+            let pid = ctx.param("project_id")
+            _ = try s.project(pid)
+            let gid = ctx.param("group_id")
+            guard let pg = s.get(.projectGroup, pid + "/" + gid) else { throw .notFound("project group", gid, param: "group_id") }
+            return pg.body
+        }
+        t.on("remove-project-group") { (s, ctx) throws(APIFailure) in
+            let pid = ctx.param("project_id")
+            _ = try s.activeProject(pid)
+            let gid = ctx.param("group_id")
+            guard s.remove(.projectGroup, pid + "/" + gid) != nil else { throw .notFound("project group", gid, param: "group_id") }
+            return OrgState.deleted("project.group.deleted", nil)
+        }
+    }
+}

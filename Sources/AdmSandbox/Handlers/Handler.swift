@@ -1,0 +1,109 @@
+import AdmAPI
+
+/// Serves one operation: reads or changes the organization and returns the response body.
+/// Handlers check everything before they change anything, so a failed request changes nothing.
+typealias Handler = @Sendable (inout OrgState, OpContext) throws(APIFailure) -> JSON
+
+/// Every operation's handler, by endpoint id.
+enum Handlers {
+    static let table: [String: Handler] = {
+        var t: [String: Handler] = [:]
+        AdminKeyHandlers.register(&t)
+        ProjectHandlers.register(&t)
+        ServiceAccountHandlers.register(&t)
+        UserHandlers.register(&t)
+        GroupHandlers.register(&t)
+        RoleHandlers.register(&t)
+        CertificateHandlers.register(&t)
+        SettingHandlers.register(&t)
+        SpendHandlers.register(&t)
+        AuditLogHandlers.register(&t)
+        UsageHandlers.register(&t)
+        CheckpointHandlers.register(&t)
+        ExternalHandlers.register(&t)
+        IdentityProviderHandlers.register(&t)
+        return t
+    }()
+}
+
+extension Dictionary where Key == String, Value == Handler {
+    /// Registers `handler` for `id`, which must name a catalog operation.
+    mutating func on(_ id: String, _ handler: @escaping Handler) {
+        precondition(EndpointCatalog.endpoint(id: id) != nil, "no catalog operation \(id)")
+        self[id] = handler
+    }
+}
+
+extension OrgState {
+    /// The project, or 404.
+    func project(_ id: String) throws(APIFailure) -> Record {
+        guard let p = get(.project, id) else { throw .notFound("project", id, param: "project_id") }
+        return p
+    }
+
+    /// The project, or 404; 400 when it is archived (archived projects refuse writes).
+    func activeProject(_ id: String) throws(APIFailure) -> Record {
+        let p = try project(id)
+        if p.body["status"]?.stringValue == "archived" { throw .archived(id) }
+        return p
+    }
+
+    /// A record of `kind` under `parent`, or 404 naming `what`.
+    func child(_ kind: Kind, _ id: String, parent: String, what: String, param: String? = nil) throws(APIFailure) -> Record {
+        guard let r = get(kind, id), r.parent == parent else { throw .notFound(what, id, param: param) }
+        return r
+    }
+
+    /// A top-level record of `kind`, or 404.
+    func record(_ kind: Kind, _ id: String, what: String, param: String? = nil) throws(APIFailure) -> Record {
+        guard let r = get(kind, id) else { throw .notFound(what, id, param: param) }
+        return r
+    }
+
+    /// The project admin-key actions are attributed to (the oldest project).
+    var defaultProject: Record? { records(.project).first }
+
+    /// Writes an audit-log entry for a change, as the real API logs it.
+    mutating func audit(_ type: String, _ ctx: OpContext, project: Record? = nil, details: JSON) {
+        let p = project ?? defaultProject
+        var body: JSON = .obj([
+            "id": .string(IDs.auditLog(at: ctx.now)),
+            "type": .string(type),
+            "effective_at": .int(ctx.now),
+        ])
+        if let p {
+            body["project"] = .obj(["id": .string(p.id), "name": p.body["name"] ?? .null])
+        }
+        body["actor"] = ctx.actor.auditJSON
+        body[type] = details
+        put(Record(kind: .auditLog, id: body["id"]!.stringValue!, body: body,
+                   hidden: .obj(["actor_id": .string(ctx.actor.keyID), "user_id": ctx.actor.userID.map(JSON.string) ?? .null])))
+    }
+
+    /// The organization user behind an id, as the `owner` of an admin key.
+    func ownerJSON(userID: String?) -> JSON {
+        guard let userID, let u = get(.user, userID) else { return .obj(["type": "user"]) }
+        return .obj([
+            "type": "user", "object": "organization.user", "id": .string(u.id),
+            "name": u.body["name"] ?? .null, "created_at": u.body["added_at"] ?? .null,
+            "role": u.body["role"] ?? .null,
+        ])
+    }
+
+    /// A deleted-object answer.
+    static func deleted(_ object: String, _ id: String?) -> JSON {
+        var out: JSON = .obj(["object": .string(object)])
+        if let id { out["id"] = .string(id) }
+        out["deleted"] = true
+        return out
+    }
+}
+
+extension JSON {
+    /// A copy with the given fields replaced (nil values skipped).
+    func merging(_ fields: [(String, JSON?)]) -> JSON {
+        var out = self
+        for (k, v) in fields { if let v { out[k] = v } }
+        return out
+    }
+}

@@ -1,0 +1,118 @@
+import AdmAPI
+import Synchronization
+
+/// A response of the sandbox, independent of the HTTP server library.
+struct SandboxResponse: Sendable {
+    var status: Int
+    var headers: [Header]
+    var body: [UInt8]
+    /// Cut the connection instead of answering (an injected reset).
+    var reset = false
+}
+
+/// The sandbox's request pipeline: control routes, injected faults, routing by the endpoint
+/// catalog (`Invalid URL` otherwise), authorization, the per-key rate limit, validation, and
+/// the operation's handler.
+final class Dispatcher: Sendable {
+    let store: Store
+    let settings: Mutex<SandboxSettings>
+    private let buckets = Mutex<[String: (tokens: Double, last: Double)]>([:])
+    let control: ControlAPI
+
+    init(store: Store, settings: SandboxSettings, fixtures: FixtureKeys) {
+        self.store = store
+        self.settings = Mutex(settings)
+        self.control = ControlAPI(store: store, fixtures: fixtures)
+    }
+
+    func handle(method: String, target: String, authorization: String?, body: [UInt8]) async -> SandboxResponse {
+        let requestID = IDs.request()
+        let (path, queryText) = Self.split(target)
+        if path.hasPrefix("/_sandbox") {
+            return await control.handle(method: method, path: path, body: body, dispatcher: self)
+        }
+        let current = settings.withLock { $0 }
+        if current.faults.latencyMS > 0 {
+            try? await Task.sleep(for: .milliseconds(current.faults.latencyMS))
+        }
+        if current.faults.errorRate > 0, Double.random(in: 0..<1) < current.faults.errorRate {
+            return respond(APIFailure.serverError(requestID: requestID), requestID: requestID)
+        }
+        let resetRoll = Double.random(in: 0..<1)
+        let resetBefore = current.faults.resetRate > 0 && resetRoll < current.faults.resetRate / 2
+        let resetAfter = current.faults.resetRate > 0 && !resetBefore && resetRoll < current.faults.resetRate
+        if resetBefore { return SandboxResponse(status: 500, headers: [], body: [], reset: true) }
+        var response = await serve(method: method, path: path, queryText: queryText, authorization: authorization,
+                                   body: body, requestID: requestID, settings: current)
+        if resetAfter { response.reset = true }
+        return response
+    }
+
+    private func serve(method: String, path: String, queryText: Substring, authorization: String?, body: [UInt8],
+                       requestID: String, settings current: SandboxSettings) async -> SandboxResponse {
+        guard path.hasPrefix("/v1/"), let verb = HTTPMethod(rawValue: method.uppercased()),
+              let match = EndpointCatalog.match(method: verb, path: String(path.dropFirst(3)))
+        else {
+            return respond(.invalidURL(method.uppercased(), path), requestID: requestID)
+        }
+        let endpoint = match.endpoint
+        let now = UnixTime.now()
+        let query = QueryParameters(QueryItem.parse(queryText))
+        do throws(APIFailure) {
+            let actor = try store.read { (s: inout OrgState) throws(APIFailure) -> Actor in
+                try Authorizer.authorize(&s, authorization: authorization, endpoint: endpoint, now: now, knownIssues: current.knownIssues)
+            }
+            if let limit = current.faults.rateLimit ?? current.rateLimitPerSecond {
+                try checkRate(actor.keyID, limit: limit)
+            }
+            var json: JSON = .null
+            if !body.isEmpty, !endpoint.body.isEmpty || verb == .post {
+                do { json = try JSON.parse(bytes: body) } catch { throw APIFailure.invalidJSON }
+            }
+            try Validation.check(endpoint, query: query, body: json)
+            guard let handler = Handlers.table[endpoint.id] else {
+                throw APIFailure(status: 501, message: "The sandbox does not implement \(endpoint.signature) yet.", type: "server_error")
+            }
+            let ctx = OpContext(endpoint: endpoint, path: match.parameters, query: query, body: json, actor: actor, now: now, requestID: requestID)
+            let result = verb == .get
+                ? try store.read { (s: inout OrgState) throws(APIFailure) -> JSON in try handler(&s, ctx) }
+                : try await store.write { (s: inout OrgState) throws(APIFailure) -> JSON in try handler(&s, ctx) }
+            return SandboxResponse(status: 200, headers: headers(requestID), body: result.bytes())
+        } catch {
+            return respond(error, requestID: requestID)
+        }
+    }
+
+    func respond(_ failure: APIFailure, requestID: String) -> SandboxResponse {
+        SandboxResponse(status: failure.status, headers: headers(requestID) + failure.headers, body: failure.body.bytes())
+    }
+
+    private func headers(_ requestID: String) -> [Header] {
+        [Header("Content-Type", "application/json"), Header("x-request-id", requestID),
+         Header("openai-organization", store.organizationID), Header("openai-version", "2020-10-01"),
+         Header("openai-processing-ms", "1")]
+    }
+
+    /// A token bucket per key: `limit` requests per second, bursts up to `limit`.
+    private func checkRate(_ key: String, limit: Double) throws(APIFailure) {
+        let now = UnixTime.precise()
+        let wait: Double? = buckets.withLock { b in
+            var entry = b[key] ?? (tokens: limit, last: now)
+            entry.tokens = min(limit, entry.tokens + (now - entry.last) * limit)
+            entry.last = now
+            if entry.tokens >= 1 {
+                entry.tokens -= 1
+                b[key] = entry
+                return nil
+            }
+            b[key] = entry
+            return (1 - entry.tokens) / limit
+        }
+        if let wait { throw .rateLimited(wait: wait, limit: limit) }
+    }
+
+    static func split(_ target: String) -> (String, Substring) {
+        if let q = target.firstIndex(of: "?") { return (String(target[..<q]), target[target.index(after: q)...]) }
+        return (target, "")
+    }
+}

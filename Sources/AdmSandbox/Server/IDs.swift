@@ -1,0 +1,62 @@
+/// Identifiers and secrets in the shapes the real API uses (reference §3): `proj_` + 24
+/// alphanumerics, `user-…`, `key_…`, `svc_acct_…`, ULID-like `group_01J…`, `req_` + hex, and
+/// keys shaped like real ones (`sk-admin-` + 58 + `T3BlbkFJ` + 58).
+enum IDs {
+    static let alphanumerics = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+    static let upper = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    static let hex = Array("0123456789abcdef")
+    static let keyAlphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+
+    static func random(_ count: Int, from alphabet: [Character] = alphanumerics) -> String {
+        var g = SystemRandomNumberGenerator()
+        return String((0..<count).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })
+    }
+
+    static func organization() -> String { "org-" + random(24) }
+    static func project() -> String { "proj_" + random(24) }
+    static func user() -> String { "user-" + random(24) }
+    static func key() -> String { "key_" + random(16) }
+    static func serviceAccount() -> String { "svc_acct_" + random(24) }
+    static func invite() -> String { "invite-" + random(24) }
+    static func certificate() -> String { "cert_" + random(24) }
+    static func group() -> String { "group_01J" + random(23, from: upper) }
+    static func role() -> String { "role_01J" + random(23, from: upper) }
+    static func alert() -> String { "alert_" + random(24) }
+    static func checkpointPermission() -> String { "cp_" + random(24) }
+    static func externalKey() -> String { "ekey_" + random(24) }
+    static func externalStorage() -> String { "estor_" + random(24) }
+    static func identityProvider() -> String { "wip_" + random(24) }
+    static func federationRule() -> String { "wifr_" + random(24) }
+    static func request() -> String { "req_" + random(32, from: hex) }
+
+    static func auditLog(at time: Int) -> String {
+        let (y, m, d) = civilDate(time)
+        return "audit_log-" + random(20) + "_" + String(y) + (m < 10 ? "0" : "") + String(m) + (d < 10 ? "0" : "") + String(d)
+    }
+
+    /// `sk-admin-` + 58 + `T3BlbkFJ` + 58 characters, like a real admin key (133 in all).
+    static func adminSecret() -> String { "sk-admin-" + random(58, from: keyAlphabet) + "T3BlbkFJ" + random(58, from: keyAlphabet) }
+    static func projectSecret() -> String { "sk-proj-" + random(74, from: keyAlphabet) + "T3BlbkFJ" + random(74, from: keyAlphabet) }
+    static func serviceAccountSecret() -> String { "sk-svcacct-" + random(74, from: keyAlphabet) + "T3BlbkFJ" + random(74, from: keyAlphabet) }
+
+    /// The redacted value the API shows for a key: `sk-admin...def` style (first 8, `...`, last 3
+    /// for admin keys as in the spec's example; `sk-...abcd` for project keys).
+    static func redactedValue(_ secret: String) -> String {
+        if secret.hasPrefix("sk-admin-") { return "sk-admin..." + secret.suffix(3) }
+        return "sk-..." + secret.suffix(4)
+    }
+
+    /// Year, month, day (UTC) of a Unix time.
+    static func civilDate(_ time: Int) -> (Int, Int, Int) {
+        let z = time / 86400 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp + (mp < 10 ? 3 : -9)
+        return (y + (m <= 2 ? 1 : 0), m, d)
+    }
+}

@@ -1,0 +1,162 @@
+import AdmAPI
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+
+/// How to run the sandbox.
+public struct SandboxOptions: Sendable {
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 0
+    /// SQLite file that keeps the organization (`--db`); nil keeps it in memory.
+    public var databasePath: String?
+    public var knownIssues: Set<KnownIssue> = []
+    public var faults = Faults()
+    public var rateLimitPerSecond: Double?
+
+    public init() {}
+}
+
+/// The local emulator of the Admin API, served over HTTP on loopback by Hummingbird.
+public final class SandboxServer: Sendable {
+    /// `http://127.0.0.1:PORT/v1`.
+    public let baseURL: String
+    public let port: Int
+    /// The fixture keys (their secrets stay inside `Secret`).
+    public let fixtureKeys: FixtureKeys
+    public let organizationID: String
+    /// The fixture project ("Default project").
+    public let defaultProjectID: String?
+    private let task: Task<Void, any Error>
+    private let store: Store
+
+    private init(baseURL: String, port: Int, fixtureKeys: FixtureKeys, organizationID: String, task: Task<Void, any Error>, store: Store) {
+        self.defaultProjectID = try? store.read { s in s.defaultProject?.id }
+        self.baseURL = baseURL
+        self.port = port
+        self.fixtureKeys = fixtureKeys
+        self.organizationID = organizationID
+        self.task = task
+        self.store = store
+    }
+
+    /// Starts the sandbox and returns once it is listening.
+    public static func start(_ options: SandboxOptions) async throws(SandboxError) -> SandboxServer {
+        let (store, keys) = try await makeStore(options)
+        var settings = SandboxSettings()
+        settings.knownIssues = options.knownIssues
+        settings.faults = options.faults
+        settings.rateLimitPerSecond = options.rateLimitPerSecond
+        let dispatcher = Dispatcher(store: store, settings: settings, fixtures: keys)
+        let responder = CallbackResponder<BasicRequestContext> { request, _ in
+            try await respond(request, dispatcher)
+        }
+        var logger = Logger(label: "adm.sandbox")
+        logger.logLevel = .critical
+        let bound = Mutex<Int?>(nil)
+        let (started, startedContinuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            responder: responder,
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                bound.withLock { $0 = port }
+                startedContinuation.yield(port)
+                startedContinuation.finish()
+            },
+            logger: logger)
+        let task = Task { try await app.run() }
+        var port = 0
+        for await p in started { port = p }
+        if port == 0 {
+            task.cancel()
+            let failure = await task.result
+            if case .failure(let error) = failure {
+                throw .badRequest("could not listen on \(options.host):\(options.port): \(Self.describe(error))")
+            }
+            throw .badRequest("could not listen on \(options.host):\(options.port)")
+        }
+        let host = options.host.contains(":") ? "[\(options.host)]" : options.host
+        return SandboxServer(baseURL: "http://\(host):\(port)/v1", port: port, fixtureKeys: keys,
+                             organizationID: store.organizationID, task: task, store: store)
+    }
+
+    /// Runs until the task is cancelled (for `adm sandbox` in the foreground).
+    public func wait() async {
+        _ = await task.result
+    }
+
+    /// Stops serving and closes the database.
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+        await store.close()
+    }
+
+    static func describe(_ error: any Error) -> String {
+        let text = "\(error)"
+        if text.contains("Address already in use") || text.contains("errno: 98") { return "address already in use" }
+        return text
+    }
+
+    /// The store: fresh fixtures in memory, or the organization kept in `--db` (fixtures the
+    /// first time).
+    static func makeStore(_ options: SandboxOptions) async throws(SandboxError) -> (Store, FixtureKeys) {
+        guard let path = options.databasePath else {
+            let (state, keys) = Fixtures.make(now: UnixTime.now())
+            var s = state
+            s.discardChanges()
+            return (Store(state: s, persistence: nil), keys)
+        }
+        let persistence = try await Persistence.open(path: path)
+        let (records, meta) = try await persistence.load()
+        if let orgID = meta["organization_id"], !records.isEmpty {
+            var s = OrgState(organizationID: orgID, organizationName: "Sandbox Org")
+            for r in records { s.restore(r) }
+            return (Store(state: s, persistence: persistence), Fixtures.keys(in: s))
+        }
+        var (state, keys) = Fixtures.make(now: UnixTime.now())
+        let changes = [Change.meta("organization_id", state.organizationID)] + state.takeChanges()
+        try await persistence.write(changes)
+        return (Store(state: state, persistence: persistence), keys)
+    }
+
+    /// Adapts a Hummingbird request to the dispatcher and back.
+    static func respond(_ request: Request, _ dispatcher: Dispatcher) async throws -> Response {
+        var buffer = try await request.body.collect(upTo: 16 * 1_048_576)
+        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+        let result = await dispatcher.handle(method: request.method.rawValue, target: target,
+                                             authorization: request.headers[.authorization], body: bytes)
+        var headers = HTTPFields()
+        for h in result.headers {
+            if let name = HTTPField.Name(h.name) { headers.append(HTTPField(name: name, value: h.value)) }
+        }
+        if result.reset {
+            // Promise a body and close the connection before it arrives: the client sees the
+            // connection drop mid-response.
+            headers[.contentLength] = "64"
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                try await writer.write(ByteBuffer(bytes: Array("{\"tru".utf8)))
+                throw SandboxError.storage("injected connection reset")
+            })
+        }
+        return Response(status: .init(code: result.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
+    }
+
+    /// Writes `NAME=VALUE` lines for the fixture keys to a new 0600 file (atomically).
+    public func writeKeysFile(_ path: String) throws(FileError) {
+        let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !dir.isEmpty { FileMode.makeDirectories(dir) }
+        let text = "# adm sandbox fixture keys (\(baseURL)); load with: adm --keys-file \(path)\n"
+            + fixtureKeys.map { "\($0.name)=\($0.secret.unredacted)" }.joined(separator: "\n") + "\n"
+        try FileMode.writePrivate(path, text)
+    }
+
+    /// `$XDG_STATE_HOME/adm/sandbox-keys` (or `~/.local/state/adm/sandbox-keys`).
+    public static var defaultKeysFile: String {
+        AdmPaths.stateDirectory + "/sandbox-keys"
+    }
+}

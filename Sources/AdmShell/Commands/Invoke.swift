@@ -1,0 +1,164 @@
+import AdmAPI
+
+extension Interpreter {
+    /// Calls the catalog operation `id`. Path parameters come from `path`, then from `k=v`
+    /// pairs, then from the active project; the remaining pairs become query parameters (GET,
+    /// DELETE) or body fields (POST), typed by the catalog. A list value for a path parameter
+    /// fans out: one call per element, `--concurrency` at a time.
+    func invoke(_ id: String, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
+                body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> JSON? {
+        guard let endpoint = EndpointCatalog.endpoint(id: id) else { throw .usage("no catalog operation '\(id)'", at: inv.location) }
+        return try await invoke(endpoint, inv, path: path, query: query, body: body, usePairs: usePairs, list: list)
+    }
+
+    func invoke(_ endpoint: Endpoint, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
+                body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> JSON? {
+        let key = try selectedKey(inv)
+        var pathValues = path
+        var queryItems: [QueryItem] = []
+        var bodyFields: [JSON.Member] = body?.objectValue ?? []
+        for (name, v) in query { queryItems += QueryItem.items(name: name, value: v) }
+        if usePairs {
+            for (name, word) in inv.args.pairs {
+                if endpoint.pathParameters.contains(name) {
+                    pathValues[name] = try value(of: word, typed: false)
+                    continue
+                }
+                guard let field = endpoint.field(named: name) else {
+                    let names = (endpoint.query + endpoint.body).map(\.baseName)
+                    let hint = Suggest.closest(name, among: names).map { "; did you mean \($0)?" } ?? ""
+                    throw .usage("\(endpoint.id) has no field '\(name)'" + (names.isEmpty ? "" : " (fields: \(names.joined(separator: ", ")))") + hint, at: word.location)
+                }
+                let v = try typed(word, as: field)
+                if endpoint.body.contains(where: { $0.name == field.name }) {
+                    bodyFields.removeAll { $0.key == field.name }
+                    bodyFields.append(JSON.Member(field.name, v))
+                } else {
+                    queryItems.removeAll { $0.name == field.baseName || $0.name == field.baseName + "[]" }
+                    queryItems += QueryItem.items(name: field.name, value: v)
+                }
+            }
+        }
+        if list {
+            if let limit = inv.args.flagWord("--limit") { queryItems.append(QueryItem("limit", try text(of: limit))) }
+            if let after = inv.args.flagWord("--after") {
+                queryItems.append(QueryItem(endpoint.paging == .usagePage ? "page" : "after", try text(of: after)))
+            }
+        }
+        for p in endpoint.pathParameters where pathValues[p] == nil {
+            if p == "project_id", let active = session.activeProject {
+                pathValues[p] = .string(active)
+            } else {
+                throw .usage("\(endpoint.id) needs \(p): give \(p)=…" + (p == "project_id" ? ", --project ID, or `use project ID`" : ""), at: inv.location)
+            }
+        }
+        let bodyJSON: JSON? = endpoint.method == .post ? (bodyFields.isEmpty && body == nil ? (endpoint.body.isEmpty ? nil : .object([])) : .object(bodyFields)) : nil
+        // Fan out over list-valued path parameters.
+        let listParams = pathValues.filter { if case .array = $0.value { return true } else { return false } }
+        if let (name, values) = listParams.first.map({ ($0.key, $0.value.arrayValue ?? []) }) {
+            let calls = values.map { v -> Call in
+                var p = pathValues.mapValues(Self.stringify)
+                p[name] = Self.stringify(v)
+                return Call(endpoint, pathParameters: p, query: queryItems, body: bodyJSON)
+            }
+            let concurrency = try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
+                guard let n = Int(try text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
+                return n
+            } ?? configuration.concurrency
+            let results = try await fanOut(calls, key: key, inv: inv, concurrency: concurrency)
+            return fanOutValue(results, parameter: name, values: values)
+        }
+        let call = Call(endpoint, pathParameters: pathValues.mapValues(Self.stringify), query: queryItems, body: bodyJSON)
+        if list {
+            return try await self.list(endpoint, call: call, key: key, inv: inv, all: inv.args.has("--all"))
+        }
+        let result = try await send(call, key: key, inv: inv)
+        return result.isSuccess ? (result.json ?? .obj([:])) : nil
+    }
+
+    /// The results of a fan-out as one value: `{object: "fanout", results: [{param, status, value}]}`,
+    /// shown as one table per call.
+    func fanOutValue(_ results: [CallResult], parameter: String, values: [JSON]) -> JSON {
+        var items: [JSON] = []
+        for (r, v) in zip(results, values) {
+            items.append(.obj([parameter: v, "status": .int(r.status), "value": r.json ?? .null,
+                               "error": r.error.map { .string($0.message) } ?? .null]))
+        }
+        if outputMode == .auto {
+            for item in items {
+                let status = item["status"]?.intValue ?? 0
+                say(style.bold("── \(parameter) \(Self.stringify(item[parameter] ?? .null))") + style.dim(" (\(status))"))
+                if let error = item["error"]?.stringValue {
+                    say(style.red("   error: ") + error)
+                } else if let v = item["value"] {
+                    for line in Self.lines(for: v, style: style) { say("   " + line) }
+                }
+            }
+            let failed = results.filter { !$0.isSuccess }.count
+            say(style.dim("\(results.count) calls, \(failed) failed"))
+            alreadyRendered = true
+        }
+        return .obj(["object": "fanout", "parameter": .string(parameter), "results": .array(items)])
+    }
+
+    /// A `k=v` value typed by the catalog field it fills.
+    func typed(_ word: Word, as field: Field) throws(ShellError) -> JSON {
+        let v = try value(of: word, typed: false)
+        do {
+            return try Self.coerce(v, to: field.type, name: field.name)
+        } catch {
+            throw .usage(error.description, at: word.location)
+        }
+    }
+
+    struct CoercionError: Error, CustomStringConvertible { let description: String }
+
+    static func coerce(_ v: JSON, to type: FieldType, name: String) throws(CoercionError) -> JSON {
+        switch (type, v) {
+        case (.string, .string), (.oneOf, .string):
+            if case .oneOf(let allowed) = type, case .string(let s) = v, !allowed.contains(s) {
+                throw CoercionError(description: "\(name) must be one of \(allowed.joined(separator: ", ")); got '\(s)'")
+            }
+            return v
+        case (.string, _): return .string(stringify(v))
+        case (.integer, .string(let s)):
+            guard let i = Int(s) else { throw CoercionError(description: "\(name) expects an integer, got '\(s)'") }
+            return .int(i)
+        case (.number, .string(let s)):
+            guard let d = Double(s) else { throw CoercionError(description: "\(name) expects a number, got '\(s)'") }
+            return d.rounded() == d && abs(d) < 1e15 ? .int(Int(d)) : .double(d)
+        case (.boolean, .string(let s)):
+            switch s.lowercased() {
+            case "true", "yes", "1", "on": return .bool(true)
+            case "false", "no", "0", "off": return .bool(false)
+            default: throw CoercionError(description: "\(name) expects true or false, got '\(s)'")
+            }
+        case (.array(let element), .string(let s)):
+            if s.isEmpty { return .array([]) }
+            return .array(try s.split(separator: ",").map { part throws(CoercionError) -> JSON in
+                try coerce(.string(String(part)), to: element, name: name)
+            })
+        case (.object, .string(let s)):
+            do { return try JSON.parse(s) } catch { throw CoercionError(description: "\(name) expects a JSON object: \(error)") }
+        default:
+            return v
+        }
+    }
+
+    /// The project for a command: `--project`, else the active project.
+    func projectID(_ inv: Invocation) throws(ShellError) -> JSON {
+        if let w = inv.args.flagWord("--project") { return try value(of: w) }
+        guard let p = session.activeProject else {
+            throw .usage("no project: give --project ID or `use project ID` (projects lists them)", at: inv.location)
+        }
+        return .string(p)
+    }
+
+    /// The first positional argument as text, or a usage error naming what is missing.
+    func positional(_ inv: Invocation, _ index: Int, _ what: String) throws(ShellError) -> Word {
+        guard index < inv.args.positional.count else {
+            throw .usage("\(inv.spec.name): missing \(what) — usage: \(inv.spec.usage)", at: inv.location)
+        }
+        return inv.args.positional[index]
+    }
+}

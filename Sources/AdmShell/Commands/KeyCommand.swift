@@ -1,0 +1,137 @@
+import AdmAPI
+
+/// `key add|list|remove|export|load`: session keys by name. A value typed on the command line
+/// is refused unless adm was started with `--allow-literal-key` (it would land in shell history
+/// and `ps`); keys are recorded in the transcript only as their source.
+public enum KeyCommand {
+    static func run(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
+        let sub = try inv.args.positional.first.map { w throws(ShellError) in try shell.text(of: w) } ?? "list"
+        switch sub {
+        case "add": try add(shell, inv)
+        case "list", "ls": list(shell)
+        case "remove", "rm":
+            let name = try shell.text(of: shell.positional(inv, 1, "NAME"))
+            guard shell.session.keys[name] != nil else { throw shell.unknownKey(name, at: inv.location) }
+            shell.session.removeKey(name)
+            shell.session.remember(statement: "key remove \(name)")
+        case "export":
+            let name = try shell.text(of: shell.positional(inv, 1, "NAME"))
+            let path = try shell.text(of: shell.positional(inv, 2, "FILE"))
+            guard let key = shell.session.keys[name] else { throw shell.unknownKey(name, at: inv.location) }
+            do { try FileMode.writePrivate(path, "\(name)=\(key.secret.unredacted)\n") } catch { throw .environment("key export: \(error)") }
+            shell.say(shell.style.dim("wrote \(name) (\(key.secret.redacted)) to \(path) (mode 0600)"))
+        case "load":
+            let path = try shell.text(of: shell.positional(inv, 1, "FILE"))
+            let names = try load(shell, path: path)
+            shell.say(shell.style.dim("loaded \(names.count) key\(names.count == 1 ? "" : "s") from \(path): \(names.joined(separator: ", "))"))
+            shell.session.remember(statement: "key load \(path)")
+        default:
+            throw .usage("key: unknown subcommand '\(sub)' (add, list, remove, export, load)", at: inv.location)
+        }
+        return nil
+    }
+
+    static func add(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) {
+        let nameWord = try shell.positional(inv, 1, "NAME")
+        let name = try shell.text(of: nameWord)
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
+            throw .usage("key add: '\(name)' is not a key name (letters, digits, - _ .)", at: nameWord.location)
+        }
+        let value: String
+        let source: SessionKey.Source
+        if let envWord = inv.args.flagWord("--env") {
+            let variable = try shell.text(of: envWord)
+            guard let v = FileMode.environment(variable), !v.trimmingCharacters(in: " \n\r\t").isEmpty else {
+                throw .environment("key add \(name): environment variable \(variable) is not set")
+            }
+            value = v.trimmingCharacters(in: " \n\r\t")
+            source = .environment(variable)
+        } else if let fileWord = inv.args.flagWord("--file") {
+            let path = try shell.text(of: fileWord)
+            value = try readKeyFile(path)
+            source = .file(path)
+        } else if inv.args.positional.count > 2 {
+            guard shell.configuration.allowLiteralKeys else {
+                throw .usage("key add \(name): refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key", at: inv.args.positional[2].location)
+            }
+            value = try shell.text(of: inv.args.positional[2])
+            source = .literal
+        } else {
+            guard let prompt = shell.promptForSecret, let typed = prompt("value for key \(name) (not shown): "), !typed.isEmpty else {
+                throw .usage("key add \(name): give --env VAR or --file PATH (no terminal to prompt on)", at: inv.location)
+            }
+            value = typed.trimmingCharacters(in: " \n\r\t")
+            source = .prompt
+        }
+        let secret = Secret(value)
+        shell.session.addKey(SessionKey(name: name, secret: secret, source: source))
+        if shell.session.activeKey == nil { shell.session.activeKey = name }
+        switch source {
+        case .environment(let v): shell.session.remember(statement: "key add \(name) --env \(v)")
+        case .file(let p): shell.session.remember(statement: "key add \(name) --file \(p)")
+        default: shell.session.remember(statement: "# key \(name) (\(secret.redacted)) was \(source)")
+        }
+        let kind = secret.kind == .admin ? "" : shell.style.yellow("  (a \(secret.kind.displayName), not an admin key)")
+        shell.say(shell.style.dim("key \(name) = \(secret.redacted) from \(source)") + kind)
+    }
+
+    /// A key file's value; refused when others may read the file.
+    static func readKeyFile(_ path: String) throws(ShellError) -> String {
+        if let mode = FileMode.mode(path), mode & 0o077 != 0 {
+            throw .environment("\(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 \(path) first")
+        }
+        let text: String
+        do { text = try FileMode.read(path) } catch { throw .environment(error.description) }
+        let value = text.trimmingCharacters(in: " \n\r\t")
+        guard !value.isEmpty else { throw .environment("\(path) is empty") }
+        return value
+    }
+
+    /// Loads a keys file at start-up (`--keys-file`).
+    public static func loadFile(_ shell: Interpreter, path: String) throws(ShellError) {
+        try load(shell, path: path)
+    }
+
+    /// `NAME=VALUE` lines (a sandbox keys file, `key export` output).
+    @discardableResult
+    static func load(_ shell: Interpreter, path: String) throws(ShellError) -> [String] {
+        let text = try readKeyFile(path)
+        var names: [String] = []
+        for (n, line) in text.split(separator: "\n").enumerated() {
+            let l = line.trimmingCharacters(in: " \r\t")
+            if l.isEmpty || l.hasPrefix("#") { continue }
+            guard let eq = l.firstIndex(of: "="), eq != l.startIndex else {
+                throw .environment("\(path):\(n + 1): expected NAME=VALUE")
+            }
+            let name = String(l[..<eq]).trimmingCharacters(in: " ")
+            let value = String(l[l.index(after: eq)...]).trimmingCharacters(in: " \"'")
+            shell.session.addKey(SessionKey(name: name, secret: Secret(value), source: .file(path)))
+            names.append(name)
+        }
+        if shell.session.activeKey == nil { shell.session.activeKey = names.first }
+        return names
+    }
+
+    static func list(_ shell: Interpreter) {
+        let keys = shell.session.orderedKeys
+        if keys.isEmpty { shell.say(shell.style.dim("(no keys; key add NAME --env VAR)")); return }
+        let rows: [JSON] = keys.map { k in
+            let probe = shell.session.probes[k.name]
+            let granted = PermissionCategory.allCases.compactMap { c -> String? in
+                guard let p = probe else { return nil }
+                if p.writes[c]?.verdict == .granted { return "\(c.shortName):write" }
+                if p.levels[c]?.verdict == .granted { return "\(c.shortName):read" }
+                return nil
+            }
+            return .obj([
+                "active": .string(shell.session.activeKey == k.name ? "*" : ""), "name": .string(k.name),
+                "key": .string(k.secret.redacted), "kind": .string(k.secret.kind.rawValue), "source": .string(k.source.description),
+                "probed": .string(probe == nil ? "—" : (granted.isEmpty ? "nothing" : granted.joined(separator: " "))),
+            ])
+        }
+        for line in Table.render(items: rows, columns: [Column(" ", ".active"), Column("NAME", ".name"), Column("KEY", ".key"), Column("KIND", ".kind"),
+                                                        Column("SOURCE", ".source"), Column("PROBED SCOPES", ".probed")], style: shell.style) {
+            shell.say(line)
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import AdmAPI
+
+/// `whoami`: finds the active key's own record by matching its redacted value against the
+/// admin-key listing. When the key cannot list admin keys, another session key that can is
+/// used, and the answer says so.
+enum Whoami {
+    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
+        let key = try shell.selectedKey(inv)
+        guard key.secret.kind == .admin else {
+            shell.say("\(key.name) is a \(key.secret.kind.displayName) (\(key.secret.redacted)); the admin-key listing does not show it. Project keys appear under `keys --project P`.")
+            shell.alreadyRendered = true
+            return .obj(["name": .string(key.name), "kind": .string(key.secret.kind.rawValue), "record": .null])
+        }
+        var lookedUpWith = key
+        var records = try await listAdminKeys(shell, with: key)
+        if records == nil {
+            for other in shell.session.orderedKeys where other.name != key.name && other.secret.kind == .admin {
+                if let r = try await listAdminKeys(shell, with: other) { records = r; lookedUpWith = other; break }
+            }
+        }
+        guard let records else {
+            shell.say("\(key.name) (\(key.secret.redacted)) cannot list admin keys (it lacks api.management.read), and no other session key could either; its record cannot be looked up.")
+            shell.alreadyRendered = true
+            return .obj(["name": .string(key.name), "record": .null])
+        }
+        guard let record = records.first(where: { Interpreter.redactedValue($0["redacted_value"]?.stringValue ?? "", fits: key.secret) }) else {
+            shell.say("no admin key of this organization matches \(key.name) (\(key.secret.redacted)): is it from another organization?")
+            shell.alreadyRendered = true
+            return .obj(["name": .string(key.name), "record": .null])
+        }
+        if shell.outputMode == .auto {
+            shell.say(shell.style.bold("\(key.name)") + "  \(key.secret.redacted)  from \(key.source)")
+            for line in Interpreter.fields(.obj([
+                "id": record["id"] ?? .null, "name": record["name"] ?? .null, "created_at": record["created_at"] ?? .null,
+                "last_used_at": record["last_used_at"] ?? .null, "expires_at": record["expires_at"] ?? .null,
+                "owner": .string("\(record["owner"]?["name"]?.stringValue ?? "?") (\(record["owner"]?["role"]?.stringValue ?? record["owner"]?["type"]?.stringValue ?? "?"))"),
+            ]), style: shell.style) { shell.say("  " + line) }
+            if lookedUpWith.name != key.name {
+                shell.say(shell.style.dim("  (\(key.name) cannot list admin keys; looked it up with \(lookedUpWith.name))"))
+            }
+            shell.alreadyRendered = true
+        }
+        return record
+    }
+
+    /// Every admin key record visible to `key` (nil when it may not list them).
+    static func listAdminKeys(_ shell: Interpreter, with key: SessionKey) async throws(ShellError) -> [JSON]? {
+        let endpoint = EndpointCatalog.endpoint(id: "admin-api-keys-list")!
+        var call = Call(endpoint, pathParameters: [:], query: [QueryItem("limit", "100")])
+        var all: [JSON] = []
+        for _ in 0..<20 {
+            let r = try await shell.send(call, key: key, inv: nil, statement: "whoami", quietErrors: true)
+            guard r.isSuccess, let json = r.json else { shell.session.lastResult = nil; return nil }
+            let items = json["data"]?.arrayValue ?? []
+            all += items
+            guard json["has_more"]?.boolValue == true, let last = items.last?["id"]?.stringValue else { break }
+            call = call.with(query: "after", last)
+        }
+        shell.session.noteIDs(.obj(["data": .array(all)]))
+        return all
+    }
+}

@@ -1,0 +1,147 @@
+import AdmAPI
+
+/// One statement: a command and its words, and an optional `| path` selection.
+public struct Statement: Sendable, Hashable {
+    public var words: [Word]
+    public var selection: JSONPath?
+    public var location: SourceLocation
+
+    /// The command name (the first word's text).
+    public var command: String { words.first?.literalText ?? words.first?.source ?? "" }
+
+    /// The words after the command.
+    public var arguments: ArraySlice<Word> { words.dropFirst() }
+
+    /// The statement as it would be typed.
+    public var source: String {
+        words.map(\.source).joined(separator: " ") + (selection.map { " | \($0)" } ?? "")
+    }
+}
+
+/// A parsed line or script.
+public struct Program: Sendable, Hashable {
+    public var statements: [Statement]
+}
+
+/// Groups tokens into statements and checks each against the command table: unknown
+/// commands and flags are syntax errors with a suggestion, found before anything runs.
+public enum Parser {
+    public static func parse(_ text: String, file: String? = nil) throws(SyntaxError) -> Program {
+        do throws(SyntaxError) {
+            let tokens = try Lexer.tokenize(text)
+            var statements: [Statement] = []
+            var words: [Word] = []
+            var selection: JSONPath?
+            var pendingPipe: SourceLocation?
+            func finish() throws(SyntaxError) {
+                if let at = pendingPipe { throw SyntaxError("'|' must be followed by a path such as .data[].id", at: at) }
+                if !words.isEmpty {
+                    let statement = Statement(words: words, selection: selection, location: words[0].location)
+                    try Checker.check(statement)
+                    statements.append(statement)
+                } else if selection != nil {
+                    throw SyntaxError("a selection needs a command before '|'", at: SourceLocation(line: 1, column: 1))
+                }
+                words = []
+                selection = nil
+            }
+            for token in tokens {
+                switch token {
+                case .separator:
+                    try finish()
+                case .pipe(let at):
+                    if words.isEmpty { throw SyntaxError("'|' needs a command before it", at: at) }
+                    if selection != nil || pendingPipe != nil { throw SyntaxError("only one '|' selection per statement", at: at) }
+                    pendingPipe = at
+                case .word(let w):
+                    if let at = pendingPipe {
+                        guard let text = w.literalText, text.hasPrefix(".") || text.hasPrefix("[") || w.parts.first.map({ if case .json = $0 { return true } else { return false } }) == true else {
+                            throw SyntaxError("'|' must be followed by a path such as .data[].id", at: at)
+                        }
+                        do {
+                            selection = try JSONPath.parse(w.source)
+                        } catch {
+                            throw SyntaxError("invalid path '\(w.source)': \(error.message)", at: w.location)
+                        }
+                        pendingPipe = nil
+                    } else if selection != nil {
+                        throw SyntaxError("unexpected '\(w.source)' after the selection path", at: w.location)
+                    } else {
+                        words.append(w)
+                    }
+                }
+            }
+            try finish()
+            return Program(statements: statements)
+        } catch {
+            var e = error
+            e.file = file
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            if e.location.line - 1 < lines.count { e.lineText = String(lines[e.location.line - 1]) }
+            throw e
+        }
+    }
+}
+
+/// Checks statements against the command table before they run.
+enum Checker {
+    static func check(_ s: Statement) throws(SyntaxError) {
+        guard let first = s.words.first else { return }
+        guard let name = first.literalText else {
+            throw SyntaxError("a statement starts with a command name, not '\(first.source)'", at: first.location)
+        }
+        guard let spec = CommandTable.lookup(name) else {
+            throw SyntaxError("unknown command '\(name)'", at: first.location,
+                              suggestion: Suggest.closest(name, among: CommandTable.allNames).map { "did you mean \($0)?" }
+                                  ?? "type 'help' for the list of commands")
+        }
+        var acceptsFlags = true
+        for word in s.arguments {
+            guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
+            if text == "--" { acceptsFlags = false; continue }
+            let flag = String(text.split(separator: "=", maxSplits: 1)[0])
+            if !spec.accepts(flag: flag) {
+                let known = spec.allFlags
+                throw SyntaxError("unknown flag '\(flag)' for \(spec.name)", at: word.location,
+                                  suggestion: Suggest.closest(flag, among: known).map { "did you mean \($0)?" }
+                                      ?? (known.isEmpty ? "\(spec.name) takes no flags" : "\(spec.name) accepts: \(known.joined(separator: " "))"))
+            }
+        }
+        try spec.checkSyntax?(s)
+    }
+}
+
+/// Suggestions for mistyped names, by edit distance.
+public enum Suggest {
+    /// The closest candidate within a distance that makes sense for the name's length.
+    public static func closest(_ word: String, among candidates: [String]) -> String? {
+        let limit = max(1, min(3, word.count / 3 + 1))
+        var best: (String, Int)?
+        for c in candidates {
+            let d = distance(word.lowercased(), c.lowercased())
+            if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
+        }
+        if best == nil, let prefixed = candidates.first(where: { $0.hasPrefix(word) && word.count >= 3 }) { return prefixed }
+        return best?.0
+    }
+
+    /// Damerau-Levenshtein distance (adjacent transpositions count once).
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a), y = Array(b)
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)
+        for i in 0...x.count { d[i][0] = i }
+        for j in 0...y.count { d[0][j] = j }
+        for i in 1...x.count {
+            for j in 1...y.count {
+                let cost = x[i - 1] == y[j - 1] ? 0 : 1
+                d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+                if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] {
+                    d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return d[x.count][y.count]
+    }
+}

@@ -1,0 +1,34 @@
+import AdmAPI
+
+/// How a shell session talks to the API and presents itself.
+public struct ShellConfiguration: Sendable {
+    public var baseURL: String
+    public var transport: any Transport
+    public var retry = RetryPolicy()
+    public var timeout: Duration = .seconds(60)
+    /// Sent as `OpenAI-Organization` when set (`OPENAI_ORG_ID`).
+    public var organization: String?
+    /// The sandbox control root (`http://127.0.0.1:PORT/_sandbox`) when talking to a sandbox.
+    public var sandboxControlURL: String?
+    /// Whether the sandbox runs inside this process (`adm --sandbox`).
+    public var builtInSandbox = false
+    /// Most calls in flight at once when a command fans out.
+    public var concurrency = 8
+    /// A person at a prompt (errors do not stop anything; secrets may be shown once).
+    public var interactive = false
+    /// Whether a new key's secret may be printed once (only on a terminal).
+    public var showNewSecrets = false
+    public var allowLiteralKeys = false
+    public var version = "0.1.0"
+    /// `OPENAI_ADMIN_KEY`, to warn when the selected key silently differs from it.
+    public var environmentKey: Secret?
+    /// Print each request and response status (never headers with keys).
+    public var verbose = false
+    /// Where the colour decision came from.
+    public var style = Style(enabled: false)
+
+    public init(baseURL: String, transport: any Transport) {
+        self.baseURL = baseURL
+        self.transport = transport
+    }
+}

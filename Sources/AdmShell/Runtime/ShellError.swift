@@ -1,0 +1,45 @@
+import AdmAPI
+
+/// Why a statement failed. Each case maps to an exit status for scripts (see `exitStatus`).
+public enum ShellError: Error, Sendable, CustomStringConvertible {
+    /// The statement is written wrongly (bad argument, undefined variable): exit 2.
+    case usage(String, at: SourceLocation?)
+    /// The API answered with an error nobody expected: exit 1.
+    case api(CallResult)
+    /// An `expect` did not hold: exit 1.
+    case expectation(String, at: SourceLocation?)
+    /// No usable response (connection, timeout, TLS): exit 3.
+    case transport(CallFailure)
+    /// Something outside the script is wrong (no key, unreadable file): exit 3.
+    case environment(String)
+    /// Ctrl-C.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .usage(let m, _): return m
+        case .api(let r): return "\(r.call.method.rawValue) \(r.call.pathAndQuery) → \(r.error?.description ?? "HTTP \(r.status)")"
+        case .expectation(let m, _): return m
+        case .transport(let f): return f.description
+        case .environment(let m): return m
+        case .cancelled: return "cancelled"
+        }
+    }
+
+    /// 1 an expectation failed, 2 the script is malformed, 3 a usage or connection error.
+    public var exitStatus: Int32 {
+        switch self {
+        case .api, .expectation: return 1
+        case .usage: return 2
+        case .transport, .environment: return 3
+        case .cancelled: return 130
+        }
+    }
+
+    public var location: SourceLocation? {
+        switch self {
+        case .usage(_, let l), .expectation(_, let l): return l
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import AdmAPI
+
+/// How a script run ended.
+public struct ScriptOutcome: Sendable {
+    /// 0 all passed, 1 an expectation failed, 2 malformed, 3 usage or connection error.
+    public var exitStatus: Int32
+    public var failures: [String]
+    public var statements: Int
+}
+
+/// Runs scripts (`adm run`, `adm -e`, a pipe on stdin): parse everything first (a malformed
+/// script runs nothing), then each statement in order. A failed call is fine when the next
+/// statement is an `expect` about it; otherwise it fails the script, as does a failed `expect`.
+public enum ScriptRunner {
+    public static func run(_ shell: Interpreter, text: String, file: String?, keepGoing: Bool = false) async -> ScriptOutcome {
+        let program: Program
+        do {
+            program = try Parser.parse(text, file: file)
+        } catch {
+            shell.warn(shell.style.red(error.description))
+            shell.failures.append(error.headline)
+            return ScriptOutcome(exitStatus: 2, failures: [error.headline], statements: 0)
+        }
+        shell.currentFile = file
+        var worst: Int32 = 0
+        var failures: [String] = []
+        var index = 0
+        let statements = program.statements
+        while index < statements.count {
+            let statement = statements[index]
+            let place = (file.map { "\($0):" } ?? "") + "\(statement.location.line)"
+            do {
+                try await shell.execute(statement)
+                if shell.shouldExit { break }
+            } catch {
+                if case .api(let result) = error {
+                    if index + 1 < statements.count, Expect.judgesOutcome(statements[index + 1]) {
+                        index += 1
+                        continue
+                    }
+                    let message = "\(place): \(statement.source): \(result.call.method.rawValue) \(result.call.path) → \(result.error?.description ?? "HTTP \(result.status)")"
+                    shell.warn(shell.style.red("\(place): failed: ") + "\(statement.source) → \(result.status) (add `expect status \(result.status)` after it if this is expected)")
+                    failures.append(message)
+                } else if case .cancelled = error {
+                    shell.report(error)
+                    return ScriptOutcome(exitStatus: 130, failures: failures + ["cancelled"], statements: index)
+                } else {
+                    let message = "\(place): \(error.description)"
+                    shell.warn(shell.style.red("\(place): ") + (error.exitStatus == 1 ? "expectation failed: " : "error: ") + error.description)
+                    failures.append(message)
+                }
+                worst = max(worst, error.exitStatus)
+                if !keepGoing { break }
+            }
+            index += 1
+        }
+        shell.failures.append(contentsOf: failures)
+        return ScriptOutcome(exitStatus: worst, failures: failures, statements: statements.count)
+    }
+}

@@ -1,0 +1,58 @@
+import ArgumentParser
+
+/// Options every mode shares: where to connect, which keys, how to behave.
+struct GlobalOptions: ParsableArguments {
+    @Flag(help: "Start the built-in sandbox inside adm, with its fixture keys as session keys.")
+    var sandbox = false
+
+    @Option(help: ArgumentHelp("API base URL (default $OPENAI_BASE_URL, else https://api.openai.com/v1).", valueName: "url"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Load NAME=VALUE keys from this file (it must be mode 0600).", valueName: "path"))
+    var keysFile: String?
+
+    @Option(help: ArgumentHelp("Use this profile of the config file ($XDG_CONFIG_HOME/adm/config).", valueName: "name"))
+    var profile: String?
+
+    @Option(help: ArgumentHelp("Start with this session key active.", valueName: "name"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("Start with this project active (default $OPENAI_PROJECT_ID).", valueName: "id"))
+    var project: String?
+
+    @Option(help: ArgumentHelp("Seconds before a request is abandoned.", valueName: "seconds"))
+    var timeout: Double = 60
+
+    @Option(help: ArgumentHelp("Retries for calls that are safe to repeat (GET, DELETE; a POST only when it provably never arrived or got 429).", valueName: "n"))
+    var retries: Int = 2
+
+    @Option(help: ArgumentHelp("Calls in flight when a command fans out over a list.", valueName: "n"))
+    var concurrency: Int = 8
+
+    @Option(help: ArgumentHelp("Also trust the CA certificates in this PEM file (verification stays on).", valueName: "path"))
+    var cacert: String?
+
+    @Flag(name: .shortAndLong, help: "Print each request and its status (never a key).")
+    var verbose = false
+
+    @Flag(help: "Allow `key add NAME VALUE` (a value on the command line lands in shell history and ps).")
+    var allowLiteralKey = false
+
+    @Option(help: ArgumentHelp("Record requests and responses (secrets stripped) to this cassette.", valueName: "path"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("Answer from this cassette instead of the network.", valueName: "path"))
+    var replay: String?
+
+    @Flag(help: "No colours (NO_COLOR is honoured too).")
+    var noColor = false
+
+    @Option(help: ArgumentHelp("With --sandbox: keep the sandbox's organization in this SQLite file.", valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("With --sandbox: inject faults, e.g. latency=20,error-rate=0.1,reset-rate=0.05,rate-limit=50/s.", valueName: "spec"))
+    var faults: String?
+
+    @Option(help: ArgumentHelp("With --sandbox: turn on a known-issue mode (stale-permissions).", valueName: "name"))
+    var knownIssue: [String] = []
+}

@@ -1,0 +1,123 @@
+import AdmAPI
+import AdmSandbox
+import AdmShell
+
+/// A failure before any statement runs (bad flags, unreadable files, no sandbox): exit 3.
+struct LaunchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Builds a session from the command line, the environment (the official SDKs' variables) and
+/// the config file; starts the built-in sandbox for `--sandbox`.
+enum Launcher {
+    static let defaultBaseURL = "https://api.openai.com/v1"
+
+    struct Launched {
+        let shell: Interpreter
+        let sandbox: SandboxServer?
+    }
+
+    static func launch(_ o: GlobalOptions, interactive: Bool) async throws(LaunchError) -> Launched {
+        var sandbox: SandboxServer?
+        let env = FileMode.environment
+        let config: ConfigFile?
+        do { config = try ConfigFile.load() } catch { throw LaunchError(error.description) }
+        let profileName = o.profile ?? env("ADM_PROFILE")
+        var profile: ConfigFile.Profile?
+        if let profileName {
+            guard let p = config?.profiles[profileName] else {
+                let known = config.map { $0.profiles.keys.sorted().joined(separator: ", ") } ?? ""
+                throw LaunchError("no profile '\(profileName)' in \(ConfigFile.defaultPath)" + (known.isEmpty ? " (no config file)" : " (profiles: \(known))"))
+            }
+            profile = p
+        } else {
+            profile = config?.profiles["default"]
+        }
+
+        var baseURL = o.baseURL ?? env("OPENAI_BASE_URL").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.baseURL ?? defaultBaseURL
+        if o.sandbox {
+            var options = SandboxOptions()
+            options.databasePath = o.db
+            for name in o.knownIssue {
+                guard let issue = KnownIssue(rawValue: name) else {
+                    throw LaunchError("unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                options.knownIssues.insert(issue)
+            }
+            if let f = o.faults {
+                do { options.faults = try Faults.parse(f) } catch { throw LaunchError("--faults: \(error)") }
+            }
+            do { sandbox = try await SandboxServer.start(options) } catch { throw LaunchError("could not start the sandbox: \(error)") }
+            baseURL = sandbox!.baseURL
+        } else if o.db != nil || o.faults != nil || !o.knownIssue.isEmpty {
+            throw LaunchError("--db, --faults and --known-issue configure the built-in sandbox: add --sandbox (or pass them to `adm sandbox`)")
+        }
+        do { try HTTPTransport.validate(baseURL: baseURL) } catch { throw LaunchError(error.description) }
+
+        var transportConfig = HTTPTransport.Configuration()
+        transportConfig.caCertificateFile = o.cacert
+        transportConfig.connectionsPerHost = max(8, o.concurrency)
+        transportConfig.userAgent = "adm/\(AdmVersion.string)"
+        var transport: any Transport
+        if let replay = o.replay {
+            do { transport = try ReplayTransport(path: replay) } catch { throw LaunchError("--replay: \(error)") }
+        } else {
+            do { transport = try HTTPTransport(configuration: transportConfig) } catch { throw LaunchError(error.description) }
+        }
+        if let record = o.record {
+            do { transport = try RecordingTransport(inner: transport, path: record) } catch { throw LaunchError("--record: \(error)") }
+        }
+
+        var configuration = ShellConfiguration(baseURL: baseURL, transport: transport)
+        configuration.retry = RetryPolicy(maxRetries: max(0, o.retries))
+        configuration.timeout = .milliseconds(Int(max(0.1, o.timeout) * 1000))
+        configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
+        configuration.builtInSandbox = sandbox != nil
+        configuration.concurrency = max(1, o.concurrency)
+        configuration.interactive = interactive
+        configuration.showNewSecrets = interactive && StandardOutput.isTerminal(1)
+        configuration.allowLiteralKeys = o.allowLiteralKey
+        configuration.version = AdmVersion.string
+        configuration.verbose = o.verbose
+        var style = Style.detect()
+        if o.noColor { style.enabled = false }
+        configuration.style = style
+        let envKey = env("OPENAI_ADMIN_KEY").flatMap { $0.isEmpty ? nil : Secret($0.trimmingCharacters(in: " \n\r\t")) }
+        if sandbox == nil { configuration.environmentKey = envKey }
+
+        let shell = Interpreter(configuration: configuration, output: StandardOutput())
+        let session = shell.session
+        if let sandbox {
+            for key in sandbox.fixtureKeys { session.addKey(SessionKey(name: key.name, secret: key.secret, source: .sandbox)) }
+            session.activeKey = "owner"
+            session.activeProject = sandbox.defaultProjectID
+        }
+        if let profile, let config {
+            do { for k in try config.keys(of: profile) { session.addKey(k) } } catch { throw LaunchError(error.description) }
+            if let p = profile.project { session.activeProject = p }
+            if let k = profile.activeKey { session.activeKey = k }
+        }
+        if let path = o.keysFile {
+            do { try KeyCommand.loadFile(shell, path: path) } catch { throw LaunchError(error.description) }
+        }
+        if sandbox == nil, let envKey, session.keyName(matching: envKey) == nil {
+            session.addKey(SessionKey(name: "default", secret: envKey, source: .environment("OPENAI_ADMIN_KEY")))
+            if profile?.activeKey == nil { session.activeKey = "default" }
+        }
+        if session.activeKey == nil { session.activeKey = session.keyOrder.first }
+        if let p = env("OPENAI_PROJECT_ID"), !p.isEmpty, sandbox == nil { session.activeProject = p }
+        if let k = o.key {
+            guard session.keys[k] != nil else {
+                throw LaunchError("--key \(k): no such key (keys: \(session.keyOrder.joined(separator: ", ").ifEmptyText("none")))")
+            }
+            session.activeKey = k
+        }
+        if let p = o.project { session.activeProject = p }
+        return Launched(shell: shell, sandbox: sandbox)
+    }
+}
+
+extension String {
+    func ifEmptyText(_ fallback: String) -> String { isEmpty ? fallback : self }
+}

@@ -1,0 +1,155 @@
+@preconcurrency import CEditLine
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What reading a line produced.
+enum LineResult {
+    case line(String)
+    /// Ctrl-C at the prompt: the line is dropped.
+    case interrupted
+    /// Ctrl-D on an empty line.
+    case endOfInput
+}
+
+/// The libedit line editor behind one small type: emacs keys by default (`bind -v` in
+/// ~/.editrc for vi), history with Ctrl-R, Tab completion from a callback.
+///
+/// libedit calls back into capture-free C functions, so their state lives in global `let`s of
+/// `Mutex`/`Atomic` types.
+enum LineEditor {
+    /// Computes completions for (line, cursor) → (replacement start, candidates).
+    typealias Completer = @Sendable (String, Int) -> [String]
+
+    static let completer = Mutex<Completer?>(nil)
+    static let candidates = Mutex<[String]>([])
+    static let interrupted = Atomic<Bool>(false)
+
+    /// Sets libedit up; every `rl_*` variable is set before the first libedit call.
+    static func setUp(historyPath: String, completer: @escaping Completer) {
+        setlocale(LC_CTYPE, "")
+        self.completer.withLock { $0 = completer }
+        rl_readline_name = UnsafePointer(strdup("adm"))
+        rl_catch_signals = 1
+        rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"'|;"))
+        rl_completion_append_character = 0x20
+        rl_getc_function = admGetc
+        rl_attempted_completion_function = admComplete
+        rl_initialize()
+        stifle_history(2000)
+        _ = read_history(historyPath)
+    }
+
+    static func read(prompt: String) -> LineResult {
+        interrupted.store(false, ordering: .relaxed)
+        _ = adm_drain_interrupts()
+        guard let raw = readline(prompt) else {
+            return interrupted.load(ordering: .relaxed) ? .interrupted : .endOfInput
+        }
+        defer { free(raw) }
+        return .line(String(cString: raw))
+    }
+
+    static func addHistory(_ line: String) { add_history(line) }
+
+    /// Writes the history file with mode 0600 (the umask is tightened while it is written).
+    static func saveHistory(_ path: String) {
+        let old = umask(0o077)
+        _ = write_history(path)
+        umask(old)
+        chmod(path, 0o600)
+    }
+
+    /// The history entries, oldest first.
+    static func entries() -> [String] {
+        var out: [String] = []
+        var i: Int32 = 0
+        while i < history_length {
+            if let e = history_get(history_base + i), let line = e.pointee.line { out.append(String(cString: line)) }
+            i += 1
+        }
+        return out
+    }
+
+    /// Reads a secret with echo off.
+    static func readSecret(prompt: String) -> String? {
+        var saved = termios()
+        guard adm_echo_off(&saved) == 0 else { return nil }
+        defer {
+            _ = adm_echo_restore(&saved)
+            fputs("\n", adm_stderr())
+        }
+        fputs(prompt, adm_stderr())
+        fflush(adm_stderr())
+        var bytes: [UInt8] = []
+        var b: UInt8 = 0
+        while Glibc.read(0, &b, 1) == 1, b != 0x0A, b != 0x0D { bytes.append(b) }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// libedit's character reader: waits on stdin and the interrupt pipe together, so Ctrl-C
+/// works at the prompt whichever thread the signal lands on, and decodes UTF-8 into one code
+/// point per call (what libedit's wide-character reader expects).
+private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+    func readByte() -> Int32? {
+        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
+        while true {
+            let r = poll(&fds, 2, -1)
+            if r < 0 { if errno == EINTR { continue }; return nil }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                _ = adm_drain_interrupts()
+                LineEditor.interrupted.store(true, ordering: .relaxed)
+                return nil
+            }
+            if fds[0].revents & Int16(POLLIN | POLLHUP) != 0 {
+                var b: UInt8 = 0
+                let n = Glibc.read(0, &b, 1)
+                if n == 1 { return Int32(b) }
+                if n < 0 && errno == EINTR { continue }
+                return nil
+            }
+        }
+    }
+    guard let first = readByte() else { return -1 }
+    if first == 0x03 {
+        LineEditor.interrupted.store(true, ordering: .relaxed)
+        return -1
+    }
+    let lead = UInt32(first)
+    let extra: Int
+    var scalar: UInt32
+    switch lead {
+    case 0..<0x80: return first
+    case 0xC0..<0xE0: extra = 1; scalar = lead & 0x1F
+    case 0xE0..<0xF0: extra = 2; scalar = lead & 0x0F
+    case 0xF0..<0xF8: extra = 3; scalar = lead & 0x07
+    default: return 0xFFFD
+    }
+    for _ in 0..<extra {
+        guard let next = readByte() else { return -1 }
+        scalar = (scalar << 6) | (UInt32(next) & 0x3F)
+    }
+    return Int32(bitPattern: scalar)
+}
+
+/// Tab: asks the completer for candidates for the whole line; never falls back to file names.
+private func admComplete(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: Int32) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? {
+    rl_attempted_completion_over = 1
+    let line = rl_line_buffer.map { String(cString: $0) } ?? ""
+    let point = Int(rl_point)
+    let list = LineEditor.completer.withLock { $0 }?(line, point) ?? []
+    LineEditor.candidates.withLock { $0 = list }
+    guard !list.isEmpty else { return nil }
+    return rl_completion_matches(text, admGenerate)
+}
+
+/// Hands libedit the candidates one by one (`strdup`ed: libedit frees them).
+private func admGenerate(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
+    let prefix = text.map { String(cString: $0) } ?? ""
+    let list = LineEditor.candidates.withLock { $0 }.filter { $0.hasPrefix(prefix) }
+    let index = Int(state)
+    guard index < list.count else { return nil }
+    return strdup(list[index])
+}

@@ -1,0 +1,79 @@
+@preconcurrency import CEditLine
+import AdmAPI
+import AdmShell
+
+/// The interactive loop: libedit prompt showing the active key and project, history that
+/// keeps no key value (0600), Tab completion from the session and a background id cache,
+/// Ctrl-C to cancel a command or clear the line, Ctrl-D to leave, `\` to continue a line.
+enum REPL {
+    static func run(_ launched: Launcher.Launched) async -> Int32 {
+        let shell = launched.shell
+        let box = ShellBox(shell)
+        _ = adm_install_interrupt_handler()
+        let historyPath = AdmPaths.stateDirectory + "/history"
+        FileMode.makeDirectories(AdmPaths.stateDirectory)
+        if !FileMode.exists(historyPath) { try? FileMode.createPrivate(historyPath) }
+        FileMode.restrict(historyPath)
+        LineEditor.setUp(historyPath: historyPath) { line, point in
+            Completer.complete(line: line, cursor: point, shell: box.shell)
+        }
+        shell.historyProvider = LineEditor.entries
+        shell.promptForSecret = { LineEditor.readSecret(prompt: $0) }
+        banner(launched)
+        shell.refreshCompletionCache(every: 0)
+        let watcher = InterruptWatcher()
+        loop: while true {
+            var line: String
+            switch LineEditor.read(prompt: promptText(shell)) {
+            case .endOfInput:
+                StandardOutput().write("\n")
+                break loop
+            case .interrupted:
+                continue loop
+            case .line(let l):
+                line = l
+            }
+            while line.hasSuffix("\\") {
+                line.removeLast()
+                switch LineEditor.read(prompt: "... ") {
+                case .line(let more): line += "\n" + more
+                case .interrupted: continue loop
+                case .endOfInput: break loop
+                }
+            }
+            if line.trimmingCharacters(in: " \t").isEmpty { continue }
+            LineEditor.addHistory(shell.historyLine(line.replacing("\n", with: " ")))
+            LineEditor.saveHistory(historyPath)
+            let text = line
+            await watcher.run(Task { await box.shell.runInteractive(text) })
+            if shell.shouldExit { break }
+            shell.refreshCompletionCache()
+        }
+        LineEditor.saveHistory(historyPath)
+        await shell.client.transport.shutdown()
+        await launched.sandbox?.stop()
+        return 0
+    }
+
+    /// `adm owner@proj_abc> `, coloured only on a terminal without NO_COLOR.
+    static func promptText(_ shell: Interpreter) -> String {
+        let plain = shell.prompt
+        guard shell.configuration.style.enabled else { return plain }
+        let key = shell.session.activeKey ?? "no-key"
+        let rest = String(plain.dropFirst(4 + key.count))
+        // \u{1} … \u{2} tell libedit the escape sequences take no room.
+        return "adm \u{1}\u{1B}[36m\u{2}\(key)\u{1}\u{1B}[0m\u{2}\(rest)"
+    }
+
+    static func banner(_ launched: Launcher.Launched) {
+        let shell = launched.shell
+        let style = shell.configuration.style
+        var lines = [style.bold("adm \(AdmVersion.string)") + style.dim(" — the OpenAI Admin API shell. help lists commands; Tab completes; Ctrl-D leaves.")]
+        if let sandbox = launched.sandbox {
+            lines.append(style.dim("built-in sandbox at \(sandbox.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ")); try: use key mgmt-read; create-sa name=bot"))
+        } else {
+            lines.append(style.dim("API \(shell.client.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ").isEmpty ? "none (key add NAME --env VAR)" : shell.session.keyOrder.joined(separator: ", "))"))
+        }
+        for l in lines { StandardOutput().write(l + "\n") }
+    }
+}

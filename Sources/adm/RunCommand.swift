@@ -1,0 +1,84 @@
+import AdmAPI
+import AdmShell
+import ArgumentParser
+
+/// `adm run FILE.adm …`: scripts with assertions, for repeatable checks and CI.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run .adm scripts.",
+        discussion: "Exit status: 0 all passed, 1 an expectation failed, 2 a script is malformed, 3 a usage or connection error.")
+
+    @ParentCommand var root: Adm
+
+    @Argument(help: ArgumentHelp("Script files.", valueName: "file"))
+    var files: [String]
+
+    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable before the script runs (repeatable).", valueName: "name=value"))
+    var variables: [String] = []
+
+    @Flag(help: "Run every statement and report all failures instead of stopping at the first.")
+    var keepGoing = false
+
+    @Option(help: ArgumentHelp("Write a report: junit=PATH, tap[=PATH] or json[=PATH] (no PATH: standard output).", valueName: "format"))
+    var report: [String] = []
+
+    func run() async throws {
+        var reports: [(Reports.Format, String?)] = []
+        for r in report {
+            let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
+            guard let format = Reports.Format(rawValue: parts[0]) else {
+                StandardOutput().writeError("adm run: error: --report \(r): expected junit=PATH, tap[=PATH] or json[=PATH]\n")
+                throw ExitCode(3)
+            }
+            reports.append((format, parts.count == 2 ? parts[1] : nil))
+        }
+        var presets: [(String, JSON)] = []
+        for v in variables {
+            let parts = v.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                StandardOutput().writeError("adm run: error: --var \(v): expected NAME=VALUE\n")
+                throw ExitCode(3)
+            }
+            presets.append((parts[0], (try? JSON.parse(parts[1])) ?? .string(parts[1])))
+        }
+        var worst: Int32 = 0
+        var runs: [Reports.FileRun] = []
+        for file in files {
+            let text: String
+            do { text = try FileMode.read(file) } catch {
+                StandardOutput().writeError("adm run: error: \(error)\n")
+                worst = max(worst, 3)
+                runs.append(Reports.FileRun(file: file, expectations: [], failures: [error.description], exitStatus: 3, seconds: 0))
+                if keepGoing { continue } else { break }
+            }
+            let launched: Launcher.Launched
+            do { launched = try await Launcher.launch(root.options, interactive: false) } catch {
+                StandardOutput().writeError("adm: error: \(error)\n")
+                throw ExitCode(3)
+            }
+            for (name, value) in presets { launched.shell.session.variables[name] = value }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let outcome = await ScriptRunner.run(launched.shell, text: text, file: file, keepGoing: keepGoing)
+            let elapsed = clock.now - start
+            runs.append(Reports.FileRun(file: file, expectations: launched.shell.expectations, failures: outcome.failures,
+                                        exitStatus: outcome.exitStatus, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            await Scripts.finish(launched)
+            worst = max(worst, outcome.exitStatus)
+            if outcome.exitStatus != 0 && !keepGoing { break }
+        }
+        for (format, path) in reports {
+            let text = Reports.render(runs, format: format)
+            if let path {
+                do { try FileMode.writePrivate(path, text) } catch {
+                    StandardOutput().writeError("adm run: error: --report: \(error)\n")
+                    worst = max(worst, 3)
+                }
+            } else {
+                StandardOutput().write(text)
+            }
+        }
+        if worst != 0 { throw ExitCode(worst) }
+    }
+}

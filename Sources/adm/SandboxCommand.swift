@@ -1,0 +1,77 @@
+import AdmAPI
+import AdmSandbox
+import AdmShell
+import ArgumentParser
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `adm sandbox`: the Admin API emulator as a server on loopback.
+struct SandboxCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Serve the Admin API emulator on 127.0.0.1 (its fixture keys go to a 0600 keys file).")
+
+    @Option(help: "Port (0 picks a free one).") var port: Int = 8080
+    @Option(help: "Address to listen on (loopback only).") var host: String = "127.0.0.1"
+    @Option(help: ArgumentHelp("Keep the organization in this SQLite file.", valueName: "path")) var db: String?
+    @Option(help: ArgumentHelp("Write the fixture keys here as NAME=VALUE (mode 0600).", valueName: "path")) var keysFile: String?
+    @Option(help: ArgumentHelp("Turn on a known-issue mode (stale-permissions).", valueName: "name")) var knownIssue: [String] = []
+    @Option(help: ArgumentHelp("Inject faults: latency=MS,error-rate=P,reset-rate=P,rate-limit=N/s.", valueName: "spec")) var faults: String?
+    @Option(help: ArgumentHelp("Requests per second each key may make (429 beyond).", valueName: "n")) var rateLimit: Double?
+
+    func run() async throws {
+        guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
+            StandardOutput().writeError("adm sandbox: error: the sandbox listens on loopback only (127.0.0.1, ::1)\n")
+            throw ExitCode(3)
+        }
+        var options = SandboxOptions()
+        options.host = host
+        options.port = port
+        options.databasePath = db
+        options.rateLimitPerSecond = rateLimit
+        for name in knownIssue {
+            guard let issue = KnownIssue(rawValue: name) else {
+                StandardOutput().writeError("adm sandbox: error: unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))\n")
+                throw ExitCode(3)
+            }
+            options.knownIssues.insert(issue)
+        }
+        if let faults {
+            do { options.faults = try Faults.parse(faults) } catch {
+                StandardOutput().writeError("adm sandbox: error: --faults: \(error)\n")
+                throw ExitCode(3)
+            }
+        }
+        let server: SandboxServer
+        do { server = try await SandboxServer.start(options) } catch {
+            StandardOutput().writeError("adm sandbox: error: \(error)\n")
+            throw ExitCode(3)
+        }
+        let keysPath = keysFile ?? SandboxServer.defaultKeysFile
+        do { try server.writeKeysFile(keysPath) } catch {
+            StandardOutput().writeError("adm sandbox: error: \(error)\n")
+            await server.stop()
+            throw ExitCode(3)
+        }
+        let out = StandardOutput()
+        out.write("adm sandbox listening on \(server.baseURL) (organization \(server.organizationID))\n")
+        out.write("fixture keys: \(server.fixtureKeys.map(\.name).joined(separator: ", ")) → \(keysPath) (mode 0600)\n")
+        if let db { out.write("organization kept in \(db)\n") }
+        out.write("connect: adm --base-url \(server.baseURL) --keys-file \(keysPath)\n")
+        let stop = AsyncStream<Void>.makeStream()
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
+            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            s.setEventHandler { stop.continuation.yield() }
+            s.resume()
+            return s
+        }
+        for await _ in stop.stream { break }
+        sources.forEach { $0.cancel() }
+        out.write("stopping\n")
+        await server.stop()
+    }
+}
