@@ -60,9 +60,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "AdmAPITests", dependencies: ["AdmAPI", "AdmSandbox"]),
-        .testTarget(name: "AdmSandboxTests", dependencies: ["AdmSandbox", "AdmAPI"]),
-        .testTarget(name: "AdmShellTests", dependencies: ["AdmShell", "AdmSandbox", "AdmAPI"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AdmAPI"]),
+        .target(
+            name: "AdmTestSupport",
+            dependencies: ["AdmAPI", "AdmSandbox", "AdmShell"],
+            path: "Tests/Support"
+        ),
+        .testTarget(name: "AdmAPITests", dependencies: ["AdmAPI", "AdmTestSupport"]),
+        .testTarget(name: "AdmSandboxTests", dependencies: ["AdmSandbox", "AdmAPI", "AdmTestSupport"]),
+        .testTarget(name: "AdmShellTests", dependencies: ["AdmShell", "AdmSandbox", "AdmAPI", "AdmTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AdmAPI", "AdmTestSupport"]),
     ]
 )

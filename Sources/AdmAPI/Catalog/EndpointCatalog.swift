@@ -51,7 +51,7 @@ public enum EndpointCatalog {
                 guard l == part else { return nil }
                 literals += 1
             case .parameter(let name):
-                params[name] = String(part)
+                params[name] = part.contains("%") ? QueryItem.percentDecode(part) : String(part)
             }
         }
         return (params, literals)

@@ -48,7 +48,7 @@ public struct APIError: Sendable, Hashable, CustomStringConvertible {
             }
         } catch {
             let kind = contentType.contains("html") || response.bodyText.lowercased().contains("<html")
-                ? "an HTML page" : contentType.isEmpty ? "a body that is not JSON" : "a \(contentType.split(separator: ";").first ?? "") body that is not JSON"
+                ? "an HTML page" : "a body that is not valid JSON" + (contentType.isEmpty ? "" : " (\(contentType.split(separator: ";").first ?? ""))")
             let title = htmlTitle(response.bodyText).map { " (\"\($0)\")" } ?? ""
             return APIError(status: response.status,
                             message: "HTTP \(response.status) \(reasonPhrase(response.status)) with \(kind)\(title): \(error)",

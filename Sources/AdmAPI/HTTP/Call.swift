@@ -22,7 +22,7 @@ public struct Call: Sendable, Hashable {
         for segment in endpoint.segments {
             switch segment {
             case .literal(let l): path += "/" + l
-            case .parameter(let p): path += "/" + QueryItem.percentEncode(pathParameters[p] ?? "{\(p)}", allowSlash: false)
+            case .parameter(let p): path += "/" + QueryItem.percentEncode(pathParameters[p] ?? "{\(p)}", allowSlash: false, allowColon: true)
             }
         }
         self.init(endpoint: endpoint, method: endpoint.method, path: path, query: query, body: body)
@@ -84,13 +84,13 @@ public struct QueryItem: Sendable, Hashable {
     }
 
     /// Percent-encodes everything but unreserved characters (and `/`, `[`, `]` when allowed).
-    public static func percentEncode(_ s: String, allowSlash: Bool, allowBrackets: Bool = false) -> String {
+    public static func percentEncode(_ s: String, allowSlash: Bool, allowBrackets: Bool = false, allowColon: Bool = false) -> String {
         var out = ""
         for b in s.utf8 {
             let c = Character(UnicodeScalar(b))
             if (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                 || c == "-" || c == "_" || c == "." || c == "~" || (allowSlash && c == "/")
-                || (allowBrackets && (c == "[" || c == "]"))
+                || (allowBrackets && (c == "[" || c == "]")) || (allowColon && (c == ":" || c == "@"))
             {
                 out.append(c)
             } else {

@@ -83,6 +83,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// Why a path does not lead anywhere in a given value.
     public struct LookupError: Error, Sendable, Equatable, CustomStringConvertible {
         public let message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 

@@ -95,7 +95,8 @@ enum Checker {
                               suggestion: Suggest.closest(name, among: CommandTable.allNames).map { "did you mean \($0)?" }
                                   ?? "type 'help' for the list of commands")
         }
-        var acceptsFlags = true
+        // `let NAME = COMMAND …` checks the command's own flags (in its checkSyntax).
+        var acceptsFlags = spec.name != "let"
         for word in s.arguments {
             guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
             if text == "--" { acceptsFlags = false; continue }

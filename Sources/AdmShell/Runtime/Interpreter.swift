@@ -115,7 +115,8 @@ public final class Interpreter {
             case .variable(let name, let path): return try lookup(name, path, at: word.location)
             case .environment(let name): return try environment(name, at: word.location)
             case .json(let text):
-                do { return try JSON.parse(text) } catch {
+                let filled = try interpolateJSON(text, at: word.location)
+                do { return try JSON.parse(filled) } catch {
                     throw .usage("invalid JSON literal: \(error)", at: word.location)
                 }
             case .quoted(let parts): return .string(try text(of: parts, at: word.location))
@@ -124,6 +125,48 @@ public final class Interpreter {
             }
         }
         return .string(try text(of: word.parts, at: word.location))
+    }
+
+    /// A JSON literal with `$name.path` references (outside its strings) replaced by their
+    /// values as JSON: `{"project_ids": [$p]}`.
+    func interpolateJSON(_ text: String, at location: SourceLocation) throws(ShellError) -> String {
+        guard text.contains("$") else { return text }
+        let chars = Array(text)
+        var out = ""
+        var i = 0
+        var inString = false
+        while i < chars.count {
+            let c = chars[i]
+            if inString {
+                out.append(c)
+                if c == "\\", i + 1 < chars.count { out.append(chars[i + 1]); i += 2; continue }
+                if c == "\"" { inString = false }
+                i += 1
+                continue
+            }
+            if c == "\"" { inString = true; out.append(c); i += 1; continue }
+            if c == "$", i + 1 < chars.count, chars[i + 1].isLetter || chars[i + 1] == "_" {
+                var j = i + 1
+                var ref = ""
+                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." || chars[j] == "[" || chars[j] == "]" || chars[j] == "-" {
+                    if chars[j] == "]", !ref.contains("[") { break }
+                    ref.append(chars[j])
+                    j += 1
+                }
+                while ref.hasSuffix(".") { ref.removeLast(); j -= 1 }
+                let name = String(ref.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
+                let path: JSONPath
+                do { path = try JSONPath.parse(String(ref.dropFirst(name.count))) } catch {
+                    throw .usage("invalid path in '$\(ref)' inside a JSON literal: \(error.message)", at: location)
+                }
+                out += (name == "env" ? try environment(String(ref.dropFirst(4)), at: location) : try lookup(name, path, at: location)).serialized()
+                i = j
+                continue
+            }
+            out.append(c)
+            i += 1
+        }
+        return out
     }
 
     /// A word as text (variables stringified: strings as they are, other values as JSON).

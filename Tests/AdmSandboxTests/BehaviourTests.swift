@@ -1,0 +1,169 @@
+import AdmAPI
+import AdmSandbox
+import AdmTestSupport
+import Testing
+
+@Suite("Sandbox behaviour")
+struct SandboxBehaviourTests {
+    @Test("unknown routes get the Invalid URL error with the method and /v1 path")
+    func invalidURL() async throws {
+        try await withSandbox { s in
+            let r = try await s.raw(.get, "/organization/credit_grants", key: "owner")
+            #expect(r.status == 404)
+            #expect(APIError.decode(r)?.message == "Invalid URL (GET /v1/organization/credit_grants)")
+            let wrongMethod = try await s.raw(.delete, "/organization/projects", key: "owner")
+            #expect(APIError.decode(wrongMethod)?.message == "Invalid URL (DELETE /v1/organization/projects)")
+        }
+    }
+
+    @Test("lists page with limit, after, has_more and first/last ids, in both directions")
+    func paging() async throws {
+        try await withSandbox { s in
+            _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 44]))
+            var ids: [String] = []
+            var after: String?
+            var pages = 0
+            repeat {
+                let r = try await s.call("list-projects", key: "owner", query: [QueryItem("limit", "20")] + (after.map { [QueryItem("after", $0)] } ?? []))
+                let data = r.json!["data"]!.arrayValue!
+                ids += data.map { $0["id"]!.stringValue! }
+                #expect(r.json!["first_id"]?.stringValue == data.first?["id"]?.stringValue)
+                #expect(r.json!["last_id"]?.stringValue == data.last?["id"]?.stringValue)
+                after = r.json!["has_more"]?.boolValue == true ? r.json!["last_id"]?.stringValue : nil
+                pages += 1
+            } while after != nil
+            #expect(pages == 3)
+            #expect(ids.count == 45)
+            #expect(Set(ids).count == 45)
+            let keys = try await s.call("admin-api-keys-list", key: "owner", query: [QueryItem("order", "desc"), QueryItem("limit", "2")])
+            #expect(keys.json!["data"]!.arrayValue!.map { $0["name"]!.stringValue! } == ["usage", "mgmt-write"])
+            let groups = try await s.call("list-groups", key: "owner")
+            #expect(groups.json!["next"] == .null)
+        }
+    }
+
+    @Test("validation errors name the parameter, as the real API does", arguments: [
+        ("{}", "Missing required parameter: 'name'.", "name", "missing_required_parameter"),
+        (#"{"name": 5}"#, "Invalid type for 'name': expected a string, but got a number instead.", "name", "invalid_type"),
+        (#"{"name": "x", "colour": "red"}"#, "Unrecognized request argument supplied: colour", "colour", nil),
+        (#"{"name": "x", "residency": "MARS"}"#, "Invalid value: 'MARS'. Supported values are: 'GLOBAL', 'US_STORAGE_PROCESSING', 'EU_STORAGE_PROCESSING', 'JP_STORAGE', 'KR_STORAGE', 'CA_STORAGE', 'SG_STORAGE', 'IN_STORAGE', 'AU_STORAGE', 'GB_STORAGE', 'AE_STORAGE' and 'AE_STORAGE_PROCESSING'.", "residency", "invalid_value"),
+        ("{not json", "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)", nil, nil),
+    ] as [(String, String, String?, String?)])
+    func validation(body: String, message: String, param: String?, code: String?) async throws {
+        try await withSandbox { s in
+            let r = try await s.raw(.post, "/organization/projects", key: "owner", body: body)
+            let e = APIError.decode(r)
+            #expect(r.status == 400)
+            #expect(e?.message == message)
+            #expect(e?.param == param)
+            #expect(e?.code == code)
+        }
+    }
+
+    @Test("query parameters are checked: ranges and enums")
+    func queryValidation() async throws {
+        try await withSandbox { s in
+            let r = try await s.raw(.get, "/organization/audit_logs?limit=0", key: "owner")
+            #expect(APIError.decode(r)?.message == "Invalid 'limit': integer below minimum value. Expected a value >= 1, but got 0 instead.")
+            let o = try await s.raw(.get, "/organization/admin_api_keys?order=sideways", key: "owner")
+            #expect(APIError.decode(o)?.message == "Invalid value: 'sideways'. Supported values are: 'asc' and 'desc'.")
+            let u = try await s.raw(.get, "/organization/usage/completions", key: "owner")
+            #expect(APIError.decode(u)?.param == "start_time")
+        }
+    }
+
+    @Test("service accounts: the secret is returned once, keys go with the account")
+    func serviceAccounts() async throws {
+        try await withSandbox { s in
+            let p = s.defaultProject
+            let created = try await s.call("create-project-service-account", key: "owner", path: ["project_id": p], body: .obj(["name": "bot"]))
+            let sa = created.json!
+            #expect(sa["object"] == "organization.project.service_account")
+            #expect(sa["role"] == "member")
+            #expect(sa["api_key"]?["value"]?.stringValue?.hasPrefix("sk-svcacct-") == true)
+            let id = sa["id"]!.stringValue!
+            #expect(id.hasPrefix("svc_acct_"))
+            let fetched = try await s.call("retrieve-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": id])
+            #expect(fetched.json?["api_key"] == nil)
+            let keys = try await s.call("list-project-api-keys", key: "owner", path: ["project_id": p])
+            let saKeys = keys.json!["data"]!.arrayValue!.filter { $0["owner"]?["service_account"]?["id"]?.stringValue == id }
+            #expect(saKeys.count == 1)
+            #expect(saKeys[0]["redacted_value"]?.stringValue?.contains("…") == false)
+            #expect(!keys.response.bodyText.contains("sk-svcacct-") || !keys.response.bodyText.contains(sa["api_key"]!["value"]!.stringValue!))
+            let keyID = saKeys[0]["id"]!.stringValue!
+            let refused = try await s.call("delete-project-api-key", key: "owner", path: ["project_id": p, "api_key_id": keyID])
+            #expect(refused.status == 400)
+            _ = try await s.call("delete-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": id])
+            let after = try await s.call("retrieve-project-api-key", key: "owner", path: ["project_id": p, "api_key_id": keyID])
+            #expect(after.status == 404)
+            let only = try await s.call("create-project-service-account", key: "owner", path: ["project_id": p],
+                                        body: .obj(["name": "bare", "create_service_account_only": true]))
+            #expect(only.json?["api_key"] == .null)
+            #expect(only.json?["role"] == "none")
+        }
+    }
+
+    @Test("archived projects refuse writes; unknown ids get 404; changes land in the audit log")
+    func archiveAndAudit() async throws {
+        try await withSandbox { s in
+            let created = try await s.call("create-project", key: "owner", body: .obj(["name": "temp"]))
+            let id = created.json!["id"]!.stringValue!
+            #expect(id.hasPrefix("proj_") && id.count == 29)
+            let archived = try await s.call("archive-project", key: "owner", path: ["project_id": id])
+            #expect(archived.json?["status"] == "archived")
+            let refused = try await s.call("create-project-service-account", key: "owner", path: ["project_id": id], body: .obj(["name": "x"]))
+            #expect(refused.status == 400)
+            #expect(refused.error?.message == "Project \(id) is archived and cannot be modified.")
+            let listed = try await s.call("list-projects", key: "owner")
+            #expect(!listed.response.bodyText.contains(id))
+            let all = try await s.call("list-projects", key: "owner", query: [QueryItem("include_archived", "true")])
+            #expect(all.response.bodyText.contains(id))
+            let missing = try await s.call("retrieve-project", key: "owner", path: ["project_id": "proj_nope"])
+            #expect(missing.status == 404)
+            let log = try await s.call("list-audit-logs", key: "owner", query: [QueryItem("resource_ids[]", id)])
+            #expect(log.json!["data"]!.arrayValue!.map { $0["type"]!.stringValue! } == ["project.archived", "project.created"])
+            let entry = log.json!["data"]![0]!
+            #expect(entry["actor"]?["type"] == "api_key")
+            #expect(entry["project.archived"]?["id"]?.stringValue == id)
+        }
+    }
+
+    @Test("a per-key request budget answers 429 with Retry-After")
+    func rateLimit() async throws {
+        var options = SandboxOptions()
+        options.rateLimitPerSecond = 2
+        try await withSandbox(options) { s in
+            var statuses: [Int] = []
+            var retryAfter: String?
+            for _ in 0..<5 {
+                let r = try await s.raw(.get, "/organization/projects", key: "owner")
+                statuses.append(r.status)
+                if r.status == 429 { retryAfter = r.header("Retry-After") }
+            }
+            #expect(statuses.prefix(2) == [200, 200])
+            #expect(statuses.contains(429))
+            #expect(retryAfter == "1")
+            let other = try await s.raw(.get, "/organization/projects", key: "reader")
+            #expect(other.status == 200)
+        }
+    }
+
+    @Test("usage and costs give buckets over generated data, paged with next_page")
+    func usage() async throws {
+        try await withSandbox { s in
+            let r = try await s.call("usage-completions", key: "usage", query: [QueryItem("start_time", "1767225600"), QueryItem("end_time", "1767830400"),
+                                                                                QueryItem("limit", "3"), QueryItem("group_by[]", "model")])
+            let page = r.json!
+            #expect(page["object"] == "page")
+            #expect(page["data"]?.arrayValue?.count == 3)
+            #expect(page["has_more"] == true)
+            #expect(page["next_page"] == "page_1767484800")
+            #expect(page["data"]?[0]?["results"]?[0]?["object"] == "organization.usage.completions.result")
+            let again = try await s.call("usage-completions", key: "usage", query: [QueryItem("start_time", "1767225600"), QueryItem("end_time", "1767830400"),
+                                                                                    QueryItem("limit", "3"), QueryItem("group_by[]", "model")])
+            #expect(again.json == page)
+            let costs = try await s.call("usage-costs", key: "usage", query: [QueryItem("start_time", "1767225600"), QueryItem("bucket_width", "1h")])
+            #expect(costs.status == 400)
+        }
+    }
+}

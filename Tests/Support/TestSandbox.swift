@@ -1,0 +1,88 @@
+import AdmAPI
+import AdmSandbox
+import AdmShell
+
+/// A sandbox started inside the test process, and a client for it (real HTTP on loopback).
+public final class TestSandbox: Sendable {
+    public let server: SandboxServer
+    public let transport: HTTPTransport
+
+    public init(_ options: SandboxOptions = SandboxOptions()) async throws {
+        server = try await SandboxServer.start(options)
+        transport = try HTTPTransport()
+    }
+
+    /// The secret of a fixture key.
+    public func key(_ name: String) -> Secret {
+        server.fixtureKeys.first { $0.name == name }!.secret
+    }
+
+    public var client: AdminClient { AdminClient(baseURL: server.baseURL, transport: transport, retry: .none) }
+
+    /// Sends a call by operation id.
+    public func call(_ id: String, key: String, path: [String: String] = [:], query: [QueryItem] = [], body: JSON? = nil) async throws -> CallResult {
+        let endpoint = EndpointCatalog.endpoint(id: id)!
+        return try await client.send(Call(endpoint, pathParameters: path, query: query, body: body), key: self.key(key))
+    }
+
+    /// A raw request (any method and path, optional key).
+    public func raw(_ method: HTTPMethod, _ path: String, key: String? = nil, body: String? = nil) async throws -> WireResponse {
+        try await transport.send(WireRequest(method: method, url: server.baseURL + path, body: body.map { Array($0.utf8) }),
+                                 credential: key.map(self.key), timeout: .seconds(30))
+    }
+
+    /// The control API.
+    public func control(_ method: HTTPMethod, _ path: String, _ body: JSON? = nil) async throws -> JSON {
+        var base = server.baseURL
+        base.removeLast(3)
+        let r = try await transport.send(WireRequest(method: method, url: base + "/_sandbox/" + path, body: body?.bytes()), credential: nil, timeout: .seconds(60))
+        return try JSON.parse(bytes: r.body)
+    }
+
+    public var defaultProject: String { server.defaultProjectID! }
+
+    /// An interpreter on this sandbox with its fixture keys, writing to `output`.
+    public func shell(output: CapturedOutput = CapturedOutput()) -> Interpreter {
+        var configuration = ShellConfiguration(baseURL: server.baseURL, transport: transport)
+        configuration.builtInSandbox = true
+        configuration.retry = .none
+        let shell = Interpreter(configuration: configuration, output: output)
+        for k in server.fixtureKeys { shell.session.addKey(SessionKey(name: k.name, secret: k.secret, source: .sandbox)) }
+        shell.session.activeKey = "owner"
+        shell.session.activeProject = defaultProject
+        shell.echoExpectations = false
+        return shell
+    }
+
+    public func stop() async {
+        await transport.shutdown()
+        await server.stop()
+    }
+}
+
+/// Runs `body` with a fresh sandbox, stopping it afterwards.
+public func withSandbox<T>(_ options: SandboxOptions = SandboxOptions(), _ body: (TestSandbox) async throws -> T) async throws -> T {
+    let sandbox = try await TestSandbox(options)
+    do {
+        let value = try await body(sandbox)
+        await sandbox.stop()
+        return value
+    } catch {
+        await sandbox.stop()
+        throw error
+    }
+}
+
+/// The package's root directory (for scripts and the built binary).
+public let packageRoot: String = {
+    var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+    parts.removeLast(3)
+    return parts.joined(separator: "/")
+}()
+
+/// A fresh temporary directory.
+public func temporaryDirectory() -> String {
+    let path = "/tmp/adm-test-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    FileMode.makeDirectories(path)
+    return path
+}
