@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("API base URL (default $OPENAI_BASE_URL, else https://api.openai.com/v1).", valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Load NAME=VALUE keys from this file (it must be mode 0600).", valueName: "path"))
+    @Option(help: ArgumentHelp("Load NAME=VALUE keys from this 0600 file (for `adm sandbox`: where its fixture keys are written).", valueName: "path"))
     var keysFile: String?
 
     @Option(help: ArgumentHelp("Use this profile of the config file ($XDG_CONFIG_HOME/adm/config).", valueName: "name"))
@@ -47,12 +47,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "No colours (NO_COLOR is honoured too).")
     var noColor = false
 
-    @Option(help: ArgumentHelp("With --sandbox: keep the sandbox's organization in this SQLite file.", valueName: "path"))
+    @Option(help: ArgumentHelp("Keep the sandbox's organization in this SQLite file (--sandbox, adm sandbox).", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("With --sandbox: inject faults, e.g. latency=20,error-rate=0.1,reset-rate=0.05,rate-limit=50/s.", valueName: "spec"))
+    @Option(help: ArgumentHelp("Sandbox faults (--sandbox, adm sandbox), e.g. latency=20,error-rate=0.1,reset-rate=0.05,rate-limit=50/s.", valueName: "spec"))
     var faults: String?
 
-    @Option(help: ArgumentHelp("With --sandbox: turn on a known-issue mode (stale-permissions).", valueName: "name"))
+    @Option(help: ArgumentHelp("Sandbox known-issue mode (--sandbox, adm sandbox): stale-permissions.", valueName: "name"))
     var knownIssue: [String] = []
 }

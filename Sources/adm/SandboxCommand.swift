@@ -11,17 +11,22 @@ import Glibc
 struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
-        abstract: "Serve the Admin API emulator on 127.0.0.1 (its fixture keys go to a 0600 keys file).")
+        abstract: "Serve the Admin API emulator on 127.0.0.1 (its fixture keys go to a 0600 keys file).",
+        discussion: "Also takes adm's --db PATH (keep the organization), --keys-file PATH (where the keys go), --faults SPEC and --known-issue NAME.")
+
+    /// `--db`, `--keys-file`, `--faults` and `--known-issue` are the shared options of `adm`
+    /// (ArgumentParser gives an option to the first command that declares it).
+    @ParentCommand var root: Adm
 
     @Option(help: "Port (0 picks a free one).") var port: Int = 8080
     @Option(help: "Address to listen on (loopback only).") var host: String = "127.0.0.1"
-    @Option(help: ArgumentHelp("Keep the organization in this SQLite file.", valueName: "path")) var db: String?
-    @Option(help: ArgumentHelp("Write the fixture keys here as NAME=VALUE (mode 0600).", valueName: "path")) var keysFile: String?
-    @Option(help: ArgumentHelp("Turn on a known-issue mode (stale-permissions).", valueName: "name")) var knownIssue: [String] = []
-    @Option(help: ArgumentHelp("Inject faults: latency=MS,error-rate=P,reset-rate=P,rate-limit=N/s.", valueName: "spec")) var faults: String?
     @Option(help: ArgumentHelp("Requests per second each key may make (429 beyond).", valueName: "n")) var rateLimit: Double?
 
     func run() async throws {
+        let db = root.options.db
+        let keysFile = root.options.keysFile
+        let knownIssue = root.options.knownIssue
+        let faults = root.options.faults
         guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
             StandardOutput().writeError("adm sandbox: error: the sandbox listens on loopback only (127.0.0.1, ::1)\n")
             throw ExitCode(3)

@@ -97,10 +97,14 @@ enum Checker {
         }
         // `let NAME = COMMAND …` checks the command's own flags (in its checkSyntax).
         var acceptsFlags = spec.name != "let"
-        for word in s.arguments {
+        let args = Array(s.arguments)
+        for (index, word) in args.enumerated() {
             guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
             if text == "--" { acceptsFlags = false; continue }
             let flag = String(text.split(separator: "=", maxSplits: 1)[0])
+            if spec.valuedFlags.contains(flag), !text.contains("="), index == args.count - 1 {
+                throw SyntaxError("\(flag) needs a value", at: word.location)
+            }
             if !spec.accepts(flag: flag) {
                 let known = spec.allFlags
                 throw SyntaxError("unknown flag '\(flag)' for \(spec.name)", at: word.location,

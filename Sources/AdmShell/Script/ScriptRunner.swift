@@ -45,6 +45,7 @@ public enum ScriptRunner {
                     shell.report(error)
                     return ScriptOutcome(exitStatus: 130, failures: failures + ["cancelled"], statements: index)
                 } else {
+                    let place = (file.map { "\($0):" } ?? "") + (error.location.map { "\($0.line):\($0.column)" } ?? "\(statement.location.line)")
                     let message = "\(place): \(error.description)"
                     shell.warn(shell.style.red("\(place): ") + (error.exitStatus == 1 ? "expectation failed: " : "error: ") + error.description)
                     failures.append(message)

@@ -1,0 +1,128 @@
+import AdmAPI
+@testable import AdmShell
+import AdmTestSupport
+import Testing
+
+@Suite("The language against the sandbox")
+struct InterpreterTests {
+    @Test("variables, selections and $_ hold JSON")
+    func values() async throws {
+        try await withSandbox { s in
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            try await shell.run("let ids = projects | .data[].id; let n = 3; let name = \"a b\"; let obj = {\"k\": [1, $n]}")
+            #expect(shell.session.variables["ids"] == .array([.string(s.defaultProject)]))
+            #expect(shell.session.variables["n"] == .int(3))
+            #expect(shell.session.variables["name"] == .string("a b"))
+            #expect(shell.session.variables["obj"] == .obj(["k": [1, 3]]))
+            try await shell.run("projects")
+            #expect(shell.session.last?["object"] == "list")
+            try await shell.run("print $_.data[0].name")
+            #expect(out.standard.hasSuffix("Default project\n"))
+            try await shell.run("unset n")
+            #expect(shell.session.variables["n"] == nil)
+        }
+    }
+
+    @Test("runtime mistakes are usage errors with a place", arguments: [
+        ("print $nope", "undefined variable $nope"),
+        ("print $_.x", "$_ is empty: no command has produced a value yet"),
+        ("use key nobody", "no key named 'nobody'; keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
+        ("use key ownr", "no key named 'ownr' (did you mean owner?); keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
+        ("create-sa nmae=x", "create-project-service-account has no field 'nmae' (fields: name, create_service_account_only); did you mean name?"),
+        ("create-sa name=x create_service_account_only=maybe", "create_service_account_only expects true or false, got 'maybe'"),
+        ("call GET /organization/projects limit=many", "limit expects an integer, got 'many'"),
+        ("call PATCH /organization/projects", "call: the Admin API uses only GET, POST and DELETE (updates are POST)"),
+        ("call list-projectz", "call: 'list-projectz' is neither GET/POST/DELETE nor an operation id; did you mean list-projects? (help call lists them)"),
+        ("call GET /organization/projects/{project_id}/users/{user_id}", "retrieve-project-user needs user_id: give user_id=…"),
+        ("call POST /organization/projects --body nope", "--body is not valid JSON: invalid literal, expected 'null' at line 1, column 1"),
+        ("sa show", "sa: missing SERVICE_ACCOUNT_ID — usage: sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]"),
+        ("usage tokens", "usage: unknown kind 'tokens' (completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, vector_stores, code_interpreter_sessions, file_search_calls, web_search_calls, decisions)"),
+        ("audit --since yesterday", "'yesterday' is not a duration (30m, 24h, 7d)"),
+        ("key add x sk-admin-abc", "key add x: refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key"),
+        ("projects | .data[5]", "selection .data[5]: index [5] is out of range: .data has 1 element"),
+        ("repro", "repro: no call has been made yet"),
+    ])
+    func runtimeErrors(line: String, message: String) async throws {
+        try await withSandbox { s in
+            let shell = s.shell()
+            do throws(ShellError) {
+                try await shell.run(line)
+                Issue.record("ran: \(line)")
+            } catch {
+                #expect(error.description == message)
+                #expect(error.exitStatus == 2)
+            }
+        }
+    }
+
+    @Test("expect checks the last call and values; a failure is exit status 1")
+    func expectations() async throws {
+        try await withSandbox { s in
+            let shell = s.shell()
+            try await shell.run("use key mgmt-read; projects; expect ok; expect count 1; expect .data[0].status == active; expect .data[0].name contains Default")
+            do throws(ShellError) {
+                try await shell.run("create-sa name=x")
+                Issue.record("should have failed")
+            } catch {
+                guard case .api(let r) = error else { Issue.record("\(error)"); return }
+                #expect(r.status == 401)
+            }
+            try await shell.run("expect status 401; expect missing-scope api.management.write; expect error \"insufficient permissions\"")
+            do throws(ShellError) {
+                try await shell.run("expect status 200")
+                Issue.record("should have failed")
+            } catch {
+                #expect(error.exitStatus == 1)
+                #expect(error.description.hasPrefix("expect status 200: got 401 (You have insufficient permissions"))
+            }
+            #expect(shell.expectations.filter(\.passed).count == 7)
+            #expect(shell.expectations.filter { !$0.passed }.count == 1)
+        }
+    }
+
+    @Test("a list-valued path parameter fans out with bounded concurrency")
+    func fanOut() async throws {
+        try await withSandbox { s in
+            _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 11]))
+            let shell = s.shell()
+            try await shell.run("let ids = projects --all | .data[].id; keys --project $ids --concurrency 3 --quiet")
+            let results = shell.session.last?["results"]?.arrayValue ?? []
+            #expect(results.count == 12)
+            #expect(results.allSatisfy { $0["status"] == 200 })
+            #expect(results.map { $0["project_id"] } == shell.session.variables["ids"]?.arrayValue)
+        }
+    }
+
+    @Test("--all follows every page and keeps the items in $_")
+    func allPages() async throws {
+        try await withSandbox { s in
+            _ = try await s.control(.post, "seed", .obj(["kind": "service-accounts", "count": 250, "project_id": .string(s.defaultProject)]))
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            try await shell.run("sa --all --limit 100")
+            #expect(shell.session.last?["count"] == 250)
+            #expect(shell.session.last?["pages"] == 3)
+            #expect(out.standard.contains("250 items in 3 pages"))
+            let before = out.standard.count
+            try await shell.run("sa --all --limit 100 | .data[].id")
+            let ids = out.standard.dropFirst(before).split(separator: "\n")
+            #expect(ids.count == 250)
+            #expect(ids.allSatisfy { $0.hasPrefix("svc_acct_") })
+        }
+    }
+
+    @Test("new secrets become session keys; $_ and the output hold only the redacted value")
+    func newSecrets() async throws {
+        try await withSandbox { s in
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            try await shell.run("let sa = create-sa name=ci-bot")
+            let key = try #require(shell.session.keys["ci-bot"])
+            #expect(key.secret.kind == .serviceAccount)
+            #expect(shell.session.variables["sa"]?["api_key"]?["value"] == .string(key.secret.redacted))
+            try await shell.run("print $sa --json")
+            #expect(!Redaction.leaks(out.standard + out.errors, secrets: [key.secret]))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import AdmAPI
+@testable import AdmShell
+import Testing
+
+@Suite("Lexer and parser")
+struct LexerParserTests {
+    func words(_ text: String) throws -> [Statement] { try Parser.parse(text).statements }
+
+    @Test("splits statements on ; and newlines, drops comments, joins \\ continuations")
+    func statements() throws {
+        let s = try words("projects # all of them\nuse key owner; keys \\\n  --all")
+        #expect(s.map(\.source) == ["projects", "use key owner", "keys --all"])
+        #expect(s[2].location == SourceLocation(line: 2, column: 16))
+    }
+
+    @Test("quotes, escapes and variable references make word parts")
+    func parts() throws {
+        let w = try words(#"print "a \"b\" $x.y" 'lit $x' name=$sa.api_key.id ${v.data[0]} $env.HOME a\ b"#)[0].words
+        #expect(w[1].parts == [.quoted([.literal("a \"b\" "), .variable(name: "x", path: try JSONPath.parse(".y"))])])
+        #expect(w[2].parts == [.singleQuoted("lit $x")])
+        #expect(w[3].parts == [.literal("name="), .variable(name: "sa", path: try JSONPath.parse(".api_key.id"))])
+        #expect(w[4].parts == [.variable(name: "v", path: try JSONPath.parse(".data[0]"))])
+        #expect(w[5].parts == [.environment("HOME")])
+        #expect(w[6].parts == [.literal("a b")])
+    }
+
+    @Test("JSON literals stay whole, spaces and all")
+    func json() throws {
+        let w = try words(#"call POST /x --body {"name": "a b", "n": [1, 2]} | .id"#)[0]
+        #expect(w.words[4].parts == [.json(#"{"name": "a b", "n": [1, 2]}"#)])
+        #expect(w.selection == (try JSONPath.parse(".id")))
+    }
+
+    @Test("a lone $ and dashes in key names stay text")
+    func literalDollar() throws {
+        let w = try words("print $ cost use-key mgmt-read")[0].words
+        #expect(w[1].literalText == "$")
+        #expect(w[4].literalText == "mgmt-read")
+    }
+
+    /// Malformed input, each with its exact message (`line:col: error: …` and the suggestion).
+    static let malformed: [(String, String)] = [
+        ("crate-sa name=x", "1:1: error: unknown command 'crate-sa'\ndid you mean create-sa?"),
+        ("prjects", "1:1: error: unknown command 'prjects'\ndid you mean projects?"),
+        ("frobnicate", "1:1: error: unknown command 'frobnicate'\ntype 'help' for the list of commands"),
+        ("projects --alll", "1:10: error: unknown flag '--alll' for projects\ndid you mean --all?"),
+        ("use key owner --json", "1:15: error: unknown flag '--json' for use\nuse takes no flags"),
+        ("projects --limit", "1:10: error: --limit needs a value"),
+        ("let = 5", "1:5: error: let: expected 'let NAME = VALUE'"),
+        ("let x 5", "1:5: error: let: expected 'let NAME = VALUE'"),
+        ("let 9x = 1", "1:5: error: let: '9x' is not a variable name (letters, digits, _)"),
+        ("let _ = 1", "1:5: error: let: $_ is built in and cannot be set"),
+        ("let x = projects --alll", "1:18: error: unknown flag '--alll' for projects\ndid you mean --all?"),
+        ("use", "1:1: error: use: expected 'use key NAME' or 'use project ID'"),
+        ("use key", "1:1: error: use key: expected one key name"),
+        ("use key a b", "1:1: error: use key: expected one key name"),
+        ("use pet x", "1:5: error: use: expected 'use key NAME' or 'use project ID'"),
+        ("expect", "1:1: error: expect: what? (status N, ok, error \"TEXT\", missing-scope SCOPE, count N, PATH == VALUE)"),
+        ("expect status", "1:8: error: expect status: expected one value"),
+        ("expect status abc", "1:15: error: expect status: 'abc' is not a number"),
+        ("expect ok now", "1:11: error: expect ok: expected nothing after it"),
+        ("expect sttus 200", "1:8: error: expect: unknown form 'sttus'\ndid you mean expect status?"),
+        ("expect .a === 1", "1:11: error: expect: expected PATH OPERATOR VALUE with OPERATOR one of == != contains > < >= <="),
+        ("expect .a[ == 1", "1:8: error: expect: invalid path '.a[': expected an index inside [ ]"),
+        ("print \"unclosed", "1:7: error: unclosed double quote: expected '\"'"),
+        ("print 'unclosed", "1:7: error: unclosed single quote: expected \"'\""),
+        ("print ${x", "1:7: error: unclosed ${ … }: expected '}'"),
+        ("print ${9x}", "1:7: error: invalid variable reference '$9x': a name starts with a letter or _"),
+        ("print $env", "1:7: error: $env needs a variable name: $env.NAME"),
+        ("print {\"a\": 1", "1:7: error: unclosed JSON literal: expected '}'"),
+        ("print [1, \"a", "1:7: error: unclosed string inside a JSON literal"),
+        ("call GET /x --body", "1:13: error: --body needs a value"),
+        ("projects | name", "1:10: error: '|' must be followed by a path such as .data[].id"),
+        ("projects |", "1:10: error: '|' must be followed by a path such as .data[].id"),
+        ("| .a", "1:1: error: '|' needs a command before it"),
+        ("projects | .a | .b", "1:15: error: only one '|' selection per statement"),
+        ("projects | .a[x]", "1:12: error: invalid path '.a[x]': expected an index inside [ ]"),
+        ("projects | .a extra", "1:15: error: unexpected 'extra' after the selection path"),
+        ("$x projects", "1:1: error: a statement starts with a command name, not '$x'"),
+        ("projects\nkeys --nope", "2:6: error: unknown flag '--nope' for keys\nkeys accepts: --json --raw --quiet --key --concurrency --all --limit --after --project"),
+    ]
+
+    @Test("malformed lines get an exact one-line error with place and suggestion", arguments: malformed)
+    func malformedInput(text: String, expected: String) {
+        do {
+            _ = try Parser.parse(text)
+            Issue.record("parsed: \(text)")
+        } catch {
+            let got = error.headline + (error.suggestion.map { "\n" + $0 } ?? "")
+            #expect(got == expected)
+        }
+    }
+
+    @Test("a parse error of a script shows file, line, caret")
+    func caret() {
+        do {
+            _ = try Parser.parse("projects\n  crate-sa name=x\n", file: "check.adm")
+        } catch {
+            #expect(error.description == """
+                check.adm:2:3: error: unknown command 'crate-sa'
+                 2 |   crate-sa name=x
+                   |   ^
+                did you mean create-sa?
+                """)
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import AdmTestSupport
+import Foundation
+
+/// Runs the built `adm` binary.
+enum Adm {
+    static let path = packageRoot + "/.build/debug/adm"
+
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+        var all: String { stdout + stderr }
+    }
+
+    /// Runs adm with `arguments`, optional stdin, extra environment; waits for it.
+    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: String = packageRoot) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = arguments
+        p.currentDirectoryURL = URL(fileURLWithPath: directory)
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        env["OPENAI_ADMIN_KEY"] = nil
+        env["XDG_STATE_HOME"] = env["XDG_STATE_HOME"] ?? temporaryDirectory()
+        env["XDG_CONFIG_HOME"] = temporaryDirectory()
+        for (k, v) in environment { env[k] = v }
+        p.environment = env
+        let out = Pipe(), err = Pipe(), input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// `adm sandbox` in the background; returns it once it prints its base URL.
+    final class Server {
+        let process = Process()
+        let baseURL: String
+        let keysFile: String
+        private let output = Pipe()
+
+        init(arguments: [String] = [], keysFile: String) throws {
+            self.keysFile = keysFile
+            process.executableURL = URL(fileURLWithPath: Adm.path)
+            process.arguments = ["sandbox", "--port", "0", "--keys-file", keysFile] + arguments
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            var text = ""
+            let deadline = Date().addingTimeInterval(20)
+            while !text.contains("connect:"), Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                text += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("adm sandbox listening on ") }),
+                  let url = line.split(separator: " ").dropFirst(4).first
+            else { throw NSError(domain: "adm sandbox did not start: \(text)", code: 1) }
+            baseURL = String(url)
+        }
+
+        /// SIGKILL: no chance to clean up.
+        func kill() {
+            Foundation.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+
+        func stop() {
+            process.interrupt()
+            process.waitUntilExit()
+        }
+
+        /// The NAME=VALUE pairs of the keys file.
+        func keys() throws -> [String: String] {
+            let text = try String(contentsOfFile: keysFile, encoding: .utf8)
+            var out: [String: String] = [:]
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
+                if parts.count == 2 { out[parts[0]] = parts[1] }
+            }
+            return out
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import AdmAPI
+import AdmTestSupport
+import Foundation
+import Testing
+
+@Suite("The adm binary, end to end", .serialized)
+struct EndToEndTests {
+    @Test("--version and --help")
+    func versionAndHelp() throws {
+        let v = try Adm.run(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout == "0.1.0\n")
+        let h = try Adm.run(["--help"])
+        #expect(h.status == 0)
+        #expect(h.stdout.contains("--sandbox"))
+        #expect(h.stdout.contains("run"))
+        #expect(h.stdout.contains("sandbox"))
+    }
+
+    @Test("every example script passes against the built-in sandbox", arguments: ["missing-scope", "unauthorized-scope", "stale-permissions", "tour"])
+    func examples(name: String) throws {
+        let r = try Adm.run(["--sandbox", "run", "Scripts/examples/\(name).adm"])
+        #expect(r.status == 0, "\(r.all)")
+    }
+
+    @Test("the first report with its expectations swapped fails with file:line")
+    func swapped() throws {
+        let dir = temporaryDirectory()
+        var text = try String(contentsOfFile: packageRoot + "/Scripts/examples/missing-scope.adm", encoding: .utf8)
+        text = text.replacing("expect status 401", with: "expect status 200")
+        try text.write(toFile: dir + "/swapped.adm", atomically: true, encoding: .utf8)
+        let r = try Adm.run(["--sandbox", "run", dir + "/swapped.adm"])
+        #expect(r.status == 1)
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "expect status 200" }! + 1
+        #expect(r.stderr.contains("\(dir)/swapped.adm:\(line):1: expectation failed: expect status 200: got 401"))
+    }
+
+    @Test("a one-liner shows the missing-scope error, exits non-zero, and prints no key value")
+    func oneLiner() throws {
+        let dir = temporaryDirectory()
+        let server = try Adm.Server(keysFile: dir + "/keys")
+        defer { server.stop() }
+        let keys = try server.keys()
+        #expect(keys.count == 6)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/keys")
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let r = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
+                             "let p = projects | .data[0].id; use project $p; use key mgmt-read; create-sa name=x"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Missing scopes: api.management.write"))
+        #expect(r.stderr.contains("key used mgmt-read  sk-admin-…"))
+        let secrets = keys.values.map { Secret($0) }
+        #expect(!Redaction.leaks(r.all, secrets: secrets))
+        let same = try Adm.run(["--sandbox", "-e", "use key mgmt-read; create-sa name=x"])
+        #expect(same.status == 1)
+        #expect(same.stderr.contains("Missing scopes: api.management.write"))
+    }
+
+    @Test("exit statuses: 2 malformed, 3 connection or usage, statements from stdin")
+    func exitStatuses() throws {
+        let malformed = try Adm.run(["--sandbox", "-e", "crate-sa name=x"])
+        #expect(malformed.status == 2)
+        #expect(malformed.stderr.contains("-e:1:1: error: unknown command 'crate-sa'"))
+        #expect(malformed.stderr.contains("did you mean create-sa?"))
+        let refused = try Adm.run(["--base-url", "http://127.0.0.1:9/v1", "-e", "projects"], environment: ["OPENAI_ADMIN_KEY": "sk-admin-test"])
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("could not connect to 127.0.0.1:9: connection refused"))
+        let insecure = try Adm.run(["--base-url", "http://api.example.com/v1", "-e", "projects"])
+        #expect(insecure.status == 3)
+        #expect(insecure.stderr.contains("refusing plain http:// for a non-loopback host"))
+        let piped = try Adm.run(["--sandbox"], stdin: "projects | .data[].name\nexpect count 1\n")
+        #expect(piped.status == 0, "\(piped.all)")
+        #expect(piped.stdout.hasPrefix("Default project\n"))
+        let noKey = try Adm.run(["--base-url", "http://127.0.0.1:9/v1", "-e", "projects"])
+        #expect(noKey.status == 3)
+        #expect(noKey.stderr.contains("no key: add one with `key add NAME --env VAR`"))
+    }
+
+    @Test("data written with --db is there after the sandbox is killed with SIGKILL and started again")
+    func killAndRestart() throws {
+        let dir = temporaryDirectory()
+        let db = dir + "/org.db"
+        var server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
+        let created = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
+                                   "project create survivor; let p = $_.id; print $p; create-sa name=kept --project $p | .id"])
+        #expect(created.status == 0, "\(created.all)")
+        let ids = created.stdout.split(separator: "\n").filter { $0.hasPrefix("proj_") || $0.hasPrefix("svc_acct_") }
+        #expect(ids.count == 2)
+        server.kill()
+        server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
+        defer { server.stop() }
+        let check = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
+                                 "project show \(ids[0]); expect .name == survivor; sa show \(ids[1]) --project \(ids[0]); expect .name == kept"])
+        #expect(check.status == 0, "\(check.all)")
+    }
+
+    @Test("run --report junit writes a report a JUnit consumer reads")
+    func junit() throws {
+        let dir = temporaryDirectory()
+        let r = try Adm.run(["--sandbox", "run", "--report", "junit=\(dir)/r.xml", "--report", "tap", "Scripts/examples/missing-scope.adm"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("TAP version 13"))
+        // Scripts/tests/test_reports.py parses it with junitparser; here, its shape.
+        let xml = try String(contentsOfFile: dir + "/r.xml", encoding: .utf8)
+        #expect(xml.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"adm\" tests=\"7\" failures=\"0\">"))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == 7)
+        #expect(!xml.contains("<failure"))
+    }
+}
