@@ -31,6 +31,8 @@ def sdk_root():
 def ann_to_type(ann):
     """Map a Python annotation string of the SDK to a catalog field type."""
     a = ann.replace(' | Omit', '').replace('Optional[', '').strip()
+    if 'Union[' in a and any(k in a for k in ('List', 'SequenceNotStr', 'Iterable', 'Dict')):
+        return {'type': 'object'}  # several shapes: the handler checks which
     lits = re.findall(r'Literal\[([^\]]*)\]', a)
     if lits and not a.startswith(('SequenceNotStr', 'List', 'Iterable')):
         vals = []
@@ -229,6 +231,14 @@ def main():
         o['source'] = 'spec'
         o['sdk'] = s['sdk'] if s else None
         o['page'] = s['page'] if s else None
+        if s:
+            # The SDK is newer than the spec snapshot: take the fields it sends that the spec
+            # does not list yet (e.g. projects.create's geography).
+            for kind in ('query', 'body'):
+                known = {f['name'].rstrip('[]') for f in o[kind]}
+                for f in s[kind]:
+                    if f['name'] not in known:
+                        o[kind].append(dict(f, required=False, help='(from the official SDK; newer than the spec)'))
         seen.add(k)
         out.append(o)
     for s in sdk_ops:

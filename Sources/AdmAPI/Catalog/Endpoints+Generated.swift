@@ -210,6 +210,7 @@ extension EndpointCatalog {
                 Field("group_by", .array(.oneOf(["project_id", "line_item", "api_key_id"])), help: "Group the costs by the specified fields. Support fields include project_id, line_item, api_key_id and any combination of them."),
                 Field("limit", .integer, defaultValue: "7", minimum: 1, maximum: 180, help: "A limit on the number of buckets to be returned. Limit can range between 1 and 180, and the default is 7."),
                 Field("page", .string, help: "A cursor for use in pagination. Corresponding to the next_page field from the previous response."),
+                Field("line_items", .array(.string), help: "(from the official SDK; newer than the spec)"),
             ],
             body: []
         ),
@@ -458,6 +459,7 @@ extension EndpointCatalog {
                 Field("name", .string, required: true, help: "The friendly name of the project, this name appears in reports."),
                 Field("residency", .oneOf(["GLOBAL", "US_STORAGE_PROCESSING", "EU_STORAGE_PROCESSING", "JP_STORAGE", "KR_STORAGE", "CA_STORAGE", "SG_STORAGE", "IN_STORAGE", "AU_STORAGE", "GB_STORAGE", "AE_STORAGE", "AE_STORAGE_PROCESSING"]), nullable: true, help: "Create the project with the specified residency configuration. Your organization must have access to the requested residency configuration in order to use it. S"),
                 Field("external_key_id", .string, nullable: true, help: "External key ID to associate with the project."),
+                Field("geography", .string, help: "(from the official SDK; newer than the spec)"),
             ]
         ),
         Endpoint(
@@ -481,6 +483,7 @@ extension EndpointCatalog {
             body: [
                 Field("name", .string, nullable: true, help: "The updated name of the project, this name appears in reports."),
                 Field("external_key_id", .string, nullable: true, help: "External key ID to associate with the project."),
+                Field("geography", .string, help: "(from the official SDK; newer than the spec)"),
             ]
         ),
         Endpoint(
@@ -750,6 +753,7 @@ extension EndpointCatalog {
             body: [
                 Field("name", .string, required: true, help: "The name of the service account being created."),
                 Field("create_service_account_only", .boolean, nullable: true),
+                Field("expires_in_seconds", .integer, help: "(from the official SDK; newer than the spec)"),
             ]
         ),
         Endpoint(
@@ -1572,6 +1576,7 @@ extension EndpointCatalog {
             body: [
                 Field("name", .string, help: "API key name."),
                 Field("scopes", .array(.string), help: "API key scopes."),
+                Field("expires_in_seconds", .integer, help: "(from the official SDK; newer than the spec)"),
             ]
         ),
         Endpoint(
@@ -1744,7 +1749,7 @@ extension EndpointCatalog {
             query: [],
             body: [
                 Field("default", .oneOf(["standard", "fast", "scale"])),
-                Field("enabled_tiers", .oneOf(["all"])),
+                Field("enabled_tiers", .object),
             ]
         ),
         Endpoint(

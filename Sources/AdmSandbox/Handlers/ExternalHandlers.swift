@@ -52,13 +52,14 @@ enum ExternalHandlers {
         }
         t.on("external-keys-delete") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_key_id")
-            _ = try s.record(.externalKey, id, what: "external key", param: "external_key_id")
+            let key = try s.record(.externalKey, id, what: "external key", param: "external_key_id")
             if let p = s.records(.project).first(where: { $0.body["external_key_id"]?.stringValue == id }) {
                 throw .invalid("External key \(id) is used by project \(p.id); detach it first.", param: "external_key_id")
             }
             s.remove(.externalKey, id)
             s.audit("external_key.removed", ctx, details: .obj(["id": .string(id)]))
-            return .obj(["id": .string(id), "object": "organization.external_key.deleted", "deleted": true])
+            // The SDK types this answer as the key itself.
+            return key.body.merging([("deleted", .bool(true))])
         }
         t.on("external-keys-validate") { (s, ctx) throws(APIFailure) in
             _ = try s.record(.externalKey, ctx.param("external_key_id"), what: "external key", param: "external_key_id")
@@ -109,7 +110,7 @@ enum ExternalHandlers {
         switch type {
         case "aws":
             let arn = p["role_arn"]?.stringValue ?? ""
-            let account = arn.split(separator: ":").dropFirst(4).first.map(String.init) ?? "000000000000"
+            let account = arn.split(separator: ":", omittingEmptySubsequences: false).dropFirst(4).first.map(String.init) ?? "000000000000"
             out["account_id"] = out["account_id"] ?? .string(account)
             out["external_id"] = out["external_id"] ?? .string(s.organizationID)
             out["region"] = out["region"] ?? "us-east-1"

@@ -15,8 +15,11 @@ enum ProjectHandlers {
             if let ek = ctx.string("external_key_id"), s.get(.externalKey, ek) == nil {
                 throw .notFound("external key", ek, param: "external_key_id")
             }
-            let project = s.createProject(name: name, now: ctx.now, residency: ctx.string("residency"),
+            var project = s.createProject(name: name, now: ctx.now, residency: ctx.string("residency"),
                                           externalKeyID: ctx.string("external_key_id"), ownerUserID: ctx.actor.userID)
+            if let geography = ctx.string("geography") {
+                project = s.update(.project, project.id) { r in r.body["geography"] = .string(geography) }!
+            }
             s.audit("project.created", ctx, project: project, details: .obj(["id": .string(project.id), "data": .obj(["name": .string(name), "title": .string(name)])]))
             return project.body
         }
@@ -35,6 +38,7 @@ enum ProjectHandlers {
             let updated = s.update(.project, id) { r in
                 if let name = ctx.string("name") { r.body["name"] = .string(name) }
                 if ctx.body["external_key_id"] != nil { r.body["external_key_id"] = ctx.body["external_key_id"] }
+                if let geography = ctx.string("geography") { r.body["geography"] = .string(geography) }
             }!
             s.audit("project.updated", ctx, project: updated, details: .obj(["id": .string(id), "changes_requested": .obj(["title": updated.body["name"] ?? .null])]))
             return updated.body

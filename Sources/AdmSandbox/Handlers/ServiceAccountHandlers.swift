@@ -42,7 +42,8 @@ enum ServiceAccountHandlers {
             if only {
                 response["api_key"] = .null
             } else {
-                let (key, secret) = s.mintServiceAccountKey(sa: sa, name: "Secret Key", scopes: [], now: ctx.now)
+                let expires = try expiry(ctx)
+                let (key, secret) = s.mintServiceAccountKey(sa: sa, name: "Secret Key", scopes: [], now: ctx.now, expiresAt: expires)
                 s.audit("api_key.created", ctx, project: project, details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array([])])]))
                 response["api_key"] = .obj([
                     "object": "organization.project.service_account.api_key",
@@ -50,6 +51,7 @@ enum ServiceAccountHandlers {
                     "name": key.body["name"]!,
                     "created_at": .int(ctx.now),
                     "id": .string(key.id),
+                    "expires_at": expires.map(JSON.int) ?? .null,
                 ])
             }
             return response
@@ -93,7 +95,8 @@ enum ServiceAccountHandlers {
             let sa = try s.child(.serviceAccount, ctx.param("service_account_id"), parent: pid, what: "service account", param: "service_account_id")
             let scopes = ctx.field("scopes")?.arrayValue?.compactMap(\.stringValue) ?? []
             try checkScopes(scopes)
-            let (key, secret) = s.mintServiceAccountKey(sa: sa, name: ctx.string("name") ?? "Secret Key", scopes: scopes, now: ctx.now)
+            let expires = try expiry(ctx)
+            let (key, secret) = s.mintServiceAccountKey(sa: sa, name: ctx.string("name") ?? "Secret Key", scopes: scopes, now: ctx.now, expiresAt: expires)
             s.audit("api_key.created", ctx, project: project, details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array(scopes.map(JSON.string))])]))
             return .obj([
                 "object": "organization.project.service_account.api_key",
@@ -101,9 +104,18 @@ enum ServiceAccountHandlers {
                 "name": key.body["name"]!,
                 "created_at": .int(ctx.now),
                 "id": .string(key.id),
+                "expires_at": expires.map(JSON.int) ?? .null,
             ])
         }
         registerProjectKeys(&t)
+    }
+
+    /// `expires_in_seconds` (1…31,536,000) as an absolute time.
+    static func expiry(_ ctx: OpContext) throws(APIFailure) -> Int? {
+        guard let seconds = ctx.field("expires_in_seconds")?.intValue else { return nil }
+        if seconds < 1 { throw .belowMinimum("expires_in_seconds", 1, got: seconds) }
+        if seconds > 31_536_000 { throw .aboveMaximum("expires_in_seconds", 31_536_000, got: seconds) }
+        return ctx.now + seconds
     }
 
     /// E8: any scope outside what the organization may grant is refused, all named at once.
@@ -163,7 +175,7 @@ enum ServiceAccountHandlers {
 
 extension OrgState {
     /// A new key for a service account; returns the record and its secret.
-    mutating func mintServiceAccountKey(sa: Record, name: String, scopes: [String], now: Int, secret: String? = nil) -> (Record, String) {
+    mutating func mintServiceAccountKey(sa: Record, name: String, scopes: [String], now: Int, expiresAt: Int? = nil, secret: String? = nil) -> (Record, String) {
         let value = secret ?? IDs.serviceAccountSecret()
         let keyID = IDs.key()
         let body: JSON = .obj([
@@ -175,6 +187,7 @@ extension OrgState {
             "id": .string(keyID),
             "owner_project_access": "active",
             "owner": .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)]),
+            "expires_at": expiresAt.map(JSON.int) ?? .null,
         ])
         let hidden: JSON = .obj(["secret": .string(value), "service_account_id": .string(sa.id), "scopes": .array(scopes.map(JSON.string))])
         return (put(Record(kind: .projectKey, id: keyID, parent: sa.parent, body: body, hidden: hidden)), value)

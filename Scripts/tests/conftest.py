@@ -1,0 +1,57 @@
+"""Shared fixtures: the built adm binary and a sandbox it serves (adm sandbox, real HTTP)."""
+import os
+import re
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+ADM = os.path.join(ROOT, '.build', 'debug', 'adm')
+SPEC = os.path.join(ROOT, '..', 'shared', 'reference', 'openai-admin-openapi.yaml')
+
+
+class Sandbox:
+    """`adm sandbox --port 0` in the background: its base URL and fixture keys."""
+
+    def __init__(self, *args):
+        self.dir = tempfile.mkdtemp(prefix='adm-py-')
+        self.keys_file = os.path.join(self.dir, 'keys')
+        env = dict(os.environ, NO_COLOR='1', XDG_STATE_HOME=self.dir)
+        self.proc = subprocess.Popen([ADM, 'sandbox', '--port', '0', '--keys-file', self.keys_file, *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        deadline = time.time() + 30
+        self.url = None
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            m = re.match(r'adm sandbox listening on (\S+)', line)
+            if m:
+                self.url = m.group(1)
+            if line.startswith('connect:'):
+                break
+        assert self.url, 'adm sandbox did not start'
+        self.keys = dict(l.split('=', 1) for l in open(self.keys_file).read().splitlines() if l and not l.startswith('#'))
+        self.control = self.url[:-3] + '/_sandbox'
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+@pytest.fixture
+def sandbox():
+    s = Sandbox()
+    yield s
+    s.stop()
+
+
+@pytest.fixture(scope='session')
+def adm():
+    assert os.path.exists(ADM), 'build adm first (swift build)'
+    return ADM
