@@ -28,6 +28,7 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        .target(name: "CInterrupt"),
         .target(
             name: "AdmAPI",
             dependencies: [
@@ -56,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "adm",
             dependencies: [
-                "AdmShell", "AdmSandbox", "AdmAPI", "CEditLine",
+                "AdmShell", "AdmSandbox", "AdmAPI", "CEditLine", "CInterrupt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -29,7 +29,7 @@ struct InterpreterTests {
         ("print $_.x", "$_ is empty: no command has produced a value yet"),
         ("use key nobody", "no key named 'nobody'; keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
         ("use key ownr", "no key named 'ownr' (did you mean owner?); keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
-        ("create-sa nmae=x", "create-project-service-account has no field 'nmae' (fields: name, create_service_account_only); did you mean name?"),
+        ("create-sa nmae=x", "create-project-service-account has no field 'nmae' (fields: name, create_service_account_only, expires_in_seconds); did you mean name?"),
         ("create-sa name=x create_service_account_only=maybe", "create_service_account_only expects true or false, got 'maybe'"),
         ("call GET /organization/projects limit=many", "limit expects an integer, got 'many'"),
         ("call PATCH /organization/projects", "call: the Admin API uses only GET, POST and DELETE (updates are POST)"),

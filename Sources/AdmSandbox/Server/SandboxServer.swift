@@ -88,10 +88,15 @@ public final class SandboxServer: Sendable {
         _ = await task.result
     }
 
-    /// Stops serving and closes the database.
-    public func stop() async {
+    /// Stops serving and closes the database. Requests still in flight (an injected latency,
+    /// say) get `grace` seconds; committed writes are durable either way.
+    public func stop(grace: Double = 1) async {
         task.cancel()
-        _ = await task.result
+        let (done, continuation) = AsyncStream<Void>.makeStream()
+        let server = task
+        Task { _ = await server.result; continuation.yield() }
+        Task { try? await Task.sleep(for: .milliseconds(Int(grace * 1000))); continuation.yield() }
+        for await _ in done { break }
         await store.close()
     }
 

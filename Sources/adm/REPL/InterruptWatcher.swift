@@ -1,4 +1,4 @@
-@preconcurrency import CEditLine
+import CInterrupt
 @preconcurrency import Dispatch
 import Synchronization
 
@@ -8,6 +8,8 @@ import Synchronization
 final class InterruptWatcher: Sendable {
     private let source: any DispatchSourceRead
     private let current = Mutex<Task<Void, Never>?>(nil)
+    /// A dispatch source must not be released while suspended.
+    private let suspended = Mutex(true)
 
     init() {
         source = DispatchSource.makeReadSource(fileDescriptor: adm_interrupt_fd(), queue: .global())
@@ -20,9 +22,14 @@ final class InterruptWatcher: Sendable {
     func run(_ task: Task<Void, Never>) async {
         _ = adm_drain_interrupts()
         current.withLock { $0 = task }
-        source.resume()
+        suspended.withLock { s in source.resume(); s = false }
         await task.value
-        source.suspend()
+        suspended.withLock { s in source.suspend(); s = true }
         current.withLock { $0 = nil }
+    }
+
+    deinit {
+        suspended.withLock { s in if s { source.resume() } }
+        source.cancel()
     }
 }

@@ -1,4 +1,5 @@
 @preconcurrency import CEditLine
+import CInterrupt
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -25,13 +26,20 @@ enum LineEditor {
     static let completer = Mutex<Completer?>(nil)
     static let candidates = Mutex<[String]>([])
     static let interrupted = Atomic<Bool>(false)
+    /// Where keystrokes are read from: the terminal of stdin opened again, non-blocking, so a
+    /// Ctrl-C that makes the kernel discard pending input can never leave a read blocked.
+    static let inputFD = Atomic<Int32>(0)
 
     /// Sets libedit up; every `rl_*` variable is set before the first libedit call.
     static func setUp(historyPath: String, completer: @escaping Completer) {
         setlocale(LC_CTYPE, "")
+        if let name = ttyname(0) {
+            let fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            if fd >= 0 { inputFD.store(fd, ordering: .relaxed) }
+        }
         self.completer.withLock { $0 = completer }
         rl_readline_name = UnsafePointer(strdup("adm"))
-        rl_catch_signals = 1
+        rl_catch_signals = 0
         rl_basic_word_break_characters = UnsafePointer(strdup(" \t\n\"'|;"))
         rl_completion_append_character = 0x20
         rl_getc_function = admGetc
@@ -89,12 +97,16 @@ enum LineEditor {
     }
 }
 
-/// libedit's character reader: waits on stdin and the interrupt pipe together, so Ctrl-C
-/// works at the prompt whichever thread the signal lands on, and decodes UTF-8 into one code
-/// point per call (what libedit's wide-character reader expects).
+/// libedit's character reader: waits on the terminal and the interrupt pipe together, so
+/// Ctrl-C works at the prompt whichever thread the signal lands on, and decodes UTF-8 into one
+/// code point per call (what libedit's wide-character reader expects).
+///
+/// The read never blocks: a Ctrl-C makes the kernel discard typed input between `poll` and
+/// `read`, and a blocking read would then wait forever (the signal lands on another thread).
 private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+    let input = LineEditor.inputFD.load(ordering: .relaxed)
     func readByte() -> Int32? {
-        var fds = [pollfd(fd: 0, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
+        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
         while true {
             let r = poll(&fds, 2, -1)
             if r < 0 { if errno == EINTR { continue }; return nil }
@@ -105,9 +117,9 @@ private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
             }
             if fds[0].revents & Int16(POLLIN | POLLHUP) != 0 {
                 var b: UInt8 = 0
-                let n = Glibc.read(0, &b, 1)
+                let n = Glibc.read(input, &b, 1)
                 if n == 1 { return Int32(b) }
-                if n < 0 && errno == EINTR { continue }
+                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                 return nil
             }
         }

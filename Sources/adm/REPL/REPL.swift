@@ -1,4 +1,5 @@
 @preconcurrency import CEditLine
+import CInterrupt
 import AdmAPI
 import AdmShell
 
@@ -29,6 +30,7 @@ enum REPL {
                 StandardOutput().write("\n")
                 break loop
             case .interrupted:
+                StandardOutput().write("\n")
                 continue loop
             case .line(let l):
                 line = l

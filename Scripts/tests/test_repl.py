@@ -1,0 +1,184 @@
+"""The interactive shell in a real pseudo-terminal (pexpect): completion, history, Ctrl-C,
+Ctrl-D, and a canary key that must never reach the screen or the history file."""
+import os
+import stat
+import tempfile
+import time
+
+import httpx2
+import pexpect
+
+from conftest import ADM, Sandbox
+
+PROMPT = r'adm [\w-]+(@\S+)?> '
+
+
+def settle():
+    """libedit prints the prompt a moment before it puts the terminal in raw mode; a ^D sent in
+    that moment is read as a canonical-mode EOF and lost. People type slower than that."""
+    time.sleep(0.2)
+
+
+def spawn(*args, env=None, home=None):
+    home = home or tempfile.mkdtemp(prefix='adm-home-')
+    e = dict(os.environ, NO_COLOR='1', TERM='xterm', HOME=home, XDG_STATE_HOME=os.path.join(home, 'state'),
+             XDG_CONFIG_HOME=os.path.join(home, 'config'))
+    e.pop('OPENAI_ADMIN_KEY', None)
+    e.update(env or {})
+    child = pexpect.spawn(ADM, list(args), env=e, encoding='utf-8', timeout=10, dimensions=(40, 200))
+    child.home = home
+    return child
+
+
+def test_tab_completes_a_command_and_a_live_project_id():
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    child.send('create-')
+    child.send('\t')
+    time.sleep(0.3)
+    child.sendline('name=tabbed')  # runs only if Tab made the line "create-sa name=tabbed"
+    child.expect(r'name\s+tabbed')
+    child.expect(PROMPT)
+    child.sendline('projects --quiet')
+    child.expect(PROMPT)
+    child.send('use project proj_')
+    child.send('\t')
+    time.sleep(0.3)
+    child.sendline('')  # runs only if Tab completed the whole id
+    child.expect(r'using project proj_[A-Za-z0-9]{24}\r\n')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_up_recalls_the_previous_line():
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    child.sendline('print recalled-line')
+    child.expect('recalled-line')
+    child.expect(PROMPT)
+    child.send('\x1b[A')  # Up
+    child.sendline('')
+    child.expect('recalled-line')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_ctrl_c_cancels_a_slow_request_and_the_prompt_works():
+    child = spawn('--sandbox', '--faults', 'latency=8000')
+    child.expect(PROMPT)
+    child.sendline('projects')
+    time.sleep(0.5)
+    started = time.time()
+    child.sendintr()
+    child.expect('cancelled', timeout=3)
+    assert time.time() - started < 2
+    child.expect(PROMPT)
+    child.sendline('print still-here')
+    child.expect('still-here')
+    child.expect(PROMPT)
+    child.send('half a line')
+    child.sendintr()
+    child.expect(PROMPT)
+    child.sendline('print fresh-line')
+    child.expect('fresh-line')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_ctrl_d_exits_0():
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_a_line_ending_in_backslash_continues():
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    child.sendline('print \\')
+    child.expect(r'\.\.\. ')
+    child.sendline('continued')
+    child.expect('continued')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_vi_mode_from_editrc():
+    home = tempfile.mkdtemp(prefix='adm-home-')
+    with open(os.path.join(home, '.editrc'), 'w') as f:
+        f.write('bind -v\n')
+    child = spawn('--sandbox', home=home)
+    child.expect(PROMPT)
+    child.send('print Xvi-mode')
+    child.send('\x1b')  # Esc: command mode
+    child.send('0fXx')  # to the start, find X, delete it
+    child.sendline('')
+    child.expect('\r\nvi-mode\r\n')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_a_canary_key_never_reaches_the_screen_or_the_history():
+    sandbox = Sandbox()
+    try:
+        canary = httpx2.post(sandbox.control + '/keys', json={'name': 'canary', 'profile': 'restricted:management=read'}).json()['value']
+        other = httpx2.post(sandbox.control + '/keys', json={'name': 'other', 'profile': 'all'}).json()['value']
+        child = spawn('--base-url', sandbox.url, env={'OPENAI_ADMIN_KEY': canary, 'CANARY': canary})
+        log = []
+        child.logfile_read = type('L', (), {'write': lambda self, s: log.append(s), 'flush': lambda self: None})()
+        child.expect(PROMPT)
+        lines = [
+            'key add c2 --env CANARY', 'key list', 'whoami', 'projects', 'create-sa name=x --project nope',
+            'let p = projects | .data[0].id', 'use project $p', 'create-sa name=leaky', 'repro', 'repro --curl',
+            'export http', 'scopes', 'retry-with c2', 'vars', 'print $_', 'keys --json', 'call GET /organization/nothing',
+            'history', 'what-changed', 'scopes --all-keys',
+        ]
+        for line in lines:
+            child.sendline(line)
+            child.expect(PROMPT, timeout=20)
+        # A key typed at the hidden prompt is not echoed.
+        child.sendline('key add typed')
+        child.expect('not shown')
+        child.sendline(other)
+        child.expect(PROMPT)
+        child.sendline('use key typed')
+        child.expect(PROMPT)
+        child.sendline('projects --quiet')
+        child.expect(PROMPT)
+        # A key typed on the line is refused and stored redacted in the history.
+        child.sendline('key add lit ' + other)
+        child.expect('refusing a key typed on the command line')
+        child.expect(PROMPT)
+        child.sendeof()
+        child.expect(pexpect.EOF)
+        screen = ''.join(log)
+        history_path = os.path.join(child.home, 'state', 'adm', 'history')
+        history = open(history_path).read()
+        assert stat.S_IMODE(os.stat(history_path).st_mode) == 0o600
+        for secret in (canary,):
+            for i in range(len(secret) - 11):
+                assert secret[i:i + 12] not in screen, f'canary slice {i} on screen'
+                assert secret[i:i + 12] not in history, f'canary slice {i} in history'
+        for i in range(len(other) - 11):
+            assert other[i:i + 12] not in history, 'typed key in history'
+        screen_without_echo = screen.replace('key add lit ' + other, '')
+        for i in range(len(other) - 11):
+            assert other[i:i + 12] not in screen_without_echo, 'hidden-prompt key on screen'
+        assert 'key\\040add\\040lit\\040sk-admin-…' in history  # libedit stores spaces as \040
+    finally:
+        sandbox.stop()

@@ -1,0 +1,55 @@
+// Ctrl-C for adm's REPL. The handler writes one byte to a self-pipe; the line reader polls
+// the pipe beside stdin, and while a command runs a watcher drains it and cancels the command.
+// This works whichever thread the signal lands on. The state lives here, in one translation
+// unit, rather than in a header (where each Swift file would get its own copy).
+#include "cinterrupt.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+static int interrupt_pipe[2] = {-1, -1};
+
+static void on_interrupt(int signo) {
+    (void)signo;
+    if (interrupt_pipe[1] >= 0) {
+        char c = 1;
+        ssize_t r = write(interrupt_pipe[1], &c, 1);
+        (void)r;
+    }
+}
+
+int adm_install_interrupt_handler(void) {
+    if (interrupt_pipe[0] < 0) {
+        if (pipe(interrupt_pipe) != 0) return -1;
+        for (int i = 0; i < 2; i++) {
+            fcntl(interrupt_pipe[i], F_SETFL, O_NONBLOCK);
+            fcntl(interrupt_pipe[i], F_SETFD, FD_CLOEXEC);
+        }
+    }
+    struct sigaction sa;
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0;
+    return sigaction(SIGINT, &sa, NULL);
+}
+
+int adm_interrupt_fd(void) { return interrupt_pipe[0]; }
+
+int adm_drain_interrupts(void) {
+    char buf[64];
+    int n = 0;
+    ssize_t r;
+    if (interrupt_pipe[0] < 0) return 0;
+    while ((r = read(interrupt_pipe[0], buf, sizeof buf)) > 0) n += (int)r;
+    return n;
+}
+
+int adm_echo_off(struct termios *saved) {
+    if (tcgetattr(0, saved) != 0) return -1;
+    struct termios t = *saved;
+    t.c_lflag &= ~(tcflag_t)ECHO;
+    t.c_lflag |= ICANON;
+    return tcsetattr(0, TCSAFLUSH, &t);
+}
+
+int adm_echo_restore(const struct termios *saved) { return tcsetattr(0, TCSAFLUSH, saved); }
