@@ -50,7 +50,21 @@ struct ControlAPI: Sendable {
                 guard let key = s.records(.adminKey).last(where: { $0.id == ref || $0.body["name"]?.stringValue == ref }) else {
                     throw APIFailure.notFound("admin key", ref)
                 }
-                return s.update(.adminKey, key.id) { r in r.hidden["profile"] = .string(profile.description) }!
+                let updated = s.update(.adminKey, key.id) { r in r.hidden["profile"] = .string(profile.description) }!
+                // The platform logs a permission change as api_key.updated, by the session user.
+                let now = UnixTime.now()
+                let owner = s.records(.user).first { $0.body["role"]?.stringValue == "owner" }
+                var entry: JSON = .obj([
+                    "id": .string(IDs.auditLog(at: now)), "type": "api_key.updated", "effective_at": .int(now),
+                    "actor": .obj(["type": "session", "session": .obj([
+                        "user": .obj(["id": owner.map { .string($0.id) } ?? .null, "email": owner?.body["email"] ?? .null]),
+                        "ip_address": "127.0.0.1",
+                    ])]),
+                    "api_key.updated": .obj(["id": .string(key.id), "changes_requested": .obj(["scopes": .array(profile.scopes.sorted().map(JSON.string))])]),
+                ])
+                if let p = s.defaultProject { entry["project"] = .obj(["id": .string(p.id), "name": p.body["name"] ?? .null]) }
+                s.put(Record(kind: .auditLog, id: entry["id"]!.stringValue!, body: entry, hidden: .obj(["actor_id": .null, "user_id": owner.map { .string($0.id) } ?? .null])))
+                return updated
             }
             return keyInfo(record, d)
         case ("POST", "known-issues", 1):

@@ -53,10 +53,10 @@ extension Interpreter {
     func probe(_ key: SessionKey, writes: Bool) async throws(ShellError) -> KeyProbe {
         var probe = session.probes[key.name] ?? KeyProbe()
         for category in PermissionCategory.allCases {
-            let read = try await send(Probe.readCall(category), key: key, inv: nil, statement: "scopes \(key.name)", quietErrors: true)
+            let read = try await send(Probe.readCall(category), key: key, inv: nil, statement: "scopes \(key.name)", unrecorded: true)
             probe.levels[category] = Probe.verdict(read, scope: category.readScope)
             if writes, let call = Probe.writeCall(category), let scope = category.writeScope {
-                let w = try await send(call, key: key, inv: nil, statement: "scopes \(key.name) --writes", quietErrors: true)
+                let w = try await send(call, key: key, inv: nil, statement: "scopes \(key.name) --writes", unrecorded: true)
                 var outcome = Probe.verdict(w, scope: scope)
                 if outcome.verdict == .granted, probe.levels[category]?.verdict == .missing {
                     outcome = ProbeOutcome(verdict: .unknown, evidence: outcome.evidence + " (but the read was refused: the API may validate before it authorizes)")
@@ -65,7 +65,6 @@ extension Interpreter {
             }
         }
         session.probes[key.name] = probe
-        session.lastResult = nil
         return probe
     }
 }

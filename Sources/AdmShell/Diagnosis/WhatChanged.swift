@@ -37,10 +37,9 @@ enum WhatChanged {
         var usedKey: SessionKey?
         let candidates = ([failed.keyName].compactMap { $0 } + shell.session.keyOrder).compactMap { shell.session.keys[$0] }
         for k in candidates where k.secret.kind == .admin {
-            let r = try await shell.send(call, key: k, inv: nil, statement: "what-changed", quietErrors: true)
+            let r = try await shell.send(call, key: k, inv: nil, statement: "what-changed", unrecorded: true)
             if r.isSuccess { entries = r.json?["data"]?.arrayValue ?? []; usedKey = k; break }
         }
-        shell.session.lastResult = nil
         guard let entries, let usedKey else {
             shell.say("no session key can read the audit log (it needs \(PermissionCategory.auditLogs.readScope)); add one with Audit Logs: Read")
             shell.alreadyRendered = true

@@ -49,8 +49,8 @@ enum Whoami {
         var call = Call(endpoint, pathParameters: [:], query: [QueryItem("limit", "100")])
         var all: [JSON] = []
         for _ in 0..<20 {
-            let r = try await shell.send(call, key: key, inv: nil, statement: "whoami", quietErrors: true)
-            guard r.isSuccess, let json = r.json else { shell.session.lastResult = nil; return nil }
+            let r = try await shell.send(call, key: key, inv: nil, statement: "whoami", unrecorded: true)
+            guard r.isSuccess, let json = r.json else { return nil }
             let items = json["data"]?.arrayValue ?? []
             all += items
             guard json["has_more"]?.boolValue == true, let last = items.last?["id"]?.stringValue else { break }

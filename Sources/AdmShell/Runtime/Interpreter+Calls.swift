@@ -26,7 +26,17 @@ extension Interpreter {
     /// Sends one call with `key`, records it, keeps any new secret as a session key (shown once
     /// on a terminal, redacted everywhere else), and prints an error with its explanation.
     @discardableResult
-    func send(_ call: Call, key: SessionKey, inv: Invocation?, statement: String? = nil, quietErrors: Bool = false) async throws(ShellError) -> CallResult {
+    ///
+    /// `unrecorded` calls (probes, look-ups) are not remembered: `retry-with` and `repro` work on
+    /// what the person ran.
+    func send(_ call: Call, key: SessionKey, inv: Invocation?, statement: String? = nil, quietErrors: Bool = false,
+              unrecorded: Bool = false) async throws(ShellError) -> CallResult {
+        if unrecorded {
+            do { return try await client.send(call, key: key.secret) } catch {
+                if error.error == .cancelled { throw .cancelled }
+                throw .transport(error)
+            }
+        }
         inv?.madeCall = true
         if !quietErrors { preflight(call, key: key) }
         if configuration.verbose {
@@ -59,8 +69,24 @@ extension Interpreter {
             session.noteIDs(json)
         }
         session.lastResult = result
-        if !result.isSuccess && !quietErrors { explainFailure(result, key: key) }
+        if !result.isSuccess && !quietErrors {
+            if result.error?.isMissingScope == true, key.secret.kind == .admin, adminKeyRecord(for: key.secret) == nil {
+                await lookUpKeyRecord(key, missing: result.error?.missingScopes ?? [])
+            }
+            explainFailure(result, key: key)
+        }
         return result
+    }
+
+    /// Finds the admin-key record of `key` (id, creation, owner) with a key that may list admin
+    /// keys: the key itself unless it lacks the read scope, else keys probed to have it.
+    func lookUpKeyRecord(_ key: SessionKey, missing: [String]) async {
+        let read = PermissionCategory.organizationAdministration.readScope
+        var candidates: [SessionKey] = missing.contains(read) ? [] : [key]
+        candidates += session.orderedKeys.filter { $0.name != key.name && session.probes[$0.name]?.grants(read) == true }
+        for k in candidates.prefix(2) {
+            if (try? await Whoami.listAdminKeys(self, with: k)) != nil, adminKeyRecord(for: key.secret) != nil { return }
+        }
     }
 
     /// Keys minted by a response become session keys; the value in `$_` is redacted.
