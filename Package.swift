@@ -66,6 +66,16 @@ let package = Package(
             dependencies: ["AdmAPI", "AdmSandbox", "AdmShell"],
             path: "Tests/Support"
         ),
+        .executableTarget(
+            name: "adm-bench",
+            dependencies: ["AdmShell", "AdmSandbox", "AdmAPI"],
+            path: "Sources/adm-bench"
+        ),
+        .executableTarget(
+            name: "adm-fuzz",
+            dependencies: ["AdmShell", "AdmAPI"],
+            path: "Sources/adm-fuzz"
+        ),
         .testTarget(name: "AdmAPITests", dependencies: ["AdmAPI", "AdmTestSupport"]),
         .testTarget(name: "AdmSandboxTests", dependencies: ["AdmSandbox", "AdmAPI", "AdmTestSupport"]),
         .testTarget(name: "AdmShellTests", dependencies: ["AdmShell", "AdmSandbox", "AdmAPI", "AdmTestSupport"]),

@@ -39,7 +39,7 @@ enum Adm {
     }
 
     /// `adm sandbox` in the background; returns it once it prints its base URL.
-    final class Server {
+    final class Server: @unchecked Sendable {
         let process = Process()
         let baseURL: String
         let keysFile: String

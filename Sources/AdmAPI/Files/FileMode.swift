@@ -73,6 +73,11 @@ package enum FileMode {
 extension FileMode {
     /// The whole file as text.
     package static func read(_ path: String) throws(FileError) -> String {
+        String(decoding: try readBytes(path), as: UTF8.self)
+    }
+
+    /// The whole file as bytes.
+    package static func readBytes(_ path: String) throws(FileError) -> [UInt8] {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw FileError("could not read \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -84,7 +89,7 @@ extension FileMode {
             if n == 0 { break }
             out.append(contentsOf: buffer[0..<n])
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Appends a line to a 0600 file (created if missing).

@@ -131,7 +131,12 @@ public final class HTTPTransport: Transport {
             default: return .other("HTTP error talking to \(host): \(e)")
             }
         }
-        if let e = error as? NIOTooManyBytesError { _ = e; return .responseTooLarge(limit: limit) }
+        if error is NIOTooManyBytesError { return .responseTooLarge(limit: limit) }
+        if let e = error as? HTTPParserError {
+            // The server went away in the middle of the response.
+            if e == .invalidEOFState || e == .closedConnection { return .connectionClosed(host: host) }
+            return .other("\(host) sent a malformed HTTP response (\(e.debugDescription))")
+        }
         if let e = error as? NIOSSLError { return .tls(host: host, reason: Self.tlsReason("\(e)")) }
         if let e = error as? BoringSSLError { return .tls(host: host, reason: Self.tlsReason("\(e)")) }
         if let e = error as? NIOSSLExtraError { return .tls(host: host, reason: "\(e)") }

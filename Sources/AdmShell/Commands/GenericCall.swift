@@ -9,17 +9,23 @@ enum GenericCall {
         let body = try bodyFlag(shell, inv)
         if let method = HTTPMethod(rawValue: first.uppercased()) {
             let pathWord = try shell.positional(inv, 1, "PATH")
-            let path = normalize(try shell.text(of: pathWord), base: shell.client.baseURL)
+            var path = normalize(try shell.text(of: pathWord), base: shell.client.baseURL)
+            var rawQuery: [QueryItem] = []
+            if let q = path.firstIndex(of: "?") {
+                rawQuery = QueryItem.parse(path[path.index(after: q)...])
+                path = String(path[..<q])
+            }
             if path.contains("{") {
                 guard let endpoint = EndpointCatalog.all.first(where: { $0.method == method && $0.path == path }) else {
                     throw .usage("no \(method.rawValue) operation has the path template \(path)", at: pathWord.location)
                 }
-                return try await shell.invoke(endpoint, inv, body: body, list: listing(endpoint))
+                return try await shell.invoke(endpoint, inv, rawQuery: rawQuery, body: body, list: listing(endpoint))
             }
             if let match = EndpointCatalog.match(method: method, path: path) {
-                return try await shell.invoke(match.endpoint, inv, path: match.parameters.mapValues(JSON.string), body: body, list: listing(match.endpoint))
+                return try await shell.invoke(match.endpoint, inv, path: match.parameters.mapValues(JSON.string), rawQuery: rawQuery, body: body,
+                                              list: listing(match.endpoint))
             }
-            return try await raw(shell, inv, method: method, path: path, body: body)
+            return try await raw(shell, inv, method: method, path: path, query: rawQuery, body: body)
         }
         if ["PUT", "PATCH", "HEAD", "OPTIONS"].contains(first.uppercased()) {
             throw .usage("call: the Admin API uses only GET, POST and DELETE (updates are POST)", at: inv.location)
@@ -69,9 +75,9 @@ enum GenericCall {
     }
 
     /// A call outside the catalog: pairs become query parameters (GET, DELETE) or body fields.
-    static func raw(_ shell: Interpreter, _ inv: Invocation, method: HTTPMethod, path: String, body: JSON?) async throws(ShellError) -> JSON? {
+    static func raw(_ shell: Interpreter, _ inv: Invocation, method: HTTPMethod, path: String, query rawQuery: [QueryItem], body: JSON?) async throws(ShellError) -> JSON? {
         let key = try shell.selectedKey(inv)
-        var query: [QueryItem] = []
+        var query: [QueryItem] = rawQuery
         var fields = body?.objectValue ?? []
         for (name, word) in inv.args.pairs {
             let v = try shell.value(of: word, typed: method == .post)

@@ -11,11 +11,12 @@ extension Interpreter {
         return try await invoke(endpoint, inv, path: path, query: query, body: body, usePairs: usePairs, list: list)
     }
 
+    /// `rawQuery`: query items written into a path (`call GET /x?limit=1`), kept as they are.
     func invoke(_ endpoint: Endpoint, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
-                body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> JSON? {
+                rawQuery: [QueryItem] = [], body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> JSON? {
         let key = try selectedKey(inv)
         var pathValues = path
-        var queryItems: [QueryItem] = []
+        var queryItems: [QueryItem] = rawQuery
         var bodyFields: [JSON.Member] = body?.objectValue ?? []
         for (name, v) in query { queryItems += QueryItem.items(name: name, value: v) }
         if usePairs {

@@ -38,8 +38,9 @@ enum Probe {
     static func verdict(_ result: CallResult, scope: String) -> ProbeOutcome {
         let evidence = "\(result.call.method.rawValue) \(result.call.pathAndQuery)\(result.call.body.map { " " + $0.serialized() } ?? "") → \(result.status)"
             + (result.error.map { ": " + ($0.missingScopes.isEmpty ? String($0.message.prefix(90)) : "Missing scopes: " + $0.missingScopes.joined(separator: ", ")) } ?? "")
-        if let e = result.error, e.missingScopes.contains(scope) { return ProbeOutcome(verdict: .missing, evidence: evidence) }
-        if let e = result.error, !e.missingScopes.isEmpty { return ProbeOutcome(verdict: .missing, evidence: evidence) }
+        if let e = result.error, !e.missingScopes.isEmpty {
+            return ProbeOutcome(verdict: .missing, evidence: evidence, missing: e.missingScopes)
+        }
         if result.status == 401 || result.status == 403 || result.status >= 500 || result.status == 429 {
             return ProbeOutcome(verdict: .unknown, evidence: evidence)
         }

@@ -130,7 +130,7 @@ enum ScopesCommand {
                     lines.append(Repro.canonical(Probe.readCall(c)).replacing(try! Regex(#"start_time=\d+"#), with: "start_time=0"))
                     switch read.verdict {
                     case .granted: lines.append("expect ok")
-                    case .missing: lines.append("expect missing-scope \(c.readScope)")
+                    case .missing: lines.append("expect missing-scope \(read.missing.first ?? c.readScope)")
                     case .unknown: lines.removeLast(); lines.append("# \(c.displayName) read: unknown (\(read.evidence))")
                     }
                 }
@@ -138,7 +138,7 @@ enum ScopesCommand {
                     lines.append(Repro.canonical(call))
                     switch write.verdict {
                     case .granted: lines.append("expect status 400   # authorized; the empty body is refused, nothing changes")
-                    case .missing: lines.append("expect missing-scope \(scope)")
+                    case .missing: lines.append("expect missing-scope \(write.missing.first ?? scope)")
                     case .unknown: lines.removeLast(); lines.append("# \(c.displayName) write: unknown (\(write.evidence))")
                     }
                 }

@@ -63,6 +63,11 @@ extension Interpreter {
         if verbose {
             warn(style.dim("← \(result.status) in \(Int(result.elapsed.components.seconds * 1000 + result.elapsed.components.attoseconds / 1_000_000_000_000_000)) ms\(result.response.requestID.map { " " + $0 } ?? "")\(result.notes.isEmpty ? "" : " (" + result.notes.joined(separator: "; ") + ")")"))
         }
+        if result.isSuccess, result.json == nil, !result.response.body.isEmpty {
+            let type = result.response.header("content-type").map { "\($0.split(separator: ";")[0]), " } ?? ""
+            let preview = String(result.response.bodyText.prefix(60)).replacing("\n", with: " ")
+            throw .environment("\(call.method.rawValue) \(call.path) → \(result.status), but the answer is not JSON (\(type)\(result.response.body.count) bytes): \(preview)")
+        }
         if result.isSuccess, var json = result.json {
             captureSecrets(in: &json, from: call)
             result.json = json

@@ -168,4 +168,6 @@ public struct ProbeOutcome: Sendable {
     public enum Verdict: String, Sendable { case granted, missing, unknown }
     public var verdict: Verdict
     public var evidence: String
+    /// The scopes the API named as missing, when it refused.
+    public var missing: [String] = []
 }

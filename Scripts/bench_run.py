@@ -1,0 +1,192 @@
+#!/usr/bin/env python3
+"""Runs adm's benchmarks and prints the table (called by Scripts/bench after it builds).
+
+Every figure is a median measured in this run, side by side with its reference, so ratios
+compare like with like on the same machine."""
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..'))
+ADM = os.path.join(ROOT, '.build', 'release', 'adm')
+ADM_STATIC = os.path.join(ROOT, '.build-static', 'release', 'adm')
+BENCH = os.path.join(ROOT, '.build', 'release', 'adm-bench')
+PY = os.path.join(ROOT, '.venv', 'bin', 'python')
+QUICK = '--quick' in sys.argv
+WORK = tempfile.mkdtemp(prefix='adm-bench-')
+rows = []
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, shell=isinstance(cmd, str), check=True, capture_output=True, text=True, **kw).stdout
+
+
+def hyperfine(commands, runs, warmup=3, name='h'):
+    """Medians (seconds) of each command, measured in one hyperfine run."""
+    out = os.path.join(WORK, name + '.json')
+    args = ['hyperfine', '-N', '--warmup', str(warmup), '--runs', str(runs), '--export-json', out]
+    if any(('|' in c or '>' in c or '<' in c) for c in commands):
+        args.remove('-N')
+        args += ['--shell', 'bash']
+    subprocess.run(args + commands, check=True, capture_output=True, text=True)
+    return [r['median'] for r in json.load(open(out))['results']]
+
+
+class Sandbox:
+    def __init__(self, *args):
+        self.keys_file = os.path.join(WORK, 'keys-' + str(time.time()))
+        env = dict(os.environ, XDG_STATE_HOME=WORK)
+        self.proc = subprocess.Popen([ADM, 'sandbox', '--port', '0', '--keys-file', self.keys_file, *args],
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+        while True:
+            line = self.proc.stdout.readline()
+            m = re.match(r'adm sandbox listening on (\S+)', line)
+            if m:
+                self.url = m.group(1)
+            if line.startswith('connect:') or not line:
+                break
+        self.keys = dict(l.split('=', 1) for l in open(self.keys_file).read().splitlines() if l and not l.startswith('#'))
+        self.control = self.url[:-3] + '/_sandbox'
+
+    def post(self, path, body):
+        sh(['curl', '-sS', '-X', 'POST', self.control + path, '-d', json.dumps(body)])
+
+    def adm(self, *args):
+        return [ADM, '--base-url', self.url, '--keys-file', self.keys_file, *args]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def row(name, value, unit, reference, ref_value, target, met):
+    ratio = value / ref_value if ref_value else None
+    rows.append((name, value, unit, reference, ref_value, ratio, target, met))
+    print(f'{name}: {value:.4g} {unit} vs {reference} {ref_value:.4g} → {ratio and round(ratio, 3)} ({target}: {"met" if met else "MISSED"})', flush=True)
+
+
+def fmt(v, unit):
+    if unit == 'ms':
+        return f'{v:.1f} ms' if v < 100 else f'{v:.0f} ms'
+    if unit == 'MB':
+        return f'{v:.1f} MB'
+    if unit == 'req/s':
+        return f'{v:,.0f} req/s'
+    if unit == 'µs':
+        return f'{v:.0f} µs'
+    return f'{v:.3g} {unit}'
+
+
+def main():
+    runs = 10 if QUICK else 30
+    # 1. Cold start.
+    adm_dyn, adm_static, curl = hyperfine([f'{ADM} --version', f'{ADM_STATIC} --version', 'curl --version'], runs * 2, name='start')
+    row('1. cold start: adm --version (static)', adm_static * 1000, 'ms', 'curl --version', curl * 1000, '≤ 1.0× curl', adm_static <= curl)
+    row('1. cold start: adm --version (dynamic)', adm_dyn * 1000, 'ms', 'curl --version', curl * 1000, 'informative', True)
+
+    s = Sandbox()
+    try:
+        owner = s.keys['owner']
+        # 2. One call.
+        curl_cmd = f"curl -sS -o /dev/null -H 'Authorization: Bearer {owner}' {s.url}/organization/projects"
+        py = os.path.join(WORK, 'sdk_one.py')
+        open(py, 'w').write(f'from openai import OpenAI\nc = OpenAI(api_key="x", admin_api_key="{owner}", base_url="{s.url}", max_retries=0)\n'
+                            'print(len(c.admin.organization.projects.list().data))\n')
+        adm_one = f'{ADM_STATIC} --base-url {s.url} --keys-file {s.keys_file} --key owner -e projects'
+        a, c = hyperfine([adm_one + ' >/dev/null', curl_cmd], runs * 2, name='one')
+        (sdk,) = hyperfine([f'{PY} {py}'], 5, warmup=1, name='sdk')
+        row('2. one call: adm -e projects', a * 1000, 'ms', 'curl GET', c * 1000, '≤ 1.3× curl', a <= 1.3 * c)
+        row('2. one call: Python SDK script / adm', sdk * 1000, 'ms', 'adm -e projects', a * 1000, '≥ 50× slower than adm', sdk >= 50 * a)
+
+        # 3. A script of 1000 calls vs curl -K (keep-alive both).
+        script = os.path.join(WORK, 'calls.adm')
+        open(script, 'w').write('use key owner\n' + 'call GET /organization/projects limit=1 --quiet\n' * 1000)
+        curlcfg = os.path.join(WORK, 'calls.curl')
+        with open(curlcfg, 'w') as f:
+            for _ in range(1000):
+                f.write(f'url = "{s.url}/organization/projects?limit=1"\nheader = "Authorization: Bearer {owner}"\noutput = "/dev/null"\n')
+        a, c = hyperfine([f'{ADM_STATIC} --base-url {s.url} --keys-file {s.keys_file} run {script}', f'curl -sS -K {curlcfg}'], 5 if QUICK else 10, name='k')
+        row('3. 1000 calls: adm run script', a * 1000, 'ms', 'curl -K (1000 requests)', c * 1000, '≤ 1.5× curl -K', a <= 1.5 * c)
+    finally:
+        s.stop()
+
+    # 4. Bulk: the API keys of 200 projects with 20 ms of latency per request.
+    s = Sandbox('--faults', 'latency=20')
+    try:
+        s.post('/seed', {'kind': 'projects', 'count': 199})
+        bulk = "let ids = projects --all --limit 100 | .data[].id; keys --project $ids --quiet --concurrency {n}"
+        base = f'{ADM_STATIC} --base-url {s.url} --keys-file {s.keys_file} --key owner -e'
+        conc, seq = hyperfine([f'{base} "{bulk.format(n=8)}"', f'{base} "{bulk.format(n=1)}"'], 5, warmup=1, name='bulk')
+        listing = 3 * 0.020  # three pages of projects before the fan-out
+        ideal = 200 * 0.020 / 8 + listing
+        row('4. bulk, 200 projects × 20 ms: concurrency 8', conc * 1000, 'ms', 'sequential (concurrency 1)', seq * 1000, '≥ 8× faster than sequential', seq / conc >= 8)
+        row('4. bulk: concurrency 8 vs ideal (calls × latency / 8)', conc * 1000, 'ms', 'ideal', ideal * 1000, 'within 1.3× of ideal', conc <= 1.3 * ideal)
+        s.post('/rate-limit', {'per_second': 100})
+        t0 = time.time()
+        out = subprocess.run(f'{base} "{bulk.format(n=8)}; expect .object == fanout"', shell=True, capture_output=True, text=True)
+        rl = time.time() - t0
+        print(f'   with a 100/s per-key rate limit: exit {out.returncode} in {rl:.2f} s (429s answered with Retry-After, retried)', flush=True)
+        rows.append(('4. bulk under a 100 req/s rate limit (429 + Retry-After)', rl * 1000, 'ms', '—', 0, None, 'completes', out.returncode == 0))
+    finally:
+        s.stop()
+
+    # 5. The sandbox under load.
+    s = Sandbox()
+    try:
+        s.post('/seed', {'kind': 'projects', 'count': 9999})
+        owner = s.keys['owner']
+        out = sh(['wrk', '-t2', '-c50', '-d' + ('5s' if QUICK else '15s'), '--latency', '-H', f'Authorization: Bearer {owner}',
+                  f'{s.url}/organization/projects?limit=20'])
+        rps = float(re.search(r'Requests/sec:\s+([\d.]+)', out).group(1))
+        p99 = re.search(r'99%\s+([\d.]+)(us|ms|s)', out)
+        p99ms = float(p99.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[p99.group(2)]
+        rows.append(('5. sandbox: list projects (10,000 in store), 50 connections', rps, 'req/s', 'target', 10000, rps / 10000, '≥ 10,000 req/s', rps >= 10000))
+        rows.append(('5. sandbox: p99 latency at 50 connections', p99ms, 'ms', 'target', 5, p99ms / 5, '≤ 5 ms', p99ms <= 5))
+        print(f'5. wrk: {rps:.0f} req/s, p99 {p99ms:.2f} ms', flush=True)
+    finally:
+        s.stop()
+
+    # 6. Memory.
+    s = Sandbox()
+    try:
+        rss = lambda cmd: int(re.search(r'Maximum resident set size \(kbytes\): (\d+)', subprocess.run(
+            ['/usr/bin/time', '-v'] + cmd, capture_output=True, text=True).stderr).group(1)) / 1024
+        script = os.path.join(WORK, 'calls.adm')
+        m1000 = rss([ADM_STATIC, '--base-url', s.url, '--keys-file', s.keys_file, 'run', script])
+        rows.append(('6. peak RSS: a 1000-command script', m1000, 'MB', 'target', 40, m1000 / 40, '≤ 40 MB', m1000 <= 40))
+        project = json.loads(sh(['curl', '-sS', '-H', f'Authorization: Bearer {s.keys["owner"]}', s.url + '/organization/projects']))['data'][0]['id']
+        s.post('/seed', {'kind': 'service-accounts', 'count': 10000, 'project_id': project})
+        m10k = rss([ADM_STATIC, '--base-url', s.url, '--keys-file', s.keys_file, '--key', 'owner', '-e', f'sa --all --limit 100 --project {project} --quiet'])
+        s.post('/seed', {'kind': 'service-accounts', 'count': 90000, 'project_id': project})
+        m100k = rss([ADM_STATIC, '--base-url', s.url, '--keys-file', s.keys_file, '--key', 'owner', '-e', f'sa --all --limit 100 --project {project} --quiet'])
+        rows.append(('6. peak RSS: --all over 100,000 service accounts', m100k, 'MB', 'over 10,000', m10k, m100k / m10k, '≤ 40 MB, flat in the count', m100k <= 40 and m100k <= 1.25 * m10k))
+    finally:
+        s.stop()
+
+    # 7. Completion.
+    out = sh([BENCH])
+    m = re.search(r'median=(\d+) p99=(\d+)', out)
+    med, p99 = int(m.group(1)), int(m.group(2))
+    rows.append(('7. Tab completion from the cache (median; p99 %d µs)' % p99, med, 'µs', 'target', 5000, med / 5000, '≤ 5 ms', med <= 5000))
+
+    machine = f'{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}'
+    lines = [f'Measured {time.strftime("%Y-%m-%d")} on {machine}; Swift {sh(["swift", "--version"]).split()[2] if shutil.which("swift") else "?"}; medians.', '',
+             '| Benchmark | adm | Reference | Ratio | Target | |', '|---|---|---|---|---|---|']
+    for name, value, unit, ref, ref_value, ratio, target, met in rows:
+        lines.append(f'| {name} | {fmt(value, unit)} | {ref}{"" if ref in ("—", "target") else ": " + fmt(ref_value, unit)} | '
+                     f'{"—" if ratio is None else f"{ratio:.2f}×"} | {target} | {"met" if met else "**missed**"} |')
+    text = '\n'.join(lines) + '\n'
+    os.makedirs(os.path.join(ROOT, 'bench-results'), exist_ok=True)
+    open(os.path.join(ROOT, 'bench-results', 'latest.md'), 'w').write(text)
+    print()
+    print(text)
+
+
+if __name__ == '__main__':
+    main()
