@@ -27,6 +27,8 @@ def spawn(*args, env=None, home=None):
     e.update(env or {})
     child = pexpect.spawn(ADM, list(args), env=e, encoding='utf-8', timeout=10, dimensions=(40, 200))
     child.home = home
+    if os.environ.get('ADM_TEST_LOG'):
+        child.logfile_read = open(os.environ['ADM_TEST_LOG'], 'a')
     return child
 
 
@@ -182,3 +184,18 @@ def test_a_canary_key_never_reaches_the_screen_or_the_history():
         assert 'key\\040add\\040lit\\040sk-admin-…' in history  # libedit stores spaces as \040
     finally:
         sandbox.stop()
+
+
+def test_the_shell_works_in_the_c_locale():
+    # libedit's readline emulation crashes at the first prompt in a single-byte locale;
+    # adm switches the character type to UTF-8 (containers often have no LANG at all).
+    child = spawn('--sandbox', env={'LANG': '', 'LC_ALL': 'C'})
+    child.expect(PROMPT)
+    child.sendline('print ünïcode')
+    child.expect('ünïcode\r\n')
+    child.expect(PROMPT)
+    settle()
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

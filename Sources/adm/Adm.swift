@@ -2,11 +2,13 @@ import AdmAPI
 import AdmSandbox
 import AdmShell
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `adm` command: with no arguments an interactive shell; `-e 'LINE; LINE'` a one-liner;
 /// statements on a non-terminal stdin a script; `adm run FILE.adm` scripts; `adm sandbox` the
 /// emulator as a server.
-@main
 struct Adm: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adm",
@@ -25,37 +27,53 @@ struct Adm: AsyncParsableCommand {
     var execute: String?
 
     func run() async throws {
+        let status = await Self.start(options, execute: execute)
+        if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Runs the shell, a one-liner or a script from stdin; returns the exit status.
+    static func start(_ options: GlobalOptions, execute: String?) async -> Int32 {
         let interactive = execute == nil && StandardOutput.isTerminal(0)
         let launched: Launcher.Launched
         do {
             launched = try await Launcher.launch(options, interactive: interactive)
         } catch {
             StandardOutput().writeError("adm: error: \(error)\n")
-            throw ExitCode(3)
+            return 3
         }
-        let status: Int32
         if let execute {
-            status = await Scripts.runText(launched, text: execute, file: "-e")
+            await Scripts.runText(launched, text: execute, file: "-e")
         } else if interactive {
-            status = await REPL.run(launched)
+            return await REPL.run(launched)
         } else {
             var text = ""
             while let line = readLine(strippingNewline: false) { text += line }
-            status = await Scripts.runText(launched, text: text, file: "<stdin>")
+            await Scripts.runText(launched, text: text, file: "<stdin>")
         }
-        if status != 0 { throw ExitCode(status) }
     }
 }
 
 /// Running statements non-interactively and finishing cleanly.
 enum Scripts {
-    static func runText(_ launched: Launcher.Launched, text: String, file: String) async -> Int32 {
+    /// Runs statements and ends the process with their exit status.
+    static func runText(_ launched: Launcher.Launched, text: String, file: String) async -> Never {
         let outcome = await ScriptRunner.run(launched.shell, text: text, file: file)
         await finish(launched)
-        return outcome.exitStatus
+        exit(outcome.exitStatus)
     }
 
+    /// Ends a non-interactive run, just before the process exits. Everything acknowledged is
+    /// already durable (the sandbox commits each write before answering; cassettes and reports
+    /// are written as they go), so connections and threads are left to the exit: a graceful
+    /// shutdown would only add milliseconds to every one-liner. The sandbox's database is
+    /// closed when there is one.
     static func finish(_ launched: Launcher.Launched) async {
+        if let sandbox = launched.sandbox, sandbox.hasDatabase { await sandbox.stop() }
+    }
+
+    /// Releases a session that is not the last one of the process (several `run` files).
+    static func close(_ launched: Launcher.Launched) async {
+        await launched.shell.stopBackgroundWork()
         await launched.shell.client.transport.shutdown()
         await launched.sandbox?.stop()
     }

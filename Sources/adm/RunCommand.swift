@@ -1,6 +1,9 @@
 import AdmAPI
 import AdmShell
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `adm run FILE.adm …`: scripts with assertions, for repeatable checks and CI.
 struct RunCommand: AsyncParsableCommand {
@@ -44,6 +47,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         var worst: Int32 = 0
         var runs: [Reports.FileRun] = []
+        // The last session lives until the process exits (see `Scripts.finish`); earlier ones
+        // are closed as the next one starts.
+        var previous: Launcher.Launched?
         for file in files {
             let text: String
             do { text = try FileMode.read(file) } catch {
@@ -55,6 +61,7 @@ struct RunCommand: AsyncParsableCommand {
             let launched: Launcher.Launched
             do { launched = try await Launcher.launch(root.options, interactive: false) } catch {
                 StandardOutput().writeError("adm: error: \(error)\n")
+                if let previous { await Scripts.close(previous) }
                 throw ExitCode(3)
             }
             for (name, value) in presets { launched.shell.session.variables[name] = value }
@@ -64,7 +71,8 @@ struct RunCommand: AsyncParsableCommand {
             let elapsed = clock.now - start
             runs.append(Reports.FileRun(file: file, expectations: launched.shell.expectations, failures: outcome.failures,
                                         exitStatus: outcome.exitStatus, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-            await Scripts.finish(launched)
+            if let previous { await Scripts.close(previous) }
+            previous = launched
             worst = max(worst, outcome.exitStatus)
             if outcome.exitStatus != 0 && !keepGoing { break }
         }
@@ -79,6 +87,7 @@ struct RunCommand: AsyncParsableCommand {
                 StandardOutput().write(text)
             }
         }
-        if worst != 0 { throw ExitCode(worst) }
+        if let previous { await Scripts.finish(previous) }
+        withExtendedLifetime(previous) { Glibc.exit(worst) }
     }
 }

@@ -74,6 +74,12 @@ struct EndToEndTests {
         let noKey = try Adm.run(["--base-url", "http://127.0.0.1:9/v1", "-e", "projects"])
         #expect(noKey.status == 3)
         #expect(noKey.stderr.contains("no key: add one with `key add NAME --env VAR`"))
+        let exited = try Adm.run(["--sandbox", "-e", "print a; exit 4; print b"])
+        #expect(exited.status == 4)
+        #expect(exited.stdout == "a\n")
+        let badExit = try Adm.run(["--sandbox", "-e", "exit many"])
+        #expect(badExit.status == 2)
+        #expect(badExit.stderr.contains("exit: STATUS must be a number from 0 to 255"))
     }
 
     @Test("data written with --db is there after the sandbox is killed with SIGKILL and started again")

@@ -60,6 +60,8 @@ public enum Redaction {
 
     /// Replaces every occurrence of each secret's value in `text` with its redacted form.
     public static func scrub(_ text: String, secrets: [Secret]) -> String {
+        // Fast path: key values start with "sk-"; text without it cannot hold one of them.
+        if secrets.allSatisfy({ $0.unredacted.hasPrefix("sk-") }), text.firstRange(of: "sk-") == nil { return text }
         var out = text
         for secret in secrets where !secret.unredacted.isEmpty {
             out = out.replacing(secret.unredacted, with: secret.redacted)

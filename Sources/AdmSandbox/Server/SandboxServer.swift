@@ -83,6 +83,9 @@ public final class SandboxServer: Sendable {
                              organizationID: store.organizationID, task: task, store: store)
     }
 
+    /// Whether the organization is kept in a database file (`--db`).
+    public var hasDatabase: Bool { store.persistence != nil }
+
     /// Runs until the task is cancelled (for `adm sandbox` in the foreground).
     public func wait() async {
         _ = await task.result

@@ -114,8 +114,17 @@ enum SessionCommands {
             for (i, line) in lines.suffix(n).enumerated() { shell.say(shell.style.dim(String(lines.count - min(n, lines.count) + i + 1).padding(to: 5)) + line) }
             return nil
         },
-        CommandSpec(name: "exit", aliases: ["quit"], group: .session, summary: "leave adm", usage: "exit", setsLastValue: false, recordsInTranscript: false) { (shell, _) throws(ShellError) in
-            shell.shouldExit = true
+        CommandSpec(name: "exit", aliases: ["quit"], group: .session, summary: "leave adm (a script ends with STATUS, default 0)",
+                    usage: "exit [STATUS]", example: "exit 1", setsLastValue: false, recordsInTranscript: false) { (shell, inv) throws(ShellError) in
+            guard inv.args.positional.count <= 1 else { throw .usage("exit: expected at most one STATUS", at: inv.args.positional[1].location) }
+            var status: Int32 = 0
+            if let word = inv.args.positional.first {
+                guard let n = Int32(try shell.text(of: word)), (0...255).contains(n) else {
+                    throw .usage("exit: STATUS must be a number from 0 to 255", at: word.location)
+                }
+                status = n
+            }
+            shell.requestedExit = status
             return nil
         },
     ]

@@ -147,16 +147,30 @@ extension Interpreter {
         let cache = session.idCache
         let project = session.activeProject
         let secret = key.secret
-        Task.detached(priority: .background) {
+        // A refresh still under way is stale: it is cancelled, and the new one waits for it,
+        // so awaiting the latest (`stopBackgroundWork`) awaits them all.
+        let previous = backgroundRefresh
+        previous?.cancel()
+        backgroundRefresh = Task.detached(priority: .background) {
+            await previous?.value
             var calls = [Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:], query: [QueryItem("limit", "100")]),
                          Call(EndpointCatalog.endpoint(id: "list-users")!, pathParameters: [:], query: [QueryItem("limit", "100")])]
             if let project {
                 calls.append(Call(EndpointCatalog.endpoint(id: "list-project-service-accounts")!, pathParameters: ["project_id": project], query: [QueryItem("limit", "100")]))
             }
-            for call in calls {
+            for call in calls where !Task.isCancelled {
                 guard let r = try? await client.send(call, key: secret), r.isSuccess, let items = r.json?["data"]?.arrayValue else { continue }
                 cache.note(items.compactMap { $0["id"]?.stringValue })
             }
         }
+    }
+
+    /// Cancels background work and waits for it: call before the transport shuts down, so
+    /// no request is left in flight on a closing connection pool.
+    public func stopBackgroundWork() async {
+        guard let task = backgroundRefresh else { return }
+        task.cancel()
+        await task.value
+        backgroundRefresh = nil
     }
 }

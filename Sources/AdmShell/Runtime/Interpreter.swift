@@ -20,12 +20,16 @@ public final class Interpreter {
     public var currentFile: String?
     /// Print a ✓ line for each passing `expect` (scripts show progress).
     public var echoExpectations = true
-    /// Set by `exit`.
-    public var shouldExit = false
+    /// Set by `exit [STATUS]`: the status the shell or script ends with.
+    public var requestedExit: Int32?
+    /// Whether `exit` ran.
+    public var shouldExit: Bool { requestedExit != nil }
     /// The REPL's history lines, for `history` (nil outside the REPL).
     public var historyProvider: (() -> [String])?
     /// Reads a secret without echo (the REPL provides it; nil when there is no terminal).
     public var promptForSecret: ((String) -> String?)?
+    /// The completion cache's background refresh, if one is under way.
+    var backgroundRefresh: Task<Void, Never>?
 
     public init(configuration: ShellConfiguration, output: OutputSink) {
         self.configuration = configuration

@@ -55,6 +55,10 @@ public enum ScriptRunner {
             }
             index += 1
         }
+        if let requested = shell.requestedExit, requested != 0 {
+            worst = requested
+            failures.append("exit \(requested)")
+        }
         shell.failures.append(contentsOf: failures)
         return ScriptOutcome(exitStatus: worst, failures: failures, statements: statements.count)
     }

@@ -29,13 +29,19 @@ enum LineEditor {
     /// Where keystrokes are read from: the terminal of stdin opened again, non-blocking, so a
     /// Ctrl-C that makes the kernel discard pending input can never leave a read blocked.
     static let inputFD = Atomic<Int32>(0)
+    /// No UTF-8 locale could be set: lines are read without editing (see `useUTF8CharacterType`).
+    static let plain = Atomic<Bool>(false)
 
     /// Sets libedit up; every `rl_*` variable is set before the first libedit call.
     static func setUp(historyPath: String, completer: @escaping Completer) {
-        setlocale(LC_CTYPE, "")
         if let name = ttyname(0) {
             let fd = open(name, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
             if fd >= 0 { inputFD.store(fd, ordering: .relaxed) }
+        }
+        guard useUTF8CharacterType() else {
+            plain.store(true, ordering: .relaxed)
+            fputs("adm: no UTF-8 locale is installed; line editing, history and Tab completion are off\n", adm_stderr())
+            return
         }
         self.completer.withLock { $0 = completer }
         rl_readline_name = UnsafePointer(strdup("adm"))
@@ -49,9 +55,29 @@ enum LineEditor {
         _ = read_history(historyPath)
     }
 
+    /// Chooses the environment's character type, or C.UTF-8 when that is not UTF-8.
+    ///
+    /// libedit's readline emulation dereferences a null pointer at the first prompt when
+    /// LC_CTYPE is single-byte (C or POSIX: LANG unset, as in many containers and `env -i`).
+    /// adm reads and writes UTF-8 whatever the locale, so only the character type changes.
+    static func useUTF8CharacterType() -> Bool {
+        func isUTF8() -> Bool {
+            guard let codeset = nl_langinfo(nl_item(CODESET)) else { return false }
+            let name = String(cString: codeset).lowercased()
+            return name == "utf-8" || name == "utf8"
+        }
+        setlocale(LC_CTYPE, "")
+        if isUTF8() { return true }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil && isUTF8() {
+            return true
+        }
+        return false
+    }
+
     static func read(prompt: String) -> LineResult {
         interrupted.store(false, ordering: .relaxed)
         _ = adm_drain_interrupts()
+        if plain.load(ordering: .relaxed) { return readPlain(prompt: prompt) }
         guard let raw = readline(prompt) else {
             return interrupted.load(ordering: .relaxed) ? .interrupted : .endOfInput
         }
@@ -59,10 +85,27 @@ enum LineEditor {
         return .line(String(cString: raw))
     }
 
-    static func addHistory(_ line: String) { add_history(line) }
+    /// A line without editing, for terminals where libedit cannot run.
+    private static func readPlain(prompt: String) -> LineResult {
+        let visible = prompt.replacing(/\x{1}[^\x{2}]*\x{2}/, with: "")
+        fputs(visible, adm_stdout())
+        fflush(adm_stdout())
+        var bytes: [UInt8] = []
+        while let byte = readInputByte() {
+            if byte == 0x0A { return .line(String(decoding: bytes, as: UTF8.self)) }
+            bytes.append(UInt8(truncatingIfNeeded: byte))
+        }
+        if interrupted.load(ordering: .relaxed) { return .interrupted }
+        return bytes.isEmpty ? .endOfInput : .line(String(decoding: bytes, as: UTF8.self))
+    }
+
+    static func addHistory(_ line: String) {
+        if !plain.load(ordering: .relaxed) { add_history(line) }
+    }
 
     /// Writes the history file with mode 0600 (the umask is tightened while it is written).
     static func saveHistory(_ path: String) {
+        if plain.load(ordering: .relaxed) { return }
         let old = umask(0o077)
         _ = write_history(path)
         umask(old)
@@ -71,6 +114,7 @@ enum LineEditor {
 
     /// The history entries, oldest first.
     static func entries() -> [String] {
+        if plain.load(ordering: .relaxed) { return [] }
         var out: [String] = []
         var i: Int32 = 0
         while i < history_length {
@@ -97,34 +141,37 @@ enum LineEditor {
     }
 }
 
-/// libedit's character reader: waits on the terminal and the interrupt pipe together, so
-/// Ctrl-C works at the prompt whichever thread the signal lands on, and decodes UTF-8 into one
-/// code point per call (what libedit's wide-character reader expects).
+/// One byte from the terminal, waiting on it and the interrupt pipe together; nil on end of
+/// input, an error, or a Ctrl-C (which sets `LineEditor.interrupted`).
 ///
 /// The read never blocks: a Ctrl-C makes the kernel discard typed input between `poll` and
 /// `read`, and a blocking read would then wait forever (the signal lands on another thread).
-private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+private func readInputByte() -> Int32? {
     let input = LineEditor.inputFD.load(ordering: .relaxed)
-    func readByte() -> Int32? {
-        var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
-        while true {
-            let r = poll(&fds, 2, -1)
-            if r < 0 { if errno == EINTR { continue }; return nil }
-            if fds[1].revents & Int16(POLLIN) != 0 {
-                _ = adm_drain_interrupts()
-                LineEditor.interrupted.store(true, ordering: .relaxed)
-                return nil
-            }
-            if fds[0].revents & Int16(POLLIN | POLLHUP) != 0 {
-                var b: UInt8 = 0
-                let n = Glibc.read(input, &b, 1)
-                if n == 1 { return Int32(b) }
-                if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                return nil
-            }
+    var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
+    while true {
+        let r = poll(&fds, 2, -1)
+        if r < 0 { if errno == EINTR { continue }; return nil }
+        if fds[1].revents & Int16(POLLIN) != 0 {
+            _ = adm_drain_interrupts()
+            LineEditor.interrupted.store(true, ordering: .relaxed)
+            return nil
+        }
+        if fds[0].revents & Int16(POLLIN | POLLHUP) != 0 {
+            var b: UInt8 = 0
+            let n = Glibc.read(input, &b, 1)
+            if n == 1 { return Int32(b) }
+            if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            return nil
         }
     }
-    guard let first = readByte() else { return -1 }
+}
+
+/// libedit's character reader: waits on the terminal and the interrupt pipe together, so
+/// Ctrl-C works at the prompt whichever thread the signal lands on, and decodes UTF-8 into one
+/// code point per call (what libedit's wide-character reader expects).
+private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
+    guard let first = readInputByte() else { return -1 }
     if first == 0x03 {
         LineEditor.interrupted.store(true, ordering: .relaxed)
         return -1
@@ -140,7 +187,7 @@ private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     default: return 0xFFFD
     }
     for _ in 0..<extra {
-        guard let next = readByte() else { return -1 }
+        guard let next = readInputByte() else { return -1 }
         scalar = (scalar << 6) | (UInt32(next) & 0x3F)
     }
     return Int32(bitPattern: scalar)

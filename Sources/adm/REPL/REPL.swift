@@ -52,9 +52,10 @@ enum REPL {
             shell.refreshCompletionCache()
         }
         LineEditor.saveHistory(historyPath)
+        await shell.stopBackgroundWork()
         await shell.client.transport.shutdown()
         await launched.sandbox?.stop()
-        return 0
+        return shell.requestedExit ?? 0
     }
 
     /// `adm owner@proj_abc> `, coloured only on a terminal without NO_COLOR.
