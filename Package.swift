@@ -79,6 +79,7 @@ let package = Package(
         .testTarget(name: "AdmAPITests", dependencies: ["AdmAPI", "AdmTestSupport"]),
         .testTarget(name: "AdmSandboxTests", dependencies: ["AdmSandbox", "AdmAPI", "AdmTestSupport"]),
         .testTarget(name: "AdmShellTests", dependencies: ["AdmShell", "AdmSandbox", "AdmAPI", "AdmTestSupport"]),
+        .testTarget(name: "AdmCLITests", dependencies: ["adm"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AdmAPI", "AdmTestSupport"]),
     ]
 )

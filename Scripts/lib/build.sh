@@ -1,0 +1,11 @@
+# The release build people install: the Swift runtime linked in (--static-swift-stdlib), so it
+# runs without the toolchain (it needs only libc and libedit2), linked with lld and packed
+# relative relocations, which cuts the dynamic loader's start-up work by about a millisecond.
+# Sourced by Scripts/install and Scripts/bench. Output: .build-static/release/adm
+build_static_release() {
+    local linker=()
+    if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v swift)")/ld.lld" ]; then
+        linker=(-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
+    fi
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product adm "${linker[@]}" "$@"
+}
