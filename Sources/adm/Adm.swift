@@ -27,12 +27,12 @@ struct Adm: AsyncParsableCommand {
     var execute: String?
 
     func run() async throws {
-        let status = await Self.start(options, execute: execute)
+        let status = await Self.start(options.launchOptions, execute: execute)
         if status != 0 { throw ExitCode(status) }
     }
 
     /// Runs the shell, a one-liner or a script from stdin; returns the exit status.
-    static func start(_ options: GlobalOptions, execute: String?) async -> Int32 {
+    static func start(_ options: LaunchOptions, execute: String?) async -> Int32 {
         let interactive = execute == nil && StandardOutput.isTerminal(0)
         let launched: Launcher.Launched
         do {

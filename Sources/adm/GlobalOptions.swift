@@ -21,13 +21,13 @@ struct GlobalOptions: ParsableArguments {
     var project: String?
 
     @Option(help: ArgumentHelp("Seconds before a request is abandoned.", valueName: "seconds"))
-    var timeout: Double = 60
+    var timeout: Double = LaunchOptions().timeout
 
     @Option(help: ArgumentHelp("Retries for calls that are safe to repeat (GET, DELETE; a POST only when it provably never arrived or got 429).", valueName: "n"))
-    var retries: Int = 2
+    var retries: Int = LaunchOptions().retries
 
     @Option(help: ArgumentHelp("Calls in flight when a command fans out over a list.", valueName: "n"))
-    var concurrency: Int = 8
+    var concurrency: Int = LaunchOptions().concurrency
 
     @Option(help: ArgumentHelp("Also trust the CA certificates in this PEM file (verification stays on).", valueName: "path"))
     var cacert: String?

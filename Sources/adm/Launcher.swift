@@ -18,7 +18,7 @@ enum Launcher {
         let sandbox: SandboxServer?
     }
 
-    static func launch(_ o: GlobalOptions, interactive: Bool) async throws(LaunchError) -> Launched {
+    static func launch(_ o: LaunchOptions, interactive: Bool) async throws(LaunchError) -> Launched {
         var sandbox: SandboxServer?
         let env = FileMode.environment
         let config: ConfigFile?

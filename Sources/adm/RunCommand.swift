@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
                 if keepGoing { continue } else { break }
             }
             let launched: Launcher.Launched
-            do { launched = try await Launcher.launch(root.options, interactive: false) } catch {
+            do { launched = try await Launcher.launch(root.options.launchOptions, interactive: false) } catch {
                 StandardOutput().writeError("adm: error: \(error)\n")
                 if let previous { await Scripts.close(previous) }
                 throw ExitCode(3)

@@ -7,10 +7,10 @@ import Testing
 @Suite("One-liner options: the fast path agrees with swift-argument-parser")
 struct OneLinerTests {
     /// The parser's reading: the root command's options and statements.
-    func parsed(_ arguments: [String]) throws -> (GlobalOptions, String?) {
+    func parsed(_ arguments: [String]) throws -> (LaunchOptions, String?) {
         let command = try Adm.parseAsRoot(arguments)
         let adm = try #require(command as? Adm)
-        return (adm.options, adm.execute)
+        return (adm.options.launchOptions, adm.execute)
     }
 
     @Test("the same options and statements as the parser", arguments: [
@@ -32,7 +32,7 @@ struct OneLinerTests {
         let (expected, statements) = try parsed(arguments)
         let fast = try #require(OneLiner.parse(arguments), "fast path declined \(arguments)")
         #expect(fast.1 == statements)
-        #expect(String(describing: fast.0) == String(describing: expected))
+        #expect(fast.0 == expected)
     }
 
     @Test("declines what is not a plain one-liner, so the parser handles (and reports) it", arguments: [
@@ -51,5 +51,15 @@ struct OneLinerTests {
         let declared = Set(help.matches(of: /(?:^|[\s,])(--?[a-z][a-z-]*)/).map { String($0.output.1) })
         #expect(!declared.isEmpty)
         #expect(declared.subtracting(["-h", "--help"]) == OneLiner.names)
+    }
+
+    @Test("each option, given alone, changes its field the same way on both paths", arguments: OneLiner.names.sorted())
+    func eachOptionIsCarried(_ name: String) throws {
+        let flags: Set = ["--sandbox", "--verbose", "-v", "--allow-literal-key", "--no-color"]
+        let numeric: Set = ["--timeout", "--retries", "--concurrency"]
+        let arguments = flags.contains(name) ? [name, "-e", "x"] : [name, numeric.contains(name) ? "7" : "some-value", "-e", "x"]
+        let (expected, _) = try parsed(arguments)
+        #expect(expected != LaunchOptions(), "GlobalOptions.launchOptions drops \(name)")
+        #expect(OneLiner.parse(arguments)?.0 == expected)
     }
 }
