@@ -8,7 +8,8 @@ import time
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
-ADM = os.path.join(ROOT, '.build', 'debug', 'adm')
+# The debug build, or the binary ADM_BINARY names (Scripts/test also runs the release build).
+ADM = os.environ.get('ADM_BINARY') or os.path.join(ROOT, '.build', 'debug', 'adm')
 SPEC = os.path.join(ROOT, '..', 'shared', 'reference', 'openai-admin-openapi.yaml')
 
 

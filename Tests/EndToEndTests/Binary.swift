@@ -1,9 +1,11 @@
 import AdmTestSupport
 import Foundation
 
-/// Runs the built `adm` binary.
+/// Runs the built `adm` binary: the debug build, or the one ADM_BINARY names (Scripts/test
+/// runs these suites again on the static release build that people install).
 enum Adm {
-    static let path = packageRoot + "/.build/debug/adm"
+    static let path = ProcessInfo.processInfo.environment["ADM_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
+        ?? packageRoot + "/.build/debug/adm"
 
     struct Result {
         let status: Int32

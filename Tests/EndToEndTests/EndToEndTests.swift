@@ -82,6 +82,18 @@ struct EndToEndTests {
         #expect(badExit.stderr.contains("exit: STATUS must be a number from 0 to 255"))
     }
 
+    @Test("a fan-out wider than its concurrency finishes every call, in order")
+    func fanOutWiderThanConcurrency() throws {
+        // 20 projects, 3 calls in flight: slots are refilled as calls finish (the release build
+        // once trapped here while the debug build passed).
+        let r = try Adm.run(["--sandbox", "-e", """
+            sandbox seed projects 19; let ids = projects --all | .data[].id; keys --project $ids --concurrency 3 --quiet
+            expect .results[19].status == 200; expect .results[0].project_id == $ids[0]; expect .results[19].project_id == $ids[19]
+            """])
+        #expect(r.status == 0, "\(r.all)")
+        #expect(r.stdout.contains("✓ expect .results[19].project_id == $ids[19]"), "\(r.all)")
+    }
+
     @Test("data written with --db is there after the sandbox is killed with SIGKILL and started again")
     func killAndRestart() throws {
         let dir = temporaryDirectory()

@@ -170,28 +170,43 @@ extension Interpreter {
         if Task.isCancelled { throw .cancelled }
     }
 
+    /// One call's outcome as a value.
+    ///
+    /// Kept out of the task-group closure on purpose: a `do throws(CallFailure)` inside that
+    /// closure returned corrupt indices in release builds (Swift 6.3, an out-of-range trap on
+    /// the first fan-out); a plain async function returning a `Result` does not.
+    static func outcome(of call: Call, client: AdminClient, key: Secret) async -> Result<CallResult, CallFailure> {
+        do throws(CallFailure) {
+            return .success(try await client.send(call, key: key))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// Runs `calls` with at most `concurrency` in flight, results in input order.
     func fanOut(_ calls: [Call], key: SessionKey, inv: Invocation, concurrency: Int) async throws(ShellError) -> [CallResult] {
         inv.madeCall = true
         let client = self.client
         let secret = key.secret
         let limit = max(1, concurrency)
-        var results = [Result<CallResult, CallFailure>?](repeating: nil, count: calls.count)
-        await withTaskGroup(of: (Int, Result<CallResult, CallFailure>).self) { group in
+        let results = await withTaskGroup(of: (Int, Result<CallResult, CallFailure>).self,
+                                          returning: [Result<CallResult, CallFailure>?].self) { group in
+            var collected = [Result<CallResult, CallFailure>?](repeating: nil, count: calls.count)
             var next = 0
-            func launch() {
+            while next < calls.count {
+                if next >= limit {
+                    // One in flight finished: record it, then start the next.
+                    guard let (index, result) = await group.next() else { break }
+                    collected[index] = result
+                    if Task.isCancelled { break }
+                }
                 let index = next
                 let call = calls[index]
+                group.addTask { (index, await Self.outcome(of: call, client: client, key: secret)) }
                 next += 1
-                group.addTask {
-                    do throws(CallFailure) { return (index, .success(try await client.send(call, key: secret))) } catch { return (index, .failure(error)) }
-                }
             }
-            while next < min(limit, calls.count) { launch() }
-            while let (index, result) = await group.next() {
-                results[index] = result
-                if next < calls.count && !Task.isCancelled { launch() }
-            }
+            while let (index, result) = await group.next() { collected[index] = result }
+            return collected
         }
         if Task.isCancelled { throw .cancelled }
         var out: [CallResult] = []
