@@ -66,6 +66,19 @@ struct RetryPolicyTests {
             == .stop(note: "not retried: the server said x-should-retry: false"))
     }
 
+    @Test("429s that name a wait have their own budget; --retries 0 waits for nothing")
+    func rateLimitBudget() {
+        let limited = response(429, [Header("retry-after-ms", "10")])
+        // Past the ordinary budget (attempt 5 > 2 retries) a paced 429 is still waited for...
+        #expect(policy.decide(method: .get, response: limited, attempt: 5, rateLimited: 4) == .retry(after: 0.01, reason: "HTTP 429 (server asked to wait 0.01 s)"))
+        // ...until its own budget is spent.
+        #expect(policy.decide(method: .get, response: limited, attempt: 30, rateLimited: policy.maxRateLimitRetries)
+            == .stop(note: "gave up after \(policy.maxRateLimitRetries) waits for the rate limit"))
+        // A 429 without a wait is an ordinary retry.
+        #expect(policy.decide(method: .get, response: response(429), attempt: 3) == .stop(note: "gave up after 2 retries"))
+        #expect(RetryPolicy.none.decide(method: .get, response: limited, attempt: 1) == .stop(note: nil))
+    }
+
     @Test("stops after the last retry, and backs off exponentially with jitter, capped")
     func backoff() {
         #expect(policy.decide(method: .get, response: response(500), attempt: 3) == .stop(note: "gave up after 2 retries"))

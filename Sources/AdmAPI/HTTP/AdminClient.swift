@@ -18,7 +18,8 @@ public struct CallResult: Sendable {
 
 /// Sends admin calls: builds the URL from the base URL and the call, adds the credential,
 /// retries by `RetryPolicy`, decodes JSON and errors. Cancellation (Ctrl-C) stops it at once,
-/// including during a backoff wait.
+/// including during a backoff wait. Calls with a key the server has rate-limited wait their turn
+/// (`RateLimitPacer`), which copies of a client share.
 public struct AdminClient: Sendable {
     public var baseURL: String
     public var transport: any Transport
@@ -26,6 +27,8 @@ public struct AdminClient: Sendable {
     public var timeout: Duration
     /// Sent as `OpenAI-Organization` when set.
     public var organization: String?
+    /// Turns for rate-limited keys, shared by every copy of this client.
+    public let pacer = RateLimitPacer()
 
     public init(baseURL: String, transport: any Transport, retry: RetryPolicy = RetryPolicy(),
                 timeout: Duration = .seconds(60), organization: String? = nil)
@@ -52,9 +55,17 @@ public struct AdminClient: Sendable {
         let clock = ContinuousClock()
         let start = clock.now
         var attempt = 1
+        var rateLimited = 0
         var notes: [String] = []
+        let paceKey = key?.unredacted ?? ""
         while true {
+            while let wake = pacer.turn(for: paceKey) {
+                do { try await Task.sleep(until: wake, clock: .continuous) } catch {
+                    throw CallFailure(error: .cancelled, attempts: attempt, notes: notes)
+                }
+            }
             let response: WireResponse
+            let sent = ContinuousClock.now
             do {
                 response = try await transport.send(request, credential: key, timeout: timeout)
             } catch {
@@ -71,16 +82,23 @@ public struct AdminClient: Sendable {
                     throw CallFailure(error: error, attempts: attempt, notes: notes)
                 }
             }
-            switch retry.decide(method: call.method, response: response, attempt: attempt) {
+            switch retry.decide(method: call.method, response: response, attempt: attempt, rateLimited: rateLimited) {
             case .retry(let delay, let reason):
                 notes.append("retry \(attempt) after \(reason), waited \(Self.format(delay)) s")
                 onRetry?(reason, delay)
-                try await Self.sleep(delay, attempts: attempt, notes: notes)
+                if response.status == 429, RetryPolicy.serverDelay(response) != nil {
+                    // The pacer holds this and every other call with the key until its turn.
+                    pacer.limited(paceKey, wait: delay, sent: sent)
+                    rateLimited += 1
+                } else {
+                    try await Self.sleep(delay, attempts: attempt, notes: notes)
+                }
                 attempt += 1
                 continue
             case .stop(let note):
                 if let note { notes.append(note) }
             }
+            if response.status != 429 { pacer.succeeded(paceKey) }
             let json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
             return CallResult(
                 call: call, response: response, json: json, error: APIError.decode(response),

@@ -11,6 +11,9 @@ public struct RetryPolicy: Sendable, Hashable {
     public var maxDelay: Double = 8
     /// Server delays longer than this are not waited for.
     public var maxServerDelay: Double = 120
+    /// 429s that name a wait are the server pacing a busy key, not a failure: they have their
+    /// own, larger budget (a fan-out meets many while the pacer learns the key's rate).
+    public var maxRateLimitRetries: Int = 20
 
     public init(maxRetries: Int = 2, initialDelay: Double = 0.5, maxDelay: Double = 8) {
         self.maxRetries = maxRetries
@@ -19,7 +22,11 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// No retries at all.
-    public static let none = RetryPolicy(maxRetries: 0)
+    public static let none: RetryPolicy = {
+        var policy = RetryPolicy(maxRetries: 0)
+        policy.maxRateLimitRetries = 0
+        return policy
+    }()
 
     /// Statuses worth another try (for methods safe to repeat).
     public static func isRetryable(status: Int) -> Bool {
@@ -32,8 +39,9 @@ public struct RetryPolicy: Sendable, Hashable {
         case stop(note: String?)
     }
 
-    /// Whether to retry after a response.
-    public func decide(method: HTTPMethod, response: WireResponse, attempt: Int) -> Decision {
+    /// Whether to retry after a response. `attempt` counts every attempt so far;
+    /// `rateLimited` the retries already spent on 429s that named a wait.
+    public func decide(method: HTTPMethod, response: WireResponse, attempt: Int, rateLimited: Int = 0) -> Decision {
         guard Self.isRetryable(status: response.status) else { return .stop(note: nil) }
         if let should = response.header("x-should-retry")?.lowercased(), should == "false" {
             return .stop(note: "not retried: the server said x-should-retry: false")
@@ -42,11 +50,16 @@ public struct RetryPolicy: Sendable, Hashable {
         if method == .post && !refusedBeforeActing {
             return .stop(note: "not retried: a POST that reached the server may already have been applied")
         }
-        guard attempt <= maxRetries else {
+        let server = Self.serverDelay(response)
+        if response.status == 429, server != nil, maxRetries > 0 {
+            guard rateLimited < maxRateLimitRetries else {
+                return .stop(note: "gave up after \(rateLimited) waits for the rate limit")
+            }
+        } else if attempt > maxRetries {
             return .stop(note: maxRetries > 0 ? "gave up after \(maxRetries) retr\(maxRetries == 1 ? "y" : "ies")" : nil)
         }
         let reason = "HTTP \(response.status)"
-        if let server = Self.serverDelay(response) {
+        if let server {
             if server > maxServerDelay {
                 return .stop(note: "not retried: the server asked to wait \(Int(server)) s")
             }
