@@ -4,6 +4,7 @@
 Every figure is a median measured in this run, side by side with its reference, so ratios
 compare like with like on the same machine."""
 import json
+from statistics import median
 import os
 import platform
 import re
@@ -99,7 +100,10 @@ def main():
         open(py, 'w').write(f'from openai import OpenAI\nc = OpenAI(api_key="x", admin_api_key="{owner}", base_url="{s.url}", max_retries=0)\n'
                             'print(len(c.admin.organization.projects.list().data))\n')
         adm_one = f'{ADM_STATIC} --base-url {s.url} --keys-file {s.keys_file} --key owner -e projects'
-        a, c = hyperfine([adm_one, curl_cmd], runs * 3, name='one')
+        # Rounds in alternating order, so a slow patch of the machine does not land on one side.
+        rounds = [hyperfine([adm_one, curl_cmd] if i % 2 == 0 else [curl_cmd, adm_one], runs, name=f'one{i}') for i in range(4)]
+        a = median([r[0] if i % 2 == 0 else r[1] for i, r in enumerate(rounds)])
+        c = median([r[1] if i % 2 == 0 else r[0] for i, r in enumerate(rounds)])
         (sdk,) = hyperfine([f'{PY} {py}'], 5, warmup=1, name='sdk')
         row('2. one call: adm -e projects', a * 1000, 'ms', 'curl GET', c * 1000, '≤ 1.3× curl', a <= 1.3 * c)
         row('2. one call: Python SDK script / adm', sdk * 1000, 'ms', 'adm -e projects', a * 1000, '≥ 50× slower than adm', sdk >= 50 * a)
@@ -124,11 +128,15 @@ def main():
         s.post('/seed', {'kind': 'projects', 'count': 199})
         bulk = "let ids = projects --all --limit 100 | .data[].id; keys --project $ids --quiet --concurrency {n}"
         base = f'{ADM_STATIC} --base-url {s.url} --keys-file {s.keys_file} --key owner -e'
-        conc, seq = hyperfine([f"{base} '{bulk.format(n=8)}'", f"{base} '{bulk.format(n=1)}'"], 5, warmup=1, name='bulk')
-        listing = 3 * 0.020  # three pages of projects before the fan-out
+        conc, conc16, seq = hyperfine([f"{base} '{bulk.format(n=n)}'" for n in (8, 16, 1)], 5, warmup=1, name='bulk')
+        listing = 3 * 0.020  # three pages of projects, one after another, before the fan-out
         ideal = 200 * 0.020 / 8 + listing
-        row('4. bulk, 200 projects × 20 ms: concurrency 8', conc * 1000, 'ms', 'sequential (concurrency 1)', seq * 1000, '≥ 8× faster than sequential', seq / conc >= 8)
-        row('4. bulk: concurrency 8 vs ideal (calls × latency / 8)', conc * 1000, 'ms', 'ideal', ideal * 1000, 'within 1.3× of ideal', conc <= 1.3 * ideal)
+        # With 8 at a time the best possible speed-up is (200×20 + 60) / (25×20 + 60) = 7.25×
+        # (Amdahl: the listing is serial); 16 at a time is what clears 8×.
+        row('4. bulk, 200 projects × 20 ms: concurrency 8 (default)', conc * 1000, 'ms', 'sequential (concurrency 1)', seq * 1000,
+            '≥ 8× faster than sequential (7.25× is the ceiling at 8)', seq / conc >= 8)
+        row('4. bulk: --concurrency 16', conc16 * 1000, 'ms', 'sequential (concurrency 1)', seq * 1000, '≥ 8× faster than sequential', seq / conc16 >= 8)
+        row('4. bulk: concurrency 8 vs ideal (calls × latency / 8 + listing)', conc * 1000, 'ms', 'ideal', ideal * 1000, 'within 1.3× of ideal', conc <= 1.3 * ideal)
         s.post('/rate-limit', {'per_second': 100})
         t0 = time.time()
         out = subprocess.run(f"{base} '{bulk.format(n=8)}; expect .object == fanout'", shell=True, capture_output=True, text=True)
@@ -143,14 +151,17 @@ def main():
     try:
         s.post('/seed', {'kind': 'projects', 'count': 9999})
         owner = s.keys['owner']
-        out = sh(['wrk', '-t2', '-c50', '-d' + ('5s' if QUICK else '15s'), '--latency', '-H', f'Authorization: Bearer {owner}',
-                  f'{s.url}/organization/projects?limit=20'])
-        rps = float(re.search(r'Requests/sec:\s+([\d.]+)', out).group(1))
-        p99 = re.search(r'99%\s+([\d.]+)(us|ms|s)', out)
-        p99ms = float(p99.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[p99.group(2)]
-        rows.append(('5. sandbox: list projects (10,000 in store), 50 connections', rps, 'req/s', 'target', 10000, rps / 10000, '≥ 10,000 req/s', rps >= 10000))
-        rows.append(('5. sandbox: p99 latency at 50 connections', p99ms, 'ms', 'target', 5, p99ms / 5, '≤ 5 ms', p99ms <= 5))
-        print(f'5. wrk: {rps:.0f} req/s, p99 {p99ms:.2f} ms', flush=True)
+        # wrk runs on the same 2 cores as the sandbox: with two wrk threads the load generator
+        # takes about half the CPU, with one about a quarter. Both are reported.
+        for threads in (2, 1):
+            out = sh(['wrk', f'-t{threads}', '-c50', '-d' + ('5s' if QUICK else '15s'), '--latency', '-H', f'Authorization: Bearer {owner}',
+                      f'{s.url}/organization/projects?limit=20'])
+            rps = float(re.search(r'Requests/sec:\s+([\d.]+)', out).group(1))
+            p99 = re.search(r'99%\s+([\d.]+)(us|ms|s)', out)
+            p99ms = float(p99.group(1)) * {'us': 0.001, 'ms': 1, 's': 1000}[p99.group(2)]
+            rows.append((f'5. sandbox: list projects (10,000 in store), 50 connections, wrk -t{threads}', rps, 'req/s', 'target', 10000, rps / 10000, '≥ 10,000 req/s', rps >= 10000))
+            rows.append((f'5. sandbox: p99 latency at 50 connections, wrk -t{threads}', p99ms, 'ms', 'target', 5, p99ms / 5, '≤ 5 ms', p99ms <= 5))
+            print(f'5. wrk -t{threads}: {rps:.0f} req/s, p99 {p99ms:.2f} ms', flush=True)
     finally:
         s.stop()
 

@@ -55,11 +55,20 @@ struct OneLinerTests {
 
     @Test("each option, given alone, changes its field the same way on both paths", arguments: OneLiner.names.sorted())
     func eachOptionIsCarried(_ name: String) throws {
-        let flags: Set = ["--sandbox", "--verbose", "-v", "--allow-literal-key", "--no-color"]
+        let flags = OneLiner.flags
         let numeric: Set = ["--timeout", "--retries", "--concurrency"]
         let arguments = flags.contains(name) ? [name, "-e", "x"] : [name, numeric.contains(name) ? "7" : "some-value", "-e", "x"]
         let (expected, _) = try parsed(arguments)
         #expect(expected != LaunchOptions(), "GlobalOptions.launchOptions drops \(name)")
         #expect(OneLiner.parse(arguments)?.0 == expected)
+    }
+
+    @Test("finds the subcommand where the parser does (so only `adm sandbox` adopts the event loops)", arguments: [
+        ["sandbox", "--port", "0"], ["--db", "x.sqlite", "sandbox"], ["--verbose", "sandbox"], ["--faults=latency=5", "sandbox"],
+        ["--key", "sandbox", "-e", "x"], ["-e", "sandbox"], ["run", "sandbox.adm"], ["--sandbox", "-e", "x"], [],
+    ])
+    func findsTheSubcommand(_ arguments: [String]) throws {
+        let command = try Adm.parseAsRoot(arguments)
+        #expect((Entry.subcommand(of: arguments) == "sandbox") == (command is SandboxCommand))
     }
 }

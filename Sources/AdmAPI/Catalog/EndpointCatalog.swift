@@ -19,22 +19,33 @@ public enum EndpointCatalog {
     /// Literal segments win over parameters (`/certificates/activate` is not a certificate id).
     public static func match(method: HTTPMethod, path: String) -> Match? {
         let parts = splitPath(path)
-        var best: (Match, Int)?
-        for endpoint in generated where endpoint.method == method && endpoint.segments.count == parts.count {
-            if let (params, literals) = bind(endpoint.segments, parts), literals > (best?.1 ?? -1) {
-                best = (Match(endpoint: endpoint, parameters: params), literals)
+        var best: (index: Int, parameters: [String: String], literals: Int)?
+        for i in candidates[Shape(method: method, segments: parts.count)] ?? [] {
+            if let (params, literals) = bind(generated[i].segments, parts), literals > (best?.literals ?? -1) {
+                best = (i, params, literals)
             }
         }
-        return best?.0
+        return best.map { Match(endpoint: generated[$0.index], parameters: $0.parameters) }
     }
 
     /// The methods some operation serves at this concrete path (for 405-style hints).
     public static func methods(forPath path: String) -> [HTTPMethod] {
         let parts = splitPath(path)
         return HTTPMethod.allCases.filter { m in
-            generated.contains { $0.method == m && $0.segments.count == parts.count && bind($0.segments, parts) != nil }
+            (candidates[Shape(method: m, segments: parts.count)] ?? []).contains { bind(generated[$0].segments, parts) != nil }
         }
     }
+
+    /// A method and a path length: the only operations a request path can match.
+    private struct Shape: Hashable {
+        let method: HTTPMethod
+        let segments: Int
+    }
+
+    /// Indexes into `generated` by shape, so matching a request looks at a handful of
+    /// operations and copies none (it runs on every sandbox request).
+    private static let candidates: [Shape: [Int]] = Dictionary(
+        grouping: generated.indices, by: { Shape(method: generated[$0].method, segments: generated[$0].segments.count) })
 
     static func splitPath(_ path: String) -> [Substring] {
         var p = path[...]

@@ -26,35 +26,53 @@ enum Pager {
     /// A page of the records of `kind` under `parent`, optionally filtered, mapped by `render`.
     /// Kinds stored under composite ids (`proj_…/user-…`) pass the `cursorPrefix` that turns a
     /// body id back into a record id.
+    ///
+    /// The work is proportional to the page, not the table: cursors are found by binary search
+    /// on insertion order, and the filter runs only on the records walked (the page, and up to
+    /// the next match for `has_more`). Nothing is copied; a descending page walks backwards.
     static func page(
         _ state: OrgState, _ kind: Kind, parent: String = "", style: Paging, options: Options,
         cursorPrefix: String = "", where filter: ((Record) -> Bool)? = nil, render: (Record) -> JSON = { $0.body }
     ) -> JSON {
         let table = state.table(kind)
-        var ids = table.ids(parent: parent)
-        if let filter { ids = ids.filter { table[$0].map(filter) ?? false } }
-        if options.descending { ids.reverse() }
+        let ids = table.ids(parent: parent)
+        let count = ids.count
+        let descending = options.descending
+        /// The record at position `k` in the page's order.
+        func record(_ k: Int) -> Record? { table[descending ? ids[count - 1 - k] : ids[k]] }
+        func seq(_ k: Int) -> Int { record(k)?.seq ?? 0 }
+        func matching(_ k: Int) -> Record? {
+            guard let r = record(k) else { return nil }
+            return filter.map { $0(r) } ?? true ? r : nil
+        }
         var start = 0
-        var end = ids.count
-        if let after = options.after, let seq = state.cursorSeq(kind, cursorPrefix + after) {
-            start = firstIndex(ids, table: table, beyond: seq, descending: options.descending)
+        var end = count
+        if let after = options.after, let cursor = state.cursorSeq(kind, cursorPrefix + after) {
+            start = firstFalse(count) { descending ? seq($0) >= cursor : seq($0) <= cursor }
         }
-        if let before = options.before, let seq = state.cursorSeq(kind, cursorPrefix + before) {
-            end = firstIndex(ids, table: table, reaching: seq, descending: options.descending)
+        if let before = options.before, let cursor = state.cursorSeq(kind, cursorPrefix + before) {
+            end = firstFalse(count) { descending ? seq($0) > cursor : seq($0) < cursor }
         }
-        let slice: ArraySlice<String>
+        var picked: [Record] = []
         let hasMore: Bool
         if options.before != nil && options.after == nil {
-            let from = max(start, end - options.limit)
-            slice = from < end ? ids[from..<end] : []
-            hasMore = from > start
+            // The last `limit` matches before the cursor.
+            var k = end - 1
+            while k >= start, picked.count < options.limit {
+                if let r = matching(k) { picked.append(r) }
+                k -= 1
+            }
+            picked.reverse()
+            hasMore = k >= start && (start...k).contains { matching($0) != nil }
         } else {
-            let to = min(end, start + options.limit)
-            slice = start < to ? ids[start..<to] : []
-            hasMore = to < end
+            var k = start
+            while k < end, picked.count < options.limit {
+                if let r = matching(k) { picked.append(r) }
+                k += 1
+            }
+            hasMore = (k..<max(k, end)).contains { matching($0) != nil }
         }
-        let data = slice.compactMap { table[$0].map(render) }
-        return envelope(data, style: style, hasMore: hasMore)
+        return envelope(picked.map(render), style: style, hasMore: hasMore)
     }
 
     /// The envelope for items already in hand (small filtered or computed lists).
@@ -83,24 +101,12 @@ enum Pager {
         }
     }
 
-    /// The first index whose record comes after `seq` in the iteration order.
-    private static func firstIndex(_ ids: [String], table: Table, beyond seq: Int, descending: Bool) -> Int {
-        var lo = 0, hi = ids.count
+    /// The first position in `0..<count` where `isBefore` is false (it holds for a prefix).
+    private static func firstFalse(_ count: Int, _ isBefore: (Int) -> Bool) -> Int {
+        var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            let s = table[ids[mid]]?.seq ?? 0
-            if descending ? s >= seq : s <= seq { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
-
-    /// The first index whose record is at or beyond `seq` in the iteration order.
-    private static func firstIndex(_ ids: [String], table: Table, reaching seq: Int, descending: Bool) -> Int {
-        var lo = 0, hi = ids.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            let s = table[ids[mid]]?.seq ?? 0
-            if descending ? s > seq : s < seq { lo = mid + 1 } else { hi = mid }
+            if isBefore(mid) { lo = mid + 1 } else { hi = mid }
         }
         return lo
     }
