@@ -1,5 +1,5 @@
 # The release build people install: the Swift runtime linked in (--static-swift-stdlib), so it
-# runs without the toolchain (it needs only libc and libedit2), linked with lld and packed
+# runs without the toolchain (it needs libedit2 and the base system's libc, libstdc++ and zlib), linked with lld and packed
 # relative relocations, which cuts the dynamic loader's start-up work by about a millisecond.
 # Sourced by Scripts/install and Scripts/bench. Output: .build-static/release/adm
 build_static_release() {

@@ -34,6 +34,14 @@ struct Adm: AsyncParsableCommand {
     /// Runs the shell, a one-liner or a script from stdin; returns the exit status.
     static func start(_ options: LaunchOptions, execute: String?) async -> Int32 {
         let interactive = execute == nil && StandardOutput.isTerminal(0)
+        if interactive { return await session(options, execute: nil, interactive: true) }
+        // Nothing blocks a thread in a one-liner or a script: run on the client's event loop.
+        return await withTaskExecutorPreference(EventLoopExecutor.client) {
+            await session(options, execute: execute, interactive: false)
+        }
+    }
+
+    private static func session(_ options: LaunchOptions, execute: String?, interactive: Bool) async -> Int32 {
         let launched: Launcher.Launched
         do {
             launched = try await Launcher.launch(options, interactive: interactive)

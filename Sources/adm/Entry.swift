@@ -1,4 +1,3 @@
-import AdmSandbox
 import AdmShell
 import ArgumentParser
 #if canImport(Glibc)
@@ -22,24 +21,7 @@ enum Entry {
         if let (options, statements) = OneLiner.parse(Array(CommandLine.arguments.dropFirst())) {
             exit(await Adm.start(options, execute: statements))
         }
-        if subcommand(of: Array(CommandLine.arguments.dropFirst())) == "sandbox" {
-            ServerExecutor.adoptEventLoops()
-        }
         await Adm.main()
-    }
-
-    /// The first argument that is neither an option nor an option's value (`sandbox` in
-    /// `adm --db x.sqlite sandbox --port 0`), if any.
-    static func subcommand(of arguments: [String]) -> String? {
-        let flags = OneLiner.flags.union(["--help", "-h", "--version"])
-        var index = 0
-        while index < arguments.count {
-            let argument = arguments[index]
-            if !argument.hasPrefix("-") { return argument }
-            if !flags.contains(argument), !argument.contains("=") { index += 1 }
-            index += 1
-        }
-        return nil
     }
 }
 

@@ -57,7 +57,7 @@ enum Launcher {
 
         var transportConfig = HTTPTransport.Configuration()
         transportConfig.caCertificateFile = o.cacert
-        transportConfig.connectionsPerHost = max(8, o.concurrency)
+        transportConfig.connectionsPerHost = max(transportConfig.connectionsPerHost, o.concurrency)
         transportConfig.userAgent = "adm/\(AdmVersion.string)"
         var transport: any Transport
         if let replay = o.replay {
@@ -75,6 +75,7 @@ enum Launcher {
         configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
         configuration.builtInSandbox = sandbox != nil
         configuration.concurrency = max(1, o.concurrency)
+        configuration.maxConcurrency = transportConfig.connectionsPerHost
         configuration.interactive = interactive
         configuration.showNewSecrets = interactive && StandardOutput.isTerminal(1)
         configuration.allowLiteralKeys = o.allowLiteralKey

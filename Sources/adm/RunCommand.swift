@@ -27,6 +27,11 @@ struct RunCommand: AsyncParsableCommand {
     var report: [String] = []
 
     func run() async throws {
+        // Nothing blocks a thread in a script: run on the client's event loop.
+        try await withTaskExecutorPreference(EventLoopExecutor.client) { try await runFiles() }
+    }
+
+    private func runFiles() async throws {
         var reports: [(Reports.Format, String?)] = []
         for r in report {
             let parts = r.split(separator: "=", maxSplits: 1).map(String.init)

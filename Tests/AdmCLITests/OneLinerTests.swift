@@ -62,13 +62,4 @@ struct OneLinerTests {
         #expect(expected != LaunchOptions(), "GlobalOptions.launchOptions drops \(name)")
         #expect(OneLiner.parse(arguments)?.0 == expected)
     }
-
-    @Test("finds the subcommand where the parser does (so only `adm sandbox` adopts the event loops)", arguments: [
-        ["sandbox", "--port", "0"], ["--db", "x.sqlite", "sandbox"], ["--verbose", "sandbox"], ["--faults=latency=5", "sandbox"],
-        ["--key", "sandbox", "-e", "x"], ["-e", "sandbox"], ["run", "sandbox.adm"], ["--sandbox", "-e", "x"], [],
-    ])
-    func findsTheSubcommand(_ arguments: [String]) throws {
-        let command = try Adm.parseAsRoot(arguments)
-        #expect((Entry.subcommand(of: arguments) == "sandbox") == (command is SandboxCommand))
-    }
 }

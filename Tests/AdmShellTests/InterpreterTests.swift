@@ -42,6 +42,8 @@ struct InterpreterTests {
         ("key add x sk-admin-abc", "key add x: refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key"),
         ("projects | .data[5]", "selection .data[5]: index [5] is out of range: .data has 1 element"),
         ("repro", "repro: no call has been made yet"),
+        ("keys --project a --concurrency 0", "--concurrency needs a number ≥ 1"),
+        ("keys --project a --concurrency 65", "--concurrency is at most 64 (start adm with --concurrency 65 for more)"),
     ])
     func runtimeErrors(line: String, message: String) async throws {
         try await withSandbox { s in

@@ -94,6 +94,17 @@ struct EndToEndTests {
         #expect(r.stdout.contains("✓ expect .results[19].project_id == $ids[19]"), "\(r.all)")
     }
 
+    @Test("--concurrency 16 has 16 calls in flight at the server (not the connection pool's default)")
+    func sixteenInFlight() throws {
+        // 100 ms a request, so every call of the fan-out is still open when the last one starts.
+        let r = try Adm.run(["--sandbox", "--faults", "latency=100", "-e", """
+            sandbox seed projects 31; let ids = projects --all | .data[].id; keys --project $ids --concurrency 16 --quiet
+            let info = sandbox info; expect $info.requests.peak_in_flight == 16
+            """])
+        #expect(r.status == 0, "\(r.all)")
+        #expect(r.stdout.contains("✓ expect $info.requests.peak_in_flight == 16"), "\(r.all)")
+    }
+
     @Test("data written with --db is there after the sandbox is killed with SIGKILL and started again")
     func killAndRestart() throws {
         let dir = temporaryDirectory()

@@ -14,8 +14,11 @@ public final class HTTPTransport: Transport {
         /// PEM file of extra trusted certificates (`--cacert`).
         public var caCertificateFile: String?
         public var connectTimeout: Duration = .seconds(10)
-        /// Most connections kept per host (bounded concurrency uses up to this many).
-        public var connectionsPerHost: Int = 8
+        /// Most connections open to one host at a time. Connections open on demand, so this is
+        /// only a ceiling; it must stay above any statement's `--concurrency`, or the pool, not
+        /// the statement, decides how many calls are in flight (a `--concurrency 16` fan-out once
+        /// ran 8 at a time behind a pool of 8).
+        public var connectionsPerHost: Int = 64
         /// Largest response body accepted.
         public var maxBodyBytes: Int = 64 * 1_048_576
         public var userAgent: String = "adm"
@@ -24,10 +27,6 @@ public final class HTTPTransport: Transport {
 
     private let client: HTTPClient
     private let configuration: Configuration
-    /// One event-loop thread is plenty for a client (its work is waiting), and creating it
-    /// ourselves skips the core-count probing of NIO's shared group: measurably faster start.
-    private let group: MultiThreadedEventLoopGroup
-
     public init(configuration: Configuration = Configuration()) throws(TransportError) {
         self.configuration = configuration
         // Without --cacert, AsyncHTTPClient's default client TLS configuration applies (full
@@ -57,34 +56,44 @@ public final class HTTPTransport: Transport {
             connectionPool: pool,
             decompression: .enabled(limit: .ratio(50)))
         config.httpVersion = .automatic
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        self.group = group
-        self.client = HTTPClient(eventLoopGroupProvider: .shared(group), configuration: config)
+        // adm bootstraps no tracer; without this, every request still builds span attributes
+        // for the no-op one (about 3% of a script's CPU).
+        config.tracing.tracer = nil
+        self.client = HTTPClient(eventLoopGroupProvider: .shared(EventLoopExecutor.client.group), configuration: config)
     }
 
     public func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse {
         let host = Self.hostDescription(request.url)
         try Self.checkScheme(request.url)
-        var http = HTTPClientRequest(url: request.url)
-        http.method = NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue)
-        http.headers.add(name: "User-Agent", value: configuration.userAgent)
-        http.headers.add(name: "Accept", value: "application/json")
-        for header in request.headers { http.headers.add(name: header.name, value: header.value) }
-        if let credential { http.headers.add(name: "Authorization", value: "Bearer " + credential.unredacted) }
-        if let body = request.body {
-            http.headers.add(name: "Content-Type", value: "application/json")
-            http.body = .bytes(ByteBuffer(bytes: body))
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Accept", value: "application/json")
+        for header in request.headers { headers.add(name: header.name, value: header.value) }
+        if let credential { headers.add(name: "Authorization", value: "Bearer " + credential.unredacted) }
+        var body: HTTPClient.Body?
+        if let bytes = request.body {
+            headers.add(name: "Content-Type", value: "application/json")
+            body = .bytes(bytes)
         }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         let amount = TimeAmount.nanoseconds(Int64(seconds * 1e9))
         do {
-            let response = try await client.execute(http, timeout: amount)
-            var body = try await response.body.collect(upTo: configuration.maxBodyBytes)
-            let bytes = body.readBytes(length: body.readableBytes) ?? []
+            // The future-based API: one completion per call, where the async one resumes the
+            // caller for the head and again for each part of the body.
+            let http = try HTTPClient.Request(url: request.url, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
+                                              headers: headers, body: body)
+            let task = client.execute(request: http, delegate: ResponseAccumulator(request: http, maxBodySize: configuration.maxBodyBytes),
+                                      deadline: .now() + amount)
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            var buffer = response.body ?? ByteBuffer()
             return WireResponse(
                 status: Int(response.status.code),
                 headers: response.headers.map { Header($0.name, $0.value) },
-                body: bytes)
+                body: buffer.readBytes(length: buffer.readableBytes) ?? [])
         } catch {
             throw Self.classify(error, host: host, seconds: seconds, limit: configuration.maxBodyBytes)
         }
@@ -92,7 +101,6 @@ public final class HTTPTransport: Transport {
 
     public func shutdown() async {
         try? await client.shutdown()
-        try? await group.shutdownGracefully()
     }
 
     /// Checks a base URL before anything is sent: https, or http to a loopback host only.
@@ -142,7 +150,7 @@ public final class HTTPTransport: Transport {
             default: return .other("HTTP error talking to \(host): \(e)")
             }
         }
-        if error is NIOTooManyBytesError { return .responseTooLarge(limit: limit) }
+        if error is NIOTooManyBytesError || error is ResponseAccumulator.ResponseTooBigError { return .responseTooLarge(limit: limit) }
         if let e = error as? HTTPParserError {
             // The server went away in the middle of the response.
             if e == .invalidEOFState || e == .closedConnection { return .connectionClosed(host: host) }

@@ -2,7 +2,8 @@ import AdmAPI
 
 /// Sandbox control, apart from the emulated API: under `/_sandbox/`, never mixed into `/v1`.
 ///
-/// - `GET  /_sandbox/info`: organization, keys (names, ids, profiles), known issues, faults
+/// - `GET  /_sandbox/info`: organization, keys (names, ids, profiles), known issues, faults,
+///   requests served (with the most at once)
 /// - `POST /_sandbox/keys` `{name, profile}`: a new admin key (its value is returned here only)
 /// - `POST /_sandbox/keys/{name or id}` `{profile}`: change a key's permissions
 /// - `POST /_sandbox/known-issues` `{name, enabled}`; `POST /_sandbox/faults` `{faults}`
@@ -142,6 +143,10 @@ struct ControlAPI: Sendable {
             "faults": .string(settings.faults.description),
             "rate_limit_per_second": (settings.faults.rateLimit ?? settings.rateLimitPerSecond).map(JSON.double) ?? .null,
             "counts": counts,
+            "requests": .obj([
+                "served": .int(d.served.load(ordering: .relaxed)), "in_flight": .int(d.inFlight.load(ordering: .relaxed)),
+                "peak_in_flight": .int(d.peakInFlight.load(ordering: .relaxed)),
+            ]),
             "db": store.persistence.map { .string($0.path) } ?? .null,
         ])
     }

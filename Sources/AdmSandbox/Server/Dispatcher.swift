@@ -18,6 +18,11 @@ final class Dispatcher: Sendable {
     let settings: Mutex<SandboxSettings>
     private let buckets = Mutex<[String: (tokens: Double, last: Double)]>([:])
     let control: ControlAPI
+    /// API requests served, being served, and the most ever served at once (`sandbox info`
+    /// shows them: a client's concurrency is visible from the server side).
+    let served = Atomic<Int>(0)
+    let inFlight = Atomic<Int>(0)
+    let peakInFlight = Atomic<Int>(0)
 
     init(store: Store, settings: SandboxSettings, fixtures: FixtureKeys) {
         self.store = store
@@ -30,6 +35,12 @@ final class Dispatcher: Sendable {
         let (path, queryText) = Self.split(target)
         if path.hasPrefix("/_sandbox") {
             return await control.handle(method: method, path: path, body: body, dispatcher: self)
+        }
+        let serving = inFlight.wrappingAdd(1, ordering: .relaxed).newValue
+        peakInFlight.max(serving, ordering: .relaxed)
+        defer {
+            inFlight.wrappingSubtract(1, ordering: .relaxed)
+            served.wrappingAdd(1, ordering: .relaxed)
         }
         let current = settings.withLock { $0 }
         if current.faults.latencyMS > 0 {

@@ -67,7 +67,8 @@ public final class SandboxServer: Sendable {
                 startedContinuation.finish()
             },
             logger: logger)
-        let task = Task { try await app.run() }
+        // Handlers run on the event loop that read their request (no hop to the cooperative pool).
+        let task = Task(executorPreference: EventLoopExecutor(group: .singleton)) { try await app.run() }
         var port = 0
         for await p in started { port = p }
         if port == 0 {

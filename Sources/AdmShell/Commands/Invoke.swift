@@ -54,6 +54,13 @@ extension Interpreter {
             }
         }
         let bodyJSON: JSON? = endpoint.method == .post ? (bodyFields.isEmpty && body == nil ? (endpoint.body.isEmpty ? nil : .object([])) : .object(bodyFields)) : nil
+        let concurrency = try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
+            guard let n = Int(try text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
+            guard n <= configuration.maxConcurrency else {
+                throw .usage("--concurrency is at most \(configuration.maxConcurrency) (start adm with --concurrency \(n) for more)", at: w.location)
+            }
+            return n
+        } ?? configuration.concurrency
         // Fan out over list-valued path parameters.
         let listParams = pathValues.filter { if case .array = $0.value { return true } else { return false } }
         if let (name, values) = listParams.first.map({ ($0.key, $0.value.arrayValue ?? []) }) {
@@ -62,10 +69,6 @@ extension Interpreter {
                 p[name] = Self.stringify(v)
                 return Call(endpoint, pathParameters: p, query: queryItems, body: bodyJSON)
             }
-            let concurrency = try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
-                guard let n = Int(try text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
-                return n
-            } ?? configuration.concurrency
             let results = try await fanOut(calls, key: key, inv: inv, concurrency: concurrency)
             return fanOutValue(results, parameter: name, values: values)
         }

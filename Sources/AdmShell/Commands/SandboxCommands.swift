@@ -27,7 +27,8 @@ enum SandboxCommands {
             let info = try await control(shell, "GET", "info")
             if shell.outputMode == .auto {
                 shell.say(shell.style.bold("sandbox") + " \(shell.client.baseURL)  org \(info["organization_id"]?.stringValue ?? "?")"
-                          + "  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \((info["known_issues"]?.arrayValue ?? []).map(Interpreter.stringify).joined(separator: ", ").ifEmpty("none"))")
+                          + "  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \((info["known_issues"]?.arrayValue ?? []).map(Interpreter.stringify).joined(separator: ", ").ifEmpty("none"))"
+                          + "  requests: \(info["requests"]?["served"]?.intValue ?? 0) served, at most \(info["requests"]?["peak_in_flight"]?.intValue ?? 0) at once")
                 let keys = info["admin_keys"]?.arrayValue ?? []
                 for line in Table.render(items: keys, columns: [Column("NAME", ".name"), Column("ID", ".id"), Column("PROFILE", ".profile"),
                                                                 Column("CREATED AS", ".created_profile"), Column("STALE", ".stale")], style: shell.style) {

@@ -14,6 +14,8 @@ public struct ShellConfiguration: Sendable {
     public var builtInSandbox = false
     /// Most calls in flight at once when a command fans out.
     public var concurrency = 8
+    /// The most a statement's `--concurrency` may ask for: the transport's connections per host.
+    public var maxConcurrency = 64
     /// A person at a prompt (errors do not stop anything; secrets may be shown once).
     public var interactive = false
     /// Whether a new key's secret may be printed once (only on a terminal).
