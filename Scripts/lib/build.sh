@@ -7,5 +7,10 @@ build_static_release() {
     if command -v ld.lld >/dev/null 2>&1 || [ -x "$(dirname "$(command -v swift)")/ld.lld" ]; then
         linker=(-Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs)
     fi
-    swift build -c release --static-swift-stdlib --scratch-path .build-static --product adm "${linker[@]}" "$@"
+    # Generic metadata prespecialised at compile time instead of demangled and instantiated
+    # at run time: NIO and AsyncHTTPClient instantiate hundreds of generic types on a first
+    # request, and this cut a one-call one-liner by about 1.5 ms (12.7 vs 14.3 ms, same run).
+    # The static build is the one the end-to-end suites run again (Scripts/test).
+    swift build -c release --static-swift-stdlib --scratch-path .build-static --product adm "${linker[@]}" \
+        -Xswiftc -Xfrontend -Xswiftc -prespecialize-generic-metadata "$@"
 }

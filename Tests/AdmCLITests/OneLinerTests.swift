@@ -62,4 +62,14 @@ struct OneLinerTests {
         #expect(expected != LaunchOptions(), "GlobalOptions.launchOptions drops \(name)")
         #expect(OneLiner.parse(arguments)?.0 == expected)
     }
+
+    @Test("the --version fast path prints what swift-argument-parser prints")
+    func versionAgrees() {
+        do {
+            _ = try Adm.parseAsRoot(["--version"])
+            Issue.record("--version did not exit")
+        } catch {
+            #expect(Adm.fullMessage(for: error) == AdmVersion.string)
+        }
+    }
 }

@@ -176,28 +176,28 @@ enum ServiceAccountHandlers {
 extension OrgState {
     /// A new key for a service account; returns the record and its secret.
     mutating func mintServiceAccountKey(sa: Record, name: String, scopes: [String], now: Int, expiresAt: Int? = nil, secret: String? = nil) -> (Record, String) {
-        let value = secret ?? IDs.serviceAccountSecret()
-        let keyID = IDs.key()
-        let body: JSON = .obj([
-            "object": "organization.project.api_key",
-            "redacted_value": .string(IDs.redactedValue(value)),
-            "name": .string(name),
-            "created_at": .int(now),
-            "last_used_at": .null,
-            "id": .string(keyID),
-            "owner_project_access": "active",
-            "owner": .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)]),
-            "expires_at": expiresAt.map(JSON.int) ?? .null,
-        ])
-        let hidden: JSON = .obj(["secret": .string(value), "service_account_id": .string(sa.id), "scopes": .array(scopes.map(JSON.string))])
-        return (put(Record(kind: .projectKey, id: keyID, parent: sa.parent, body: body, hidden: hidden)), value)
+        mintProjectKey(secret ?? IDs.serviceAccountSecret(), project: sa.parent, name: name, now: now,
+                       owner: .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)]),
+                       expiresAt: .some(expiresAt.map(JSON.int) ?? .null),
+                       hidden: ["service_account_id": .string(sa.id), "scopes": .array(scopes.map(JSON.string))])
     }
 
     /// A new user-owned project key (the API cannot create these; fixtures and control can).
     mutating func mintUserProjectKey(projectID: String, user: Record, name: String, now: Int, secret: String? = nil) -> (Record, String) {
-        let value = secret ?? IDs.projectSecret()
+        mintProjectKey(secret ?? IDs.projectSecret(), project: projectID, name: name, now: now,
+                       owner: .obj(["type": "user", "user": .obj([
+                           "id": .string(user.id), "created_at": user.body["added_at"] ?? .int(now),
+                           "email": user.body["email"] ?? "", "name": user.body["name"] ?? "", "role": user.body["role"] ?? "owner",
+                       ])]),
+                       expiresAt: nil, hidden: ["user_id": .string(user.id), "scopes": .array([])])
+    }
+
+    /// The `organization.project.api_key` record both kinds of project key share; `expiresAt`
+    /// nil leaves the field out (user keys do not carry it).
+    private mutating func mintProjectKey(_ value: String, project: String, name: String, now: Int, owner: JSON,
+                                         expiresAt: JSON?, hidden: [String: JSON]) -> (Record, String) {
         let keyID = IDs.key()
-        let body: JSON = .obj([
+        var body: JSON = .obj([
             "object": "organization.project.api_key",
             "redacted_value": .string(IDs.redactedValue(value)),
             "name": .string(name),
@@ -205,13 +205,12 @@ extension OrgState {
             "last_used_at": .null,
             "id": .string(keyID),
             "owner_project_access": "active",
-            "owner": .obj(["type": "user", "user": .obj([
-                "id": .string(user.id), "created_at": user.body["added_at"] ?? .int(now),
-                "email": user.body["email"] ?? "", "name": user.body["name"] ?? "", "role": user.body["role"] ?? "owner",
-            ])]),
+            "owner": owner,
         ])
-        let hidden: JSON = .obj(["secret": .string(value), "user_id": .string(user.id), "scopes": .array([])])
-        return (put(Record(kind: .projectKey, id: keyID, parent: projectID, body: body, hidden: hidden)), value)
+        if let expiresAt { body["expires_at"] = expiresAt }
+        let links = hidden.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
+        let secretAndLinks = JSON.object([JSON.Member("secret", .string(value))] + links)
+        return (put(Record(kind: .projectKey, id: keyID, parent: project, body: body, hidden: secretAndLinks)), value)
     }
 
     /// Keeps the owner copy inside a service account's keys in step with the account.

@@ -13,11 +13,8 @@ enum SettingHandlers {
             s.audit("organization.updated", ctx, details: .obj(["id": .string(s.organizationID), "changes_requested": .obj([:])]))
             return body
         }
-        t.on("retrieve-project-data-retention") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return s.setting(pid + "/data_retention") ?? .obj(["object": "project.data_retention", "type": "organization_default"])
-        }
+        t.onProjectSetting("retrieve-project-data-retention", "data_retention",
+                           default: .obj(["object": "project.data_retention", "type": "organization_default"]))
         t.on("update-project-data-retention") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.activeProject(pid)
@@ -25,11 +22,7 @@ enum SettingHandlers {
             s.putSetting(pid + "/data_retention", body)
             return body
         }
-        t.on("retrieve-project-model-permissions") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return s.setting(pid + "/model_permissions") ?? defaultModelPermissions
-        }
+        t.onProjectSetting("retrieve-project-model-permissions", "model_permissions", default: defaultModelPermissions)
         t.on("update-project-model-permissions") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.activeProject(pid)
@@ -43,11 +36,7 @@ enum SettingHandlers {
             s.remove(.setting, pid + "/model_permissions")
             return OrgState.deleted("project.model_permissions.deleted", nil)
         }
-        t.on("retrieve-project-hosted-tool-permissions") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return s.setting(pid + "/hosted_tool_permissions") ?? defaultHostedTools
-        }
+        t.onProjectSetting("retrieve-project-hosted-tool-permissions", "hosted_tool_permissions", default: defaultHostedTools)
         t.on("update-project-hosted-tool-permissions") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.activeProject(pid)
@@ -62,11 +51,7 @@ enum SettingHandlers {
             s.putSetting(pid + "/hosted_tool_permissions", body)
             return body
         }
-        t.on("projects-service-tier-settings-retrieve") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return s.setting(pid + "/service_tier_settings") ?? defaultServiceTiers
-        }
+        t.onProjectSetting("projects-service-tier-settings-retrieve", "service_tier_settings", default: defaultServiceTiers)
         t.on("projects-service-tier-settings-update") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.activeProject(pid)
@@ -151,5 +136,17 @@ extension OrgState {
     mutating func putSetting(_ id: String, _ body: JSON) {
         let parent = String(id.split(separator: "/").first ?? "")
         put(Record(kind: .setting, id: id, parent: parent, body: body))
+    }
+}
+
+extension [String: Handler] {
+    /// A read of one project's setting `name` (archived projects may be read), or `default`
+    /// while it was never set.
+    fileprivate mutating func onProjectSetting(_ id: String, _ name: String, default fallback: JSON) {
+        on(id) { (s, ctx) throws(APIFailure) in
+            let pid = ctx.param("project_id")
+            _ = try s.project(pid)
+            return s.setting(pid + "/" + name) ?? fallback
+        }
     }
 }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Identifiers and secrets in the shapes the real API uses (reference §3): `proj_` + 24
 /// alphanumerics, `user-…`, `key_…`, `svc_acct_…`, ULID-like `group_01J…`, `req_` + hex, and
 /// keys shaped like real ones (`sk-admin-` + 58 + `T3BlbkFJ` + 58).
@@ -42,7 +44,28 @@ enum IDs {
     static func externalStorage() -> String { "estor_" + random(24) }
     static func identityProvider() -> String { "wip_" + random(24) }
     static func federationRule() -> String { "wifr_" + random(24) }
-    static func request() -> String { "req_" + random(32, from: hex) }
+    static func request() -> String {
+        // Unique and random-looking, with no system call: every response carries one.
+        let n = requestCounter.wrappingAdd(1, ordering: .relaxed).newValue
+        var hex = "req_"
+        hex.reserveCapacity(36)
+        for word in [mix(requestSeed &+ n), mix(requestSeed ^ (n &* 0x9E37_79B9_7F4A_7C15))] {
+            let digits = String(word, radix: 16)
+            hex += String(repeating: "0", count: 16 - digits.count) + digits
+        }
+        return hex
+    }
+
+    private static let requestSeed = UInt64.random(in: .min ... .max)
+    private static let requestCounter = Atomic<UInt64>(0)
+
+    /// splitmix64's finaliser: a bijection that scatters consecutive counters.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 
     static func auditLog(at time: Int) -> String {
         let (y, m, d) = civilDate(time)
