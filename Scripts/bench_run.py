@@ -141,6 +141,8 @@ def main():
             '≥ 8× faster than sequential (7.25× is the ceiling at 8)', seq / conc >= 8, speedup=True)
         row('4. bulk: --concurrency 16', conc16 * 1000, 'ms', 'sequential (concurrency 1)', seq * 1000, '≥ 8× faster than sequential', seq / conc16 >= 8, speedup=True)
         row('4. bulk: concurrency 8 vs ideal (calls × latency / 8 + listing)', conc * 1000, 'ms', 'ideal', ideal * 1000, 'within 1.3× of ideal', conc <= 1.3 * ideal)
+        ideal16 = 200 * 0.020 / 16 + listing
+        row('4. bulk: --concurrency 16 vs ideal (calls × latency / 16 + listing)', conc16 * 1000, 'ms', 'ideal', ideal16 * 1000, 'within 1.3× of ideal', conc16 <= 1.3 * ideal16)
         s.post('/rate-limit', {'per_second': 100})
         t0 = time.time()
         out = subprocess.run(f"{base} '{bulk.format(n=8)}; expect .object == fanout'", shell=True, capture_output=True, text=True)
