@@ -13,10 +13,21 @@ from conftest import ADM, Sandbox
 PROMPT = r'adm [\w-]+(@\S+)?> '
 
 
-def settle():
+def settle(child):
     """libedit prints the prompt a moment before it puts the terminal in raw mode; a ^D sent in
-    that moment is read as a canonical-mode EOF and lost. People type slower than that."""
-    time.sleep(0.2)
+    that moment is read as a canonical-mode EOF and lost. Wait until it has the terminal: in
+    raw mode it echoes by itself, so the terminal's own ECHO flag goes off."""
+    assert child.waitnoecho(timeout=20), 'waited 20 s for libedit to take the terminal (ECHO off) after the prompt'
+
+
+def wait_for(condition, what, timeout=30):
+    """Polls `condition` until it holds; fails naming what it waited for."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f'waited {timeout} s for {what}')
 
 
 def spawn(*args, env=None, home=None):
@@ -49,7 +60,7 @@ def test_tab_completes_a_command_and_a_live_project_id():
     child.sendline('')  # runs only if Tab completed the whole id
     child.expect(r'using project proj_[A-Za-z0-9]{24}\r\n')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
 
@@ -64,20 +75,21 @@ def test_up_recalls_the_previous_line():
     child.sendline('')
     child.expect('recalled-line')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
 
 
 def test_ctrl_c_cancels_a_slow_request_and_the_prompt_works():
-    child = spawn('--sandbox', '--faults', 'latency=8000')
+    # The request takes 120 s; "cancelled" long before that means Ctrl-C stopped it.
+    sandbox = Sandbox('--faults', 'latency=120000')
+    child = spawn('--base-url', sandbox.url, '--keys-file', sandbox.keys_file)
     child.expect(PROMPT)
     child.sendline('projects')
-    time.sleep(0.5)
-    started = time.time()
+    wait_for(lambda: httpx2.get(sandbox.control + '/info').json()['requests']['in_flight'] >= 1,
+             'the sandbox to hold the request in flight')
     child.sendintr()
-    child.expect('cancelled', timeout=3)
-    assert time.time() - started < 2
+    child.expect('cancelled', timeout=30)
     child.expect(PROMPT)
     child.sendline('print still-here')
     child.expect('still-here')
@@ -88,17 +100,18 @@ def test_ctrl_c_cancels_a_slow_request_and_the_prompt_works():
     child.sendline('print fresh-line')
     child.expect('fresh-line')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()
+    sandbox.stop()
     assert child.exitstatus == 0
 
 
 def test_ctrl_d_exits_0():
     child = spawn('--sandbox')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()
@@ -113,7 +126,7 @@ def test_a_line_ending_in_backslash_continues():
     child.sendline('continued')
     child.expect('continued')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
 
@@ -130,7 +143,7 @@ def test_vi_mode_from_editrc():
     child.sendline('')
     child.expect('\r\nvi-mode\r\n')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
 
@@ -194,7 +207,7 @@ def test_the_shell_works_in_the_c_locale():
     child.sendline('print ünïcode')
     child.expect('ünïcode\r\n')
     child.expect(PROMPT)
-    settle()
+    settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
     child.close()

@@ -18,9 +18,11 @@ final class InterruptWatcher: Sendable {
         }
     }
 
-    /// Watches for Ctrl-C while `task` runs.
-    func run(_ task: Task<Void, Never>) async {
+    /// Runs `command` as a task and watches for Ctrl-C while it runs. Interrupts from before
+    /// (the prompt's) are drained first, so none sent once the command started is lost.
+    func run(_ command: @escaping @Sendable () async -> Void) async {
         _ = adm_drain_interrupts()
+        let task = Task { await command() }
         current.withLock { $0 = task }
         suspended.withLock { s in source.resume(); s = false }
         await task.value

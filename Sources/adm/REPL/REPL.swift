@@ -47,7 +47,7 @@ enum REPL {
             LineEditor.addHistory(shell.historyLine(line.replacing("\n", with: " ")))
             LineEditor.saveHistory(historyPath)
             let text = line
-            await watcher.run(Task { await box.shell.runInteractive(text) })
+            await watcher.run { await box.shell.runInteractive(text) }
             if shell.shouldExit { break }
             shell.refreshCompletionCache()
         }
