@@ -343,7 +343,8 @@ def test_errors_raise_the_sdk_exceptions(sandbox):
 
 
 def test_the_sdk_retries_a_rate_limited_call_and_succeeds(sandbox):
-    httpx2.post(sandbox.control + '/rate-limit', json={'per_second': 1}).raise_for_status()
+    # The live API's bare 429 (no Retry-After): the SDK's own backoff waits it out.
+    httpx2.post(sandbox.control + '/rate-limit', json={'rule': '60/min,burst=1'}).raise_for_status()
     client = openai.OpenAI(api_key='x', admin_api_key=sandbox.keys['owner'], base_url=sandbox.url, max_retries=3)
     for _ in range(3):
         assert client.admin.organization.projects.list().data

@@ -38,7 +38,7 @@ enum OneLiner {
     static let names: Set<String> = [
         "--sandbox", "--verbose", "-v", "--allow-literal-key", "--no-color", "--base-url", "--keys-file", "--profile",
         "--key", "--project", "--cacert", "--record", "--replay", "--db", "--faults", "--known-issue", "--timeout",
-        "--retries", "--concurrency",
+        "--retries", "--concurrency", "--rate-limit", "--max-wait",
     ]
 
     /// The options that take no value.
@@ -96,6 +96,8 @@ enum OneLiner {
                 case "--db": options.db = try value()
                 case "--faults": options.faults = try value()
                 case "--known-issue": options.knownIssue.append(try value())
+                case "--rate-limit": options.rateLimit = try value()
+                case "--max-wait": options.maxWait = try value()
                 case "--timeout":
                     guard let seconds = Double(try value()) else { return nil }
                     options.timeout = seconds

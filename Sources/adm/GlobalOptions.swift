@@ -55,4 +55,10 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Sandbox known-issue mode (--sandbox, adm sandbox): stale-permissions.", valueName: "name"))
     var knownIssue: [String] = []
+
+    @Option(help: ArgumentHelp("Sandbox rate limit (--sandbox, adm sandbox): realistic (the default: 8/min, burst 7, per key and endpoint, a bare 429), off, or N/min[,burst=B][,scope=key|org][,retry-after].", valueName: "spec"))
+    var rateLimit: String?
+
+    @Option(help: ArgumentHelp("How long a call may keep being refused by a rate limit before it fails (default 30m; 90s, 2h).", valueName: "duration"))
+    var maxWait: String?
 }

@@ -20,6 +20,8 @@ struct LaunchOptions: Equatable, Sendable {
     var db: String?
     var faults: String?
     var knownIssue: [String] = []
+    var rateLimit: String?
+    var maxWait: String?
 }
 
 extension GlobalOptions {
@@ -28,6 +30,6 @@ extension GlobalOptions {
         LaunchOptions(sandbox: sandbox, baseURL: baseURL, keysFile: keysFile, profile: profile, key: key, project: project,
                       timeout: timeout, retries: retries, concurrency: concurrency, cacert: cacert, verbose: verbose,
                       allowLiteralKey: allowLiteralKey, record: record, replay: replay, noColor: noColor, db: db,
-                      faults: faults, knownIssue: knownIssue)
+                      faults: faults, knownIssue: knownIssue, rateLimit: rateLimit, maxWait: maxWait)
     }
 }

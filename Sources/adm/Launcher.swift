@@ -48,10 +48,13 @@ enum Launcher {
             if let f = o.faults {
                 do { options.faults = try Faults.parse(f) } catch { throw LaunchError("--faults: \(error)") }
             }
+            if let spec = o.rateLimit {
+                do { options.rateLimit = try RateLimitRule.parse(spec) } catch { throw LaunchError("--rate-limit: \(error)") }
+            }
             do { sandbox = try await SandboxServer.start(options) } catch { throw LaunchError("could not start the sandbox: \(error)") }
             baseURL = sandbox!.baseURL
-        } else if o.db != nil || o.faults != nil || !o.knownIssue.isEmpty {
-            throw LaunchError("--db, --faults and --known-issue configure the built-in sandbox: add --sandbox (or pass them to `adm sandbox`)")
+        } else if o.db != nil || o.faults != nil || !o.knownIssue.isEmpty || o.rateLimit != nil {
+            throw LaunchError("--db, --faults, --known-issue and --rate-limit configure the built-in sandbox: add --sandbox (or pass them to `adm sandbox`)")
         }
         do { try HTTPTransport.validate(baseURL: baseURL) } catch { throw LaunchError(error.description) }
 
@@ -71,6 +74,15 @@ enum Launcher {
 
         var configuration = ShellConfiguration(baseURL: baseURL, transport: transport)
         configuration.retry = RetryPolicy(maxRetries: max(0, o.retries))
+        if let text = o.maxWait ?? profile?.maxWait {
+            guard let seconds = Durations.parse(text), seconds >= 0 else {
+                throw LaunchError("--max-wait: '\(text)' is not a duration (90s, 30m, 2h)")
+            }
+            configuration.maxRateLimitWait = .milliseconds(Int(seconds * 1000))
+        }
+        // What endpoints granted is kept between processes; not for the built-in sandbox,
+        // whose port and keys are new each time.
+        configuration.rateLimits = RateLimitScheduler(memory: sandbox == nil ? .standard : nil)
         configuration.timeout = .milliseconds(Int(max(0.1, o.timeout) * 1000))
         configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
         configuration.builtInSandbox = sandbox != nil

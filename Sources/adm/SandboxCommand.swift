@@ -12,15 +12,18 @@ struct SandboxCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sandbox",
         abstract: "Serve the Admin API emulator on 127.0.0.1 (its fixture keys go to a 0600 keys file).",
-        discussion: "Also takes adm's --db PATH (keep the organization), --keys-file PATH (where the keys go), --faults SPEC and --known-issue NAME.")
+        discussion: """
+        Also takes adm's --db PATH (keep the organization), --keys-file PATH (where the keys go), --faults SPEC, \
+        --known-issue NAME and --rate-limit SPEC (default realistic: 8/min, burst 7, per key and endpoint, a bare 429 as \
+        the live API gives; off for none).
+        """)
 
-    /// `--db`, `--keys-file`, `--faults` and `--known-issue` are the shared options of `adm`
-    /// (ArgumentParser gives an option to the first command that declares it).
+    /// `--db`, `--keys-file`, `--faults`, `--known-issue` and `--rate-limit` are the shared
+    /// options of `adm` (ArgumentParser gives an option to the first command that declares it).
     @ParentCommand var root: Adm
 
     @Option(help: "Port (0 picks a free one).") var port: Int = 8080
     @Option(help: "Address to listen on (loopback only).") var host: String = "127.0.0.1"
-    @Option(help: ArgumentHelp("Requests per second each key may make (429 beyond).", valueName: "n")) var rateLimit: Double?
 
     func run() async throws {
         let db = root.options.db
@@ -35,7 +38,12 @@ struct SandboxCommand: AsyncParsableCommand {
         options.host = host
         options.port = port
         options.databasePath = db
-        options.rateLimitPerSecond = rateLimit
+        if let spec = root.options.rateLimit {
+            do { options.rateLimit = try RateLimitRule.parse(spec) } catch {
+                StandardOutput().writeError("adm sandbox: error: --rate-limit: \(error)\n")
+                throw ExitCode(3)
+            }
+        }
         for name in knownIssue {
             guard let issue = KnownIssue(rawValue: name) else {
                 StandardOutput().writeError("adm sandbox: error: unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))\n")
@@ -64,6 +72,7 @@ struct SandboxCommand: AsyncParsableCommand {
         out.write("adm sandbox listening on \(server.baseURL) (organization \(server.organizationID))\n")
         out.write("fixture keys: \(server.fixtureKeys.map(\.name).joined(separator: ", ")) → \(keysPath) (mode 0600)\n")
         if let db { out.write("organization kept in \(db)\n") }
+        out.write("rate limit: \(RateLimitRule.describe(options.rateLimit)) (change it with --rate-limit, or sandbox rate-limit SPEC)\n")
         out.write("connect: adm --base-url \(server.baseURL) --keys-file \(keysPath)\n")
         let stop = AsyncStream<Void>.makeStream()
         signal(SIGINT, SIG_IGN)

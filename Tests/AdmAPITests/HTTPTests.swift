@@ -54,29 +54,17 @@ struct RetryPolicyTests {
         #expect(policy.decide(method: .get, response: response(404), attempt: 1) == .stop(note: nil))
     }
 
-    @Test("a 429 is retried for any method, after the server's delay")
-    func rateLimited() {
-        #expect(policy.decide(method: .post, response: response(429, [Header("retry-after-ms", "250")]), attempt: 1)
-            == .retry(after: 0.25, reason: "HTTP 429 (server asked to wait 0.25 s)"))
-        #expect(policy.decide(method: .get, response: response(429, [Header("Retry-After", "2")]), attempt: 1)
-            == .retry(after: 2, reason: "HTTP 429 (server asked to wait 2 s)"))
-        #expect(policy.decide(method: .get, response: response(429, [Header("Retry-After", "600")]), attempt: 1)
+    @Test("a server-named delay is honoured up to two minutes; x-should-retry: false is obeyed")
+    func serverDelay() {
+        #expect(policy.decide(method: .get, response: response(503, [Header("retry-after-ms", "250")]), attempt: 1)
+            == .retry(after: 0.25, reason: "HTTP 503 (server asked to wait 0.25 s)"))
+        #expect(policy.decide(method: .get, response: response(503, [Header("Retry-After", "2")]), attempt: 1)
+            == .retry(after: 2, reason: "HTTP 503 (server asked to wait 2 s)"))
+        #expect(policy.decide(method: .get, response: response(503, [Header("Retry-After", "600")]), attempt: 1)
             == .stop(note: "not retried: the server asked to wait 600 s"))
         #expect(policy.decide(method: .get, response: response(500, [Header("x-should-retry", "false")]), attempt: 1)
             == .stop(note: "not retried: the server said x-should-retry: false"))
-    }
-
-    @Test("429s that name a wait have their own budget; --retries 0 waits for nothing")
-    func rateLimitBudget() {
-        let limited = response(429, [Header("retry-after-ms", "10")])
-        // Past the ordinary budget (attempt 5 > 2 retries) a paced 429 is still waited for...
-        #expect(policy.decide(method: .get, response: limited, attempt: 5, rateLimited: 4) == .retry(after: 0.01, reason: "HTTP 429 (server asked to wait 0.01 s)"))
-        // ...until its own budget is spent.
-        #expect(policy.decide(method: .get, response: limited, attempt: 30, rateLimited: policy.maxRateLimitRetries)
-            == .stop(note: "gave up after \(policy.maxRateLimitRetries) waits for the rate limit"))
-        // A 429 without a wait is an ordinary retry.
-        #expect(policy.decide(method: .get, response: response(429), attempt: 3) == .stop(note: "gave up after 2 retries"))
-        #expect(RetryPolicy.none.decide(method: .get, response: limited, attempt: 1) == .stop(note: nil))
+        #expect(RetryPolicy.none.decide(method: .get, response: response(503), attempt: 1) == .stop(note: nil))
     }
 
     @Test("stops after the last retry, and backs off exponentially with jitter, capped")

@@ -128,23 +128,43 @@ struct SandboxBehaviourTests {
         }
     }
 
-    @Test("a per-key request budget answers 429 with Retry-After")
-    func rateLimit() async throws {
-        var options = SandboxOptions()
-        options.rateLimitPerSecond = 2
-        try await withSandbox(options) { s in
+    @Test("by default the sandbox refuses like the live API: 7 at once per key and endpoint, then a bare 429")
+    func faithfulRateLimit() async throws {
+        try await withSandbox(SandboxOptions()) { s in
             var statuses: [Int] = []
-            var retryAfter: String?
-            for _ in 0..<5 {
+            var refusal: WireResponse?
+            for _ in 0..<8 {
                 let r = try await s.raw(.get, "/organization/projects", key: "owner")
                 statuses.append(r.status)
-                if r.status == 429 { retryAfter = r.header("Retry-After") }
+                if r.status == 429 { refusal = r }
             }
-            #expect(statuses.prefix(2) == [200, 200])
-            #expect(statuses.contains(429))
-            #expect(retryAfter == "1")
-            let other = try await s.raw(.get, "/organization/projects", key: "reader")
-            #expect(other.status == 200)
+            #expect(statuses == [200, 200, 200, 200, 200, 200, 200, 429])
+            let body = try JSON.parse(bytes: refusal?.body ?? [])
+            #expect(body["error"]?["message"] == "You're making too many requests, please slow down.")
+            #expect(refusal?.header("Retry-After") == nil)
+            #expect(refusal?.headers.contains { $0.name.lowercased().hasPrefix("x-ratelimit") } == false)
+            // Another endpoint, and another key on the same endpoint, have buckets of their own.
+            #expect(try await s.raw(.get, "/organization/users", key: "owner").status == 200)
+            #expect(try await s.raw(.get, "/organization/projects", key: "reader").status == 200)
+            // The control API is never limited.
+            for _ in 0..<20 { #expect(try await s.control(.get, "info")["rate_limit"] == "8/min,burst=7,scope=key") }
+        }
+    }
+
+    @Test("the rate-limit rule's variants: retry-after adds the header, scope=org shares a bucket, off turns it off")
+    func rateLimitVariants() async throws {
+        try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse("8/min,burst=2,retry-after"))) { s in
+            let statuses = try await [s.raw(.get, "/organization/projects", key: "owner"), s.raw(.get, "/organization/projects", key: "owner"),
+                                      s.raw(.get, "/organization/projects", key: "owner")]
+            #expect(statuses.map(\.status) == [200, 200, 429])
+            #expect(statuses[2].header("Retry-After") == "8")  // 7.5 s to the next token, rounded up
+            _ = try await s.control(.post, "rate-limit", .obj(["rule": "60/min,burst=1,scope=org"]))
+            #expect(try await s.raw(.get, "/organization/users", key: "owner").status == 200)
+            #expect(try await s.raw(.get, "/organization/users", key: "reader").status == 429)
+            _ = try await s.control(.post, "rate-limit", .obj(["rule": "off"]))
+            for _ in 0..<10 { #expect(try await s.raw(.get, "/organization/users", key: "reader").status == 200) }
+            let bad = try await s.control(.post, "rate-limit", .obj(["rule": "fast"]))
+            #expect(bad["error"]?["message"] == "'fast' is not a rate; expected off, realistic, or N/min[,burst=B][,scope=key|org][,retry-after]")
         }
     }
 

@@ -8,7 +8,7 @@ struct SandboxPersistenceTests {
     @Test("with --db the organization survives a restart, fixture keys included")
     func restart() async throws {
         let dir = temporaryDirectory()
-        var options = SandboxOptions()
+        var options = SandboxOptions.unlimited
         options.databasePath = dir + "/org.db"
         let (projectID, ownerKey) = try await withSandbox(options) { s in
             let p = try await s.call("create-project", key: "owner", body: .obj(["name": "kept"]))

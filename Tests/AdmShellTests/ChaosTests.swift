@@ -25,8 +25,8 @@ struct ChaosTests {
     /// records what it finds. At the end the sandbox holds exactly the expected service accounts.
     @Test("1000 operations under faults")
     func chaos() async throws {
-        var options = SandboxOptions()
-        options.faults = try Faults.parse("error-rate=0.08,reset-rate=0.06,rate-limit=400/s")
+        var options = SandboxOptions().limited(RateLimitRule(perMinute: 400 * 60, burst: 400))
+        options.faults = try Faults.parse("error-rate=0.08,reset-rate=0.06")
         try await withSandbox(options) { s in
             let shell = s.shell()
             shell.configuration.retry = RetryPolicy(maxRetries: 10, initialDelay: 0.002, maxDelay: 0.02)

@@ -86,7 +86,7 @@ struct EndToEndTests {
     func fanOutWiderThanConcurrency() throws {
         // 20 projects, 3 calls in flight: slots are refilled as calls finish (the release build
         // once trapped here while the debug build passed).
-        let r = try Adm.run(["--sandbox", "-e", """
+        let r = try Adm.run(["--sandbox", "--rate-limit", "off", "-e", """
             sandbox seed projects 19; let ids = projects --all | .data[].id; keys --project $ids --concurrency 3 --quiet
             expect .results[19].status == 200; expect .results[0].project_id == $ids[0]; expect .results[19].project_id == $ids[19]
             """])
@@ -97,7 +97,7 @@ struct EndToEndTests {
     @Test("--concurrency 16 has 16 calls in flight at the server (not the connection pool's default)")
     func sixteenInFlight() throws {
         // 100 ms a request, so every call of the fan-out is still open when the last one starts.
-        let r = try Adm.run(["--sandbox", "--faults", "latency=100", "-e", """
+        let r = try Adm.run(["--sandbox", "--rate-limit", "off", "--faults", "latency=100", "-e", """
             sandbox seed projects 31; let ids = projects --all | .data[].id; keys --project $ids --concurrency 16 --quiet
             let info = sandbox info; expect $info.requests.peak_in_flight == 16
             """])

@@ -1,43 +1,51 @@
 import AdmAPI
 import AdmTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("Reliability of the binary", .serialized)
 struct ReliabilityTests {
-    /// Writes from 8 clients at once; the sandbox is killed with SIGKILL in the middle. Every
-    /// write it acknowledged is there after a restart, and SQLite finds the file intact.
+    /// Writes from 8 clients at once; the sandbox is killed with SIGKILL once 60 writes are
+    /// acknowledged and the others are in flight (a count, never a clock: a slow machine only
+    /// takes longer to get there). Every write it acknowledged is there after a restart, and
+    /// SQLite finds the file intact.
     @Test("crash safety: SIGKILL during a write burst loses no acknowledged write")
     func killDuringBurst() async throws {
         let dir = temporaryDirectory()
         let db = dir + "/org.db"
-        let server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
+        let server = try Adm.Server(arguments: ["--db", db, "--rate-limit", "off"], keysFile: dir + "/keys")
         let owner = Secret(try server.keys()["owner"]!)
         let transport = try HTTPTransport()
-        let client = AdminClient(baseURL: server.baseURL, transport: transport, retry: .none, timeout: .seconds(5))
+        let client = AdminClient(baseURL: server.baseURL, transport: transport, retry: .none, timeout: .seconds(30))
         let create = EndpointCatalog.endpoint(id: "create-project")!
-        let acknowledged: [String] = await withTaskGroup(of: [String].self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    var ids: [String] = []
-                    for n in 0..<10_000 {
-                        guard let r = try? await client.send(Call(create, pathParameters: [:], body: .obj(["name": .string("burst-\(worker)-\(n)")])), key: owner),
-                              r.isSuccess, let id = r.json?["id"]?.stringValue else { break }
-                        ids.append(id)
+        let killAfter = 60
+        let acknowledged = Acknowledged()
+        let (enough, enoughReached) = AsyncStream<Void>.makeStream()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await withTaskGroup(of: Void.self) { workers in
+                    for worker in 0..<8 {
+                        workers.addTask {
+                            for n in 0..<10_000 {
+                                guard let r = try? await client.send(Call(create, pathParameters: [:], body: .obj(["name": .string("burst-\(worker)-\(n)")])), key: owner),
+                                      r.isSuccess, let id = r.json?["id"]?.stringValue else { break }
+                                let count = acknowledged.ids.withLock { $0.append(id); return $0.count }
+                                if count == killAfter { enoughReached.yield() }
+                            }
+                        }
                     }
-                    return ids
                 }
+                // Every worker stopped (the kill, or a failure before it): the killer must not wait on.
+                enoughReached.finish()
             }
             group.addTask {
-                try? await Task.sleep(for: .milliseconds(700))
+                for await _ in enough { break }
                 server.kill()
-                return []
             }
-            var all: [String] = []
-            for await ids in group { all += ids }
-            return all
         }
-        #expect(acknowledged.count > 50, "the burst should have written before the kill")
+        let acked = acknowledged.ids.withLock { $0 }
+        #expect(acked.count >= killAfter, "waited for \(killAfter) acknowledged writes before the kill; the burst stopped at \(acked.count)")
         let restarted = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys2")
         defer { restarted.stop() }
         let client2 = AdminClient(baseURL: restarted.baseURL, transport: transport, retry: .none)
@@ -51,12 +59,12 @@ struct ReliabilityTests {
             listed.formUnion(data.compactMap { $0["id"]?.stringValue })
             after = r.json?["has_more"] == true ? r.json?["last_id"]?.stringValue : nil
         } while after != nil
-        for id in acknowledged where !listed.contains(id) { missing.append(id) }
+        for id in acked where !listed.contains(id) { missing.append(id) }
         #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(5))")
         let integrity = try await transport.send(WireRequest(method: .get, url: String(restarted.baseURL.dropLast(3)) + "/_sandbox/integrity"),
                                                  credential: nil, timeout: .seconds(10))
         #expect(try JSON.parse(bytes: integrity.body)["integrity"] == "ok")
-        print("crash safety: \(acknowledged.count) acknowledged writes before SIGKILL, all \(listed.count - 1) projects present after restart")
+        print("crash safety: \(acked.count) acknowledged writes before SIGKILL, all \(listed.count - 1) projects present after restart")
         await transport.shutdown()
     }
 
@@ -162,4 +170,9 @@ struct ReliabilityTests {
         }
         #expect(r.stdout.contains("sk-admin-…"), "the redacted form is shown")
     }
+}
+
+/// The ids of acknowledged writes, shared by the burst's workers.
+final class Acknowledged: Sendable {
+    let ids = Mutex<[String]>([])
 }

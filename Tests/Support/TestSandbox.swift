@@ -2,12 +2,30 @@ import AdmAPI
 import AdmSandbox
 import AdmShell
 
+extension SandboxOptions {
+    /// Options for a test of something other than rate limits: the sandbox is faithful by
+    /// default (the live API's 8 requests a minute per endpoint), so these turn the limit off.
+    public static var unlimited: SandboxOptions {
+        var options = SandboxOptions()
+        options.rateLimit = nil
+        return options
+    }
+
+    /// These options with `rule` as the rate limit.
+    public func limited(_ rule: RateLimitRule?) -> SandboxOptions {
+        var options = self
+        options.rateLimit = rule
+        return options
+    }
+}
+
 /// A sandbox started inside the test process, and a client for it (real HTTP on loopback).
 public final class TestSandbox: Sendable {
     public let server: SandboxServer
     public let transport: HTTPTransport
 
-    public init(_ options: SandboxOptions = SandboxOptions()) async throws {
+    /// Starts a sandbox; without the limit unless `options` say otherwise (see `.unlimited`).
+    public init(_ options: SandboxOptions = .unlimited) async throws {
         server = try await SandboxServer.start(options)
         transport = try HTTPTransport()
     }
@@ -61,7 +79,7 @@ public final class TestSandbox: Sendable {
 }
 
 /// Runs `body` with a fresh sandbox, stopping it afterwards.
-public func withSandbox<T>(_ options: SandboxOptions = SandboxOptions(), _ body: (TestSandbox) async throws -> T) async throws -> T {
+public func withSandbox<T>(_ options: SandboxOptions = .unlimited, _ body: (TestSandbox) async throws -> T) async throws -> T {
     let sandbox = try await TestSandbox(options)
     do {
         let value = try await body(sandbox)

@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SystemPackage
 
 /// A file that could not be read or written, with the reason from the system.
 public struct FileError: Error, Sendable, CustomStringConvertible {
@@ -12,44 +13,58 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-/// Creating files that may hold secrets (0600 from the first byte) and checking paths.
+/// Creating files that may hold secrets (0600 from the first byte) and checking paths. Writes go
+/// through swift-system's `FileDescriptor`, which retries interrupted calls and finishes short
+/// writes.
 package enum FileMode {
     package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    static let privatePermissions: FilePermissions = [.ownerReadWrite]
+
     /// Creates `path` empty with mode 0600, failing if it cannot.
     package static func createPrivate(_ path: String) throws(FileError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw FileError("could not create \(path): \(String(cString: strerror(errno)))") }
-        fchmod(fd, 0o600)
-        close(fd)
+        do {
+            let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate], permissions: privatePermissions)
+            fchmod(fd.rawValue, 0o600)
+            try fd.close()
+        } catch {
+            throw failure("create", path, error)
+        }
     }
 
     /// Sets mode 0600 on an existing file.
     package static func restrict(_ path: String) { chmod(path, 0o600) }
 
     /// Writes `text` to `path` atomically (a 0600 temporary file renamed over it), so a crash
-    /// never leaves it half-written.
-    package static func writePrivate(_ path: String, _ text: String) throws(FileError) {
+    /// never leaves it half-written. `durable` also waits for the disk (fsync) before the rename.
+    package static func writePrivate(_ path: String, _ text: String, durable: Bool = true) throws(FileError) {
         let tmp = path + ".tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw FileError("could not write \(path): \(String(cString: strerror(errno)))") }
-        fchmod(fd, 0o600)
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 {
-                close(fd)
-                unlink(tmp)
-                throw FileError("could not write \(path): \(String(cString: strerror(errno)))")
+        do {
+            let fd = try FileDescriptor.open(FilePath(tmp), .writeOnly, options: [.create, .truncate], permissions: privatePermissions)
+            try fd.closeAfter {
+                fchmod(fd.rawValue, 0o600)
+                _ = try fd.writeAll(text.utf8)
+                if durable { fsync(fd.rawValue) }
             }
-            written += n
-        }
-        fsync(fd)
-        close(fd)
-        guard rename(tmp, path) == 0 else {
+        } catch {
             unlink(tmp)
-            throw FileError("could not write \(path): \(String(cString: strerror(errno)))")
+            throw failure("write", path, error)
+        }
+        guard rename(tmp, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(tmp)
+            throw FileError("could not write \(path): \(reason)")
+        }
+    }
+
+    /// Appends `text` to a 0600 file (created if missing) in one `write` of `O_APPEND`, so
+    /// concurrent appenders never interleave inside it; the rest of a short write follows.
+    package static func appendPrivate(_ path: String, _ text: String) throws(FileError) {
+        do {
+            let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .append], permissions: privatePermissions)
+            try fd.closeAfter { _ = try fd.writeAll(text.utf8) }
+        } catch {
+            throw failure("write", path, error)
         }
     }
 
@@ -68,9 +83,7 @@ package enum FileMode {
         guard stat(path, &st) == 0 else { return nil }
         return Int(st.st_mode) & 0o777
     }
-}
 
-extension FileMode {
     /// The whole file as text.
     package static func read(_ path: String) throws(FileError) -> String {
         String(decoding: try readBytes(path), as: UTF8.self)
@@ -78,31 +91,30 @@ extension FileMode {
 
     /// The whole file as bytes.
     package static func readBytes(_ path: String) throws(FileError) -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw FileError("could not read \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { throw FileError("could not read \(path): \(String(cString: strerror(errno)))") }
-            if n == 0 { break }
-            out.append(contentsOf: buffer[0..<n])
+        do {
+            let fd = try FileDescriptor.open(FilePath(path), .readOnly)
+            return try fd.closeAfter {
+                var out: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
+                    if n == 0 { break }
+                    out.append(contentsOf: buffer[0..<n])
+                }
+                return out
+            }
+        } catch {
+            throw failure("read", path, error)
         }
-        return out
-    }
-
-    /// Appends a line to a 0600 file (created if missing).
-    package static func appendPrivate(_ path: String, _ text: String) throws(FileError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
-        guard fd >= 0 else { throw FileError("could not write \(path): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        let bytes = Array(text.utf8)
-        _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
     }
 
     /// An environment variable.
     package static func environment(_ name: String) -> String? {
         getenv(name).map { String(cString: $0) }
+    }
+
+    private static func failure(_ verb: String, _ path: String, _ error: any Error) -> FileError {
+        let reason = (error as? Errno).map { String(cString: strerror($0.rawValue)) } ?? "\(error)"
+        return FileError("could not \(verb) \(path): \(reason)")
     }
 }

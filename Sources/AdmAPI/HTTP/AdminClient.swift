@@ -18,8 +18,9 @@ public struct CallResult: Sendable {
 
 /// Sends admin calls: builds the URL from the base URL and the call, adds the credential,
 /// retries by `RetryPolicy`, decodes JSON and errors. Cancellation (Ctrl-C) stops it at once,
-/// including during a backoff wait. Calls with a key the server has rate-limited wait their turn
-/// (`RateLimitPacer`), which copies of a client share.
+/// including while it waits. Every call asks the `RateLimitScheduler` for its turn first (copies
+/// of a client share it): a 429 is waited out at the pace the scheduler learns, never counted
+/// against the retry budget, and fails only after `maxRateLimitWait` without a grant.
 public struct AdminClient: Sendable {
     public var baseURL: String
     public var transport: any Transport
@@ -27,11 +28,14 @@ public struct AdminClient: Sendable {
     public var timeout: Duration
     /// Sent as `OpenAI-Organization` when set.
     public var organization: String?
-    /// Turns for rate-limited keys, shared by every copy of this client.
-    public let pacer = RateLimitPacer()
+    /// Turns per endpoint, shared by every copy of this client.
+    public let scheduler: RateLimitScheduler
+    /// How long a call may keep being refused (429) before it fails: `--max-wait`.
+    public var maxRateLimitWait: Duration = .seconds(30 * 60)
 
     public init(baseURL: String, transport: any Transport, retry: RetryPolicy = RetryPolicy(),
-                timeout: Duration = .seconds(60), organization: String? = nil)
+                timeout: Duration = .seconds(60), organization: String? = nil,
+                scheduler: RateLimitScheduler = RateLimitScheduler())
     {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
@@ -40,6 +44,7 @@ public struct AdminClient: Sendable {
         self.retry = retry
         self.timeout = timeout
         self.organization = organization
+        self.scheduler = scheduler
     }
 
     /// The wire request for a call (no credential: the transport adds it).
@@ -49,30 +54,58 @@ public struct AdminClient: Sendable {
         return WireRequest(method: call.method, url: baseURL + call.pathAndQuery, headers: headers, body: call.body?.bytes())
     }
 
+    /// The rate-limit bucket `call` counts against when sent with `key`.
+    public func bucket(for call: Call, key: Secret?) -> RateLimitScheduler.Bucket {
+        RateLimitScheduler.Bucket(baseURL: baseURL, key: key, call: call)
+    }
+
     /// Sends `call` with `key`. `onRetry` hears about each retry before its wait.
     public func send(_ call: Call, key: Secret?, onRetry: (@Sendable (String, Double) -> Void)? = nil) async throws(CallFailure) -> CallResult {
+        try await send(call, key: key, background: false, onRetry: onRetry)!
+    }
+
+    /// Sends `call` only if its endpoint has a token to spare and no call is waiting for one
+    /// (the completion cache's refresh); nil when it did not go. A refusal is not waited out.
+    public func sendIfSpare(_ call: Call, key: Secret?) async throws(CallFailure) -> CallResult? {
+        try await send(call, key: key, background: true, onRetry: nil)
+    }
+
+    private func send(_ call: Call, key: Secret?, background: Bool, onRetry: (@Sendable (String, Double) -> Void)?) async throws(CallFailure) -> CallResult? {
         let request = wireRequest(for: call)
         let clock = ContinuousClock()
         let start = clock.now
+        let bucket = bucket(for: call, key: key)
         var attempt = 1
-        var rateLimited = 0
+        var refusals = 0
+        var refusedSince: Double?
         var notes: [String] = []
-        let paceKey = key?.unredacted ?? ""
+        func result(_ response: WireResponse) -> CallResult {
+            var notes = notes
+            if refusals > 0 {
+                notes.insert("refused \(refusals) time\(refusals == 1 ? "" : "s") by the rate limit (429) and waited \(Formatting.number(UnixTime.precise() - (refusedSince ?? 0), decimals: 2)) s", at: 0)
+            }
+            let json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
+            return CallResult(call: call, response: response, json: json, error: APIError.decode(response),
+                              attempts: attempt, notes: notes, elapsed: clock.now - start)
+        }
         while true {
-            while let wake = pacer.turn(for: paceKey) {
-                do { try await Task.sleep(until: wake, clock: .continuous) } catch {
+            if background && attempt == 1 {
+                guard scheduler.admitBackground(bucket) else { return nil }
+            } else {
+                do { try await scheduler.admit(bucket) } catch {
                     throw CallFailure(error: .cancelled, attempts: attempt, notes: notes)
                 }
             }
+            let sent = UnixTime.precise()
             let response: WireResponse
-            let sent = ContinuousClock.now
             do {
                 response = try await transport.send(request, credential: key, timeout: timeout)
             } catch {
+                scheduler.abandon(bucket)
                 if error == .cancelled { throw CallFailure(error: error, attempts: attempt, notes: notes) }
-                switch retry.decide(method: call.method, error: error, attempt: attempt) {
+                switch retry.decide(method: call.method, error: error, attempt: attempt - refusals) {
                 case .retry(let delay, let reason):
-                    notes.append("retry \(attempt) after \(reason), waited \(Self.format(delay)) s")
+                    notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
                     onRetry?(reason, delay)
                     try await Self.sleep(delay, attempts: attempt, notes: notes)
                     attempt += 1
@@ -82,27 +115,41 @@ public struct AdminClient: Sendable {
                     throw CallFailure(error: error, attempts: attempt, notes: notes)
                 }
             }
-            switch retry.decide(method: call.method, response: response, attempt: attempt, rateLimited: rateLimited) {
-            case .retry(let delay, let reason):
-                notes.append("retry \(attempt) after \(reason), waited \(Self.format(delay)) s")
-                onRetry?(reason, delay)
-                if response.status == 429, RetryPolicy.serverDelay(response) != nil {
-                    // The pacer holds this and every other call with the key until its turn.
-                    pacer.limited(paceKey, wait: delay, sent: sent)
-                    rateLimited += 1
-                } else {
-                    try await Self.sleep(delay, attempts: attempt, notes: notes)
+            let received = UnixTime.precise()
+            let refused = response.status == 429
+            scheduler.record(bucket, sent: sent, received: received, refused: refused, serverWait: refused ? RetryPolicy.serverDelay(response) : nil)
+            if refused {
+                refusals += 1
+                let since = refusedSince ?? sent
+                refusedSince = since
+                if background { return result(response) }
+                if response.header("x-should-retry")?.lowercased() == "false" {
+                    notes.append("not retried: the server said x-should-retry: false")
+                    return result(response)
                 }
+                let waited = received - since
+                let limit = Double(maxRateLimitWait.components.seconds) + Double(maxRateLimitWait.components.attoseconds) / 1e18
+                if waited >= limit {
+                    let outlook = scheduler.outlook(bucket)
+                    let pace = outlook.perMinute.map { "it granted about \(Formatting.number($0, decimals: 1)) a minute" } ?? "it granted nothing since the first refusal"
+                    notes.append("gave up: \(bucket.endpoint) kept refusing (429) for \(Formatting.duration(waited)), past --max-wait; \(pace)")
+                    return result(response)
+                }
+                onRetry?("HTTP 429", 0)
+                attempt += 1
+                continue
+            }
+            switch retry.decide(method: call.method, response: response, attempt: attempt - refusals) {
+            case .retry(let delay, let reason):
+                notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
+                onRetry?(reason, delay)
+                try await Self.sleep(delay, attempts: attempt, notes: notes)
                 attempt += 1
                 continue
             case .stop(let note):
                 if let note { notes.append(note) }
             }
-            if response.status != 429 { pacer.succeeded(paceKey) }
-            let json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
-            return CallResult(
-                call: call, response: response, json: json, error: APIError.decode(response),
-                attempts: attempt, notes: notes, elapsed: clock.now - start)
+            return result(response)
         }
     }
 
@@ -112,11 +159,6 @@ public struct AdminClient: Sendable {
         } catch {
             throw CallFailure(error: .cancelled, attempts: attempts, notes: notes)
         }
-    }
-
-    static func format(_ s: Double) -> String {
-        let ms = (s * 1000).rounded()
-        return ms < 1000 ? "0.\(String(Int(ms)).leftPadded(to: 3))" : TransportError.format((s * 100).rounded() / 100)
     }
 }
 

@@ -1,19 +1,16 @@
 /// When and how long to wait before trying a call again, as the official SDK does it: capped
 /// exponential backoff with jitter, a server-given delay (`retry-after-ms`, `Retry-After`) when
-/// it is at most two minutes, and `x-should-retry` obeyed.
+/// it is at most two minutes, and `x-should-retry` obeyed. (A 429 is not a failure to retry:
+/// `AdminClient` waits it out at the pace `RateLimitScheduler` learns.)
 ///
 /// Only calls that cannot be applied twice are retried after they may have reached the server:
-/// GET and DELETE always; a POST only when the request provably never left (no connection) or
-/// the server refused it before acting (429).
+/// GET and DELETE always; a POST only when the request provably never left (no connection).
 public struct RetryPolicy: Sendable, Hashable {
     public var maxRetries: Int = 2
     public var initialDelay: Double = 0.5
     public var maxDelay: Double = 8
     /// Server delays longer than this are not waited for.
     public var maxServerDelay: Double = 120
-    /// 429s that name a wait are the server pacing a busy key, not a failure: they have their
-    /// own, larger budget (a fan-out meets many while the pacer learns the key's rate).
-    public var maxRateLimitRetries: Int = 20
 
     public init(maxRetries: Int = 2, initialDelay: Double = 0.5, maxDelay: Double = 8) {
         self.maxRetries = maxRetries
@@ -22,15 +19,12 @@ public struct RetryPolicy: Sendable, Hashable {
     }
 
     /// No retries at all.
-    public static let none: RetryPolicy = {
-        var policy = RetryPolicy(maxRetries: 0)
-        policy.maxRateLimitRetries = 0
-        return policy
-    }()
+    public static let none = RetryPolicy(maxRetries: 0)
 
-    /// Statuses worth another try (for methods safe to repeat).
+    /// Statuses worth another try (for methods safe to repeat). A 429 is not among them: it is
+    /// the rate limit, which `AdminClient` waits out.
     public static func isRetryable(status: Int) -> Bool {
-        status == 408 || status == 409 || status == 429 || status >= 500
+        status == 408 || status == 409 || status >= 500
     }
 
     /// The decision after one attempt.
@@ -39,23 +33,17 @@ public struct RetryPolicy: Sendable, Hashable {
         case stop(note: String?)
     }
 
-    /// Whether to retry after a response. `attempt` counts every attempt so far;
-    /// `rateLimited` the retries already spent on 429s that named a wait.
-    public func decide(method: HTTPMethod, response: WireResponse, attempt: Int, rateLimited: Int = 0) -> Decision {
+    /// Whether to retry after a response. `attempt` counts the attempts so far.
+    public func decide(method: HTTPMethod, response: WireResponse, attempt: Int) -> Decision {
         guard Self.isRetryable(status: response.status) else { return .stop(note: nil) }
         if let should = response.header("x-should-retry")?.lowercased(), should == "false" {
             return .stop(note: "not retried: the server said x-should-retry: false")
         }
-        let refusedBeforeActing = response.status == 429
-        if method == .post && !refusedBeforeActing {
+        if method == .post {
             return .stop(note: "not retried: a POST that reached the server may already have been applied")
         }
         let server = Self.serverDelay(response)
-        if response.status == 429, server != nil, maxRetries > 0 {
-            guard rateLimited < maxRateLimitRetries else {
-                return .stop(note: "gave up after \(rateLimited) waits for the rate limit")
-            }
-        } else if attempt > maxRetries {
+        if attempt > maxRetries {
             return .stop(note: maxRetries > 0 ? "gave up after \(maxRetries) retr\(maxRetries == 1 ? "y" : "ies")" : nil)
         }
         let reason = "HTTP \(response.status)"
@@ -63,7 +51,7 @@ public struct RetryPolicy: Sendable, Hashable {
             if server > maxServerDelay {
                 return .stop(note: "not retried: the server asked to wait \(Int(server)) s")
             }
-            return .retry(after: server, reason: reason + " (server asked to wait \(TransportError.format((server * 1000).rounded() / 1000)) s)")
+            return .retry(after: server, reason: reason + " (server asked to wait \(Formatting.number(server, decimals: 3)) s)")
         }
         return .retry(after: backoff(attempt: attempt), reason: reason)
     }

@@ -73,8 +73,8 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         case .invalidURL(let u): return "invalid URL '\(u)'"
         case .insecureURL(let u): return "refusing plain http:// for a non-loopback host (\(u)): keys would travel unencrypted; use https://"
         case .connect(let h, let r): return "could not connect to \(h): \(r)"
-        case .connectTimeout(let h, let s): return "could not connect to \(h) within \(Self.format(s)) s (connect timeout)"
-        case .timeout(let s): return "no complete response within \(Self.format(s)) s (request timeout; change it with --timeout)"
+        case .connectTimeout(let h, let s): return "could not connect to \(h) within \(Formatting.number(s)) s (connect timeout)"
+        case .timeout(let s): return "no complete response within \(Formatting.number(s)) s (request timeout; change it with --timeout)"
         case .connectionClosed(let h): return "\(h) closed the connection before a complete response"
         case .tls(let h, let r): return "TLS with \(h) failed: \(r)"
         case .responseTooLarge(let limit): return "response body larger than \(limit / 1_048_576) MiB; refused"
@@ -99,10 +99,6 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         default: return false
         }
     }
-
-    static func format(_ s: Double) -> String {
-        s.rounded() == s ? String(Int(s)) : String(s)
-    }
 }
 
 /// Something that sends a request and returns the response: the real HTTP client, or a
@@ -112,9 +108,4 @@ public protocol Transport: Sendable {
     func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse
     /// Releases connections and threads.
     func shutdown() async
-}
-
-extension TransportError {
-    /// A number without a needless `.0`.
-    public static func formatNumber(_ s: Double) -> String { format(s) }
 }

@@ -7,7 +7,8 @@ import AdmAPI
 /// - `POST /_sandbox/keys` `{name, profile}`: a new admin key (its value is returned here only)
 /// - `POST /_sandbox/keys/{name or id}` `{profile}`: change a key's permissions
 /// - `POST /_sandbox/known-issues` `{name, enabled}`; `POST /_sandbox/faults` `{faults}`
-/// - `POST /_sandbox/rate-limit` `{per_second}`; `POST /_sandbox/reset`
+/// - `POST /_sandbox/rate-limit` `{rule: "8/min,burst=7" | "realistic" | "off"}`; `POST /_sandbox/reset`
+///   (the organization back to its fixtures, the settings back to those the sandbox started with)
 /// - `POST /_sandbox/seed` `{kind: projects|service-accounts|users, count, project_id?}`
 /// - `GET  /_sandbox/snapshot` (every object, secrets left out); `GET /_sandbox/integrity`
 struct ControlAPI: Sendable {
@@ -82,10 +83,11 @@ struct ControlAPI: Sendable {
             d.settings.withLock { $0.faults = faults }
             return .obj(["faults": .string(faults.description)])
         case ("POST", "rate-limit", 1):
-            let perSecond = body["per_second"]?.doubleValue
-            if let perSecond, perSecond <= 0 { throw SandboxError.badRequest("per_second must be > 0 (or null to turn the limit off)") }
-            d.settings.withLock { $0.rateLimitPerSecond = perSecond }
-            return .obj(["per_second": perSecond.map(JSON.double) ?? .null])
+            guard let text = body["rule"]?.stringValue else { throw SandboxError.badRequest("a rate-limit change needs {\"rule\": \"off\" | \"realistic\" | \"N/min,…\"}") }
+            let rule = try RateLimitRule.parse(text)
+            d.settings.withLock { $0.rateLimit = rule }
+            d.buckets.withLock { $0.removeAll() }
+            return .obj(["rule": .string(RateLimitRule.describe(rule))])
         case ("POST", "reset", 1):
             let secrets = Dictionary(fixtures.map { ($0.name, $0.secret.unredacted) }, uniquingKeysWith: { a, _ in a })
             let orgID = store.organizationID
@@ -94,7 +96,8 @@ struct ControlAPI: Sendable {
                 s.replace(with: fresh)
                 return 0
             }
-            d.settings.withLock { $0 = SandboxSettings() }
+            d.settings.withLock { $0 = d.initialSettings }
+            d.buckets.withLock { $0.removeAll() }
             return .obj(["reset": true])
         case ("POST", "seed", 1):
             return try await seed(body)
@@ -141,7 +144,7 @@ struct ControlAPI: Sendable {
             "admin_keys": .array(keys),
             "known_issues": .array(settings.knownIssues.map { .string($0.rawValue) }),
             "faults": .string(settings.faults.description),
-            "rate_limit_per_second": (settings.faults.rateLimit ?? settings.rateLimitPerSecond).map(JSON.double) ?? .null,
+            "rate_limit": .string(RateLimitRule.describe(settings.rateLimit)),
             "counts": counts,
             "requests": .obj([
                 "served": .int(d.served.load(ordering: .relaxed)), "in_flight": .int(d.inFlight.load(ordering: .relaxed)),

@@ -92,14 +92,11 @@ struct APIFailure: Error, Sendable {
         APIFailure(status: 400, message: "Project \(projectID) is archived and cannot be modified.", param: "project_id", code: "project_archived")
     }
 
-    /// 429 with `Retry-After` (whole seconds, at least 1, as the spec documents) and the
-    /// precise `retry-after-ms` the official SDK prefers.
-    static func rateLimited(wait: Double, limit: Double) -> APIFailure {
-        let seconds = max(1, Int(wait.rounded(.up)))
-        let ms = max(1, Int((wait * 1000).rounded(.up)))
-        return APIFailure(status: 429, message: "Rate limit reached for requests on this key: limit \(TransportError.formatNumber(limit)) per second. Please try again in \(ms)ms.",
-                          type: "requests", code: "rate_limit_exceeded",
-                          headers: [Header("Retry-After", String(seconds)), Header("retry-after-ms", String(ms))])
+    /// The live Admin API's refusal (reference §11): a bare 429, no `Retry-After`, no
+    /// `x-ratelimit-*`; `retryAfter` adds the header the spec allows (whole seconds, ≥ 1).
+    static func rateLimited(retryAfter wait: Double?) -> APIFailure {
+        APIFailure(status: 429, message: "You're making too many requests, please slow down.", type: "requests", code: "rate_limit_exceeded",
+                   headers: wait.map { [Header("Retry-After", String(max(1, Int($0.rounded(.up)))))] } ?? [])
     }
 
     static func storage(_ detail: String) -> APIFailure {

@@ -11,12 +11,15 @@ struct SandboxResponse: Sendable {
 }
 
 /// The sandbox's request pipeline: control routes, injected faults, routing by the endpoint
-/// catalog (`Invalid URL` otherwise), authorization, the per-key rate limit, validation, and
-/// the operation's handler.
+/// catalog (`Invalid URL` otherwise), authorization, the rate limit per key and endpoint,
+/// validation, and the operation's handler.
 final class Dispatcher: Sendable {
     let store: Store
     let settings: Mutex<SandboxSettings>
-    private let buckets = Mutex<[String: (tokens: Double, last: Double)]>([:])
+    /// What the sandbox started with (a reset returns to it).
+    let initialSettings: SandboxSettings
+    /// Token buckets by key (or organization) and endpoint.
+    let buckets = Mutex<[String: (tokens: Double, last: Double)]>([:])
     let control: ControlAPI
     /// API requests served, being served, and the most ever served at once (`sandbox info`
     /// shows them: a client's concurrency is visible from the server side).
@@ -27,6 +30,7 @@ final class Dispatcher: Sendable {
     init(store: Store, settings: SandboxSettings, fixtures: FixtureKeys) {
         self.store = store
         self.settings = Mutex(settings)
+        self.initialSettings = settings
         self.control = ControlAPI(store: store, fixtures: fixtures)
     }
 
@@ -73,8 +77,8 @@ final class Dispatcher: Sendable {
             let actor = try store.read { (s: inout OrgState) throws(APIFailure) -> Actor in
                 try Authorizer.authorize(&s, authorization: authorization, endpoint: endpoint, now: now, knownIssues: current.knownIssues)
             }
-            if let limit = current.faults.rateLimit ?? current.rateLimitPerSecond {
-                try checkRate(actor.keyID, limit: limit)
+            if let rule = current.rateLimit {
+                try checkRate(rule.scope == .key ? actor.keyID + " " + endpoint.id : endpoint.id, rule: rule)
             }
             var json: JSON = .null
             if !body.isEmpty, !endpoint.body.isEmpty || verb == .post {
@@ -104,22 +108,23 @@ final class Dispatcher: Sendable {
          Header("openai-processing-ms", "1")]
     }
 
-    /// A token bucket per key: `limit` requests per second, bursts up to `limit`.
-    private func checkRate(_ key: String, limit: Double) throws(APIFailure) {
+    /// Takes a token from `bucket`'s token bucket, or refuses as the live API does.
+    private func checkRate(_ bucket: String, rule: RateLimitRule) throws(APIFailure) {
         let now = UnixTime.precise()
+        let perSecond = rule.perMinute / 60
+        let capacity = Double(rule.burst)
         let wait: Double? = buckets.withLock { b in
-            var entry = b[key] ?? (tokens: limit, last: now)
-            entry.tokens = min(limit, entry.tokens + (now - entry.last) * limit)
+            var entry = b[bucket] ?? (tokens: capacity, last: now)
+            entry.tokens = min(capacity, entry.tokens + (now - entry.last) * perSecond)
             entry.last = now
+            defer { b[bucket] = entry }
             if entry.tokens >= 1 {
                 entry.tokens -= 1
-                b[key] = entry
                 return nil
             }
-            b[key] = entry
-            return (1 - entry.tokens) / limit
+            return (1 - entry.tokens) / perSecond
         }
-        if let wait { throw .rateLimited(wait: wait, limit: limit) }
+        if let wait { throw .rateLimited(retryAfter: rule.retryAfter ? wait : nil) }
     }
 
     static func split(_ target: String) -> (String, Substring) {

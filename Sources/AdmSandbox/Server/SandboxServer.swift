@@ -14,7 +14,8 @@ public struct SandboxOptions: Sendable {
     public var databasePath: String?
     public var knownIssues: Set<KnownIssue> = []
     public var faults = Faults()
-    public var rateLimitPerSecond: Double?
+    /// The live API's limit by default (8 a minute per key and endpoint, 7 at once); nil = none.
+    public var rateLimit: RateLimitRule? = .realistic
 
     public init() {}
 }
@@ -48,7 +49,7 @@ public final class SandboxServer: Sendable {
         var settings = SandboxSettings()
         settings.knownIssues = options.knownIssues
         settings.faults = options.faults
-        settings.rateLimitPerSecond = options.rateLimitPerSecond
+        settings.rateLimit = options.rateLimit
         let dispatcher = Dispatcher(store: store, settings: settings, fixtures: keys)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await respond(request, dispatcher)

@@ -1,12 +1,12 @@
 import AdmAPI
 
 /// Sandbox behaviour that is not part of the emulated organization: known-issue modes, the
-/// per-key request budget and injected faults. Changed through the control API.
+/// rate limit and injected faults. Changed through the control API.
 struct SandboxSettings: Sendable, Hashable {
     /// Known-issue modes switched on (see `KnownIssue`).
     var knownIssues: Set<KnownIssue> = []
-    /// Requests per second each key may make; nil = unlimited.
-    var rateLimitPerSecond: Double?
+    /// The rate limit per key (or organization) and endpoint; nil = none.
+    var rateLimit: RateLimitRule? = .realistic
     var faults = Faults()
 }
 
@@ -18,12 +18,10 @@ public struct Faults: Sendable, Hashable, CustomStringConvertible {
     public var errorRate: Double = 0
     /// Share of requests whose connection is cut: half before the request is applied, half after.
     public var resetRate: Double = 0
-    /// Requests per second each key may make (429 with Retry-After beyond it).
-    public var rateLimit: Double?
 
     public init() {}
 
-    /// Parses `latency=MS,error-rate=P,reset-rate=P,rate-limit=N/s`.
+    /// Parses `latency=MS,error-rate=P,reset-rate=P`.
     public static func parse(_ text: String) throws(SandboxError) -> Faults {
         var f = Faults()
         for part in text.split(separator: ",") where !part.isEmpty {
@@ -42,11 +40,9 @@ public struct Faults: Sendable, Hashable, CustomStringConvertible {
                 guard let p = Double(kv[1]), (0...1).contains(p) else { throw .badRequest("reset-rate must be between 0 and 1") }
                 f.resetRate = p
             case "rate-limit":
-                let v = kv[1].hasSuffix("/s") ? String(kv[1].dropLast(2)) : kv[1]
-                guard let n = Double(v), n > 0 else { throw .badRequest("rate-limit must be N/s with N > 0") }
-                f.rateLimit = n
+                throw .badRequest("the rate limit is set on its own: --rate-limit SPEC, or sandbox rate-limit SPEC")
             default:
-                throw .badRequest("unknown fault '\(kv[0])': expected latency, error-rate, reset-rate or rate-limit")
+                throw .badRequest("unknown fault '\(kv[0])': expected latency, error-rate or reset-rate")
             }
         }
         return f
@@ -57,7 +53,6 @@ public struct Faults: Sendable, Hashable, CustomStringConvertible {
         if latencyMS > 0 { parts.append("latency=\(latencyMS)") }
         if errorRate > 0 { parts.append("error-rate=\(errorRate)") }
         if resetRate > 0 { parts.append("reset-rate=\(resetRate)") }
-        if let r = rateLimit { parts.append("rate-limit=\(TransportError.formatNumber(r))/s") }
         return parts.isEmpty ? "none" : parts.joined(separator: ",")
     }
 }

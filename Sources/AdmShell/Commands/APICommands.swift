@@ -290,14 +290,10 @@ enum UsageKinds {
     }
 }
 
-/// `30m`, `24h`, `7d`, `90s` → seconds.
-enum Durations {
+extension Durations {
+    /// Whole seconds of a duration, or a usage error at `location`.
     static func seconds(_ text: String, at location: SourceLocation?) throws(ShellError) -> Int {
-        let units: [Character: Int] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604_800]
-        guard let unit = text.last, let factor = units[unit], let n = Int(text.dropLast()), n >= 0 else {
-            if let n = Int(text) { return n }
-            throw .usage("'\(text)' is not a duration (30m, 24h, 7d)", at: location)
-        }
-        return n * factor
+        guard let seconds = parse(text) else { throw .usage("'\(text)' is not a duration (30m, 24h, 7d)", at: location) }
+        return Int(seconds)
     }
 }

@@ -9,7 +9,7 @@ enum SandboxCommands {
             summary: "control the sandbox: keys with permission profiles, known-issue modes, faults, reset, seed",
             usage: """
             sandbox info | sandbox key create NAME --profile P | sandbox key set NAME --profile P | \
-            sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit N|off | sandbox reset | \
+            sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit off|realistic|N/min,… | sandbox reset | \
             sandbox seed projects|service-accounts|users N [--project P] | sandbox snapshot
             """,
             example: "sandbox key create ci --profile restricted:management=read",
@@ -27,7 +27,7 @@ enum SandboxCommands {
             let info = try await control(shell, "GET", "info")
             if shell.outputMode == .auto {
                 shell.say(shell.style.bold("sandbox") + " \(shell.client.baseURL)  org \(info["organization_id"]?.stringValue ?? "?")"
-                          + "  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \((info["known_issues"]?.arrayValue ?? []).map(Interpreter.stringify).joined(separator: ", ").ifEmpty("none"))"
+                          + "  rate limit: \(info["rate_limit"]?.stringValue ?? "?")  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \((info["known_issues"]?.arrayValue ?? []).map(Interpreter.stringify).joined(separator: ", ").ifEmpty("none"))"
                           + "  requests: \(info["requests"]?["served"]?.intValue ?? 0) served, at most \(info["requests"]?["peak_in_flight"]?.intValue ?? 0) at once")
                 let keys = info["admin_keys"]?.arrayValue ?? []
                 for line in Table.render(items: keys, columns: [Column("NAME", ".name"), Column("ID", ".id"), Column("PROFILE", ".profile"),
@@ -77,11 +77,11 @@ enum SandboxCommands {
             shell.alreadyRendered = true
             return r
         case "rate-limit":
-            guard let arg = args.first else { throw .usage("sandbox rate-limit N|off", at: inv.location) }
-            let value: JSON = arg == "off" ? .null : (Double(arg).map(JSON.double) ?? .null)
-            if arg != "off", value.isNull { throw .usage("sandbox rate-limit: '\(arg)' is not a number", at: inv.location) }
-            let r = try await control(shell, "POST", "rate-limit", .obj(["per_second": value]))
-            shell.say(shell.style.dim(arg == "off" ? "no rate limit" : "each key may make \(arg) requests per second"))
+            guard let spec = args.first, args.count == 1 else {
+                throw .usage("sandbox rate-limit off|realistic|N/min[,burst=B][,scope=key|org][,retry-after]", at: inv.location)
+            }
+            let r = try await control(shell, "POST", "rate-limit", .obj(["rule": .string(spec)]))
+            shell.say(shell.style.dim("rate limit: \(r["rule"]?.stringValue ?? "?")"))
             shell.alreadyRendered = true
             return r
         case "reset":

@@ -10,6 +10,7 @@ import AdmAPI
 /// organization = org-abc
 /// project = proj_abc
 /// key = prod
+/// max_wait = 30m
 /// keys.prod = env:OPENAI_ADMIN_KEY
 /// keys.ci = file:~/.config/adm/ci.key
 /// ```
@@ -21,6 +22,8 @@ public struct ConfigFile: Sendable {
         public var organization: String?
         public var project: String?
         public var activeKey: String?
+        /// How long a call may keep being refused by a rate limit (`max_wait = 30m`).
+        public var maxWait: String?
         /// Key name → `env:VAR`, `file:PATH`, or a literal (0600 files only).
         public var keys: [(name: String, reference: String, line: Int)] = []
     }
@@ -59,9 +62,10 @@ public struct ConfigFile: Sendable {
             case "organization": profiles[section]!.organization = value
             case "project": profiles[section]!.project = value
             case "key": profiles[section]!.activeKey = value
+            case "max_wait": profiles[section]!.maxWait = value
             default:
                 guard key.hasPrefix("keys."), key.count > 5 else {
-                    throw .environment("\(path):\(n + 1): unknown setting '\(key)' (base_url, organization, project, key, keys.NAME)")
+                    throw .environment("\(path):\(n + 1): unknown setting '\(key)' (base_url, organization, project, key, max_wait, keys.NAME)")
                 }
                 profiles[section]!.keys.append((String(key.dropFirst(5)), value, n + 1))
             }

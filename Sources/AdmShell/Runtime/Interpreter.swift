@@ -36,7 +36,8 @@ public final class Interpreter {
         self.output = output
         self.client = AdminClient(baseURL: configuration.baseURL, transport: configuration.transport,
                                   retry: configuration.retry, timeout: configuration.timeout,
-                                  organization: configuration.organization)
+                                  organization: configuration.organization, scheduler: configuration.rateLimits)
+        self.client.maxRateLimitWait = configuration.maxRateLimitWait
     }
 
     /// How a value is shown.

@@ -6,6 +6,10 @@ public struct ShellConfiguration: Sendable {
     public var transport: any Transport
     public var retry = RetryPolicy()
     public var timeout: Duration = .seconds(60)
+    /// Turns per endpoint, learned from refusals (and kept on disk by the launcher).
+    public var rateLimits = RateLimitScheduler()
+    /// How long a call may keep being refused by a rate limit before it fails (`--max-wait`).
+    public var maxRateLimitWait: Duration = .seconds(30 * 60)
     /// Sent as `OpenAI-Organization` when set (`OPENAI_ORG_ID`).
     public var organization: String?
     /// The sandbox control root (`http://127.0.0.1:PORT/_sandbox`) when talking to a sandbox.

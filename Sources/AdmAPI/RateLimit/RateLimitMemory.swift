@@ -1,0 +1,44 @@
+/// Learned rate limits kept between processes, so one-liners in a shell loop start paced
+/// instead of each finding the limit afresh.
+///
+/// One 0600 file per base URL and key under `DIRECTORY/rate-limits/`, named by a hash of both
+/// (the key itself is never written): `{"version": 1, "endpoints": {"GET /organization/…":
+/// state}}`. Writes are atomic renames without fsync: losing the last answer to a crash costs
+/// one extra refusal, never a broken file.
+public struct RateLimitMemory: Sendable {
+    public let directory: String
+
+    /// Keeps files under `directory` (created 0700 when missing).
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// `$XDG_STATE_HOME/adm/rate-limits`.
+    public static var standard: RateLimitMemory { RateLimitMemory(directory: AdmPaths.stateDirectory + "/rate-limits") }
+
+    /// The name of a base URL and key's state: 64 bits of FNV-1a over both (a 64-bit digest of a
+    /// key holding well over 100 bits of randomness gives nothing of it away).
+    public static func owner(baseURL: String, key: Secret?) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in "adm-rate-limit\u{0}\(baseURL)\u{0}".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in (key?.unredacted ?? "").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return String(String(hash, radix: 16).leftPadded(to: 16))
+    }
+
+    func path(_ owner: String) -> String { directory + "/" + owner + ".json" }
+
+    /// The saved state of each endpoint (empty when nothing was saved or the file is unreadable).
+    func load(owner: String) -> [String: JSON] {
+        guard let text = try? FileMode.read(path(owner)), let json = try? JSON.parse(text),
+              let endpoints = json["endpoints"]?.objectValue
+        else { return [:] }
+        return Dictionary(endpoints.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func save(owner: String, endpoints: [String: JSON]) {
+        FileMode.makeDirectories(directory)
+        let sorted = endpoints.keys.sorted().map { JSON.Member($0, endpoints[$0]!) }
+        let json: JSON = .obj(["version": 1, "endpoints": .object(sorted)])
+        try? FileMode.writePrivate(path(owner), json.serialized() + "\n", durable: false)
+    }
+}

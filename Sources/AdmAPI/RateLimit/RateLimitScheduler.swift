@@ -1,0 +1,163 @@
+import Synchronization
+
+/// Paces every call of a client per endpoint, learning each endpoint's limit from its answers.
+///
+/// A bucket is one key on one endpoint (method and path template) of one base URL, as the live
+/// API counts them. Different endpoints proceed in parallel; calls on one endpoint queue in the
+/// order they asked and go when `EndpointRate` predicts a token. What is learned is kept on disk
+/// (`RateLimitMemory`) so the next process starts paced. Background calls (the completion
+/// cache) never queue: they go only when a token is spare and no call waits for one.
+public final class RateLimitScheduler: Sendable {
+    /// One key on one endpoint of one API.
+    public struct Bucket: Hashable, Sendable {
+        /// A hash of the base URL and the key (never the key itself).
+        public let owner: String
+        /// `GET /organization/projects/{project_id}/api_keys`.
+        public let endpoint: String
+
+        public init(owner: String, endpoint: String) {
+            self.owner = owner
+            self.endpoint = endpoint
+        }
+
+        /// The bucket of `call` sent with `key` to `baseURL`.
+        public init(baseURL: String, key: Secret?, call: Call) {
+            owner = RateLimitMemory.owner(baseURL: baseURL, key: key)
+            endpoint = call.endpoint?.signature ?? "\(call.method.rawValue) \(call.path)"
+        }
+    }
+
+    /// What is known about a bucket, for estimates and progress lines.
+    public struct Outlook: Sendable, Equatable {
+        /// Whether the endpoint has refused: its calls are paced.
+        public var paced: Bool
+        /// The pace in requests per minute, once learned.
+        public var perMinute: Double?
+        /// Calls that can go at once now.
+        public var available: Double
+        /// Answers since the process started.
+        public var granted: Int
+        public var refused: Int
+
+        /// Seconds `calls` more calls will take at this pace (nil when nothing is known).
+        public func seconds(forCalls calls: Int) -> Double? {
+            guard paced, let perMinute, perMinute > 0 else { return nil }
+            return max(0, Double(calls) - available.rounded(.down)) / (perMinute / 60)
+        }
+    }
+
+    private struct Lane {
+        var rate = EndpointRate()
+        /// Tickets waiting for a turn, oldest first.
+        var waiting: [Int] = []
+    }
+
+    private struct State {
+        var lanes: [Bucket: Lane] = [:]
+        var loadedOwners: Set<String> = []
+        var nextTicket = 0
+    }
+
+    private let state = Mutex(State())
+    /// Where learned limits are kept between processes (nil: this process only).
+    public let memory: RateLimitMemory?
+
+    public init(memory: RateLimitMemory? = nil) {
+        self.memory = memory
+    }
+
+    /// Waits for a turn to send a call to `bucket`. Throws `CancellationError` when the task is
+    /// cancelled while waiting.
+    public func admit(_ bucket: Bucket) async throws(CancellationError) {
+        var ticket: Int?
+        defer {
+            if let ticket { state.withLock { s in s.lanes[bucket]?.waiting.removeAll { $0 == ticket } } }
+        }
+        while true {
+            let wake: Double? = state.withLock { s in
+                load(bucket.owner, into: &s)
+                let now = UnixTime.precise()
+                var lane = s.lanes[bucket, default: Lane()]
+                defer { s.lanes[bucket] = lane }
+                if ticket == nil {
+                    // Nothing queued and the endpoint is free: go at once (the common case).
+                    if lane.waiting.isEmpty, lane.rate.nextSend(now: now) <= now {
+                        lane.rate.admit(now: now)
+                        return nil
+                    }
+                    s.nextTicket += 1
+                    ticket = s.nextTicket
+                    lane.waiting.append(s.nextTicket)
+                }
+                let next = lane.rate.nextSend(now: now)
+                guard lane.waiting.first == ticket else { return max(next, now + 0.05) }
+                if next <= now {
+                    lane.rate.admit(now: now)
+                    lane.waiting.removeFirst()
+                    ticket = nil
+                    return nil
+                }
+                return next
+            }
+            guard let wake else { return }
+            // Re-check at least every second: an answer may change the pace meanwhile.
+            let seconds = min(max(wake - UnixTime.precise(), 0.001), 1)
+            do { try await Task.sleep(for: .milliseconds(Int((seconds * 1000).rounded(.up)))) } catch { throw CancellationError() }
+        }
+    }
+
+    /// Whether a background call may go now (it takes a spare token, or none is needed).
+    public func admitBackground(_ bucket: Bucket) -> Bool {
+        state.withLock { s in
+            load(bucket.owner, into: &s)
+            let now = UnixTime.precise()
+            var lane = s.lanes[bucket, default: Lane()]
+            guard lane.waiting.isEmpty, lane.rate.hasSpare(now: now) else { return false }
+            lane.rate.admit(now: now)
+            s.lanes[bucket] = lane
+            return true
+        }
+    }
+
+    /// A call that went got no answer (it failed on the way, or was cancelled).
+    public func abandon(_ bucket: Bucket) {
+        state.withLock { s in s.lanes[bucket]?.rate.abandon() }
+    }
+
+    /// Learns from an answer: `refused` for a 429; `serverWait` when it named one.
+    public func record(_ bucket: Bucket, sent: Double, received: Double, refused: Bool, serverWait: Double? = nil) {
+        let saved: (String, [String: JSON])? = state.withLock { s in
+            var lane = s.lanes[bucket, default: Lane()]
+            lane.rate.record(sent: sent, received: received, granted: !refused, serverWait: serverWait)
+            s.lanes[bucket] = lane
+            guard lane.rate.isPaced, memory != nil else { return nil }
+            var endpoints: [String: JSON] = [:]
+            for (b, l) in s.lanes where b.owner == bucket.owner && l.rate.isPaced { endpoints[b.endpoint] = l.rate.saved }
+            return (bucket.owner, endpoints)
+        }
+        if let (owner, endpoints) = saved { memory?.save(owner: owner, endpoints: endpoints) }
+    }
+
+    /// What is known about `bucket` now.
+    public func outlook(_ bucket: Bucket) -> Outlook {
+        state.withLock { s in
+            load(bucket.owner, into: &s)
+            let rate = s.lanes[bucket]?.rate ?? EndpointRate()
+            let perSecond = rate.rate
+            return Outlook(paced: rate.isPaced, perMinute: perSecond.map { $0 * 60 },
+                           available: perSecond.map { rate.predictedTokens(at: UnixTime.precise(), rate: $0) } ?? 0,
+                           granted: rate.granted, refused: rate.refused)
+        }
+    }
+
+    /// Reads what an earlier process learned for `owner`, once.
+    private func load(_ owner: String, into s: inout State) {
+        guard !s.loadedOwners.contains(owner) else { return }
+        s.loadedOwners.insert(owner)
+        guard let memory else { return }
+        for (endpoint, json) in memory.load(owner: owner) {
+            guard let rate = EndpointRate(saved: json) else { continue }
+            s.lanes[Bucket(owner: owner, endpoint: endpoint), default: Lane()].rate = rate
+        }
+    }
+}
