@@ -4,8 +4,8 @@ import PackageDescription
 /// adm: an interactive, scriptable shell for the OpenAI Admin API.
 ///
 /// Dependencies point one way: adm → AdmShell → AdmAPI, adm → AdmSandbox → AdmAPI,
-/// adm → CEditLine. Only FoundationEssentials is used (never full Foundation), which keeps the
-/// static binary small and its start-up fast.
+/// adm → CEditLine. The products link no Foundation at all (only the tests use it), which keeps
+/// the static binary small and its start-up fast.
 let package = Package(
     name: "adm",
     platforms: [.macOS(.v15)],
@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -38,6 +39,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
