@@ -96,6 +96,9 @@ enum Launcher {
         var style = Style.detect()
         if o.noColor { style.enabled = false }
         configuration.style = style
+        configuration.outputIsTerminal = StandardOutput.isTerminal(1)
+        configuration.errorIsTerminal = StandardOutput.isTerminal(2)
+        configuration.width = TerminalSize.columns()
         let envKey = env("OPENAI_ADMIN_KEY").flatMap { $0.isEmpty ? nil : Secret($0.trimmingCharacters(in: " \n\r\t")) }
         if sandbox == nil { configuration.environmentKey = envKey }
 

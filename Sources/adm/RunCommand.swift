@@ -74,7 +74,7 @@ struct RunCommand: AsyncParsableCommand {
             let start = clock.now
             let outcome = await ScriptRunner.run(launched.shell, text: text, file: file, keepGoing: keepGoing)
             let elapsed = clock.now - start
-            runs.append(Reports.FileRun(file: file, expectations: launched.shell.expectations, failures: outcome.failures,
+            runs.append(Reports.FileRun(file: file, expectations: launched.shell.script.expectations, failures: outcome.failures,
                                         exitStatus: outcome.exitStatus, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
             if let previous { await Scripts.close(previous) }
             previous = launched

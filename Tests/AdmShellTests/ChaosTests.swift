@@ -30,7 +30,6 @@ struct ChaosTests {
         try await withSandbox(options) { s in
             let shell = s.shell()
             shell.configuration.retry = RetryPolicy(maxRetries: 10, initialDelay: 0.002, maxDelay: 0.02)
-            shell.client.retry = shell.configuration.retry
             var rng = SplitMix(state: 20261123)
             var expected: [String: String] = [:]  // name → id
             var stats = (creates: 0, ambiguous: 0, deletes: 0, lists: 0, retried: 0)

@@ -78,8 +78,8 @@ struct InterpreterTests {
                 #expect(error.exitStatus == 1)
                 #expect(error.description.hasPrefix("expect status 200: got 401 (You have insufficient permissions"))
             }
-            #expect(shell.expectations.filter(\.passed).count == 7)
-            #expect(shell.expectations.filter { !$0.passed }.count == 1)
+            #expect(shell.script.expectations.filter(\.passed).count == 7)
+            #expect(shell.script.expectations.filter { !$0.passed }.count == 1)
         }
     }
 

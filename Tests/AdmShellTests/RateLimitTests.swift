@@ -25,8 +25,8 @@ struct RateLimitTests {
     func countedShell(_ s: TestSandbox) -> (Interpreter, CountingTransport) {
         let shell = s.shell()
         let counting = CountingTransport(s.transport)
-        shell.client.transport = counting
-        shell.client.retry = RetryPolicy()
+        shell.configuration.transport = counting
+        shell.configuration.retry = RetryPolicy()
         return (shell, counting)
     }
 

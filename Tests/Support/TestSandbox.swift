@@ -68,7 +68,7 @@ public final class TestSandbox: Sendable {
         for k in server.fixtureKeys { shell.session.addKey(SessionKey(name: k.name, secret: k.secret, source: .sandbox)) }
         shell.session.activeKey = "owner"
         shell.session.activeProject = defaultProject
-        shell.echoExpectations = false
+        shell.script.echoExpectations = false
         return shell
     }
 

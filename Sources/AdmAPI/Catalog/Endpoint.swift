@@ -1,9 +1,6 @@
 /// An HTTP method the Admin API uses (it has no PUT or PATCH; updates are POST).
 public enum HTTPMethod: String, Sendable, CaseIterable, Hashable {
     case get = "GET", post = "POST", delete = "DELETE"
-
-    /// Whether repeating the request cannot change the outcome (GET, DELETE).
-    public var isIdempotent: Bool { self != .post }
 }
 
 /// How a list operation pages (reference §4).
@@ -149,6 +146,21 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
 
     /// `GET /organization/projects`.
     public var signature: String { "\(method.rawValue) \(path)" }
+
+    /// The largest page `--all` asks for: the `limit` maximum the spec gives, for usage the
+    /// maximum of the bucket width (31 days, 168 hours, 1440 minutes), else 100; nil when the
+    /// operation takes no `limit`.
+    public func largestPage(bucketWidth: String? = nil) -> Int? {
+        guard let limit = query.first(where: { $0.name == "limit" }) else { return nil }
+        if paging == .usagePage, id != "usage-costs" {
+            switch bucketWidth {
+            case "1m": return 1440
+            case "1h": return 168
+            default: return 31
+            }
+        }
+        return limit.maximum ?? 100
+    }
 
     /// A query or body field by name (accepting `name` for `name[]`).
     public func field(named name: String) -> Field? {

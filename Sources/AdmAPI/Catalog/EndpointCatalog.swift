@@ -28,6 +28,15 @@ public enum EndpointCatalog {
         return best.map { Match(endpoint: generated[$0.index], parameters: $0.parameters) }
     }
 
+    /// The operation for `method` and a path written either way: a template
+    /// (`/organization/projects/{project_id}`, no parameters bound) or a concrete path.
+    public static func resolve(method: HTTPMethod, path: String) -> Match? {
+        if path.contains("{") {
+            return all.first { $0.method == method && $0.path == path }.map { Match(endpoint: $0, parameters: [:]) }
+        }
+        return match(method: method, path: path)
+    }
+
     /// The methods some operation serves at this concrete path (for 405-style hints).
     public static func methods(forPath path: String) -> [HTTPMethod] {
         let parts = splitPath(path)
@@ -48,9 +57,7 @@ public enum EndpointCatalog {
         grouping: generated.indices, by: { Shape(method: generated[$0].method, segments: generated[$0].segments.count) })
 
     static func splitPath(_ path: String) -> [Substring] {
-        var p = path[...]
-        if let q = p.firstIndex(of: "?") { p = p[..<q] }
-        return p.split(separator: "/", omittingEmptySubsequences: true)
+        APIPath.split(path).path.split(separator: "/", omittingEmptySubsequences: true)
     }
 
     private static func bind(_ segments: [PathSegment], _ parts: [Substring]) -> ([String: String], Int)? {

@@ -33,20 +33,12 @@ public struct CassetteEntry: Sendable, Hashable {
 
     init(request: WireRequest, response: WireResponse) {
         method = request.method.rawValue
-        target = Self.target(of: request.url)
+        target = APIPath.target(of: request.url)
         requestBody = request.bodyText.map(Self.scrub)
         status = response.status
         let kept: Set<String> = ["content-type", "x-request-id", "openai-organization", "openai-version", "retry-after", "retry-after-ms"]
         headers = response.headers.filter { kept.contains($0.name.lowercased()) }
         responseBody = Self.scrub(response.bodyText)
-    }
-
-    /// `/v1/organization/projects?limit=5` from a full URL.
-    static func target(of url: String) -> String {
-        var rest = url[...]
-        if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
-        guard let slash = rest.firstIndex(of: "/") else { return "/" }
-        return String(rest[slash...])
     }
 
     /// Replaces every key-shaped token (`sk-` + 20 or more key characters) with its redacted form.
@@ -105,7 +97,7 @@ public final class ReplayTransport: Transport {
     }
 
     public func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse {
-        let target = CassetteEntry.target(of: request.url)
+        let target = APIPath.target(of: request.url)
         let body = request.bodyText.map(CassetteEntry.scrub)
         let found: CassetteEntry? = entries.withLock { list in
             guard let i = list.firstIndex(where: { $0?.method == request.method.rawValue && $0?.target == target && $0?.requestBody == body }) else { return nil }

@@ -63,7 +63,7 @@ public final class HTTPTransport: Transport {
     }
 
     public func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse {
-        let host = Self.hostDescription(request.url)
+        let host = APIPath.authority(of: request.url)
         try Self.checkScheme(request.url)
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: configuration.userAgent)
@@ -106,7 +106,7 @@ public final class HTTPTransport: Transport {
     /// Checks a base URL before anything is sent: https, or http to a loopback host only.
     public static func validate(baseURL: String) throws(TransportError) {
         try checkScheme(baseURL)
-        if hostOf(baseURL).isEmpty { throw .invalidURL(baseURL) }
+        if APIPath.host(of: baseURL).isEmpty { throw .invalidURL(baseURL) }
     }
 
     /// Plain http only to loopback: anything else would send the key unencrypted.
@@ -114,26 +114,9 @@ public final class HTTPTransport: Transport {
         let lower = url.lowercased()
         if lower.hasPrefix("https://") { return }
         guard lower.hasPrefix("http://") else { throw .invalidURL(url) }
-        let host = hostOf(url).lowercased()
+        let host = APIPath.host(of: url).lowercased()
         let loopback = host == "localhost" || host.hasPrefix("127.") || host == "[::1]" || host == "::1"
         if !loopback { throw .insecureURL(url) }
-    }
-
-    static func hostOf(_ url: String) -> String {
-        var rest = url[...]
-        if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
-        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        var hostPort = rest[..<end]
-        if hostPort.hasPrefix("[") { return String(hostPort.prefix(while: { $0 != "]" })) + "]" }
-        if let colon = hostPort.lastIndex(of: ":") { hostPort = hostPort[..<colon] }
-        return String(hostPort)
-    }
-
-    static func hostDescription(_ url: String) -> String {
-        var rest = url[...]
-        if let r = rest.firstRange(of: "://") { rest = rest[r.upperBound...] }
-        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        return String(rest[..<end])
     }
 
     /// Turns the client's many error types into one clear `TransportError`.

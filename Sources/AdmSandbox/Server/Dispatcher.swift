@@ -36,7 +36,7 @@ final class Dispatcher: Sendable {
 
     func handle(method: String, target: String, authorization: String?, body: [UInt8]) async -> SandboxResponse {
         let requestID = IDs.request()
-        let (path, queryText) = Self.split(target)
+        let (path, queryText) = APIPath.split(target)
         if path.hasPrefix("/_sandbox") {
             return await control.handle(method: method, path: path, body: body, dispatcher: self)
         }
@@ -125,10 +125,5 @@ final class Dispatcher: Sendable {
             return (1 - entry.tokens) / perSecond
         }
         if let wait { throw .rateLimited(retryAfter: rule.retryAfter ? wait : nil) }
-    }
-
-    static func split(_ target: String) -> (String, Substring) {
-        if let q = target.firstIndex(of: "?") { return (String(target[..<q]), target[target.index(after: q)...]) }
-        return (target, "")
     }
 }

@@ -1,28 +1,88 @@
 import AdmAPI
 
+/// What Tab offers for an argument or a flag's value.
+enum Completion: Sendable {
+    case none
+    /// Live ids of a kind from the cache (`project`, `service_account`, `user`, `key`, …), and
+    /// `none` where that is a choice.
+    case ids(String, orNone: Bool = false)
+    /// Session key names.
+    case keyNames
+    /// Fixed words.
+    case choices([String])
+    /// Command names.
+    case commands
+    /// Session key names and the commands that call the API (`scopes`).
+    case keysOrCommands
+    /// `GET`/`POST`/`DELETE`, operation ids, then catalog paths (`call`).
+    case callTarget
+}
+
 /// A flag a command accepts.
 struct FlagSpec: Sendable {
     let name: String
     let takesValue: Bool
     let help: String
-    init(_ name: String, value: Bool = false, _ help: String) {
+    var completion: Completion = .none
+
+    init(_ name: String, value: Bool = false, _ help: String, completion: Completion = .none) {
         self.name = name
         self.takesValue = value
         self.help = help
+        self.completion = completion
     }
+}
+
+/// A positional argument: its name in usage and error messages, and what completes it.
+struct ArgumentSpec: Sendable {
+    let name: String
+    var optional = false
+    /// Takes every remaining word (`retry-with KEY…`).
+    var repeats = false
+    var completion: Completion = .none
+
+    init(_ name: String, optional: Bool = false, repeats: Bool = false, completion: Completion = .none) {
+        self.name = name
+        self.optional = optional
+        self.repeats = repeats
+        self.completion = completion
+    }
+}
+
+/// How a command or subcommand runs.
+typealias CommandAction = @Sendable (Interpreter, Invocation) async throws(ShellError) -> Outcome
+
+/// A subcommand (`keys create NAME`): its arguments and what it runs.
+struct SubcommandSpec: Sendable {
+    let name: String
+    var aliases: [String] = []
+    var arguments: [ArgumentSpec] = []
+    let run: CommandAction
+
+    init(_ name: String, aliases: [String] = [], _ arguments: [ArgumentSpec] = [], run: @escaping CommandAction) {
+        self.name = name
+        self.aliases = aliases
+        self.arguments = arguments
+        self.run = run
+    }
+
+    func answers(to word: String) -> Bool { word == name || aliases.contains(word) }
 }
 
 /// How `help` groups commands.
 enum CommandGroup: String, Sendable, CaseIterable {
     case api = "Admin API"
+    case organization = "Organization-wide"
+    case reports = "Reports"
     case session = "Session"
     case diagnosis = "Diagnosis"
     case script = "Scripts and sharing"
     case sandbox = "Sandbox"
 }
 
-/// One shell command, described as data: its names, help, the operations it reaches, its flags,
-/// and the thin function that runs it. `help`, completion and the syntax checker read these.
+/// One shell command, declared once: its names, help, the operations it reaches, its flags,
+/// its subcommands and their arguments, and what runs. The parser's checker, `help`, Tab
+/// completion and "unknown subcommand … did you mean" all read this declaration.
 struct CommandSpec: Sendable {
     let name: String
     var aliases: [String] = []
@@ -33,34 +93,57 @@ struct CommandSpec: Sendable {
     /// Operation ids it reaches (for `help` and `scopes COMMAND`).
     var endpoints: [String] = []
     var flags: [FlagSpec] = []
-    var subcommands: [String] = []
+    /// The arguments when no subcommand is named.
+    var arguments: [ArgumentSpec] = []
+    var subcommands: [SubcommandSpec] = []
     var setsLastValue = true
     var recordsInTranscript = true
+    /// Checks beyond flags and subcommands, before anything runs (`let`, `expect`, `use`).
     var checkSyntax: (@Sendable (Statement) throws(SyntaxError) -> Void)?
-    let run: @Sendable (Interpreter, Invocation) async throws(ShellError) -> JSON?
+    /// What runs when no subcommand is named; nil when one must be.
+    var run: CommandAction?
 
     var valuedFlags: Set<String> { Set(flags.filter(\.takesValue).map(\.name)) }
     var allFlags: [String] { flags.map(\.name) }
     func accepts(flag: String) -> Bool { flags.contains { $0.name == flag } }
+    func flag(_ name: String) -> FlagSpec? { flags.first { $0.name == name } }
+
+    /// The subcommand a word names.
+    func subcommand(_ word: String) -> SubcommandSpec? { subcommands.first { $0.answers(to: word) } }
+
+    /// Names of the subcommands, for messages and completion.
+    var subcommandNames: [String] { subcommands.map(\.name) }
+
+    /// Whether a first word that names no subcommand is an error: the command has subcommands
+    /// and nothing runs without one, or what runs takes no argument.
+    var firstWordMustBeSubcommand: Bool { !subcommands.isEmpty && (run == nil || arguments.isEmpty) }
+
+    /// The error for a first word that names no subcommand.
+    func unknownSubcommand(_ word: String) -> (message: String, suggestion: String) {
+        let names = subcommandNames
+        let suggestion = Suggest.closest(word, among: names).map { "did you mean \(name) \($0)?" } ?? "\(name) takes: \(names.joined(separator: ", "))"
+        return ("\(name): unknown subcommand '\(word)' (\(names.joined(separator: ", ")))", suggestion)
+    }
 }
 
 /// Flag sets shared by many commands.
 enum Flags {
     static let output = [FlagSpec("--json", "print JSON"), FlagSpec("--raw", "print the exact response body"),
                          FlagSpec("--quiet", "print nothing (the value still lands in $_)")]
-    static let key = [FlagSpec("--key", value: true, "use this session key for this call only")]
-    static let paging = [FlagSpec("--all", "follow every page"), FlagSpec("--limit", value: true, "items per page"),
+    static let key = [FlagSpec("--key", value: true, "use this session key for this call only", completion: .keyNames)]
+    static let paging = [FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", value: true, "items per page"),
                          FlagSpec("--after", value: true, "start after this id")]
-    static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)")]
+    static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
     static let concurrency = [FlagSpec("--concurrency", value: true, "calls in flight when an argument is a list (default 8)")]
+    static let csv = [FlagSpec("--csv", "print CSV (RFC 4180: a header row, plain numbers, ISO 8601 times)")]
     static let api = output + key + concurrency
 }
 
 /// Every command, by name and alias.
 enum CommandTable {
-    static let all: [CommandSpec] = APICommands.specs + SessionCommands.specs + ScriptCommands.specs
-        + DiagnosisCommands.specs + SandboxCommands.specs
+    static let all: [CommandSpec] = APICommands.specs + OrganizationCommands.specs + ReportCommands.specs + SessionCommands.specs
+        + ScriptCommands.specs + DiagnosisCommands.specs + SandboxCommands.specs
 
     private static let byName: [String: CommandSpec] = {
         var out: [String: CommandSpec] = [:]

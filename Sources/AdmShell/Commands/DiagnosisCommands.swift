@@ -12,22 +12,28 @@ enum DiagnosisCommands {
                 FlagSpec("--writes", "also probe writes, with requests that fail validation after authorization (they change nothing)"),
                 FlagSpec("--all-keys", "compare every key of the session side by side"),
                 FlagSpec("--save", value: true, "write the observed matrix as a least-privilege check script"),
-            ]
-        ) { (shell, inv) throws(ShellError) in try await ScopesCommand.run(shell, inv) },
+            ],
+            arguments: [ArgumentSpec("KEY, COMMAND or METHOD", optional: true, completion: .keysOrCommands), ArgumentSpec("PATH", optional: true)],
+            run: { shell, inv throws(ShellError) in try await ScopesCommand.run(shell, inv) }
+        ),
         CommandSpec(
             name: "whoami", group: .diagnosis, summary: "the active key's own record (id, name, created, last used, owner)",
-            usage: "whoami [--key NAME]", endpoints: ["admin-api-keys-list"], flags: Flags.output + Flags.key
-        ) { (shell, inv) throws(ShellError) in try await Whoami.run(shell, inv) },
+            usage: "whoami [--key NAME]", endpoints: ["admin-api-keys-list"], flags: Flags.output + Flags.key,
+            run: { shell, inv throws(ShellError) in try await Whoami.run(shell, inv) }
+        ),
         CommandSpec(
             name: "retry-with", group: .diagnosis, summary: "the last call again with other keys, compared side by side",
             usage: "retry-with KEY [KEY ...] | retry-with --all", example: "retry-with mgmt-write",
-            flags: Flags.output + [FlagSpec("--all", "every other key of the session")]
-        ) { (shell, inv) throws(ShellError) in try await RetryWith.run(shell, inv) },
+            flags: Flags.output + [FlagSpec("--all", "every other key of the session")],
+            arguments: [ArgumentSpec("KEY", optional: true, repeats: true, completion: .keyNames)],
+            run: { shell, inv throws(ShellError) in try await RetryWith.run(shell, inv) }
+        ),
         CommandSpec(
             name: "what-changed", group: .diagnosis,
             summary: "audit-log changes to the last failed call's resources and key, beside the key's last use",
             usage: "what-changed [--since 7d]", example: "what-changed --since 24h",
-            endpoints: ["list-audit-logs", "admin-api-keys-list"], flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)")]
-        ) { (shell, inv) throws(ShellError) in try await WhatChanged.run(shell, inv) },
+            endpoints: ["list-audit-logs", "admin-api-keys-list"], flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)")],
+            run: { shell, inv throws(ShellError) in try await WhatChanged.run(shell, inv) }
+        ),
     ]
 }

@@ -4,26 +4,19 @@ import AdmAPI
 /// `{params}` come from `k=v`) or by operation id / SDK method name. A path the catalog does not
 /// know is still sent, so the API's own answer (`Invalid URL …`) can be seen.
 enum GenericCall {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
-        let first = try shell.text(of: shell.positional(inv, 0, "METHOD PATH or OPERATION_ID"))
+    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        let first = try shell.text(of: inv.argument(0))
         let body = try bodyFlag(shell, inv)
         if let method = HTTPMethod(rawValue: first.uppercased()) {
-            let pathWord = try shell.positional(inv, 1, "PATH")
-            var path = normalize(try shell.text(of: pathWord), base: shell.client.baseURL)
-            var rawQuery: [QueryItem] = []
-            if let q = path.firstIndex(of: "?") {
-                rawQuery = QueryItem.parse(path[path.index(after: q)...])
-                path = String(path[..<q])
+            let pathWord = try inv.argument(1)
+            let (path, query) = APIPath.split(APIPath.normalize(try shell.text(of: pathWord), base: shell.client.baseURL))
+            let rawQuery = QueryItem.parse(query)
+            if let match = EndpointCatalog.resolve(method: method, path: path) {
+                return try await shell.calls.invoke(match.endpoint, inv, path: match.parameters.mapValues(JSON.string), rawQuery: rawQuery, body: body,
+                                                    list: listing(match.endpoint))
             }
             if path.contains("{") {
-                guard let endpoint = EndpointCatalog.all.first(where: { $0.method == method && $0.path == path }) else {
-                    throw .usage("no \(method.rawValue) operation has the path template \(path)", at: pathWord.location)
-                }
-                return try await shell.invoke(endpoint, inv, rawQuery: rawQuery, body: body, list: listing(endpoint))
-            }
-            if let match = EndpointCatalog.match(method: method, path: path) {
-                return try await shell.invoke(match.endpoint, inv, path: match.parameters.mapValues(JSON.string), rawQuery: rawQuery, body: body,
-                                              list: listing(match.endpoint))
+                throw .usage("no \(method.rawValue) operation has the path template \(path)", at: pathWord.location)
             }
             return try await raw(shell, inv, method: method, path: path, query: rawQuery, body: body)
         }
@@ -37,24 +30,10 @@ enum GenericCall {
             let hint = Suggest.closest(first, among: candidates).map { "; did you mean \($0)?" } ?? ""
             throw .usage("call: '\(first)' is neither GET/POST/DELETE nor an operation id\(hint) (help call lists them)", at: inv.location)
         }
-        return try await shell.invoke(endpoint, inv, body: body, list: listing(endpoint))
+        return try await shell.calls.invoke(endpoint, inv, body: body, list: listing(endpoint))
     }
 
     static func listing(_ e: Endpoint) -> Bool { e.method == .get && e.paging.isPaged }
-
-    /// `/v1/organization/x`, `https://api.openai.com/v1/organization/x` and `organization/x`
-    /// all become `/organization/x`.
-    static func normalize(_ path: String, base: String) -> String {
-        var p = path
-        if p.hasPrefix(base) { p.removeFirst(base.count) }
-        if let r = p.firstRange(of: "://") {
-            let afterScheme = p[r.upperBound...]
-            p = afterScheme.firstIndex(of: "/").map { String(afterScheme[$0...]) } ?? "/"
-        }
-        if !p.hasPrefix("/") { p = "/" + p }
-        if p.hasPrefix("/v1/") { p.removeFirst(3) }
-        return p
-    }
 
     /// `--body JSON` or `--body @FILE`.
     static func bodyFlag(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
@@ -62,7 +41,7 @@ enum GenericCall {
         if let text = w.literalText, text.hasPrefix("@") {
             let path = String(text.dropFirst())
             let content: String
-            do { content = try FileMode.read(path) } catch { throw .environment("--body: \(error)") }
+            do { content = try TextFile.read(path, kind: "JSON file") } catch { throw .environment(error.description) }
             do { return try JSON.parse(content) } catch {
                 throw .usage("--body @\(path) is not valid JSON: \(error)", at: w.location)
             }
@@ -75,8 +54,8 @@ enum GenericCall {
     }
 
     /// A call outside the catalog: pairs become query parameters (GET, DELETE) or body fields.
-    static func raw(_ shell: Interpreter, _ inv: Invocation, method: HTTPMethod, path: String, query rawQuery: [QueryItem], body: JSON?) async throws(ShellError) -> JSON? {
-        let key = try shell.selectedKey(inv)
+    static func raw(_ shell: Interpreter, _ inv: Invocation, method: HTTPMethod, path: String, query rawQuery: [QueryItem], body: JSON?) async throws(ShellError) -> Outcome {
+        let key = try shell.calls.key(for: inv)
         var query: [QueryItem] = rawQuery
         var fields = body?.objectValue ?? []
         for (name, word) in inv.args.pairs {
@@ -85,7 +64,7 @@ enum GenericCall {
         }
         let call = Call(endpoint: nil, method: method, path: path, query: query,
                         body: method == .post ? (body != nil && fields.isEmpty ? body : .object(fields)) : nil)
-        let result = try await shell.send(call, key: key, inv: inv)
-        return result.isSuccess ? (result.json ?? .null) : nil
+        let result = try await shell.calls.require(call, key: key, statement: inv.statement.source)
+        return .value(result.json ?? .null, calls: [result])
     }
 }

@@ -1,23 +1,25 @@
 import AdmAPI
 
-/// `help` and `help COMMAND`, generated from the command table and the endpoint catalog so it
-/// cannot drift from what runs.
-enum Help {
-    static func lines(for topic: String?, style: Style) -> [String] {
-        guard let topic else { return overview(style) }
-        if let spec = CommandTable.lookup(topic) { return command(spec, style) }
-        if let endpoint = EndpointCatalog.endpoint(id: topic) { return operation(endpoint, style) }
+/// `help` and `help COMMAND`, generated from the command declarations and the endpoint catalog
+/// so it cannot drift from what runs.
+struct Help {
+    let style: Style
+
+    func lines(for topic: String?) -> [String] {
+        guard let topic else { return overview() }
+        if let spec = CommandTable.lookup(topic) { return command(spec) }
+        if let endpoint = EndpointCatalog.endpoint(id: topic) { return operation(endpoint) }
         let near = Suggest.closest(topic, among: CommandTable.allNames).map { " Did you mean \($0)?" } ?? ""
-        return ["no command or operation '\(topic)'.\(near) Type help for the list."]
+        return ["no command or operation '\(TerminalText.inline(topic))'.\(near) Type help for the list."]
     }
 
-    static func overview(_ style: Style) -> [String] {
+    func overview() -> [String] {
         var out = [style.bold("adm") + " — a shell for the OpenAI Admin API. Commands:"]
-        for group in CommandGroup.allCases {
+        for group in CommandGroup.allCases where CommandTable.all.contains(where: { $0.group == group }) {
             out.append("")
             out.append(style.bold(group.rawValue))
             for spec in CommandTable.all where spec.group == group {
-                out.append("  " + spec.name.padding(to: 14) + spec.summary)
+                out.append("  " + DisplayWidth.pad(spec.name, to: 14) + spec.summary)
             }
         }
         out.append("")
@@ -26,35 +28,42 @@ enum Help {
         return out
     }
 
-    static func command(_ spec: CommandSpec, _ style: Style) -> [String] {
+    func command(_ spec: CommandSpec) -> [String] {
         var out = [style.bold(spec.name) + (spec.aliases.isEmpty ? "" : " (also " + spec.aliases.joined(separator: ", ") + ")") + " — " + spec.summary,
                    "usage:   " + spec.usage]
         if !spec.example.isEmpty { out.append("example: " + spec.example) }
+        if !spec.subcommands.isEmpty {
+            out.append("subcommands:")
+            for sub in spec.subcommands {
+                let words = ([sub.name] + sub.arguments.map { $0.optional ? "[\($0.name)]" : $0.name + ($0.repeats ? " …" : "") }).joined(separator: " ")
+                out.append("  " + spec.name + " " + words + (sub.aliases.isEmpty ? "" : style.dim("  (also \(sub.aliases.joined(separator: ", ")))")))
+            }
+        }
         if !spec.flags.isEmpty {
             out.append("flags:")
-            for f in spec.flags { out.append("  " + (f.name + (f.takesValue ? " VALUE" : "")).padding(to: 22) + f.help) }
+            for f in spec.flags { out.append("  " + DisplayWidth.pad(f.name + (f.takesValue ? " VALUE" : ""), to: 22) + f.help) }
         }
         let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
         if !endpoints.isEmpty {
             out.append("reaches:")
             for e in endpoints {
-                out.append("  " + e.signature.padding(to: 64) + " needs " + e.scope + style.dim(" [\(e.scopeEvidence.rawValue)]"))
+                out.append("  " + DisplayWidth.pad(e.signature, to: 64) + " needs " + e.scope + style.dim(" [\(e.scopeEvidence.rawValue)]"))
             }
         }
         if spec.name == "call" {
             out.append("operations (\(EndpointCatalog.all.count)):")
-            for e in EndpointCatalog.all { out.append("  " + e.method.rawValue.padding(to: 7) + e.path.padding(to: 86) + style.dim(e.id)) }
+            for e in EndpointCatalog.all { out.append("  " + DisplayWidth.pad(e.method.rawValue, to: 7) + DisplayWidth.pad(e.path, to: 86) + style.dim(e.id)) }
         }
         return out
     }
 
-    static func operation(_ e: Endpoint, _ style: Style) -> [String] {
+    func operation(_ e: Endpoint) -> [String] {
         var out = [style.bold(e.id) + " — " + e.title, "  " + e.signature, "  needs " + e.scope + " (" + e.category.displayName + ") [" + e.scopeEvidence.rawValue + "]"]
         if !e.summary.isEmpty { out.append("  " + e.summary) }
         for (label, fields) in [("query", e.query), ("body", e.body)] where !fields.isEmpty {
             out.append("  \(label):")
             for f in fields {
-                out.append("    " + (f.name + (f.required ? "*" : "")).padding(to: 34) + "\(f.type)".padding(to: 24) + style.dim(String(f.help.prefix(80))))
+                out.append("    " + DisplayWidth.pad(f.name + (f.required ? "*" : ""), to: 34) + DisplayWidth.pad("\(f.type)", to: 24) + style.dim(String(f.help.prefix(80))))
             }
         }
         if !e.sdkMethod.isEmpty { out.append("  SDK: client." + e.sdkMethod) }

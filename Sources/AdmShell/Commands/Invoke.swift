@@ -1,20 +1,22 @@
 import AdmAPI
 
-extension Interpreter {
+/// Operations from arguments: a catalog operation, its path parameters, query and body filled
+/// from the statement.
+extension CallRunner {
     /// Calls the catalog operation `id`. Path parameters come from `path`, then from `k=v`
     /// pairs, then from the active project; the remaining pairs become query parameters (GET,
     /// DELETE) or body fields (POST), typed by the catalog. A list value for a path parameter
     /// fans out: one call per element, `--concurrency` at a time.
     func invoke(_ id: String, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
-                body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> JSON? {
+                body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> Outcome {
         guard let endpoint = EndpointCatalog.endpoint(id: id) else { throw .usage("no catalog operation '\(id)'", at: inv.location) }
         return try await invoke(endpoint, inv, path: path, query: query, body: body, usePairs: usePairs, list: list)
     }
 
     /// `rawQuery`: query items written into a path (`call GET /x?limit=1`), kept as they are.
     func invoke(_ endpoint: Endpoint, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
-                rawQuery: [QueryItem] = [], body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> JSON? {
-        let key = try selectedKey(inv)
+                rawQuery: [QueryItem] = [], body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> Outcome {
+        let key = try self.key(for: inv)
         var pathValues = path
         var queryItems: [QueryItem] = rawQuery
         var bodyFields: [JSON.Member] = body?.objectValue ?? []
@@ -22,7 +24,7 @@ extension Interpreter {
         if usePairs {
             for (name, word) in inv.args.pairs {
                 if endpoint.pathParameters.contains(name) {
-                    pathValues[name] = try value(of: word, typed: false)
+                    pathValues[name] = try shell.value(of: word, typed: false)
                     continue
                 }
                 guard let field = endpoint.field(named: name) else {
@@ -41,9 +43,9 @@ extension Interpreter {
             }
         }
         if list {
-            if let limit = inv.args.flagWord("--limit") { queryItems.append(QueryItem("limit", try text(of: limit))) }
+            if let limit = inv.args.flagWord("--limit") { queryItems.append(QueryItem("limit", try shell.text(of: limit))) }
             if let after = inv.args.flagWord("--after") {
-                queryItems.append(QueryItem(endpoint.paging == .usagePage ? "page" : "after", try text(of: after)))
+                queryItems.append(QueryItem(endpoint.paging == .usagePage ? "page" : "after", try shell.text(of: after)))
             }
         }
         for p in endpoint.pathParameters where pathValues[p] == nil {
@@ -55,59 +57,33 @@ extension Interpreter {
         }
         let bodyJSON: JSON? = endpoint.method == .post ? (bodyFields.isEmpty && body == nil ? (endpoint.body.isEmpty ? nil : .object([])) : .object(bodyFields)) : nil
         let concurrency = try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
-            guard let n = Int(try text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
-            guard n <= configuration.maxConcurrency else {
-                throw .usage("--concurrency is at most \(configuration.maxConcurrency) (start adm with --concurrency \(n) for more)", at: w.location)
+            guard let n = Int(try shell.text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
+            guard n <= shell.configuration.maxConcurrency else {
+                throw .usage("--concurrency is at most \(shell.configuration.maxConcurrency) (start adm with --concurrency \(n) for more)", at: w.location)
             }
             return n
-        } ?? configuration.concurrency
+        } ?? shell.configuration.concurrency
         // Fan out over list-valued path parameters.
         let listParams = pathValues.filter { if case .array = $0.value { return true } else { return false } }
         if let (name, values) = listParams.first.map({ ($0.key, $0.value.arrayValue ?? []) }) {
             let calls = values.map { v -> Call in
-                var p = pathValues.mapValues(Self.stringify)
-                p[name] = Self.stringify(v)
+                var p = pathValues.mapValues(Interpreter.stringify)
+                p[name] = Interpreter.stringify(v)
                 return Call(endpoint, pathParameters: p, query: queryItems, body: bodyJSON)
             }
-            let results = try await fanOut(calls, key: key, inv: inv, concurrency: concurrency)
-            return fanOutValue(results, parameter: name, values: values)
+            return try await fanOut(calls, values: values, parameter: name, key: key, inv: inv, concurrency: concurrency)
         }
-        let call = Call(endpoint, pathParameters: pathValues.mapValues(Self.stringify), query: queryItems, body: bodyJSON)
+        let call = Call(endpoint, pathParameters: pathValues.mapValues(Interpreter.stringify), query: queryItems, body: bodyJSON)
         if list {
             return try await self.list(endpoint, call: call, key: key, inv: inv, all: inv.args.has("--all"))
         }
-        let result = try await send(call, key: key, inv: inv)
-        return result.isSuccess ? (result.json ?? .obj([:])) : nil
-    }
-
-    /// The results of a fan-out as one value: `{object: "fanout", results: [{param, status, value}]}`,
-    /// shown as one table per call.
-    func fanOutValue(_ results: [CallResult], parameter: String, values: [JSON]) -> JSON {
-        var items: [JSON] = []
-        for (r, v) in zip(results, values) {
-            items.append(.obj([parameter: v, "status": .int(r.status), "value": r.json ?? .null,
-                               "error": r.error.map { .string($0.message) } ?? .null]))
-        }
-        if outputMode == .auto {
-            for item in items {
-                let status = item["status"]?.intValue ?? 0
-                say(style.bold("── \(parameter) \(Self.stringify(item[parameter] ?? .null))") + style.dim(" (\(status))"))
-                if let error = item["error"]?.stringValue {
-                    say(style.red("   error: ") + error)
-                } else if let v = item["value"] {
-                    for line in Self.lines(for: v, style: style) { say("   " + line) }
-                }
-            }
-            let failed = results.filter { !$0.isSuccess }.count
-            say(style.dim("\(results.count) calls, \(failed) failed"))
-            alreadyRendered = true
-        }
-        return .obj(["object": "fanout", "parameter": .string(parameter), "results": .array(items)])
+        let result = try await require(call, key: key, statement: inv.statement.source)
+        return .value(result.json ?? .obj([:]), calls: [result])
     }
 
     /// A `k=v` value typed by the catalog field it fills.
     func typed(_ word: Word, as field: Field) throws(ShellError) -> JSON {
-        let v = try value(of: word, typed: false)
+        let v = try shell.value(of: word, typed: false)
         do {
             return try Self.coerce(v, to: field.type, name: field.name)
         } catch {
@@ -124,7 +100,7 @@ extension Interpreter {
                 throw CoercionError(description: "\(name) must be one of \(allowed.joined(separator: ", ")); got '\(s)'")
             }
             return v
-        case (.string, _): return .string(stringify(v))
+        case (.string, _): return .string(Interpreter.stringify(v))
         case (.integer, .string(let s)):
             guard let i = Int(s) else { throw CoercionError(description: "\(name) expects an integer, got '\(s)'") }
             return .int(i)
@@ -147,22 +123,5 @@ extension Interpreter {
         default:
             return v
         }
-    }
-
-    /// The project for a command: `--project`, else the active project.
-    func projectID(_ inv: Invocation) throws(ShellError) -> JSON {
-        if let w = inv.args.flagWord("--project") { return try value(of: w) }
-        guard let p = session.activeProject else {
-            throw .usage("no project: give --project ID or `use project ID` (projects lists them)", at: inv.location)
-        }
-        return .string(p)
-    }
-
-    /// The first positional argument as text, or a usage error naming what is missing.
-    func positional(_ inv: Invocation, _ index: Int, _ what: String) throws(ShellError) -> Word {
-        guard index < inv.args.positional.count else {
-            throw .usage("\(inv.spec.name): missing \(what) — usage: \(inv.spec.usage)", at: inv.location)
-        }
-        return inv.args.positional[index]
     }
 }

@@ -4,35 +4,53 @@ import AdmAPI
 /// is refused unless adm was started with `--allow-literal-key` (it would land in shell history
 /// and `ps`); keys are recorded in the transcript only as their source.
 public enum KeyCommand {
-    static func run(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
-        let sub = try inv.args.positional.first.map { w throws(ShellError) in try shell.text(of: w) } ?? "list"
-        switch sub {
-        case "add": try add(shell, inv)
-        case "list", "ls": list(shell)
-        case "remove", "rm":
-            let name = try shell.text(of: shell.positional(inv, 1, "NAME"))
-            guard shell.session.keys[name] != nil else { throw shell.unknownKey(name, at: inv.location) }
-            shell.session.removeKey(name)
-            shell.session.remember(statement: "key remove \(name)")
-        case "export":
-            let name = try shell.text(of: shell.positional(inv, 1, "NAME"))
-            let path = try shell.text(of: shell.positional(inv, 2, "FILE"))
-            guard let key = shell.session.keys[name] else { throw shell.unknownKey(name, at: inv.location) }
-            do { try FileMode.writePrivate(path, "\(name)=\(key.secret.unredacted)\n") } catch { throw .environment("key export: \(error)") }
-            shell.say(shell.style.dim("wrote \(name) (\(key.secret.redacted)) to \(path) (mode 0600)"))
-        case "load":
-            let path = try shell.text(of: shell.positional(inv, 1, "FILE"))
-            let names = try load(shell, path: path)
-            shell.say(shell.style.dim("loaded \(names.count) key\(names.count == 1 ? "" : "s") from \(path): \(names.joined(separator: ", "))"))
-            shell.session.remember(statement: "key load \(path)")
-        default:
-            throw .usage("key: unknown subcommand '\(sub)' (add, list, remove, export, load)", at: inv.location)
+    static let spec = CommandSpec(
+        name: "key", group: .session, summary: "name a key (its value never echoes), list, remove, export or load keys",
+        usage: "key add NAME --env VAR | key add NAME --file PATH | key add NAME (prompts) | key list | key remove NAME | key export NAME FILE | key load FILE",
+        example: "key add prod --env OPENAI_ADMIN_KEY",
+        flags: [FlagSpec("--env", value: true, "read the value from this environment variable"),
+                FlagSpec("--file", value: true, "read the value from this file (must be 0600)")],
+        subcommands: [
+            SubcommandSpec("add", [ArgumentSpec("NAME"), ArgumentSpec("VALUE", optional: true)]) { shell, inv throws(ShellError) in
+                try add(shell, inv)
+                return .none
+            },
+            SubcommandSpec("list", aliases: ["ls"]) { shell, _ throws(ShellError) in
+                list(shell)
+                return .none
+            },
+            SubcommandSpec("remove", aliases: ["rm"], [ArgumentSpec("NAME", completion: .keyNames)]) { shell, inv throws(ShellError) in
+                let name = try shell.text(of: inv.argument(0))
+                guard shell.session.keys[name] != nil else { throw shell.session.unknownKey(name, at: inv.location) }
+                shell.session.removeKey(name)
+                shell.session.remember(statement: "key remove \(name)")
+                return .none
+            },
+            SubcommandSpec("export", [ArgumentSpec("NAME", completion: .keyNames), ArgumentSpec("FILE")]) { shell, inv throws(ShellError) in
+                let name = try shell.text(of: inv.argument(0))
+                let path = try shell.text(of: inv.argument(1))
+                guard let key = shell.session.keys[name] else { throw shell.session.unknownKey(name, at: inv.location) }
+                do { try FileMode.writePrivate(path, "\(name)=\(key.secret.unredacted)\n") } catch { throw .environment("key export: \(error)") }
+                shell.say(shell.style.dim("wrote \(name) (\(key.secret.redacted)) to \(path) (mode 0600)"))
+                return .none
+            },
+            SubcommandSpec("load", [ArgumentSpec("FILE")]) { shell, inv throws(ShellError) in
+                let path = try shell.text(of: inv.argument(0))
+                let names = try load(shell, path: path)
+                shell.say(shell.style.dim("loaded \(names.count) key\(names.count == 1 ? "" : "s") from \(path): \(names.joined(separator: ", "))"))
+                shell.session.remember(statement: "key load \(path)")
+                return .none
+            },
+        ],
+        setsLastValue: false, recordsInTranscript: false,
+        run: { shell, _ throws(ShellError) in
+            list(shell)
+            return .none
         }
-        return nil
-    }
+    )
 
     static func add(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) {
-        let nameWord = try shell.positional(inv, 1, "NAME")
+        let nameWord = try inv.argument(0)
         let name = try shell.text(of: nameWord)
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw .usage("key add: '\(name)' is not a key name (letters, digits, - _ .)", at: nameWord.location)
@@ -50,11 +68,11 @@ public enum KeyCommand {
             let path = try shell.text(of: fileWord)
             value = try readKeyFile(path)
             source = .file(path)
-        } else if inv.args.positional.count > 2 {
+        } else if let literal = inv.optionalArgument(1) {
             guard shell.configuration.allowLiteralKeys else {
-                throw .usage("key add \(name): refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key", at: inv.args.positional[2].location)
+                throw .usage("key add \(name): refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key", at: literal.location)
             }
-            value = try shell.text(of: inv.args.positional[2])
+            value = try shell.text(of: literal)
             source = .literal
         } else {
             guard let prompt = shell.promptForSecret, let typed = prompt("value for key \(name) (not shown): "), !typed.isEmpty else {
@@ -81,7 +99,7 @@ public enum KeyCommand {
             throw .environment("\(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 \(path) first")
         }
         let text: String
-        do { text = try FileMode.read(path) } catch { throw .environment(error.description) }
+        do { text = try TextFile.read(path, kind: "keys file") } catch { throw .environment(error.description) }
         let value = text.trimmingCharacters(in: " \n\r\t")
         guard !value.isEmpty else { throw .environment("\(path) is empty") }
         return value

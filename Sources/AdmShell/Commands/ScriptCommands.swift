@@ -6,58 +6,73 @@ enum ScriptCommands {
         CommandSpec(
             name: "expect", group: .script, summary: "assert on the last call or a value (fails the script when it does not hold)",
             usage: "expect status N | ok | error \"TEXT\" | missing-scope SCOPE | count N | PATH ==|!=|contains|>|< VALUE",
-            example: "expect missing-scope api.management.write", setsLastValue: false,
-            checkSyntax: { s throws(SyntaxError) in try Expect.checkSyntax(s) }
-        ) { (shell, inv) throws(ShellError) in try Expect.run(shell, inv) },
+            example: "expect missing-scope api.management.write",
+            arguments: [ArgumentSpec("FORM", completion: .choices(Expect.forms)), ArgumentSpec("VALUE", optional: true, repeats: true)],
+            setsLastValue: false,
+            checkSyntax: { s throws(SyntaxError) in try Expect.checkSyntax(s) },
+            run: { shell, inv throws(ShellError) in try Expect.run(shell, inv) }
+        ),
         CommandSpec(
             name: "repro", group: .script,
             summary: "a one-line reproduction of the last call (or last N) to paste to a colleague; no secret included",
             usage: "repro [N] [--curl]", example: "repro --curl",
-            flags: [FlagSpec("--curl", "print curl commands instead of adm")], setsLastValue: false, recordsInTranscript: false
-        ) { (shell, inv) throws(ShellError) in
-            let calls = try recent(shell, inv)
-            var lines = Repro.context(calls, shell: shell)
-            lines += inv.args.has("--curl") ? Repro.curl(calls, shell: shell) : Repro.admLine(calls, shell: shell)
-            try emit(shell, lines, file: nil)
-            return nil
-        },
+            flags: [FlagSpec("--curl", "print curl commands instead of adm")], arguments: [ArgumentSpec("N", optional: true)],
+            setsLastValue: false, recordsInTranscript: false,
+            run: { shell, inv throws(ShellError) in
+                let calls = try recent(shell, inv)
+                var lines = Repro.context(calls, shell: shell)
+                lines += inv.args.has("--curl") ? Repro.curl(calls, shell: shell) : Repro.admLine(calls, shell: shell)
+                try emit(shell, lines, file: nil)
+                return .none
+            }
+        ),
         CommandSpec(
             name: "export", group: .script, summary: "the last call (or last N) as curl, HTTPie or a REST-client .http file",
             usage: "export curl|httpie|http [N] [FILE]", example: "export http 3 calls.http",
-            subcommands: ["curl", "httpie", "http"], setsLastValue: false, recordsInTranscript: false
-        ) { (shell, inv) throws(ShellError) in
-            let format = try shell.text(of: shell.positional(inv, 0, "curl|httpie|http"))
-            var rest = Array(inv.args.positional.dropFirst())
-            var count = 1
-            if let first = rest.first, let n = Int(try shell.text(of: first)) { count = n; rest.removeFirst() }
-            let file = try rest.first.map { w throws(ShellError) in try shell.text(of: w) }
-            let calls = try recent(shell, inv, count: count)
-            var lines: [String]
-            switch format {
-            case "curl": lines = Repro.curl(calls, shell: shell)
-            case "httpie": lines = Repro.httpie(calls, shell: shell)
-            case "http": lines = Repro.httpFile(calls, shell: shell)
-            default: throw .usage("export: unknown format '\(format)' (curl, httpie, http)", at: inv.location)
-            }
-            if format != "http" { lines = Repro.context(calls, shell: shell) + lines }
-            try emit(shell, lines, file: file)
-            return nil
-        },
+            subcommands: ["curl", "httpie", "http"].map { format in
+                SubcommandSpec(format, [ArgumentSpec("N", optional: true), ArgumentSpec("FILE", optional: true)]) { shell, inv throws(ShellError) in
+                    try exportCalls(shell, inv, format: format)
+                }
+            },
+            setsLastValue: false, recordsInTranscript: false
+        ),
         CommandSpec(
             name: "save", group: .script, summary: "write this session's commands as a script",
-            usage: "save FILE.adm", example: "save check.adm", setsLastValue: false, recordsInTranscript: false
-        ) { (shell, inv) throws(ShellError) in
-            let path = try shell.text(of: shell.positional(inv, 0, "FILE"))
-            let header = ["# saved by adm \(shell.configuration.version) on \(UnixTime.iso8601(UnixTime.now())); run it with: adm run \(path)"]
-            try emit(shell, header + shell.session.transcript, file: path)
-            return nil
-        },
+            usage: "save FILE.adm", example: "save check.adm", arguments: [ArgumentSpec("FILE")], setsLastValue: false, recordsInTranscript: false,
+            run: { shell, inv throws(ShellError) in
+                let path = try shell.text(of: inv.argument(0))
+                let header = ["# saved by adm \(shell.configuration.version) on \(UnixTime.iso8601(UnixTime.now())); run it with: adm run \(path)"]
+                try emit(shell, header + shell.session.transcript, file: path)
+                return .none
+            }
+        ),
     ]
+
+    /// `export curl|httpie|http [N] [FILE]`.
+    static func exportCalls(_ shell: Interpreter, _ inv: Invocation, format: String) throws(ShellError) -> Outcome {
+        var rest = inv.args.positional
+        var count = 1
+        if let first = rest.first, let n = Int(try shell.text(of: first)) {
+            count = n
+            rest.removeFirst()
+        }
+        let file = try rest.first.map { w throws(ShellError) in try shell.text(of: w) }
+        let calls = try recent(shell, inv, count: count)
+        var lines: [String]
+        switch format {
+        case "curl": lines = Repro.curl(calls, shell: shell)
+        case "httpie": lines = Repro.httpie(calls, shell: shell)
+        default: lines = Repro.httpFile(calls, shell: shell)
+        }
+        if format != "http" { lines = Repro.context(calls, shell: shell) + lines }
+        try emit(shell, lines, file: file)
+        return .none
+    }
 
     /// The last N recorded calls (N from the first positional, default 1).
     static func recent(_ shell: Interpreter, _ inv: Invocation, count: Int? = nil) throws(ShellError) -> [CallRecord] {
         var n = count ?? 1
-        if count == nil, let w = inv.args.positional.first {
+        if count == nil, let w = inv.optionalArgument(0) {
             guard let v = Int(try shell.text(of: w)), v >= 1 else { throw .usage("\(inv.spec.name): N must be a number ≥ 1", at: w.location) }
             n = v
         }
@@ -74,7 +89,7 @@ enum ScriptCommands {
             do { try FileMode.writePrivate(file, text) } catch { throw .environment(error.description) }
             shell.say(shell.style.dim("wrote \(file) (\(lines.count) lines, mode 0600)"))
         } else {
-            shell.output.write(text)
+            shell.console.write(text)
         }
     }
 }

@@ -1,8 +1,9 @@
 import AdmAPI
 
-/// Tab completion from the command table, the endpoint catalog and the session: commands and
-/// subcommands, flags, `k=v` field names of the operation, key names, variables and their
-/// fields, paths for `call`, and live ids from the cache (never the network).
+/// Tab completion from the command declarations, the endpoint catalog and the session:
+/// commands and subcommands, flags and their values, positional arguments as declared (live ids
+/// from the cache, key names, fixed words), the `k=v` field names of the operation, variables
+/// and their fields, and paths for `call`. It never touches the network.
 public enum Completer {
     /// Candidates that replace the word under the cursor.
     public static func complete(line: String, cursor: Int, shell: Interpreter) -> [String] {
@@ -20,80 +21,70 @@ public enum Completer {
         if current.hasPrefix("$") { return variables(current, shell: shell) }
         guard let command = words.first else { return CommandTable.allNames }
         guard let spec = CommandTable.lookup(command) else { return [] }
-        let previous = words.last ?? ""
-        if previous == "--key" { return shell.session.keyOrder }
-        if previous == "--project" { return shell.session.idCache.ids("project") }
-        if previous == "--type" { return auditTypes }
-        if previous == "--profile" { return ["all", "read-only", "restricted:management=read", "restricted:management=write", "restricted:usage=read"] }
+        if let previous = words.last, let flag = spec.flag(previous), flag.takesValue {
+            return candidates(flag.completion, shell: shell, context: [])
+        }
         if current.hasPrefix("-") { return spec.allFlags }
-        let args = Array(words.dropFirst()).filter { !$0.hasPrefix("--") }
-        switch spec.name {
-        case "use":
-            if args.isEmpty { return ["key", "project"] }
-            if args.count == 1 { return args[0] == "key" ? shell.session.keyOrder : shell.session.idCache.ids("project") + ["none"] }
-            return []
-        case "retry-with":
-            return shell.session.keyOrder
-        case "scopes":
-            return args.isEmpty ? shell.session.keyOrder + CommandTable.all.filter { !$0.endpoints.isEmpty }.map(\.name) : []
-        case "help":
-            return args.isEmpty ? CommandTable.allNames : []
-        case "call":
-            return callCandidates(args, current: current, shell: shell)
-        case "key":
-            if args.isEmpty { return spec.subcommands }
-            if args.count == 1, ["remove", "export"].contains(args[0]) { return shell.session.keyOrder }
-            return []
-        case "sandbox":
-            if args.isEmpty { return spec.subcommands }
-            if args[0] == "known-issue" { return args.count == 1 ? ["stale-permissions"] : ["on", "off"] }
-            if args[0] == "key", args.count == 1 { return ["create", "set"] }
-            if args[0] == "seed", args.count == 1 { return ["projects", "service-accounts", "users"] }
-            return []
-        case "expect":
-            return args.isEmpty ? Expect.forms : []
-        default:
-            break
+        let args = positionals(Array(words.dropFirst()), spec: spec)
+        if let first = args.first, let sub = spec.subcommand(first) {
+            let rest = Array(args.dropFirst())
+            return argumentCandidates(sub.arguments, position: rest.count, context: rest, shell: shell) + fieldNames(spec)
         }
-        if args.isEmpty, !spec.subcommands.isEmpty {
-            return spec.subcommands + idsForPosition(spec.name, nil, shell) + fieldNames(spec, shell)
-        }
-        if let sub = args.first, spec.subcommands.contains(sub), args.count == 1 {
-            return idsForPosition(spec.name, sub, shell)
-        }
-        return fieldNames(spec, shell)
+        var out = argumentCandidates(spec.arguments, position: args.count, context: args, shell: shell)
+        if args.isEmpty { out += spec.subcommandNames }
+        return out + fieldNames(spec)
     }
 
-    /// Ids that fit an argument position (`sa show <id>`, `project archive <id>`).
-    static func idsForPosition(_ command: String, _ sub: String?, _ shell: Interpreter) -> [String] {
-        let cache = shell.session.idCache
-        switch (command, sub) {
-        case ("project", _): return cache.ids("project")
-        case ("sa", _?), ("sa-key", nil): return cache.ids("service_account")
-        case ("user", _?): return cache.ids("user")
-        case ("keys", "show"?), ("keys", "delete"?): return cache.ids("key")
-        case ("invites", "delete"?): return cache.ids("invite")
-        case ("groups", _?): return cache.ids("group")
-        default: return []
+    /// The positional words typed so far (flags and their values, and `k=v` pairs, left out).
+    static func positionals(_ words: [String], spec: CommandSpec) -> [String] {
+        var out: [String] = []
+        var skipNext = false
+        for w in words {
+            if skipNext { skipNext = false; continue }
+            if w.hasPrefix("--") {
+                skipNext = spec.flag(w)?.takesValue == true && !w.contains("=")
+                continue
+            }
+            if w.contains("=") { continue }
+            out.append(w)
+        }
+        return out
+    }
+
+    static func argumentCandidates(_ arguments: [ArgumentSpec], position: Int, context: [String], shell: Interpreter) -> [String] {
+        guard let argument = position < arguments.count ? arguments[position] : arguments.last.flatMap({ $0.repeats ? $0 : nil }) else { return [] }
+        return candidates(argument.completion, shell: shell, context: context)
+    }
+
+    static func candidates(_ completion: Completion, shell: Interpreter, context: [String]) -> [String] {
+        let session = shell.session
+        switch completion {
+        case .none: return []
+        case .ids(let kind, let orNone): return session.idCache.ids(kind) + (orNone ? ["none"] : [])
+        case .keyNames: return session.keyOrder
+        case .choices(let words): return words
+        case .commands: return CommandTable.allNames
+        case .keysOrCommands: return session.keyOrder + CommandTable.all.filter { !$0.endpoints.isEmpty }.map(\.name)
+        case .callTarget: return callCandidates(context, shell: shell)
         }
     }
 
-    /// `field=` for the body or query fields of the command's main operation.
-    static func fieldNames(_ spec: CommandSpec, _ shell: Interpreter) -> [String] {
-        guard let id = spec.endpoints.first, let e = EndpointCatalog.endpoint(id: id) else { return [] }
-        let writer = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:)).first { $0.method == .post } ?? e
-        let fields = spec.name == "create-sa" || spec.name == "sa-key" ? writer.body : e.query.filter { !["limit", "after", "before", "order"].contains($0.name) }
-        return fields.map { $0.baseName + "=" }
+    /// `field=` for the query or body fields of the command's main operation (the body of its
+    /// first write when it only creates).
+    static func fieldNames(_ spec: CommandSpec) -> [String] {
+        let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
+        guard let main = endpoints.first else { return [] }
+        if main.method == .post { return main.body.map { $0.baseName + "=" } }
+        return main.query.filter { !["limit", "after", "before", "order"].contains($0.name) }.map { $0.baseName + "=" }
     }
 
-    static func callCandidates(_ args: [String], current: String, shell: Interpreter) -> [String] {
+    /// `call`: methods and operation ids, then paths, then the operation's fields.
+    static func callCandidates(_ args: [String], shell: Interpreter) -> [String] {
         if args.isEmpty { return ["GET", "POST", "DELETE"] + EndpointCatalog.all.map(\.id) }
         if let method = HTTPMethod(rawValue: args[0].uppercased()) {
-            if args.count == 1 { return pathCandidates(method, current, shell) }
-            let path = GenericCall.normalize(args[1], base: shell.client.baseURL)
-            let endpoint = EndpointCatalog.match(method: method, path: path)?.endpoint
-                ?? EndpointCatalog.all.first { $0.method == method && $0.path == path }
-            guard let endpoint else { return [] }
+            if args.count == 1 { return pathCandidates(method, shell) }
+            let path = APIPath.normalize(args[1], base: shell.client.baseURL)
+            guard let endpoint = EndpointCatalog.resolve(method: method, path: path)?.endpoint else { return [] }
             return (endpoint.query + endpoint.body).map { $0.baseName + "=" } + endpoint.pathParameters.map { $0 + "=" }
         }
         guard let e = EndpointCatalog.endpoint(id: args[0]) else { return [] }
@@ -101,7 +92,7 @@ public enum Completer {
     }
 
     /// Catalog paths, with `{project_id}` offered as the active or cached project ids.
-    static func pathCandidates(_ method: HTTPMethod, _ current: String, _ shell: Interpreter) -> [String] {
+    static func pathCandidates(_ method: HTTPMethod, _ shell: Interpreter) -> [String] {
         var out: [String] = []
         let projects = ([shell.session.activeProject].compactMap { $0 } + shell.session.idCache.ids("project")).prefix(20)
         for e in EndpointCatalog.all where e.method == method {
@@ -120,10 +111,7 @@ public enum Completer {
             let base = String(body[..<dot])
             let name = String(base.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
             let value: JSON? = name == "_" ? shell.session.last : shell.session.variables[name]
-            guard let value, let path = try? JSONPath.parse(String(base.dropFirst(name.count))), let target = path.lookup(value) else {
-                if name == "env" { return [] }
-                return []
-            }
+            guard let value, let path = try? JSONPath.parse(String(base.dropFirst(name.count))), let target = path.lookup(value) else { return [] }
             switch target {
             case .object(let members): return members.map { "$" + base + "." + $0.key }
             case .array(let items): return items.indices.prefix(50).map { "$" + base + "[\($0)]" }
@@ -131,46 +119,5 @@ public enum Completer {
             }
         }
         return (["_", "status", "project", "key", "env."] + shell.session.variables.keys.sorted()).map { "$" + $0 }
-    }
-
-    static let auditTypes = ["api_key.created", "api_key.updated", "api_key.deleted", "project.created", "project.updated", "project.archived",
-                             "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated",
-                             "user.deleted", "invite.sent", "invite.deleted", "role.assignment.created", "role.assignment.deleted", "rate_limit.updated"]
-}
-
-extension Interpreter {
-    /// Refreshes the id cache in the background (projects, and the active project's service
-    /// accounts; users), at most every `interval` seconds, so Tab never waits on the network.
-    public func refreshCompletionCache(every interval: Double = 30) {
-        guard let name = session.activeKey, let key = session.keys[name], session.idCache.shouldRefresh(every: interval) else { return }
-        let client = self.client
-        let cache = session.idCache
-        let project = session.activeProject
-        let secret = key.secret
-        // A refresh still under way is stale: it is cancelled, and the new one waits for it,
-        // so awaiting the latest (`stopBackgroundWork`) awaits them all.
-        let previous = backgroundRefresh
-        previous?.cancel()
-        backgroundRefresh = Task.detached(priority: .background) {
-            await previous?.value
-            var calls = [Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:], query: [QueryItem("limit", "100")]),
-                         Call(EndpointCatalog.endpoint(id: "list-users")!, pathParameters: [:], query: [QueryItem("limit", "100")])]
-            if let project {
-                calls.append(Call(EndpointCatalog.endpoint(id: "list-project-service-accounts")!, pathParameters: ["project_id": project], query: [QueryItem("limit", "100")]))
-            }
-            for call in calls where !Task.isCancelled {
-                guard let r = try? await client.send(call, key: secret), r.isSuccess, let items = r.json?["data"]?.arrayValue else { continue }
-                cache.note(items.compactMap { $0["id"]?.stringValue })
-            }
-        }
-    }
-
-    /// Cancels background work and waits for it: call before the transport shuts down, so
-    /// no request is left in flight on a closing connection pool.
-    public func stopBackgroundWork() async {
-        guard let task = backgroundRefresh else { return }
-        task.cancel()
-        await task.value
-        backgroundRefresh = nil
     }
 }

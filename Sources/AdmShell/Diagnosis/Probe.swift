@@ -48,16 +48,17 @@ enum Probe {
     }
 }
 
-extension Interpreter {
+extension Probe {
     /// Probes `key` and stores what it found in the session.
     @discardableResult
-    func probe(_ key: SessionKey, writes: Bool) async throws(ShellError) -> KeyProbe {
+    static func run(_ shell: Interpreter, _ key: SessionKey, writes: Bool) async throws(ShellError) -> KeyProbe {
+        let session = shell.session
         var probe = session.probes[key.name] ?? KeyProbe()
         for category in PermissionCategory.allCases {
-            let read = try await send(Probe.readCall(category), key: key, inv: nil, statement: "scopes \(key.name)", unrecorded: true)
+            let read = try await shell.calls.lookUp(Probe.readCall(category), key: key)
             probe.levels[category] = Probe.verdict(read, scope: category.readScope)
             if writes, let call = Probe.writeCall(category), let scope = category.writeScope {
-                let w = try await send(call, key: key, inv: nil, statement: "scopes \(key.name) --writes", unrecorded: true)
+                let w = try await shell.calls.lookUp(call, key: key)
                 var outcome = Probe.verdict(w, scope: scope)
                 if outcome.verdict == .granted, probe.levels[category]?.verdict == .missing {
                     outcome = ProbeOutcome(verdict: .unknown, evidence: outcome.evidence + " (but the read was refused: the API may validate before it authorizes)")

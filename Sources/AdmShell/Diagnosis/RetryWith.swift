@@ -3,7 +3,7 @@ import AdmAPI
 /// `retry-with KEY …`: the last call again with each key, then a comparison table: key, status,
 /// error code or missing scope, and what differs in the body from the first answer.
 enum RetryWith {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
+    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         guard let original = shell.session.calls.last else {
             throw .usage("retry-with: no call has been made yet", at: inv.location)
         }
@@ -13,7 +13,7 @@ enum RetryWith {
         } else {
             for w in inv.args.positional {
                 let name = try shell.text(of: w)
-                guard let k = shell.session.keys[name] else { throw shell.unknownKey(name, at: w.location) }
+                guard let k = shell.session.keys[name] else { throw shell.session.unknownKey(name, at: w.location) }
                 keys.append(k)
             }
         }
@@ -29,7 +29,7 @@ enum RetryWith {
         for key in keys {
             let statement = "retry-with \(key.name)  # \(original.call.summary)"
             do {
-                let r = try await shell.send(original.call, key: key, inv: inv, statement: statement, quietErrors: true)
+                let r = try await shell.calls.send(original.call, key: key, statement: statement)
                 rows.append(row(name: key.name, status: r.status, error: r.error, transport: nil, diff: diff(reference, r.json), json: r.json))
                 last = r
             } catch {
@@ -37,20 +37,19 @@ enum RetryWith {
                 rows.append(row(name: key.name, status: nil, error: nil, transport: error.description, diff: "—", json: nil))
             }
         }
-        if shell.outputMode == .auto {
-            if keys.count == 1, let r = last, r.isSuccess, let json = r.json {
-                for line in Interpreter.lines(for: json, style: shell.style) { shell.say(line) }
-                shell.say("")
-            }
-            for line in Table.render(items: rows, columns: [Column("KEY", ".key"), Column("STATUS", ".status"), Column("ERROR / MISSING SCOPE", ".error"),
-                                                            Column("BODY VS FIRST", ".diff")], style: shell.style) {
-                shell.say(line)
-            }
-            shell.alreadyRendered = true
+        // The comparison is the point: a key that is refused is an answer, not a failure.
+        let value = last?.json ?? .obj(["comparison": .array(rows)])
+        let calls = last.map { [$0] } ?? []
+        guard inv.showsTables else { return .value(value, calls: calls) }
+        if keys.count == 1, let r = last, r.isSuccess, let json = r.json {
+            for line in shell.renderer.lines(for: json) { shell.say(line) }
+            shell.say("")
         }
-        if let last { shell.session.lastResult = last }
-        inv.madeCall = false
-        return last?.json ?? .obj(["comparison": .array(rows)])
+        for line in Table.render(items: rows, columns: [Column("KEY", ".key"), Column("STATUS", ".status"), Column("ERROR / MISSING SCOPE", ".error"),
+                                                        Column("BODY VS FIRST", ".diff")], style: shell.style) {
+            shell.say(line)
+        }
+        return .printed(value, calls: calls)
     }
 
     static func row(name: String, status: Int?, error: APIError?, transport: String?, diff: String, json: JSON?) -> JSON {

@@ -2,29 +2,29 @@ import AdmAPI
 
 /// `scopes`: probe keys and show the matrix, or show which scope a command needs.
 enum ScopesCommand {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
+    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let writes = inv.args.has("--writes")
         if inv.args.has("--all-keys") {
             let keys = shell.session.orderedKeys
             guard !keys.isEmpty else { throw .environment("scopes --all-keys: the session has no keys") }
-            for key in keys { try await shell.probe(key, writes: writes) }
-            shell.alreadyRendered = shell.outputMode == .auto
-            if shell.outputMode == .auto { printMatrix(shell, keys, writes: writes) }
+            for key in keys { try await Probe.run(shell, key, writes: writes) }
+            if inv.showsTables { printMatrix(shell, keys, writes: writes) }
             if let w = inv.args.flagWord("--save") { try save(shell, keys, writes: writes, path: try shell.text(of: w)) }
-            return matrixJSON(shell, keys)
+            return Outcome(value: matrixJSON(shell, keys), printed: inv.showsTables)
         }
-        guard let first = inv.args.positional.first else {
-            let key = try shell.selectedKey(inv)
+        guard let first = inv.optionalArgument(0) else {
+            let key = try shell.calls.key(for: inv)
             return try await probeOne(shell, key, writes: writes, inv: inv)
         }
         let word = try shell.text(of: first)
         if let key = shell.session.keys[word] { return try await probeOne(shell, key, writes: writes, inv: inv) }
         var endpoints: [Endpoint] = []
         if let method = HTTPMethod(rawValue: word.uppercased()) {
-            let path = GenericCall.normalize(try shell.text(of: shell.positional(inv, 1, "PATH")), base: shell.client.baseURL)
-            if let m = EndpointCatalog.match(method: method, path: path) { endpoints = [m.endpoint] }
-            else if let e = EndpointCatalog.all.first(where: { $0.method == method && $0.path == path }) { endpoints = [e] }
-            else { throw .usage("scopes: no admin operation is \(method.rawValue) \(path)", at: inv.location) }
+            let path = APIPath.normalize(try shell.text(of: inv.argument(1)), base: shell.client.baseURL)
+            guard let m = EndpointCatalog.resolve(method: method, path: path) else {
+                throw .usage("scopes: no admin operation is \(method.rawValue) \(path)", at: inv.location)
+            }
+            endpoints = [m.endpoint]
         } else if let spec = CommandTable.lookup(word), !spec.endpoints.isEmpty {
             endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
         } else if let e = EndpointCatalog.endpoint(id: word) {
@@ -39,21 +39,19 @@ enum ScopesCommand {
                          "category": .string(e.category.displayName), "evidence": .string(e.scopeEvidence.rawValue),
                          "keys_with_it": .string(holders.isEmpty ? "—" : holders.joined(separator: ","))])
         }
-        if shell.outputMode == .auto {
-            for line in Table.render(items: rows, columns: [Column("OPERATION", ".operation"), Column("REQUEST", ".request"), Column("NEEDS", ".scope"),
-                                                            Column("EVIDENCE", ".evidence"), Column("PROBED KEYS WITH IT", ".keys_with_it")], style: shell.style) {
-                shell.say(line)
-            }
-            if endpoints.contains(where: { $0.category.isScopeNameInferred }) {
-                shell.say(shell.style.dim("The Audit Logs and Fine-tuning scope strings were never seen publicly; these names are adm's inference."))
-            }
-            shell.alreadyRendered = true
+        guard inv.showsTables else { return .value(.array(rows)) }
+        for line in Table.render(items: rows, columns: [Column("OPERATION", ".operation"), Column("REQUEST", ".request"), Column("NEEDS", ".scope"),
+                                                        Column("EVIDENCE", ".evidence"), Column("PROBED KEYS WITH IT", ".keys_with_it")], style: shell.style) {
+            shell.say(line)
         }
-        return .array(rows)
+        if endpoints.contains(where: { $0.category.isScopeNameInferred }) {
+            shell.say(shell.style.dim("The Audit Logs and Fine-tuning scope strings were never seen publicly; these names are adm's inference."))
+        }
+        return .printed(.array(rows))
     }
 
-    static func probeOne(_ shell: Interpreter, _ key: SessionKey, writes: Bool, inv: Invocation) async throws(ShellError) -> JSON? {
-        let probe = try await shell.probe(key, writes: writes)
+    static func probeOne(_ shell: Interpreter, _ key: SessionKey, writes: Bool, inv: Invocation) async throws(ShellError) -> Outcome {
+        let probe = try await Probe.run(shell, key, writes: writes)
         var rows: [JSON] = []
         for c in PermissionCategory.allCases {
             let read = probe.levels[c]
@@ -62,21 +60,18 @@ enum ScopesCommand {
             rows.append(.obj(["category": .string(c.displayName), "read": .string(read?.verdict.rawValue ?? "?"), "write": .string(writeText),
                               "evidence": .string(([read?.evidence, write?.evidence].compactMap { $0 }).joined(separator: " | "))]))
         }
-        if shell.outputMode == .auto {
-            shell.say(shell.style.bold("scopes of \(key.name)") + " (\(key.secret.redacted), \(key.secret.kind.displayName))")
-            for line in Table.render(items: rows, columns: [Column("CATEGORY", ".category"), Column("READ", ".read"), Column("WRITE", ".write"), Column("EVIDENCE", ".evidence")], style: shell.style) {
-                shell.say(colorize(line, shell.style))
-            }
-            if !writes { shell.say(shell.style.dim("writes not probed: add --writes (requests that fail validation after authorization; nothing changes)")) }
-            if key.secret.kind != .admin { shell.say(shell.style.yellow("\(key.name) is a \(key.secret.kind.displayName): admin endpoints refuse it whatever its permissions")) }
-            shell.alreadyRendered = true
+        guard inv.showsTables else { return .value(matrixJSON(shell, [key])) }
+        shell.say(shell.style.bold("scopes of \(key.name)") + " (\(key.secret.redacted), \(key.secret.kind.displayName))")
+        for line in Table.render(items: rows, columns: [Column("CATEGORY", ".category"), Column("READ", ".read"), Column("WRITE", ".write"), Column("EVIDENCE", ".evidence")], style: shell.style) {
+            shell.say(colorize(line, shell.style))
         }
-        return matrixJSON(shell, [key])
+        if !writes { shell.say(shell.style.dim("writes not probed: add --writes (requests that fail validation after authorization; nothing changes)")) }
+        if key.secret.kind != .admin { shell.say(shell.style.yellow("\(key.name) is a \(key.secret.kind.displayName): admin endpoints refuse it whatever its permissions")) }
+        return .printed(matrixJSON(shell, [key]))
     }
 
     static func colorize(_ line: String, _ style: Style) -> String {
-        guard style.enabled else { return line }
-        return line.replacing(" granted ", with: " " + style.green("granted") + " ").replacing(" missing ", with: " " + style.red("missing") + " ")
+        line.replacing(" granted ", with: " " + style.green("granted") + " ").replacing(" missing ", with: " " + style.red("missing") + " ")
     }
 
     /// `read+write`, `read`, `none`, `?` for one key and category.

@@ -4,12 +4,11 @@ import AdmAPI
 /// admin-key listing. When the key cannot list admin keys, another session key that can is
 /// used, and the answer says so.
 enum Whoami {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
-        let key = try shell.selectedKey(inv)
+    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        let key = try shell.calls.key(for: inv)
         guard key.secret.kind == .admin else {
             shell.say("\(key.name) is a \(key.secret.kind.displayName) (\(key.secret.redacted)); the admin-key listing does not show it. Project keys appear under `keys --project P`.")
-            shell.alreadyRendered = true
-            return .obj(["name": .string(key.name), "kind": .string(key.secret.kind.rawValue), "record": .null])
+            return .printed(.obj(["name": .string(key.name), "kind": .string(key.secret.kind.rawValue), "record": .null]))
         }
         var lookedUpWith = key
         var records = try await listAdminKeys(shell, with: key)
@@ -20,36 +19,32 @@ enum Whoami {
         }
         guard let records else {
             shell.say("\(key.name) (\(key.secret.redacted)) cannot list admin keys (it lacks api.management.read), and no other session key could either; its record cannot be looked up.")
-            shell.alreadyRendered = true
-            return .obj(["name": .string(key.name), "record": .null])
+            return .printed(.obj(["name": .string(key.name), "record": .null]))
         }
-        guard let record = records.first(where: { Interpreter.redactedValue($0["redacted_value"]?.stringValue ?? "", fits: key.secret) }) else {
+        guard let record = records.first(where: { Session.redactedValue($0["redacted_value"]?.stringValue ?? "", fits: key.secret) }) else {
             shell.say("no admin key of this organization matches \(key.name) (\(key.secret.redacted)): is it from another organization?")
-            shell.alreadyRendered = true
-            return .obj(["name": .string(key.name), "record": .null])
+            return .printed(.obj(["name": .string(key.name), "record": .null]))
         }
-        if shell.outputMode == .auto {
-            shell.say(shell.style.bold("\(key.name)") + "  \(key.secret.redacted)  from \(key.source)")
-            for line in Interpreter.fields(.obj([
-                "id": record["id"] ?? .null, "name": record["name"] ?? .null, "created_at": record["created_at"] ?? .null,
-                "last_used_at": record["last_used_at"] ?? .null, "expires_at": record["expires_at"] ?? .null,
-                "owner": .string("\(record["owner"]?["name"]?.stringValue ?? "?") (\(record["owner"]?["role"]?.stringValue ?? record["owner"]?["type"]?.stringValue ?? "?"))"),
-            ]), style: shell.style) { shell.say("  " + line) }
-            if lookedUpWith.name != key.name {
-                shell.say(shell.style.dim("  (\(key.name) cannot list admin keys; looked it up with \(lookedUpWith.name))"))
-            }
-            shell.alreadyRendered = true
+        guard inv.showsTables else { return .value(record) }
+        shell.say(shell.style.bold("\(key.name)") + "  \(key.secret.redacted)  from \(TerminalText.inline(key.source.description))")
+        for line in shell.renderer.fields(.obj([
+            "id": record["id"] ?? .null, "name": record["name"] ?? .null, "created_at": record["created_at"] ?? .null,
+            "last_used_at": record["last_used_at"] ?? .null, "expires_at": record["expires_at"] ?? .null,
+            "owner": .string("\(record["owner"]?["name"]?.stringValue ?? "?") (\(record["owner"]?["role"]?.stringValue ?? record["owner"]?["type"]?.stringValue ?? "?"))"),
+        ])) { shell.say("  " + line) }
+        if lookedUpWith.name != key.name {
+            shell.say(shell.style.dim("  (\(key.name) cannot list admin keys; looked it up with \(lookedUpWith.name))"))
         }
-        return record
+        return .printed(record)
     }
 
     /// Every admin key record visible to `key` (nil when it may not list them).
     static func listAdminKeys(_ shell: Interpreter, with key: SessionKey) async throws(ShellError) -> [JSON]? {
         let endpoint = EndpointCatalog.endpoint(id: "admin-api-keys-list")!
-        var call = Call(endpoint, pathParameters: [:], query: [QueryItem("limit", "100")])
+        var call = Call(endpoint, pathParameters: [:], query: [QueryItem("limit", String(endpoint.largestPage() ?? 100))])
         var all: [JSON] = []
         for _ in 0..<20 {
-            let r = try await shell.send(call, key: key, inv: nil, statement: "whoami", unrecorded: true)
+            let r = try await shell.calls.lookUp(call, key: key)
             guard r.isSuccess, let json = r.json else { return nil }
             let items = json["data"]?.arrayValue ?? []
             all += items

@@ -83,7 +83,8 @@ public enum Parser {
     }
 }
 
-/// Checks statements against the command table before they run.
+/// Checks statements against the command declarations before they run: the command, its
+/// flags, its own rules (`checkSyntax`), and a first word that must name a subcommand.
 enum Checker {
     static func check(_ s: Statement) throws(SyntaxError) {
         guard let first = s.words.first else { return }
@@ -113,6 +114,28 @@ enum Checker {
             }
         }
         try spec.checkSyntax?(s)
+        try checkSubcommand(s, spec)
+    }
+
+    /// A first positional word that must name a subcommand, and does not, is a syntax error
+    /// (words with variables are checked when they run).
+    static func checkSubcommand(_ s: Statement, _ spec: CommandSpec) throws(SyntaxError) {
+        guard spec.firstWordMustBeSubcommand else { return }
+        var skipNext = false
+        for word in s.arguments {
+            if skipNext { skipNext = false; continue }
+            if let text = word.literalText, text.hasPrefix("--"), text.count > 2 {
+                skipNext = spec.valuedFlags.contains(text) && !text.contains("=")
+                continue
+            }
+            if Arguments.pair(word) != nil { continue }
+            guard let text = word.literalText else { return }
+            if spec.subcommand(text) == nil {
+                let (message, suggestion) = spec.unknownSubcommand(text)
+                throw SyntaxError(message, at: word.location, suggestion: suggestion)
+            }
+            return
+        }
     }
 }
 

@@ -80,17 +80,21 @@ enum Columns {
     }
 }
 
-/// Cell text for values.
+/// Cell text for values: what came from outside escaped for one line of a layout
+/// (`TerminalText.inline`), nothing as `—`.
 enum Cells {
     static func text(_ v: JSON?) -> String {
         guard let v else { return "—" }
         switch v {
         case .null: return "—"
-        case .string(let s): return s
+        case .string(let s): return inline(s)
         case .array(let items): return items.map { text($0) }.joined(separator: ",")
-        default: return v.serialized()
+        default: return inline(v.serialized())
         }
     }
+
+    /// Text from outside on one line.
+    static func inline(_ s: String) -> String { TerminalText.inline(s) }
 
     /// A Unix time as `2026-11-23 11:33` (UTC).
     static func time(_ v: JSON?) -> String {
@@ -102,8 +106,8 @@ enum Cells {
     static func owner(_ v: JSON?) -> String {
         guard let v else { return "—" }
         switch v["type"]?.stringValue {
-        case "service_account"?: return "sa:" + (v["service_account"]?["name"]?.stringValue ?? "?")
-        case "user"?: return "user:" + (v["user"]?["email"]?.stringValue ?? v["user"]?["name"]?.stringValue ?? v["name"]?.stringValue ?? "?")
+        case "service_account"?: return "sa:" + inline(v["service_account"]?["name"]?.stringValue ?? "?")
+        case "user"?: return "user:" + inline(v["user"]?["email"]?.stringValue ?? v["user"]?["name"]?.stringValue ?? v["name"]?.stringValue ?? "?")
         default: return text(v["name"] ?? v["id"])
         }
     }

@@ -1,27 +1,33 @@
 import AdmAPI
 
-extension Interpreter {
-    /// Shows a value: a list as a table, an object as aligned fields, scalars plainly;
-    /// `--json` pretty JSON, `--raw` the exact response body.
-    func render(_ value: JSON, selected: Bool) {
-        switch outputMode {
+/// Turns values into lines: a list as a table, an object as aligned fields, usage and cost
+/// buckets as rows, scalars plainly; `--json` as pretty JSON, `--raw` as the body received.
+/// Text from the API goes through `Cells`, which escapes what could drive a terminal, and
+/// widths are counted in display cells.
+struct Renderer {
+    let style: Style
+    /// The terminal's width in cells (for charts; tables are as wide as their cells).
+    var width = 80
+
+    /// Shows `value` on `console` as `mode` says; `body` is the answer's body, for `--raw`.
+    func show(_ value: JSON, mode: OutputMode, body: [UInt8]?, on console: Console) {
+        switch mode {
         case .quiet:
             return
         case .raw:
-            if !selected, let body = session.lastResult?.response.bodyText { say(body); return }
-            say(value.serialized())
-            return
+            if let body { console.exact(String(decoding: body, as: UTF8.self) + "\n"); return }
+            console.say(value.serialized())
         case .json:
-            say(value.serialized(pretty: true))
-            return
+            console.say(value.serialized(pretty: true))
+        case .csv:
+            console.exact(CSV.render(value))
         case .auto:
-            break
+            for line in lines(for: value) { console.say(line) }
         }
-        for line in Self.lines(for: value, style: style) { say(line) }
     }
 
     /// The lines that show `value`.
-    static func lines(for value: JSON, style: Style) -> [String] {
+    func lines(for value: JSON) -> [String] {
         switch value {
         case .array(let items):
             if items.allSatisfy({ if case .object = $0 { return true } else { return false } }), !items.isEmpty {
@@ -32,45 +38,48 @@ extension Interpreter {
             if let object = value["object"]?.stringValue, object == "list" || object == "page", let data = value["data"]?.arrayValue {
                 var out: [String] = []
                 if object == "page" {
-                    out = usageRows(data, style: style)
+                    out = usageRows(data)
                 } else {
                     out = data.isEmpty ? [style.dim("(none)")] : Table.render(items: data, columns: Columns.forItems(data), style: style)
                 }
                 if let count = value["count"]?.intValue, value["pages"] != nil {
-                    let truncated = value["truncated"]?.boolValue == true ? "; $_ keeps the first \(Interpreter.allCap)" : ""
+                    let truncated = value["truncated"]?.boolValue == true ? "; $_ keeps the first \(CallRunner.allCap)" : ""
                     out.append(style.dim("\(count) item\(count == 1 ? "" : "s") in \(value["pages"]!.intValue ?? 1) page(s)\(truncated)"))
                 } else if value["has_more"]?.boolValue == true {
-                    out.append(style.dim("more: --all for every page, or --after \(value["last_id"]?.stringValue ?? value["next"]?.stringValue ?? value["next_page"]?.stringValue ?? "…")"))
+                    let next = value["last_id"]?.stringValue ?? value["next"]?.stringValue ?? value["next_page"]?.stringValue ?? "…"
+                    out.append(style.dim("more: --all for every page, or --after \(TerminalText.inline(next))"))
                 }
                 return out
             }
-            return fields(value, style: style)
+            return fields(value)
+        case .string(let s):
+            return [TerminalText.block(s)]
         default:
             return [Cells.text(value)]
         }
     }
 
     /// An object as `key  value` lines; nested objects inline as JSON.
-    static func fields(_ value: JSON, style: Style) -> [String] {
+    func fields(_ value: JSON) -> [String] {
         guard let members = value.objectValue else { return [Cells.text(value)] }
-        let width = min(28, members.map(\.key.count).max() ?? 0)
-        return members.map { m in
+        let keys = members.map { Cells.inline($0.key) }
+        let width = min(28, keys.map(DisplayWidth.of).max() ?? 0)
+        return zip(members, keys).map { m, key in
             let v: String
             switch m.value {
             case .int where m.key.hasSuffix("_at") || m.key == "created" || m.key.hasSuffix("_time"):
                 v = Cells.time(m.value) + style.dim("  (\(m.value.intValue!))")
             case .object, .array:
-                let s = m.value.serialized()
-                v = s.count > 160 ? String(s.prefix(157)) + "…" : s
+                v = DisplayWidth.truncate(Cells.inline(m.value.serialized()), to: 160)
             default:
                 v = Cells.text(m.value)
             }
-            return style.bold(m.key.padding(to: width)) + "  " + v
+            return style.bold(DisplayWidth.pad(key, to: width)) + "  " + v
         }
     }
 
     /// Usage and cost buckets: one row per result, with its time, groups and numbers.
-    static func usageRows(_ buckets: [JSON], style: Style) -> [String] {
+    func usageRows(_ buckets: [JSON]) -> [String] {
         var rows: [JSON] = []
         for b in buckets {
             let results = b["results"]?.arrayValue ?? []
@@ -96,51 +105,30 @@ extension Interpreter {
     }
 }
 
-/// Aligned text tables.
-enum Table {
-    static func render(items: [JSON], columns: [Column], style: Style, widths fixed: [Int]? = nil, header: Bool = true) -> [String] {
-        guard !columns.isEmpty else { return items.map { $0.serialized() } }
-        let cells = items.map { item in columns.map { $0.cell(item) } }
-        let widths = fixed ?? columns.indices.map { i in
-            min(60, max(columns[i].header.count, cells.map { $0[i].count }.max() ?? 0))
-        }
-        var out: [String] = []
-        if header {
-            out.append(style.bold(zip(columns, widths).map { $0.header.padding(to: $1) }.joined(separator: "  ").trimmedRight()))
-        }
-        for row in cells {
-            out.append(zip(row, widths).map { cell, w in
-                (cell.count > w ? String(cell.prefix(max(1, w - 1))) + "…" : cell).padding(to: w)
-            }.joined(separator: "  ").trimmedRight())
-        }
-        return out
-    }
-
-    static func widths(items: [JSON], columns: [Column]) -> [Int] {
-        columns.map { c in min(60, max(c.header.count, items.map { c.cell($0).count }.max() ?? 0)) }
-    }
-}
-
 /// Prints the pages of `--all` as they arrive: the table with the first page's column widths,
 /// a selection applied page by page, or JSON lines.
 struct StreamingPrinter {
-    let interpreter: Interpreter
+    let shell: Interpreter
+    let output: OutputMode
     let selection: JSONPath?
     var columns: [Column]?
     var widths: [Int]?
 
-    init(interpreter: Interpreter, selection: JSONPath?) {
-        self.interpreter = interpreter
+    init(shell: Interpreter, output: OutputMode, selection: JSONPath?) {
+        self.shell = shell
+        self.output = output
         self.selection = selection
     }
 
     mutating func page(_ json: JSON) {
         let items = json["data"]?.arrayValue ?? []
-        switch interpreter.outputMode {
-        case .quiet:
+        let console = shell.console
+        let renderer = shell.renderer
+        switch output {
+        case .quiet, .csv:
             return
         case .json, .raw:
-            for item in items { interpreter.say(item.serialized()) }
+            for item in items { console.say(item.serialized()) }
             return
         case .auto:
             break
@@ -148,13 +136,13 @@ struct StreamingPrinter {
         if let selection {
             if let first = selection.components.first, first == .key("data") {
                 if let v = selection.lookup(json) {
-                    for line in Interpreter.lines(for: v, style: interpreter.style) { interpreter.say(line) }
+                    for line in renderer.lines(for: v) { console.say(line) }
                 }
             }
             return
         }
         if json["object"]?.stringValue == "page" {
-            for line in Interpreter.usageRows(items, style: interpreter.style) { interpreter.say(line) }
+            for line in renderer.usageRows(items) { console.say(line) }
             return
         }
         guard !items.isEmpty else { return }
@@ -163,26 +151,14 @@ struct StreamingPrinter {
             columns = Columns.forItems(items)
             widths = Table.widths(items: items, columns: columns!)
         }
-        for line in Table.render(items: items, columns: columns!, style: interpreter.style, widths: widths, header: header) {
-            interpreter.say(line)
+        for line in Table.render(items: items, columns: columns!, style: renderer.style, widths: widths, header: header) {
+            console.say(line)
         }
     }
 
     func finish(total: Int, pages: Int) {
-        guard interpreter.outputMode == .auto, selection == nil else { return }
-        let truncated = total > Interpreter.allCap ? "; $_ keeps the first \(Interpreter.allCap)" : ""
-        interpreter.say(interpreter.style.dim("\(total) item\(total == 1 ? "" : "s") in \(pages) page\(pages == 1 ? "" : "s")\(truncated)"))
-    }
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    func trimmedRight() -> String {
-        var s = Substring(self)
-        while s.last == " " { s.removeLast() }
-        return String(s)
+        guard output == .auto, selection == nil else { return }
+        let truncated = total > CallRunner.allCap ? "; $_ keeps the first \(CallRunner.allCap)" : ""
+        shell.console.say(shell.renderer.style.dim("\(total) item\(total == 1 ? "" : "s") in \(pages) page\(pages == 1 ? "" : "s")\(truncated)"))
     }
 }

@@ -27,7 +27,7 @@ enum Repro {
             if let r = c.requestID { meta.append("request \(r)") }
             meta.append("at \(UnixTime.iso8601(c.time))")
             if let org = c.organizationID ?? shell.session.organizationID { meta.append("org \(org)") }
-            if let p = c.projectID ?? Interpreter.projectID(in: c.call.path) { meta.append("project \(p)") }
+            if let p = c.projectID ?? APIPath.projectID(in: c.call.path) { meta.append("project \(TerminalText.inline(p))") }
             if let k = c.keyName { meta.append("key \(k) (\(c.keyRedacted ?? "?"), \(shell.session.keys[k]?.source.description ?? "removed"))") }
             out.append("#    " + meta.joined(separator: " · "))
             if c.statement != c.call.summary { out.append("#    you ran: " + oneLine(c.statement, 200)) }
@@ -35,14 +35,16 @@ enum Repro {
         return out
     }
 
+    /// Text from outside on one comment line: escaped (a reproduction is pasted into
+    /// terminals and chat), cut to `max` characters.
     static func oneLine(_ s: String, _ max: Int) -> String {
-        let flat = s.replacing("\n", with: " ")
+        let flat = TerminalText.inline(s)
         return flat.count > max ? String(flat.prefix(max - 1)) + "…" : flat
     }
 
     static func pathForDisplay(_ call: Call, _ shell: Interpreter) -> String {
         let base = shell.client.baseURL
-        let prefix = base.hasSuffix("/v1") ? "/v1" : ""
+        let prefix = APIPath.hasVersion(base) ? "/v1" : ""
         return prefix + call.pathAndQuery
     }
 

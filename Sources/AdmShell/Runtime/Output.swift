@@ -7,14 +7,15 @@ import Darwin
 #endif
 import AdmAPI
 
-/// Where the shell writes. Every line passes through `scrub` first, so a known key value can
-/// never reach the screen or a file even if a bug tried to print one.
+/// Where the shell's text finally goes. Everything reaches it through `Console`, which has
+/// already scrubbed key values, escaped what came from outside and resolved styles.
 public protocol OutputSink: AnyObject {
     func write(_ text: String)
     func writeError(_ text: String)
 }
 
-/// Standard output and standard error, unbuffered line by line.
+/// Standard output and standard error, unbuffered, each write complete (short writes and
+/// interrupted calls resumed).
 public final class StandardOutput: OutputSink {
     public init() {}
     public func write(_ text: String) { Self.emit(1, text) }
@@ -25,10 +26,12 @@ public final class StandardOutput: OutputSink {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n <= 0 { if errno == EINTR { continue }; return }
+            if n <= 0 {
+                if errno == EINTR { continue }
+                return
+            }
             offset += n
         }
-        _ = bytes.count
         bytes.removeAll()
     }
 
@@ -43,26 +46,4 @@ public final class CapturedOutput: OutputSink {
     public init() {}
     public func write(_ text: String) { standard += text }
     public func writeError(_ text: String) { errors += text }
-}
-
-/// Colours and emphasis, only on a terminal and never with NO_COLOR.
-public struct Style: Sendable {
-    public var enabled: Bool
-
-    public init(enabled: Bool) { self.enabled = enabled }
-
-    /// On when stdout is a terminal, NO_COLOR is unset and TERM is not `dumb`.
-    public static func detect() -> Style {
-        let noColor = FileMode.environment("NO_COLOR").map { !$0.isEmpty } ?? false
-        let dumb = FileMode.environment("TERM") == "dumb"
-        return Style(enabled: StandardOutput.isTerminal(1) && !noColor && !dumb)
-    }
-
-    func wrap(_ code: String, _ s: String) -> String { enabled ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
-    public func bold(_ s: String) -> String { wrap("1", s) }
-    public func dim(_ s: String) -> String { wrap("2", s) }
-    public func red(_ s: String) -> String { wrap("31", s) }
-    public func green(_ s: String) -> String { wrap("32", s) }
-    public func yellow(_ s: String) -> String { wrap("33", s) }
-    public func cyan(_ s: String) -> String { wrap("36", s) }
 }

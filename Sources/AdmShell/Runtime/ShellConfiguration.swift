@@ -12,8 +12,6 @@ public struct ShellConfiguration: Sendable {
     public var maxRateLimitWait: Duration = .seconds(30 * 60)
     /// Sent as `OpenAI-Organization` when set (`OPENAI_ORG_ID`).
     public var organization: String?
-    /// The sandbox control root (`http://127.0.0.1:PORT/_sandbox`) when talking to a sandbox.
-    public var sandboxControlURL: String?
     /// Whether the sandbox runs inside this process (`adm --sandbox`).
     public var builtInSandbox = false
     /// Most calls in flight at once when a command fans out.
@@ -30,8 +28,13 @@ public struct ShellConfiguration: Sendable {
     public var environmentKey: Secret?
     /// Print each request and response status (never headers with keys).
     public var verbose = false
-    /// Where the colour decision came from.
+    /// Colour and emphasis (on only on a terminal, never with NO_COLOR).
     public var style = Style(enabled: false)
+    /// Whether standard output and standard error are terminals (progress lines, `--raw`).
+    public var outputIsTerminal = false
+    public var errorIsTerminal = false
+    /// The terminal's width in cells, for charts (`COLUMNS`, 80 when unknown).
+    public var width = 80
 
     public init(baseURL: String, transport: any Transport) {
         self.baseURL = baseURL

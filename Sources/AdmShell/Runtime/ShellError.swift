@@ -12,8 +12,8 @@ public enum ShellError: Error, Sendable, CustomStringConvertible {
     case transport(CallFailure)
     /// Something outside the script is wrong (no key, unreadable file): exit 3.
     case environment(String)
-    /// Ctrl-C.
-    case cancelled
+    /// Ctrl-C; `partial` is what finished before it (it becomes `$_`).
+    case cancelled(partial: JSON? = nil)
 
     public var description: String {
         switch self {

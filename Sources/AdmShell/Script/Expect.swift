@@ -57,28 +57,24 @@ enum Expect {
         return ["status", "ok", "error", "missing-scope", "unauthorized-scope"].contains(form)
     }
 
-    static func run(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
+    static func run(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> Outcome {
         let args = Array(inv.statement.arguments)
         let clock = ContinuousClock()
         let start = clock.now
-        var record = ExpectationRecord(text: inv.statement.source, file: shell.currentFile, line: inv.location.line, passed: true, message: "", seconds: 0)
+        var record = ExpectationRecord(text: inv.statement.source, file: shell.script.currentFile, line: inv.location.line, passed: true, message: "", seconds: 0)
         do {
             try check(shell, args, inv)
-            record.seconds = Self.seconds(clock.now - start)
-            shell.expectations.append(record)
-            if shell.configuration.interactive || shell.echoExpectations { shell.say(shell.style.green("✓ ") + inv.statement.source) }
+            record.seconds = (clock.now - start).seconds
+            shell.script.expectations.append(record)
+            if shell.configuration.interactive || shell.script.echoExpectations { shell.say(shell.style.green("✓ ") + TerminalText.inline(inv.statement.source)) }
         } catch {
             record.passed = false
             record.message = error.description
-            record.seconds = Self.seconds(clock.now - start)
-            shell.expectations.append(record)
+            record.seconds = (clock.now - start).seconds
+            shell.script.expectations.append(record)
             throw error
         }
-        return nil
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        return .none
     }
 
     static func check(_ shell: Interpreter, _ args: [Word], _ inv: Invocation) throws(ShellError) {

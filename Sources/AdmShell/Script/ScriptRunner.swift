@@ -18,10 +18,9 @@ public enum ScriptRunner {
             program = try Parser.parse(text, file: file)
         } catch {
             shell.warn(shell.style.red(error.description))
-            shell.failures.append(error.headline)
             return ScriptOutcome(exitStatus: 2, failures: [error.headline], statements: 0)
         }
-        shell.currentFile = file
+        shell.script.currentFile = file
         var worst: Int32 = 0
         var failures: [String] = []
         var index = 0
@@ -34,12 +33,13 @@ public enum ScriptRunner {
                 if shell.shouldExit { break }
             } catch {
                 if case .api(let result) = error {
+                    shell.report(error)
                     if index + 1 < statements.count, Expect.judgesOutcome(statements[index + 1]) {
                         index += 1
                         continue
                     }
                     let message = "\(place): \(statement.source): \(result.call.method.rawValue) \(result.call.path) → \(result.error?.description ?? "HTTP \(result.status)")"
-                    shell.warn(shell.style.red("\(place): failed: ") + "\(statement.source) → \(result.status) (add `expect status \(result.status)` after it if this is expected)")
+                    shell.warn(shell.style.red("\(place): failed: ") + TerminalText.inline(statement.source) + " → \(result.status) (add `expect status \(result.status)` after it if this is expected)")
                     failures.append(message)
                 } else if case .cancelled = error {
                     shell.report(error)
@@ -59,7 +59,6 @@ public enum ScriptRunner {
             worst = requested
             failures.append("exit \(requested)")
         }
-        shell.failures.append(contentsOf: failures)
         return ScriptOutcome(exitStatus: worst, failures: failures, statements: statements.count)
     }
 }

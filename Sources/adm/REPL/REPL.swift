@@ -58,11 +58,12 @@ enum REPL {
         return shell.requestedExit ?? 0
     }
 
-    /// `adm owner@proj_abc> `, coloured only on a terminal without NO_COLOR.
+    /// `adm owner@proj_abc> `, coloured only on a terminal without NO_COLOR (the prompt's text
+    /// is already escaped where it came from outside).
     static func promptText(_ shell: Interpreter) -> String {
         let plain = shell.prompt
         guard shell.configuration.style.enabled else { return plain }
-        let key = shell.session.activeKey ?? "no-key"
+        let key = TerminalText.inline(shell.session.activeKey ?? "no-key")
         let rest = String(plain.dropFirst(4 + key.count))
         // \u{1} … \u{2} tell libedit the escape sequences take no room.
         return "adm \u{1}\u{1B}[36m\u{2}\(key)\u{1}\u{1B}[0m\u{2}\(rest)"
@@ -77,6 +78,6 @@ enum REPL {
         } else {
             lines.append(style.dim("API \(shell.client.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ").isEmpty ? "none (key add NAME --env VAR)" : shell.session.keyOrder.joined(separator: ", "))"))
         }
-        for l in lines { StandardOutput().write(l + "\n") }
+        for l in lines { shell.say(l) }
     }
 }

@@ -1,0 +1,6 @@
+import AdmAPI
+
+/// Jobs that span the whole organization.
+enum OrganizationCommands {
+    static let specs: [CommandSpec] = []
+}

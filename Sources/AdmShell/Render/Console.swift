@@ -1,0 +1,75 @@
+import AdmAPI
+
+/// The one way adm's text reaches the terminal or a pipe. Every line passes three steps, in
+/// this order: key values the session holds are scrubbed (a bug that tried to print one would
+/// print its redacted form), characters from outside that could drive a terminal are shown
+/// escaped (`TerminalText.clean`), and adm's style markers become colour codes or vanish.
+///
+/// The one exception is `exact`: a body as received (`--raw`) or a CSV export going to a pipe
+/// or a file, byte for byte; on a terminal it is cleaned like everything else.
+public final class Console {
+    public let sink: OutputSink
+    public var style: Style
+    /// The session's key values, for scrubbing (read at each write: keys come and go).
+    let secrets: () -> [Secret]
+    /// Whether standard output and standard error are terminals.
+    let outputIsTerminal: Bool
+    let errorIsTerminal: Bool
+    /// The progress line on standard error, if one is shown (it is cleared before other text).
+    private var progressShown = false
+
+    public init(sink: OutputSink, style: Style, outputIsTerminal: Bool, errorIsTerminal: Bool, secrets: @escaping () -> [Secret]) {
+        self.sink = sink
+        self.style = style
+        self.outputIsTerminal = outputIsTerminal
+        self.errorIsTerminal = errorIsTerminal
+        self.secrets = secrets
+    }
+
+    /// The finished form of `text`.
+    func finish(_ text: String) -> String {
+        style.resolve(TerminalText.clean(Redaction.scrub(text, secrets: secrets())))
+    }
+
+    /// A line on standard output.
+    public func say(_ text: String) {
+        clearProgress()
+        sink.write(finish(text) + "\n")
+    }
+
+    /// A line on standard error.
+    public func warn(_ text: String) {
+        clearProgress()
+        sink.writeError(finish(text) + "\n")
+    }
+
+    /// Text on standard output as it is (no line break added).
+    public func write(_ text: String) {
+        clearProgress()
+        sink.write(finish(text))
+    }
+
+    /// Text that must arrive byte for byte when it goes to a pipe or a file (a body as
+    /// received, a CSV export); on a terminal it is cleaned as usual. Key values are scrubbed
+    /// either way.
+    public func exact(_ text: String) {
+        clearProgress()
+        let scrubbed = Redaction.scrub(text, secrets: secrets())
+        sink.write(outputIsTerminal ? TerminalText.clean(scrubbed) : scrubbed)
+    }
+
+    /// Shows `line` as the progress of long work, redrawn in place on standard error. Nothing
+    /// when standard error is not a terminal: scripts and CI logs stay clean.
+    public func progress(_ line: String) {
+        guard errorIsTerminal else { return }
+        sink.writeError("\r\u{1B}[K" + finish(line))
+        progressShown = true
+    }
+
+    /// Removes the progress line, if one is shown.
+    public func clearProgress() {
+        guard progressShown else { return }
+        progressShown = false
+        sink.writeError("\r\u{1B}[K")
+    }
+}

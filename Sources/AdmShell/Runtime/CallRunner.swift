@@ -1,0 +1,393 @@
+import AdmAPI
+
+/// Makes the API calls of commands: picks the key, warns before a call that cannot work,
+/// sends it through the client (whose scheduler paces each endpoint), remembers it for `repro`
+/// and `retry-with`, keeps any new secret as a session key, and follows pages or fans out over
+/// a list — announcing long work, showing its progress, and keeping what finished on Ctrl-C.
+struct CallRunner {
+    let shell: Interpreter
+    var session: Session { shell.session }
+    var console: Console { shell.console }
+    var style: Style { shell.configuration.style }
+
+    // MARK: Keys
+
+    /// The key for a call: `--key NAME`, else the active key.
+    func key(for inv: Invocation) throws(ShellError) -> SessionKey {
+        if let word = inv.args.flagWord("--key") {
+            let name = try shell.text(of: word)
+            guard let key = session.keys[name] else { throw session.unknownKey(name, at: word.location) }
+            return key
+        }
+        guard let name = session.activeKey, let key = session.keys[name] else {
+            if session.keys.isEmpty {
+                throw .environment("no key: add one with `key add NAME --env VAR` (or set OPENAI_ADMIN_KEY, or start with --sandbox)")
+            }
+            throw .environment("no active key: `use key NAME` (keys: \(session.keyOrder.joined(separator: ", ")))")
+        }
+        return key
+    }
+
+    // MARK: One call
+
+    /// Sends a call the person asked for: warns first when it cannot work, shows the request
+    /// with `--verbose`, records it for `repro` and `retry-with`, and keeps any new secret as a
+    /// session key. A refusal is returned, not thrown (see `require`).
+    func send(_ call: Call, key: SessionKey, statement: String) async throws(ShellError) -> CallResult {
+        let record = prepare(call, key: key, statement: statement)
+        let client = shell.client
+        let secret = key.secret
+        let outcome = await Self.outcome(of: call, client: client, key: secret)
+        return try finish(outcome, record: record)
+    }
+
+    /// Sends `call` and throws its refusal (after looking up the key's own record, which the
+    /// explanation names).
+    func require(_ call: Call, key: SessionKey, statement: String) async throws(ShellError) -> CallResult {
+        let result = try await send(call, key: key, statement: statement)
+        try await requireSuccess(result, key: key)
+        return result
+    }
+
+    /// Throws a refused result, after looking up what explaining it needs.
+    func requireSuccess(_ result: CallResult, key: SessionKey) async throws(ShellError) {
+        guard !result.isSuccess else { return }
+        await prepareExplanation(result, key: key)
+        throw .api(result)
+    }
+
+    /// Looks up what the explanation of a refusal names: the key's own record, for a missing scope.
+    func prepareExplanation(_ result: CallResult, key: SessionKey) async {
+        if result.error?.isMissingScope == true, key.secret.kind == .admin, session.adminKeyRecord(for: key.secret) == nil {
+            await lookUpKeyRecord(key, missing: result.error?.missingScopes ?? [])
+        }
+    }
+
+    /// Sends a call on adm's own behalf (a probe, a look-up): not recorded, not explained.
+    func lookUp(_ call: Call, key: SessionKey) async throws(ShellError) -> CallResult {
+        do {
+            return try await shell.client.send(call, key: key.secret)
+        } catch {
+            if error.error == .cancelled { throw .cancelled() }
+            throw .transport(error)
+        }
+    }
+
+    /// Warnings, the verbose line, and the record to fill once the call is answered.
+    func prepare(_ call: Call, key: SessionKey, statement: String) -> CallRecord {
+        for warning in FailureExplainer(shell: shell).preflight(call, key: key) { console.warn(style.yellow(warning)) }
+        if shell.configuration.verbose {
+            console.warn(style.dim("→ \(call.method.rawValue) \(shell.client.baseURL)\(call.pathAndQuery) (key \(key.name) \(key.secret.redacted))"))
+        }
+        var record = CallRecord(statement: statement, call: call, keyName: key.name, keyRedacted: key.secret.redacted, time: UnixTime.now())
+        record.projectID = session.activeProject
+        return record
+    }
+
+    /// Records an answered (or failed) call and returns its result.
+    func finish(_ outcome: Result<CallResult, CallFailure>, record: CallRecord) throws(ShellError) -> CallResult {
+        var record = record
+        var result: CallResult
+        switch outcome {
+        case .failure(let failure):
+            record.transportError = failure.description
+            session.record(record)
+            if failure.error == .cancelled { throw .cancelled() }
+            throw .transport(failure)
+        case .success(let r):
+            result = r
+        }
+        record.status = result.status
+        record.error = result.error
+        record.requestID = result.response.requestID
+        if let org = result.response.header("openai-organization") {
+            session.organizationID = org
+            record.organizationID = org
+        }
+        session.record(record)
+        if shell.configuration.verbose {
+            let ms = Int((Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18) * 1000)
+            let notes = result.notes.isEmpty ? "" : " (" + result.notes.joined(separator: "; ") + ")"
+            console.warn(style.dim("← \(result.status) in \(ms) ms\(result.response.requestID.map { " " + $0 } ?? "")\(notes)"))
+        }
+        if result.isSuccess, result.json == nil, !result.response.body.isEmpty {
+            let type = result.response.header("content-type").map { "\($0.split(separator: ";")[0]), " } ?? ""
+            let preview = TerminalText.inline(String(result.response.bodyText.prefix(60)))
+            throw .environment("\(record.call.method.rawValue) \(record.call.path) → \(result.status), but the answer is not JSON (\(type)\(result.response.body.count) bytes): \(preview)")
+        }
+        if result.isSuccess, var json = result.json {
+            captureSecrets(in: &json)
+            result.json = json
+            session.noteIDs(json)
+        }
+        return result
+    }
+
+    /// One call's outcome as a value.
+    ///
+    /// Kept out of task-group closures on purpose: a `do throws(CallFailure)` inside such a
+    /// closure returned corrupt indices in release builds (Swift 6.3, an out-of-range trap on
+    /// the first fan-out); a plain async function returning a `Result` does not.
+    static func outcome(of call: Call, client: AdminClient, key: Secret) async -> Result<CallResult, CallFailure> {
+        do throws(CallFailure) {
+            return .success(try await client.send(call, key: key))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// Finds the admin-key record of `key` (id, creation, owner) with a key that may list admin
+    /// keys: the key itself unless it lacks the read scope, else keys probed to have it.
+    func lookUpKeyRecord(_ key: SessionKey, missing: [String]) async {
+        let read = PermissionCategory.organizationAdministration.readScope
+        var candidates: [SessionKey] = missing.contains(read) ? [] : [key]
+        candidates += session.orderedKeys.filter { $0.name != key.name && session.probes[$0.name]?.grants(read) == true }
+        for k in candidates.prefix(2) {
+            if (try? await Whoami.listAdminKeys(shell, with: k)) != nil, session.adminKeyRecord(for: key.secret) != nil { return }
+        }
+    }
+
+    /// Keys minted by a response become session keys; the value in `$_` is redacted.
+    func captureSecrets(in json: inout JSON) {
+        func take(_ value: inout JSON, name: String, what: String) {
+            guard let secret = value["value"]?.stringValue, secret.hasPrefix("sk-") else { return }
+            let base = name.isEmpty ? "new-key" : name.replacing(" ", with: "-")
+            var keyName = base
+            var n = 2
+            while session.keys[keyName] != nil {
+                keyName = base + "-\(n)"
+                n += 1
+            }
+            let s = Secret(secret)
+            if shell.configuration.showNewSecrets {
+                // The one place a secret is printed on purpose: once, on a terminal, at creation.
+                console.sink.write(style.resolve(style.yellow("New secret for \(TerminalText.inline(what)) (shown once; copy it now): ")) + secret + "\n")
+            }
+            session.addKey(SessionKey(name: keyName, secret: s, source: .created(what)))
+            value["value"] = .string(s.redacted)
+            let where_ = shell.configuration.showNewSecrets ? "" : " (its value is not printed: save it with `key export \(keyName) FILE`)"
+            console.warn(style.dim("kept the new key as session key '\(keyName)'\(where_)"))
+        }
+        if json["api_key"]?["value"] != nil, var apiKey = json["api_key"] {
+            take(&apiKey, name: json["name"]?.stringValue ?? "", what: "service account \(json["name"]?.stringValue ?? "")")
+            json["api_key"] = apiKey
+        }
+        if json["value"] != nil {
+            let name = json["name"]?.stringValue ?? ""
+            let what = json["object"]?.stringValue == "organization.admin_api_key" ? "admin key \(name)" : "key \(name)"
+            take(&json, name: name, what: what)
+        }
+    }
+
+    // MARK: Pages
+
+    /// Items `$_` keeps after `--all`.
+    static var allCap: Int { 10_000 }
+
+    /// A list, one page or (with `--all`) every page, the largest the endpoint allows unless
+    /// `--limit` says otherwise. Pages after the first are fetched as the previous one is shown,
+    /// and `$_` keeps at most `allCap` items, so memory stays flat. Ctrl-C keeps the items read,
+    /// with the cursor to go on from (`--after $_.after`).
+    func list(_ endpoint: Endpoint, call: Call, key: SessionKey, inv: Invocation, all: Bool) async throws(ShellError) -> Outcome {
+        guard all, endpoint.paging.isPaged else {
+            let result = try await require(call, key: key, statement: inv.statement.source)
+            return .value(result.json ?? .null, calls: [result])
+        }
+        var page = call
+        if !inv.args.has("--limit"), let largest = endpoint.largestPage(bucketWidth: call.query.last { $0.name == "bucket_width" }?.value) {
+            page = page.with(query: "limit", String(largest))
+        }
+        var kept: [JSON] = []
+        var total = 0
+        var pages = 0
+        var printer = StreamingPrinter(shell: shell, output: inv.output, selection: inv.statement.selection)
+        let progress = BulkProgress(console: console, scheduler: shell.client.scheduler, bucket: shell.client.bucket(for: page, key: key.secret), total: nil)
+        defer { progress.finish() }
+        var last: CallResult?
+        func partial(after cursor: String?) -> JSON {
+            var merged: JSON = .obj(["object": "list", "data": .array(kept), "has_more": .bool(cursor != nil)])
+            merged["pages"] = .int(pages)
+            merged["count"] = .int(total)
+            if total > kept.count { merged["truncated"] = true }
+            if let cursor { merged["after"] = .string(cursor) }
+            return merged
+        }
+        var cursor: String?
+        while true {
+            if Task.isCancelled { throw .cancelled(partial: partial(after: cursor)) }
+            let record = prepare(page, key: key, statement: inv.statement.source)
+            let client = shell.client
+            let secret = key.secret
+            let request = page
+            let outcome = await awaitTicking({ progress.redraw() }) { await Self.outcome(of: request, client: client, key: secret) }
+            let result: CallResult
+            do { result = try finish(outcome, record: record) } catch {
+                if case .cancelled = error { throw .cancelled(partial: partial(after: cursor)) }
+                throw error
+            }
+            last = result
+            guard result.isSuccess, let json = result.json else {
+                if pages == 0 { try await requireSuccess(result, key: key) }
+                // A later page refused (past --max-wait): the pages read stay in $_.
+                await prepareExplanation(result, key: key)
+                var outcome = Outcome.printed(partial(after: cursor), calls: [result])
+                outcome.failure = result
+                return outcome
+            }
+            pages += 1
+            progress.advance()
+            let items = json["data"]?.arrayValue ?? []
+            total += items.count
+            if kept.count < Self.allCap { kept.append(contentsOf: items.prefix(Self.allCap - kept.count)) }
+            progress.finish()
+            printer.page(json)
+            guard json["has_more"]?.boolValue == true, let next = Self.nextPage(endpoint, json, items) else {
+                cursor = nil
+                break
+            }
+            cursor = next
+            page = page.with(query: endpoint.paging == .usagePage ? "page" : "after", next)
+        }
+        printer.finish(total: total, pages: pages)
+        return .printed(partial(after: nil), calls: last.map { [$0] } ?? [])
+    }
+
+    static func nextPage(_ endpoint: Endpoint, _ json: JSON, _ items: [JSON]) -> String? {
+        switch endpoint.paging {
+        case .nextCursor: return json["next"]?.stringValue ?? items.last?["id"]?.stringValue
+        case .usagePage: return json["next_page"]?.stringValue
+        case .cursorByID: return items.last?["id"]?.stringValue ?? json["last_id"]?.stringValue
+        default: return json["last_id"]?.stringValue ?? items.last?["id"]?.stringValue
+        }
+    }
+
+    // MARK: Fan-out
+
+    /// Runs `calls` (one per value of `parameter`) with at most `concurrency` in flight, each
+    /// endpoint at the pace its limit allows; results in input order. Ctrl-C, or a call refused
+    /// past `--max-wait`, stops it: the results that finished stay in `$_`, with
+    /// `$_.remaining` holding the values not done (`keys --project $_.remaining` goes on).
+    func fanOut(_ calls: [Call], values: [JSON], parameter: String, key: SessionKey, inv: Invocation, concurrency: Int) async throws(ShellError) -> Outcome {
+        let client = shell.client
+        let secret = key.secret
+        let limit = max(1, concurrency)
+        let progress = calls.first.map { BulkProgress(console: console, scheduler: client.scheduler, bucket: client.bucket(for: $0, key: secret), total: calls.count) }
+        defer { progress?.finish() }
+        enum Event: Sendable {
+            case answered(Int, Result<CallResult, CallFailure>)
+            case tick
+        }
+        var collected = [Result<CallResult, CallFailure>?](repeating: nil, count: calls.count)
+        var stoppedBy: CallResult?
+        await withTaskGroup(of: Event.self) { group in
+            var next = 0
+            var inFlight = 0
+            func start() {
+                let index = next
+                let call = calls[index]
+                group.addTask { .answered(index, await Self.outcome(of: call, client: client, key: secret)) }
+                next += 1
+                inFlight += 1
+            }
+            while next < calls.count && inFlight < limit { start() }
+            if progress != nil {
+                group.addTask {
+                    try? await Task.sleep(for: .seconds(1))
+                    return .tick
+                }
+            }
+            while inFlight > 0, let event = await group.next() {
+                switch event {
+                case .tick:
+                    progress?.redraw()
+                    if inFlight > 0, !Task.isCancelled {
+                        group.addTask {
+                            try? await Task.sleep(for: .seconds(1))
+                            return .tick
+                        }
+                    }
+                case .answered(let index, let result):
+                    inFlight -= 1
+                    collected[index] = result
+                    progress?.advance()
+                    if case .success(let r) = result, r.status == 429 {
+                        // Refused past --max-wait: the rest would wait as long.
+                        stoppedBy = r
+                        group.cancelAll()
+                        continue
+                    }
+                    if !Task.isCancelled, stoppedBy == nil, next < calls.count { start() }
+                }
+            }
+            group.cancelAll()
+        }
+        progress?.finish()
+        var results: [CallResult] = []
+        var done: [(CallResult, JSON)] = []
+        var remaining: [JSON] = []
+        for (index, call) in calls.enumerated() {
+            var record = CallRecord(statement: inv.statement.source, call: call, keyName: key.name, keyRedacted: key.secret.redacted, time: UnixTime.now())
+            record.projectID = session.activeProject
+            switch collected[index] {
+            case .success(let r)?:
+                record.status = r.status
+                record.error = r.error
+                record.requestID = r.response.requestID
+                session.record(record)
+                if let json = r.json { session.noteIDs(json) }
+                results.append(r)
+                done.append((r, values[index]))
+            case .failure(let f)? where f.error != .cancelled:
+                record.transportError = f.description
+                session.record(record)
+                throw .transport(f)
+            default:
+                remaining.append(values[index])
+            }
+        }
+        var value = fanOutValue(done, parameter: parameter, output: inv.output)
+        if !remaining.isEmpty { value["remaining"] = .array(remaining) }
+        if Task.isCancelled || (stoppedBy == nil && !remaining.isEmpty) {
+            if inv.showsTables { console.warn(style.dim("\(done.count) of \(calls.count) done; the rest are in $_.remaining")) }
+            throw .cancelled(partial: value)
+        }
+        var outcome = Outcome.printed(value, calls: [])
+        if inv.output == .json || inv.output == .raw { outcome.printed = false }
+        let failed = results.first { !$0.isSuccess }
+        outcome.calls = [failed ?? results.last].compactMap { $0 }
+        if let stoppedBy {
+            let succeeded = done.filter { $0.0.isSuccess }.count
+            if inv.showsTables { console.warn(style.dim("\(succeeded) of \(calls.count) done before the rate limit stopped it; the rest are in $_.remaining")) }
+            outcome.failure = stoppedBy
+        } else if let failed {
+            outcome.failure = failed
+        }
+        if let failure = outcome.failure { await prepareExplanation(failure, key: key) }
+        return outcome
+    }
+
+    /// The results of a fan-out as one value, `{object: "fanout", results: [{param, status,
+    /// value, error}]}`, shown as one table per call.
+    func fanOutValue(_ done: [(CallResult, JSON)], parameter: String, output: OutputMode) -> JSON {
+        var items: [JSON] = []
+        for (r, v) in done {
+            items.append(.obj([parameter: v, "status": .int(r.status), "value": r.json ?? .null,
+                               "error": r.error.map { .string($0.message) } ?? .null]))
+        }
+        if output == .auto {
+            let renderer = shell.renderer
+            for item in items {
+                let status = item["status"]?.intValue ?? 0
+                console.say(style.bold("── \(parameter) \(TerminalText.inline(Interpreter.stringify(item[parameter] ?? .null)))") + style.dim(" (\(status))"))
+                if let error = item["error"]?.stringValue {
+                    console.say(style.red("   error: ") + TerminalText.inline(error))
+                } else if let v = item["value"] {
+                    for line in renderer.lines(for: v) { console.say("   " + line) }
+                }
+            }
+            let failed = done.filter { !$0.0.isSuccess }.count
+            console.say(style.dim("\(done.count) calls, \(failed) failed"))
+        }
+        return .obj(["object": "fanout", "parameter": .string(parameter), "results": .array(items)])
+    }
+}

@@ -1,0 +1,58 @@
+import AdmAPI
+
+/// How a statement's value is shown.
+enum OutputMode: Sendable {
+    /// Tables and aligned fields (human output).
+    case auto
+    /// Pretty JSON.
+    case json
+    /// The body as received.
+    case raw
+    /// CSV (where a command has a table).
+    case csv
+    /// Nothing (the value still lands in `$_`).
+    case quiet
+}
+
+/// One statement being run: its words sorted into arguments, the command and subcommand it
+/// names, and how its value is shown. Built by the interpreter; commands read their arguments
+/// through it, so a missing one is reported the same way everywhere.
+final class Invocation {
+    let statement: Statement
+    let spec: CommandSpec
+    let subcommand: SubcommandSpec?
+    /// The arguments after the command (and its subcommand, when one is named).
+    let args: Arguments
+    let output: OutputMode
+
+    init(statement: Statement, spec: CommandSpec, subcommand: SubcommandSpec?, args: Arguments, output: OutputMode) {
+        self.statement = statement
+        self.spec = spec
+        self.subcommand = subcommand
+        self.args = args
+        self.output = output
+    }
+
+    var location: SourceLocation { statement.location }
+
+    /// Whether the value is shown as tables and fields (not JSON, raw, CSV or nothing).
+    var showsTables: Bool { output == .auto }
+
+    /// The declared arguments of what runs.
+    var declaredArguments: [ArgumentSpec] { subcommand?.arguments ?? spec.arguments }
+
+    /// Positional argument `index`, or the usage error naming it.
+    func argument(_ index: Int) throws(ShellError) -> Word {
+        guard index < args.positional.count else {
+            let declared = declaredArguments
+            let what = index < declared.count ? declared[index].name : "argument \(index + 1)"
+            throw .usage("\(spec.name): missing \(what) — usage: \(spec.usage)", at: location)
+        }
+        return args.positional[index]
+    }
+
+    /// Positional argument `index` when given.
+    func optionalArgument(_ index: Int) -> Word? {
+        index < args.positional.count ? args.positional[index] : nil
+    }
+}
