@@ -125,15 +125,11 @@ enum Launcher {
         if let p = env("OPENAI_PROJECT_ID"), !p.isEmpty, sandbox == nil { session.activeProject = p }
         if let k = o.key {
             guard session.keys[k] != nil else {
-                throw LaunchError("--key \(k): no such key (keys: \(session.keyOrder.joined(separator: ", ").ifEmptyText("none")))")
+                throw LaunchError("--key \(k): no such key (keys: \(session.keyOrder.isEmpty ? "none" : session.keyOrder.joined(separator: ", ")))")
             }
             session.activeKey = k
         }
         if let p = o.project { session.activeProject = p }
         return Launched(shell: shell, sandbox: sandbox)
     }
-}
-
-extension String {
-    func ifEmptyText(_ fallback: String) -> String { isEmpty ? fallback : self }
 }

@@ -2,10 +2,6 @@ import AdmAPI
 import AdmSandbox
 import AdmShell
 import ArgumentParser
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `adm sandbox`: the Admin API emulator as a server on loopback.
 struct SandboxCommand: AsyncParsableCommand {
@@ -35,6 +31,7 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ExitCode(3)
         }
         var options = SandboxOptions()
+        options.stopsOnSignals = true
         options.host = host
         options.port = port
         options.databasePath = db
@@ -74,18 +71,8 @@ struct SandboxCommand: AsyncParsableCommand {
         if let db { out.write("organization kept in \(db)\n") }
         out.write("rate limit: \(RateLimitRule.describe(options.rateLimit)) (change it with --rate-limit, or sandbox rate-limit SPEC)\n")
         out.write("connect: adm --base-url \(server.baseURL) --keys-file \(keysPath)\n")
-        let stop = AsyncStream<Void>.makeStream()
-        signal(SIGINT, SIG_IGN)
-        signal(SIGTERM, SIG_IGN)
-        let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
-            let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            s.setEventHandler { stop.continuation.yield() }
-            s.resume()
-            return s
-        }
-        for await _ in stop.stream { break }
-        sources.forEach { $0.cancel() }
-        out.write("stopping\n")
-        await server.stop()
+        // SIGINT or SIGTERM stops it gracefully (ServiceLifecycle).
+        await server.wait()
+        out.write("stopped\n")
     }
 }

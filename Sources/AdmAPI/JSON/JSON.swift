@@ -110,19 +110,6 @@ extension JSON {
         }
     }
 
-    /// Truthiness for conditions: null, false, 0, "" and empty containers are false.
-    public var isTruthy: Bool {
-        switch self {
-        case .null: return false
-        case .bool(let b): return b
-        case .int(let i): return i != 0
-        case .double(let d): return d != 0
-        case .string(let s): return !s.isEmpty
-        case .array(let a): return !a.isEmpty
-        case .object(let o): return !o.isEmpty
-        }
-    }
-
     /// Equality as a user means it: 1 == 1.0, objects compare regardless of key order.
     public func looselyEquals(_ other: JSON) -> Bool {
         switch (self, other) {

@@ -21,15 +21,6 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 
     /// The key's kind, read from its prefix.
     public var kind: KeyKind { KeyKind(value: value) }
-
-    /// Whether two secrets hold the same value (constant-time in the length).
-    public func matches(_ other: String) -> Bool {
-        let a = Array(value.utf8), b = Array(other.utf8)
-        guard a.count == b.count else { return false }
-        var diff: UInt8 = 0
-        for i in 0..<a.count { diff |= a[i] ^ b[i] }
-        return diff == 0
-    }
 }
 
 /// What kind of OpenAI key a value is, from its prefix (reference §1).

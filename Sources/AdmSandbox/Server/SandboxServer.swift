@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// How to run the sandbox.
@@ -16,6 +17,12 @@ public struct SandboxOptions: Sendable {
     public var faults = Faults()
     /// The live API's limit by default (8 a minute per key and endpoint, 7 at once); nil = none.
     public var rateLimit: RateLimitRule? = .realistic
+    /// Whether SIGINT and SIGTERM stop it gracefully (`adm sandbox` in the foreground; the
+    /// built-in one leaves Ctrl-C to the shell).
+    public var stopsOnSignals = false
+    /// How long requests in flight get to finish when it stops (an injected latency, say);
+    /// committed writes are durable either way.
+    public var stopGrace: Duration = .seconds(1)
 
     public init() {}
 }
@@ -31,15 +38,17 @@ public final class SandboxServer: Sendable {
     /// The fixture project ("Default project").
     public let defaultProjectID: String?
     private let task: Task<Void, any Error>
+    private let group: ServiceGroup
     private let store: Store
 
-    private init(baseURL: String, port: Int, fixtureKeys: FixtureKeys, organizationID: String, task: Task<Void, any Error>, store: Store) {
+    private init(baseURL: String, port: Int, fixtureKeys: FixtureKeys, organizationID: String, task: Task<Void, any Error>, group: ServiceGroup, store: Store) {
         self.defaultProjectID = try? store.read { s in s.defaultProject?.id }
         self.baseURL = baseURL
         self.port = port
         self.fixtureKeys = fixtureKeys
         self.organizationID = organizationID
         self.task = task
+        self.group = group
         self.store = store
     }
 
@@ -68,8 +77,14 @@ public final class SandboxServer: Sendable {
                 startedContinuation.finish()
             },
             logger: logger)
+        // ServiceLifecycle runs the server: graceful shutdown on a signal (when asked) or on
+        // `stop`, requests in flight given `stopGrace` to finish.
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: app)], gracefulShutdownSignals: options.stopsOnSignals ? [.sigint, .sigterm] : [], logger: logger)
+        configuration.maximumGracefulShutdownDuration = options.stopGrace
+        let group = ServiceGroup(configuration: configuration)
         // Handlers run on the event loop that read their request (no hop to the cooperative pool).
-        let task = Task(executorPreference: EventLoopExecutor(group: .singleton)) { try await app.run() }
+        let task = Task(executorPreference: EventLoopExecutor(group: .singleton)) { try await group.run() }
         var port = 0
         for await p in started { port = p }
         if port == 0 {
@@ -82,26 +97,22 @@ public final class SandboxServer: Sendable {
         }
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
         return SandboxServer(baseURL: "http://\(host):\(port)/v1", port: port, fixtureKeys: keys,
-                             organizationID: store.organizationID, task: task, store: store)
+                             organizationID: store.organizationID, task: task, group: group, store: store)
     }
 
     /// Whether the organization is kept in a database file (`--db`).
     public var hasDatabase: Bool { store.persistence != nil }
 
-    /// Runs until the task is cancelled (for `adm sandbox` in the foreground).
+    /// Runs until a signal stops it (`adm sandbox` in the foreground), then closes the database.
     public func wait() async {
         _ = await task.result
+        await store.close()
     }
 
-    /// Stops serving and closes the database. Requests still in flight (an injected latency,
-    /// say) get `grace` seconds; committed writes are durable either way.
-    public func stop(grace: Double = 1) async {
-        task.cancel()
-        let (done, continuation) = AsyncStream<Void>.makeStream()
-        let server = task
-        Task { _ = await server.result; continuation.yield() }
-        Task { try? await Task.sleep(for: .milliseconds(Int(grace * 1000))); continuation.yield() }
-        for await _ in done { break }
+    /// Stops serving (requests in flight get `stopGrace`) and closes the database.
+    public func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = await task.result
         await store.close()
     }
 

@@ -93,8 +93,6 @@ struct OrgState: Sendable {
         changes = [.clear, .meta("organization_id", organizationID)] + Kind.allCases.flatMap { table($0).all.map(Change.upsert) }
     }
 
-    mutating func setMeta(_ key: String, _ value: String) { changes.append(.meta(key, value)) }
-
     mutating func takeChanges() -> [Change] {
         defer { changes.removeAll(keepingCapacity: true) }
         return changes

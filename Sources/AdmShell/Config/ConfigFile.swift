@@ -39,7 +39,7 @@ public struct ConfigFile: Sendable {
     public static func load(_ path: String = defaultPath) throws(ShellError) -> ConfigFile? {
         guard FileMode.exists(path) else { return nil }
         let text: String
-        do { text = try FileMode.read(path) } catch { throw .environment(error.description) }
+        do { text = try TextFile.read(path, kind: "config file") } catch { throw .environment(error.description) }
         var profiles: [String: Profile] = [:]
         var current: String?
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
