@@ -10,7 +10,7 @@ let package = Package(
     name: "adm",
     platforms: [.macOS(.v15)],
     products: [
-        .executable(name: "adm", targets: ["adm"]),
+        .executable(name: "adm", targets: ["adm"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),

@@ -116,6 +116,8 @@ def main():
     lines += ['    ]', '}', '']
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     open(OUT, 'w').write('\n'.join(lines))
+    # The tree is kept in swift-format's shape (Scripts/test lints it): so is what this writes.
+    subprocess.run(['swift', 'format', '-i', OUT], check=True)
     print(f'wrote {len(ops)} operations to {os.path.relpath(OUT)}', file=sys.stderr)
 
 

@@ -32,9 +32,15 @@ enum Fixtures {
         let owner = s.addUser(name: "Sam Owner", email: "sam.owner@example.com", role: "owner", now: now)
         let project = s.createProject(name: "Default project", now: now, ownerUserID: owner.id)
         let ownerRole = s.predefinedRole("owner", description: "", permissions: [], projectID: nil)["id"]!.stringValue!
-        s.put(Record(kind: .roleAssignment, id: "org:user:\(owner.id)|\(ownerRole)", parent: "org:user:\(owner.id)",
-                     body: .obj(["role_id": .string(ownerRole), "created_at": .int(now), "created_by": .null]),
-                     hidden: .obj(["principal_id": .string(owner.id), "principal_type": "user"])))
+        s.put(
+            Record(
+                kind: .roleAssignment,
+                id: "org:user:\(owner.id)|\(ownerRole)",
+                parent: "org:user:\(owner.id)",
+                body: .obj(["role_id": .string(ownerRole), "created_at": .int(now), "created_by": .null]),
+                hidden: .obj(["principal_id": .string(owner.id), "principal_type": "user"])
+            )
+        )
         var keys: FixtureKeys = []
         for (name, profile) in adminKeys {
             let (record, secret) = s.mintAdminKey(name: name, profile: profile, ownerUserID: owner.id, now: now, secret: secrets[name])

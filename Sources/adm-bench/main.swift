@@ -21,8 +21,10 @@ func benchCompletion() async throws {
     // A realistic cache: 500 projects, a service account in $sa.
     shell.session.idCache.note((0..<500).map { "proj_" + String($0).leftPadded(to: 24) })
     try await shell.run("let sa = create-sa name=bench")
-    let lines = ["use project proj_00000000000000000000001", "crea", "projects --a", "create-sa na",
-                 "call GET /organization/pro", "print $sa.api_key.", "use key mgmt-", "sa show svc"]
+    let lines = [
+        "use project proj_00000000000000000000001", "crea", "projects --a", "create-sa na",
+        "call GET /organization/pro", "print $sa.api_key.", "use key mgmt-", "sa show svc",
+    ]
     var samples: [Double] = []
     let clock = ContinuousClock()
     for _ in 0..<200 {
@@ -34,7 +36,9 @@ func benchCompletion() async throws {
         }
     }
     samples.sort()
-    let median = samples[samples.count / 2], p99 = samples[samples.count * 99 / 100], max = samples.last!
+    let median = samples[samples.count / 2]
+    let p99 = samples[samples.count * 99 / 100]
+    let max = samples.last!
     print("completion_us median=\(Int(median)) p99=\(Int(p99)) max=\(Int(max)) samples=\(samples.count)")
     await transport.shutdown()
     await server.stop()

@@ -2,6 +2,7 @@ import AdmAPI
 import AdmSandbox
 import AdmShell
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,16 +15,20 @@ struct Adm: AsyncParsableCommand {
         commandName: "adm",
         abstract: "An interactive, scriptable shell for the OpenAI Admin API.",
         discussion: """
-        Start with `adm --sandbox` to try everything against the built-in emulator (no account, no network).
-        The admin key comes from OPENAI_ADMIN_KEY (as the official SDKs do), --keys-file, or `key add`.
-        Exit status of scripts: 0 passed, 1 an expectation failed, 2 malformed, 3 usage or connection error.
-        """,
+            Start with `adm --sandbox` to try everything against the built-in emulator (no account, no network).
+            The admin key comes from OPENAI_ADMIN_KEY (as the official SDKs do), --keys-file, or `key add`.
+            Exit status of scripts: 0 passed, 1 an expectation failed, 2 malformed, 3 usage or connection error.
+            """,
         version: AdmVersion.string,
-        subcommands: [RunCommand.self, SandboxCommand.self])
+        subcommands: [RunCommand.self, SandboxCommand.self]
+    )
 
     @OptionGroup var options: GlobalOptions
 
-    @Option(name: [.customShort("e"), .customLong("execute")], help: ArgumentHelp("Run these statements (separated by ;) and exit.", valueName: "statements"))
+    @Option(
+        name: [.customShort("e"), .customLong("execute")],
+        help: ArgumentHelp("Run these statements (separated by ;) and exit.", valueName: "statements")
+    )
     var execute: String?
 
     func run() async throws {

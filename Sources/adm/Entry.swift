@@ -1,5 +1,6 @@
 import AdmShell
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif

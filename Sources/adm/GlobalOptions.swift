@@ -8,7 +8,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("API base URL (default $OPENAI_BASE_URL, else https://api.openai.com/v1).", valueName: "url"))
     var baseURL: String?
 
-    @Option(help: ArgumentHelp("Load NAME=VALUE keys from this 0600 file (for `adm sandbox`: where its fixture keys are written).", valueName: "path"))
+    @Option(
+        help: ArgumentHelp("Load NAME=VALUE keys from this 0600 file (for `adm sandbox`: where its fixture keys are written).", valueName: "path")
+    )
     var keysFile: String?
 
     @Option(help: ArgumentHelp("Use this profile of the config file ($XDG_CONFIG_HOME/adm/config).", valueName: "name"))
@@ -23,7 +25,12 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds before a request is abandoned.", valueName: "seconds"))
     var timeout: Double = LaunchOptions().timeout
 
-    @Option(help: ArgumentHelp("Retries for calls that are safe to repeat (GET, DELETE; a POST only when it provably never arrived or got 429).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp(
+            "Retries for calls that are safe to repeat (GET, DELETE; a POST only when it provably never arrived or got 429).",
+            valueName: "n"
+        )
+    )
     var retries: Int = LaunchOptions().retries
 
     @Option(help: ArgumentHelp("Calls in flight when a command fans out over a list.", valueName: "n"))
@@ -50,15 +57,27 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Keep the sandbox's organization in this SQLite file (--sandbox, adm sandbox).", valueName: "path"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Sandbox faults (--sandbox, adm sandbox), e.g. latency=20,error-rate=0.1,reset-rate=0.05,rate-limit=50/s.", valueName: "spec"))
+    @Option(
+        help: ArgumentHelp(
+            "Sandbox faults (--sandbox, adm sandbox), e.g. latency=20,error-rate=0.1,reset-rate=0.05,rate-limit=50/s.",
+            valueName: "spec"
+        )
+    )
     var faults: String?
 
     @Option(help: ArgumentHelp("Sandbox known-issue mode (--sandbox, adm sandbox): stale-permissions.", valueName: "name"))
     var knownIssue: [String] = []
 
-    @Option(help: ArgumentHelp("Sandbox rate limit (--sandbox, adm sandbox): realistic (the default: 8/min, burst 7, per key and endpoint, a bare 429), off, or N/min[,burst=B][,scope=key|org][,retry-after].", valueName: "spec"))
+    @Option(
+        help: ArgumentHelp(
+            "Sandbox rate limit (--sandbox, adm sandbox): realistic (the default: 8/min, burst 7, per key and endpoint, a bare 429), off, or N/min[,burst=B][,scope=key|org][,retry-after].",
+            valueName: "spec"
+        )
+    )
     var rateLimit: String?
 
-    @Option(help: ArgumentHelp("How long a call may keep being refused by a rate limit before it fails (default 30m; 90s, 2h).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp("How long a call may keep being refused by a rate limit before it fails (default 30m; 90s, 2h).", valueName: "duration")
+    )
     var maxWait: String?
 }

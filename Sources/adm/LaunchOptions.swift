@@ -27,9 +27,27 @@ struct LaunchOptions: Equatable, Sendable {
 extension GlobalOptions {
     /// The parsed options as plain values.
     var launchOptions: LaunchOptions {
-        LaunchOptions(sandbox: sandbox, baseURL: baseURL, keysFile: keysFile, profile: profile, key: key, project: project,
-                      timeout: timeout, retries: retries, concurrency: concurrency, cacert: cacert, verbose: verbose,
-                      allowLiteralKey: allowLiteralKey, record: record, replay: replay, noColor: noColor, db: db,
-                      faults: faults, knownIssue: knownIssue, rateLimit: rateLimit, maxWait: maxWait)
+        LaunchOptions(
+            sandbox: sandbox,
+            baseURL: baseURL,
+            keysFile: keysFile,
+            profile: profile,
+            key: key,
+            project: project,
+            timeout: timeout,
+            retries: retries,
+            concurrency: concurrency,
+            cacert: cacert,
+            verbose: verbose,
+            allowLiteralKey: allowLiteralKey,
+            record: record,
+            replay: replay,
+            noColor: noColor,
+            db: db,
+            faults: faults,
+            knownIssue: knownIssue,
+            rateLimit: rateLimit,
+            maxWait: maxWait
+        )
     }
 }

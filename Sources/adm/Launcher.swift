@@ -28,7 +28,9 @@ enum Launcher {
         if let profileName {
             guard let p = config?.profiles[profileName] else {
                 let known = config.map { $0.profiles.keys.sorted().joined(separator: ", ") } ?? ""
-                throw LaunchError("no profile '\(profileName)' in \(ConfigFile.defaultPath)" + (known.isEmpty ? " (no config file)" : " (profiles: \(known))"))
+                throw LaunchError(
+                    "no profile '\(profileName)' in \(ConfigFile.defaultPath)" + (known.isEmpty ? " (no config file)" : " (profiles: \(known))")
+                )
             }
             profile = p
         } else {
@@ -54,7 +56,9 @@ enum Launcher {
             do { sandbox = try await SandboxServer.start(options) } catch { throw LaunchError("could not start the sandbox: \(error)") }
             baseURL = sandbox!.baseURL
         } else if o.db != nil || o.faults != nil || !o.knownIssue.isEmpty || o.rateLimit != nil {
-            throw LaunchError("--db, --faults, --known-issue and --rate-limit configure the built-in sandbox: add --sandbox (or pass them to `adm sandbox`)")
+            throw LaunchError(
+                "--db, --faults, --known-issue and --rate-limit configure the built-in sandbox: add --sandbox (or pass them to `adm sandbox`)"
+            )
         }
         do { try HTTPTransport.validate(baseURL: baseURL) } catch { throw LaunchError(error.description) }
 

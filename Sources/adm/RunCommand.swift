@@ -1,6 +1,7 @@
 import AdmAPI
 import AdmShell
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,7 +11,8 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Run .adm scripts.",
-        discussion: "Exit status: 0 all passed, 1 an expectation failed, 2 a script is malformed, 3 a usage or connection error.")
+        discussion: "Exit status: 0 all passed, 1 an expectation failed, 2 a script is malformed, 3 a usage or connection error."
+    )
 
     @ParentCommand var root: Adm
 
@@ -74,8 +76,15 @@ struct RunCommand: AsyncParsableCommand {
             let start = clock.now
             let outcome = await ScriptRunner.run(launched.shell, text: text, file: file, keepGoing: keepGoing)
             let elapsed = clock.now - start
-            runs.append(Reports.FileRun(file: file, expectations: launched.shell.script.expectations, failures: outcome.failures,
-                                        exitStatus: outcome.exitStatus, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+            runs.append(
+                Reports.FileRun(
+                    file: file,
+                    expectations: launched.shell.script.expectations,
+                    failures: outcome.failures,
+                    exitStatus: outcome.exitStatus,
+                    seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                )
+            )
             if let previous { await Scripts.close(previous) }
             previous = launched
             worst = max(worst, outcome.exitStatus)

@@ -9,10 +9,11 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Serve the Admin API emulator on 127.0.0.1 (its fixture keys go to a 0600 keys file).",
         discussion: """
-        Also takes adm's --db PATH (keep the organization), --keys-file PATH (where the keys go), --faults SPEC, \
-        --known-issue NAME and --rate-limit SPEC (default realistic: 8/min, burst 7, per key and endpoint, a bare 429 as \
-        the live API gives; off for none).
-        """)
+            Also takes adm's --db PATH (keep the organization), --keys-file PATH (where the keys go), --faults SPEC, \
+            --known-issue NAME and --rate-limit SPEC (default realistic: 8/min, burst 7, per key and endpoint, a bare 429 as \
+            the live API gives; off for none).
+            """
+    )
 
     /// `--db`, `--keys-file`, `--faults`, `--known-issue` and `--rate-limit` are the shared
     /// options of `adm` (ArgumentParser gives an option to the first command that declares it).
@@ -43,7 +44,9 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         for name in knownIssue {
             guard let issue = KnownIssue(rawValue: name) else {
-                StandardOutput().writeError("adm sandbox: error: unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))\n")
+                StandardOutput().writeError(
+                    "adm sandbox: error: unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))\n"
+                )
                 throw ExitCode(3)
             }
             options.knownIssues.insert(issue)

@@ -22,8 +22,10 @@ struct CatalogTests {
         #expect(EndpointCatalog.endpoint(id: "list-projects")?.scope == "api.management.read")
         #expect(EndpointCatalog.endpoint(id: "list-projects")?.scopeEvidence == .confirmed)
         #expect(EndpointCatalog.endpoint(id: "usage-costs")?.scope == "api.usage.read")
-        #expect(EndpointCatalog.all.filter { $0.scopeEvidence == .documented }.map(\.id).sorted()
-            == ["admin-api-keys-create", "admin-api-keys-delete", "admin-api-keys-get", "admin-api-keys-list"])
+        #expect(
+            EndpointCatalog.all.filter { $0.scopeEvidence == .documented }.map(\.id).sorted()
+                == ["admin-api-keys-create", "admin-api-keys-delete", "admin-api-keys-get", "admin-api-keys-list"]
+        )
     }
 
     @Test("matches concrete paths, literal segments before parameters")
@@ -49,10 +51,17 @@ struct CatalogTests {
     @Test("calls fill path templates and encode queries as the SDK does")
     func calls() {
         let e = EndpointCatalog.endpoint(id: "list-audit-logs")!
-        let call = Call(e, pathParameters: [:], query: QueryItem.items(name: "event_types[]", value: ["a.b", "c d"])
-            + QueryItem.items(name: "effective_at", value: .obj(["gte": 5])))
+        let call = Call(
+            e,
+            pathParameters: [:],
+            query: QueryItem.items(name: "event_types[]", value: ["a.b", "c d"])
+                + QueryItem.items(name: "effective_at", value: .obj(["gte": 5]))
+        )
         #expect(call.pathAndQuery == "/organization/audit_logs?event_types[]=a.b&event_types[]=c%20d&effective_at[gte]=5")
-        let sa = Call(EndpointCatalog.endpoint(id: "retrieve-project-service-account")!, pathParameters: ["project_id": "p/1", "service_account_id": "s"])
+        let sa = Call(
+            EndpointCatalog.endpoint(id: "retrieve-project-service-account")!,
+            pathParameters: ["project_id": "p/1", "service_account_id": "s"]
+        )
         #expect(sa.path == "/organization/projects/p%2F1/service_accounts/s")
         #expect(QueryItem.parse("a=1&b%5B%5D=x%20y&c") == [QueryItem("a", "1"), QueryItem("b[]", "x y"), QueryItem("c", "")])
     }

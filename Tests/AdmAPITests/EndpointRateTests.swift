@@ -1,5 +1,6 @@
-@testable import AdmAPI
 import Testing
+
+@testable import AdmAPI
 
 /// A token bucket as the live API (and the sandbox) keeps one: `burst` at once, `perMinute` refill.
 struct SimulatedBucket {
@@ -43,7 +44,9 @@ func simulate(calls: Int, burst: Int, perMinute: Double, concurrency: Int, laten
         for granted in answers {
             rate.record(sent: send, received: now, granted: granted)
             if FileMode.environment("ADM_RATE_TRACE") != nil {
-                print("  \(Formatting.number(send, decimals: 2)) \(granted ? "ok " : "REF") rate=\(rate.rate.map { Formatting.number($0 * 60, decimals: 2) } ?? "-")/min bounds=\(Formatting.number(rate.bounds().low * 60, decimals: 2))..\(Formatting.number(min(rate.bounds().high, rate.upperBound) * 60, decimals: 2))")
+                print(
+                    "  \(Formatting.number(send, decimals: 2)) \(granted ? "ok " : "REF") rate=\(rate.rate.map { Formatting.number($0 * 60, decimals: 2) } ?? "-")/min bounds=\(Formatting.number(rate.bounds().low * 60, decimals: 2))..\(Formatting.number(min(rate.bounds().high, rate.upperBound) * 60, decimals: 2))"
+                )
             }
             if granted { done += 1 } else { refusals += 1 }
         }
@@ -53,10 +56,13 @@ func simulate(calls: Int, burst: Int, perMinute: Double, concurrency: Int, laten
 
 @Suite("Learning an endpoint's rate limit from refusals alone")
 struct EndpointRateTests {
-    @Test("the issue's jobs finish within 1.15× the floor (+2 s) with at most burst + 3 refusals", arguments: [
-        (13, 7, 10.0, 8, 0.005), (13, 7, 8.0, 8, 0.005), (41, 5, 120.0, 8, 0.005), (200, 7, 8.0, 8, 0.005),
-        (31, 7, 8.0, 8, 0.2), (11, 5, 120.0, 1, 0.005), (100, 5, 120.0, 8, 0.005), (60, 10, 10.0, 8, 0.2),
-    ])
+    @Test(
+        "the issue's jobs finish within 1.15× the floor (+2 s) with at most burst + 3 refusals",
+        arguments: [
+            (13, 7, 10.0, 8, 0.005), (13, 7, 8.0, 8, 0.005), (41, 5, 120.0, 8, 0.005), (200, 7, 8.0, 8, 0.005),
+            (31, 7, 8.0, 8, 0.2), (11, 5, 120.0, 1, 0.005), (100, 5, 120.0, 8, 0.005), (60, 10, 10.0, 8, 0.2),
+        ]
+    )
     func learns(calls: Int, burst: Int, perMinute: Double, concurrency: Int, latency: Double) {
         let (seconds, refusals) = simulate(calls: calls, burst: burst, perMinute: perMinute, concurrency: concurrency, latency: latency)
         let floor = Double(calls - burst) / (perMinute / 60)
@@ -92,9 +98,15 @@ struct EndpointRateTests {
         while done < 30, now < 3600 {
             let send = rate.nextSend(now: now)
             rate.admit(now: send)
-            if send - windowStart >= 60 { windowStart = send - (send - windowStart).truncatingRemainder(dividingBy: 60); used = 0 }
+            if send - windowStart >= 60 {
+                windowStart = send - (send - windowStart).truncatingRemainder(dividingBy: 60)
+                used = 0
+            }
             let granted = used < 8
-            if granted { used += 1; done += 1 }
+            if granted {
+                used += 1
+                done += 1
+            }
             now = send + 0.005
             rate.record(sent: send, received: now, granted: granted)
         }
@@ -106,12 +118,16 @@ struct EndpointRateTests {
 extension EndpointRateTests {
     @Test("report the simulated jobs", .disabled(if: FileMode.environment("ADM_RATE_REPORT") == nil))
     func report() {
-        for (calls, burst, perMinute, concurrency, latency) in [(13, 7, 10.0, 8, 0.005), (13, 7, 8.0, 8, 0.005), (41, 5, 120.0, 8, 0.005), (200, 7, 8.0, 8, 0.005),
-                                                                (31, 7, 8.0, 8, 0.2), (11, 5, 120.0, 1, 0.005), (100, 5, 120.0, 8, 0.005), (60, 10, 10.0, 8, 0.2),
-                                                                (41, 7, 7.0, 8, 0.3), (20, 7, 8.0, 1, 0.005), (11, 7, 10.0, 1, 0.005)] {
+        for (calls, burst, perMinute, concurrency, latency) in [
+            (13, 7, 10.0, 8, 0.005), (13, 7, 8.0, 8, 0.005), (41, 5, 120.0, 8, 0.005), (200, 7, 8.0, 8, 0.005),
+            (31, 7, 8.0, 8, 0.2), (11, 5, 120.0, 1, 0.005), (100, 5, 120.0, 8, 0.005), (60, 10, 10.0, 8, 0.2),
+            (41, 7, 7.0, 8, 0.3), (20, 7, 8.0, 1, 0.005), (11, 7, 10.0, 1, 0.005),
+        ] {
             let (seconds, refusals) = simulate(calls: calls, burst: burst, perMinute: perMinute, concurrency: concurrency, latency: latency)
             let floor = Double(calls - burst) / (perMinute / 60)
-            print("n=\(calls) B=\(burst) R=\(perMinute)/min c=\(concurrency) lat=\(latency): \(Formatting.number(seconds, decimals: 1)) s, floor \(Formatting.number(floor, decimals: 1)), ratio \(Formatting.number(seconds / floor, decimals: 2)), refusals \(refusals)")
+            print(
+                "n=\(calls) B=\(burst) R=\(perMinute)/min c=\(concurrency) lat=\(latency): \(Formatting.number(seconds, decimals: 1)) s, floor \(Formatting.number(floor, decimals: 1)), ratio \(Formatting.number(seconds / floor, decimals: 2)), refusals \(refusals)"
+            )
         }
     }
 }

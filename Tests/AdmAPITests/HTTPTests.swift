@@ -9,7 +9,12 @@ struct APIErrorTests {
 
     @Test("decodes the documented error object")
     func object() {
-        let e = APIError.decode(response(401, #"{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: api.management.read. Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes.","type":"invalid_request_error","param":null,"code":null}}"#))
+        let e = APIError.decode(
+            response(
+                401,
+                #"{"error":{"message":"You have insufficient permissions for this operation. Missing scopes: api.management.read. Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes.","type":"invalid_request_error","param":null,"code":null}}"#
+            )
+        )
         #expect(e?.shape == .object)
         #expect(e?.type == "invalid_request_error")
         #expect(e?.missingScopes == ["api.management.read"])
@@ -17,15 +22,27 @@ struct APIErrorTests {
 
     @Test("decodes a bare-string error, as in the first user report")
     func string() {
-        let e = APIError.decode(response(401, #"{"error":"You have insufficient permissions for this operation. Missing scopes: api.management.write. Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes."}"#))
+        let e = APIError.decode(
+            response(
+                401,
+                #"{"error":"You have insufficient permissions for this operation. Missing scopes: api.management.write. Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes."}"#
+            )
+        )
         #expect(e?.shape == .string)
         #expect(e?.missingScopes == ["api.management.write"])
     }
 
     @Test("reads several missing scopes and unauthorized scopes")
     func scopeLists() {
-        #expect(APIError(status: 401, message: "…Missing scopes: api.responses.read, api.responses.write").missingScopes == ["api.responses.read", "api.responses.write"])
-        #expect(APIError(status: 400, message: "Request includes unauthorized scopes: api.all.read. Please check and remove these scopes.").unauthorizedScopes == ["api.all.read"])
+        #expect(
+            APIError(status: 401, message: "…Missing scopes: api.responses.read, api.responses.write").missingScopes == [
+                "api.responses.read", "api.responses.write",
+            ]
+        )
+        #expect(
+            APIError(status: 400, message: "Request includes unauthorized scopes: api.all.read. Please check and remove these scopes.")
+                .unauthorizedScopes == ["api.all.read"]
+        )
     }
 
     @Test("explains bodies that are not JSON")
@@ -34,7 +51,10 @@ struct APIErrorTests {
         #expect(html?.shape == .notJSON)
         #expect(html?.message.hasPrefix("HTTP 502 Bad Gateway with an HTML page (\"502 Bad Gateway\")") == true)
         let truncated = APIError.decode(response(500, #"{"error":{"mess"#))
-        #expect(truncated?.message == "HTTP 500 Internal Server Error with a body that is not valid JSON (application/json): unterminated string at line 1, column 16")
+        #expect(
+            truncated?.message
+                == "HTTP 500 Internal Server Error with a body that is not valid JSON (application/json): unterminated string at line 1, column 16"
+        )
         #expect(APIError.decode(response(503, "", type: ""))?.message == "HTTP 503 Service Unavailable with an empty body")
         #expect(APIError.decode(response(200, "{}")) == nil)
     }
@@ -48,22 +68,39 @@ struct RetryPolicyTests {
 
     @Test("retries GET and DELETE on 5xx, never a POST that reached the server")
     func idempotency() {
-        guard case .retry = policy.decide(method: .get, response: response(500), attempt: 1) else { Issue.record("GET 500 not retried"); return }
-        guard case .retry = policy.decide(method: .delete, response: response(503), attempt: 1) else { Issue.record("DELETE 503 not retried"); return }
-        #expect(policy.decide(method: .post, response: response(500), attempt: 1) == .stop(note: "not retried: a POST that reached the server may already have been applied"))
+        guard case .retry = policy.decide(method: .get, response: response(500), attempt: 1) else {
+            Issue.record("GET 500 not retried")
+            return
+        }
+        guard case .retry = policy.decide(method: .delete, response: response(503), attempt: 1) else {
+            Issue.record("DELETE 503 not retried")
+            return
+        }
+        #expect(
+            policy.decide(method: .post, response: response(500), attempt: 1)
+                == .stop(note: "not retried: a POST that reached the server may already have been applied")
+        )
         #expect(policy.decide(method: .get, response: response(404), attempt: 1) == .stop(note: nil))
     }
 
     @Test("a server-named delay is honoured up to two minutes; x-should-retry: false is obeyed")
     func serverDelay() {
-        #expect(policy.decide(method: .get, response: response(503, [Header("retry-after-ms", "250")]), attempt: 1)
-            == .retry(after: 0.25, reason: "HTTP 503 (server asked to wait 0.25 s)"))
-        #expect(policy.decide(method: .get, response: response(503, [Header("Retry-After", "2")]), attempt: 1)
-            == .retry(after: 2, reason: "HTTP 503 (server asked to wait 2 s)"))
-        #expect(policy.decide(method: .get, response: response(503, [Header("Retry-After", "600")]), attempt: 1)
-            == .stop(note: "not retried: the server asked to wait 600 s"))
-        #expect(policy.decide(method: .get, response: response(500, [Header("x-should-retry", "false")]), attempt: 1)
-            == .stop(note: "not retried: the server said x-should-retry: false"))
+        #expect(
+            policy.decide(method: .get, response: response(503, [Header("retry-after-ms", "250")]), attempt: 1)
+                == .retry(after: 0.25, reason: "HTTP 503 (server asked to wait 0.25 s)")
+        )
+        #expect(
+            policy.decide(method: .get, response: response(503, [Header("Retry-After", "2")]), attempt: 1)
+                == .retry(after: 2, reason: "HTTP 503 (server asked to wait 2 s)")
+        )
+        #expect(
+            policy.decide(method: .get, response: response(503, [Header("Retry-After", "600")]), attempt: 1)
+                == .stop(note: "not retried: the server asked to wait 600 s")
+        )
+        #expect(
+            policy.decide(method: .get, response: response(500, [Header("x-should-retry", "false")]), attempt: 1)
+                == .stop(note: "not retried: the server said x-should-retry: false")
+        )
         #expect(RetryPolicy.none.decide(method: .get, response: response(503), attempt: 1) == .stop(note: nil))
     }
 
@@ -80,12 +117,16 @@ struct RetryPolicyTests {
     @Test("a POST is retried only when the request provably never left")
     func transport() {
         guard case .retry = policy.decide(method: .post, error: .connect(host: "h", reason: "connection refused"), attempt: 1) else {
-            Issue.record("a refused connection should be retried"); return
+            Issue.record("a refused connection should be retried")
+            return
         }
-        #expect(policy.decide(method: .post, error: .connectionClosed(host: "h"), attempt: 1)
-            == .stop(note: "not retried: a POST that may have reached the server is never repeated"))
+        #expect(
+            policy.decide(method: .post, error: .connectionClosed(host: "h"), attempt: 1)
+                == .stop(note: "not retried: a POST that may have reached the server is never repeated")
+        )
         guard case .retry = policy.decide(method: .get, error: .connectionClosed(host: "h"), attempt: 1) else {
-            Issue.record("a GET whose connection dropped should be retried"); return
+            Issue.record("a GET whose connection dropped should be retried")
+            return
         }
     }
 }

@@ -20,17 +20,20 @@ struct JSONTests {
         #expect(JSON.string("x\u{01}y\"").serialized() == #""x\u0001y\"""#)
     }
 
-    @Test("reports where a text stops being JSON", arguments: [
-        ("{\"a\":", "unexpected end of JSON", 1, 6),
-        ("[1,2", "unexpected end of JSON inside an array", 1, 5),
-        ("{\"a\" 1}", "expected ':' after an object key", 1, 6),
-        ("[01]", "leading zero in a number", 1, 3),
-        ("tru", "unexpected end of JSON", 1, 1),
-        ("\"abc", "unterminated string", 1, 5),
-        ("{\n  \"a\": x\n}", "unexpected character 'x'", 2, 8),
-        ("[1] 2", "unexpected text after the JSON value", 1, 5),
-        ("\"\\ud800\"", "unpaired surrogate in a \\u escape", 1, 8),
-    ])
+    @Test(
+        "reports where a text stops being JSON",
+        arguments: [
+            ("{\"a\":", "unexpected end of JSON", 1, 6),
+            ("[1,2", "unexpected end of JSON inside an array", 1, 5),
+            ("{\"a\" 1}", "expected ':' after an object key", 1, 6),
+            ("[01]", "leading zero in a number", 1, 3),
+            ("tru", "unexpected end of JSON", 1, 1),
+            ("\"abc", "unterminated string", 1, 5),
+            ("{\n  \"a\": x\n}", "unexpected character 'x'", 2, 8),
+            ("[1] 2", "unexpected text after the JSON value", 1, 5),
+            ("\"\\ud800\"", "unpaired surrogate in a \\u escape", 1, 8),
+        ]
+    )
     func errors(text: String, message: String, line: Int, column: Int) {
         #expect(throws: JSONParseError.self) { try JSON.parse(text) }
         do {

@@ -44,7 +44,9 @@ struct PermissionTests {
     @Test("profiles give the scopes the admin-key form would")
     func scopes() throws {
         #expect(PermissionProfile.all.scopes.contains("api.management.write"))
-        #expect(PermissionProfile.readOnly.scopes == ["api.management.read", "api.usage.read", "api.audit_logs.read", "api.fine_tuning.checkpoints.read"])
+        #expect(
+            PermissionProfile.readOnly.scopes == ["api.management.read", "api.usage.read", "api.audit_logs.read", "api.fine_tuning.checkpoints.read"]
+        )
         #expect(try PermissionProfile.parse("restricted:management=write").scopes == ["api.management.read", "api.management.write"])
         #expect(try PermissionProfile.parse("usage=read").scopes == ["api.usage.read"])
         #expect(try PermissionProfile.parse("restricted").scopes.isEmpty)

@@ -1,6 +1,7 @@
-@testable import adm
 import ArgumentParser
 import Testing
+
+@testable import adm
 
 /// The one-liner fast path must read options exactly as swift-argument-parser does, and hand
 /// everything else to it.
@@ -13,21 +14,24 @@ struct OneLinerTests {
         return (adm.options.launchOptions, adm.execute)
     }
 
-    @Test("the same options and statements as the parser", arguments: [
-        ["-e", "projects"],
-        ["--sandbox", "-e", "projects; users"],
-        ["--execute", "x", "--sandbox"],
-        ["--execute=x=y", "--key", "owner"],
-        ["--base-url", "http://127.0.0.1:9/v1", "--keys-file=/tmp/k", "--key", "reader", "-e", "keys"],
-        ["--timeout", "2.5", "--retries", "0", "--concurrency=3", "-v", "-e", "projects"],
-        ["--verbose", "--no-color", "--allow-literal-key", "-e", "x"],
-        ["--known-issue", "stale-permissions", "--known-issue=other", "--sandbox", "-e", "x"],
-        ["--faults", "latency=20,error-rate=0.1", "--db", "/tmp/x.db", "--sandbox", "-e", "x"],
-        ["--profile", "work", "--project", "proj_1", "--cacert", "/tmp/ca.pem", "-e", "x"],
-        ["--record", "/tmp/c.json", "-e", "x", "--key", "a", "--key", "b"],
-        ["--replay", "/tmp/c.json", "-e", "x"],
-        ["-e", "print \"a b\"; exit 3"],
-    ])
+    @Test(
+        "the same options and statements as the parser",
+        arguments: [
+            ["-e", "projects"],
+            ["--sandbox", "-e", "projects; users"],
+            ["--execute", "x", "--sandbox"],
+            ["--execute=x=y", "--key", "owner"],
+            ["--base-url", "http://127.0.0.1:9/v1", "--keys-file=/tmp/k", "--key", "reader", "-e", "keys"],
+            ["--timeout", "2.5", "--retries", "0", "--concurrency=3", "-v", "-e", "projects"],
+            ["--verbose", "--no-color", "--allow-literal-key", "-e", "x"],
+            ["--known-issue", "stale-permissions", "--known-issue=other", "--sandbox", "-e", "x"],
+            ["--faults", "latency=20,error-rate=0.1", "--db", "/tmp/x.db", "--sandbox", "-e", "x"],
+            ["--profile", "work", "--project", "proj_1", "--cacert", "/tmp/ca.pem", "-e", "x"],
+            ["--record", "/tmp/c.json", "-e", "x", "--key", "a", "--key", "b"],
+            ["--replay", "/tmp/c.json", "-e", "x"],
+            ["-e", "print \"a b\"; exit 3"],
+        ]
+    )
     func agrees(_ arguments: [String]) throws {
         let (expected, statements) = try parsed(arguments)
         let fast = try #require(OneLiner.parse(arguments), "fast path declined \(arguments)")
@@ -35,12 +39,15 @@ struct OneLinerTests {
         #expect(fast.0 == expected)
     }
 
-    @Test("declines what is not a plain one-liner, so the parser handles (and reports) it", arguments: [
-        [], ["--sandbox"], ["run", "a.adm"], ["sandbox", "--port", "0"], ["--help"], ["-h"], ["--version"],
-        ["-e", "a", "-e", "b"], ["-e"], ["--timeout", "soon", "-e", "x"], ["--retries", "-1", "-e", "x"],
-        ["--key", "-e", "x"], ["--sandbox=yes", "-e", "x"], ["--no-such", "-e", "x"], ["-ve", "x"],
-        ["-e=x"], ["--base-url=", "-e", "x"], ["extra", "-e", "x"], ["--generate-completion-script", "bash"], ["--experimental-dump-help"],
-    ])
+    @Test(
+        "declines what is not a plain one-liner, so the parser handles (and reports) it",
+        arguments: [
+            [], ["--sandbox"], ["run", "a.adm"], ["sandbox", "--port", "0"], ["--help"], ["-h"], ["--version"],
+            ["-e", "a", "-e", "b"], ["-e"], ["--timeout", "soon", "-e", "x"], ["--retries", "-1", "-e", "x"],
+            ["--key", "-e", "x"], ["--sandbox=yes", "-e", "x"], ["--no-such", "-e", "x"], ["-ve", "x"],
+            ["-e=x"], ["--base-url=", "-e", "x"], ["extra", "-e", "x"], ["--generate-completion-script", "bash"], ["--experimental-dump-help"],
+        ]
+    )
     func declines(_ arguments: [String]) {
         #expect(OneLiner.parse(arguments) == nil)
     }

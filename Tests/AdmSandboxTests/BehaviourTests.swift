@@ -24,7 +24,11 @@ struct SandboxBehaviourTests {
             var after: String?
             var pages = 0
             repeat {
-                let r = try await s.call("list-projects", key: "owner", query: [QueryItem("limit", "20")] + (after.map { [QueryItem("after", $0)] } ?? []))
+                let r = try await s.call(
+                    "list-projects",
+                    key: "owner",
+                    query: [QueryItem("limit", "20")] + (after.map { [QueryItem("after", $0)] } ?? [])
+                )
                 let data = r.json!["data"]!.arrayValue!
                 ids += data.map { $0["id"]!.stringValue! }
                 #expect(r.json!["first_id"]?.stringValue == data.first?["id"]?.stringValue)
@@ -42,13 +46,24 @@ struct SandboxBehaviourTests {
         }
     }
 
-    @Test("validation errors name the parameter, as the real API does", arguments: [
-        ("{}", "Missing required parameter: 'name'.", "name", "missing_required_parameter"),
-        (#"{"name": 5}"#, "Invalid type for 'name': expected a string, but got a number instead.", "name", "invalid_type"),
-        (#"{"name": "x", "colour": "red"}"#, "Unrecognized request argument supplied: colour", "colour", nil),
-        (#"{"name": "x", "residency": "MARS"}"#, "Invalid value: 'MARS'. Supported values are: 'GLOBAL', 'US_STORAGE_PROCESSING', 'EU_STORAGE_PROCESSING', 'JP_STORAGE', 'KR_STORAGE', 'CA_STORAGE', 'SG_STORAGE', 'IN_STORAGE', 'AU_STORAGE', 'GB_STORAGE', 'AE_STORAGE' and 'AE_STORAGE_PROCESSING'.", "residency", "invalid_value"),
-        ("{not json", "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)", nil, nil),
-    ] as [(String, String, String?, String?)])
+    @Test(
+        "validation errors name the parameter, as the real API does",
+        arguments: [
+            ("{}", "Missing required parameter: 'name'.", "name", "missing_required_parameter"),
+            (#"{"name": 5}"#, "Invalid type for 'name': expected a string, but got a number instead.", "name", "invalid_type"),
+            (#"{"name": "x", "colour": "red"}"#, "Unrecognized request argument supplied: colour", "colour", nil),
+            (
+                #"{"name": "x", "residency": "MARS"}"#,
+                "Invalid value: 'MARS'. Supported values are: 'GLOBAL', 'US_STORAGE_PROCESSING', 'EU_STORAGE_PROCESSING', 'JP_STORAGE', 'KR_STORAGE', 'CA_STORAGE', 'SG_STORAGE', 'IN_STORAGE', 'AU_STORAGE', 'GB_STORAGE', 'AE_STORAGE' and 'AE_STORAGE_PROCESSING'.",
+                "residency", "invalid_value"
+            ),
+            (
+                "{not json",
+                "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)",
+                nil, nil
+            ),
+        ] as [(String, String, String?, String?)]
+    )
     func validation(body: String, message: String, param: String?, code: String?) async throws {
         try await withSandbox { s in
             let r = try await s.raw(.post, "/organization/projects", key: "owner", body: body)
@@ -96,8 +111,12 @@ struct SandboxBehaviourTests {
             _ = try await s.call("delete-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": id])
             let after = try await s.call("retrieve-project-api-key", key: "owner", path: ["project_id": p, "api_key_id": keyID])
             #expect(after.status == 404)
-            let only = try await s.call("create-project-service-account", key: "owner", path: ["project_id": p],
-                                        body: .obj(["name": "bare", "create_service_account_only": true]))
+            let only = try await s.call(
+                "create-project-service-account",
+                key: "owner",
+                path: ["project_id": p],
+                body: .obj(["name": "bare", "create_service_account_only": true])
+            )
             #expect(only.json?["api_key"] == .null)
             #expect(only.json?["role"] == "none")
         }
@@ -154,8 +173,10 @@ struct SandboxBehaviourTests {
     @Test("the rate-limit rule's variants: retry-after adds the header, scope=org shares a bucket, off turns it off")
     func rateLimitVariants() async throws {
         try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse("8/min,burst=2,retry-after"))) { s in
-            let statuses = try await [s.raw(.get, "/organization/projects", key: "owner"), s.raw(.get, "/organization/projects", key: "owner"),
-                                      s.raw(.get, "/organization/projects", key: "owner")]
+            let statuses = try await [
+                s.raw(.get, "/organization/projects", key: "owner"), s.raw(.get, "/organization/projects", key: "owner"),
+                s.raw(.get, "/organization/projects", key: "owner"),
+            ]
             #expect(statuses.map(\.status) == [200, 200, 429])
             // 7.5 s to the next token (less what the three requests took), in whole seconds, at least 1.
             #expect(statuses[2].header("Retry-After").flatMap { Int($0) }.map { (1...8).contains($0) } == true)
@@ -172,18 +193,34 @@ struct SandboxBehaviourTests {
     @Test("usage and costs give buckets over generated data, paged with next_page")
     func usage() async throws {
         try await withSandbox { s in
-            let r = try await s.call("usage-completions", key: "usage", query: [QueryItem("start_time", "1767225600"), QueryItem("end_time", "1767830400"),
-                                                                                QueryItem("limit", "3"), QueryItem("group_by[]", "model")])
+            let r = try await s.call(
+                "usage-completions",
+                key: "usage",
+                query: [
+                    QueryItem("start_time", "1767225600"), QueryItem("end_time", "1767830400"),
+                    QueryItem("limit", "3"), QueryItem("group_by[]", "model"),
+                ]
+            )
             let page = r.json!
             #expect(page["object"] == "page")
             #expect(page["data"]?.arrayValue?.count == 3)
             #expect(page["has_more"] == true)
             #expect(page["next_page"] == "page_1767484800")
             #expect(page["data"]?[0]?["results"]?[0]?["object"] == "organization.usage.completions.result")
-            let again = try await s.call("usage-completions", key: "usage", query: [QueryItem("start_time", "1767225600"), QueryItem("end_time", "1767830400"),
-                                                                                    QueryItem("limit", "3"), QueryItem("group_by[]", "model")])
+            let again = try await s.call(
+                "usage-completions",
+                key: "usage",
+                query: [
+                    QueryItem("start_time", "1767225600"), QueryItem("end_time", "1767830400"),
+                    QueryItem("limit", "3"), QueryItem("group_by[]", "model"),
+                ]
+            )
             #expect(again.json == page)
-            let costs = try await s.call("usage-costs", key: "usage", query: [QueryItem("start_time", "1767225600"), QueryItem("bucket_width", "1h")])
+            let costs = try await s.call(
+                "usage-costs",
+                key: "usage",
+                query: [QueryItem("start_time", "1767225600"), QueryItem("bucket_width", "1h")]
+            )
             #expect(costs.status == 400)
         }
     }

@@ -12,7 +12,11 @@ struct PagingModelTests {
     func pagesMatchModel() async throws {
         try await withSandbox { s in
             _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 29]))
-            let everything = try await s.call("list-projects", key: "owner", query: [QueryItem("limit", "100"), QueryItem("include_archived", "true")])
+            let everything = try await s.call(
+                "list-projects",
+                key: "owner",
+                query: [QueryItem("limit", "100"), QueryItem("include_archived", "true")]
+            )
             let all = everything.json!["data"]!.arrayValue!.map { $0["id"]!.stringValue! }
             #expect(all.count == 30)
             var archived: Set<String> = []

@@ -6,7 +6,8 @@ import Testing
 /// checked against the profiles the admin-key form defines.
 @Suite("Sandbox permission model")
 struct SandboxPermissionTests {
-    static let e1 = "You have insufficient permissions for this operation. Missing scopes: %@. Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes."
+    static let e1 =
+        "You have insufficient permissions for this operation. Missing scopes: %@. Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes."
 
     /// key → categories it may read, and may write.
     static let expected: [String: (read: Set<PermissionCategory>, write: Set<PermissionCategory>)] = [
@@ -30,7 +31,10 @@ struct SandboxPermissionTests {
         switch c {
         case .organizationAdministration: return ("create-project", [:], .obj(["name": "matrix"]))
         case .fineTuningCheckpoints:
-            return ("createFineTuningCheckpointPermission", ["fine_tuned_model_checkpoint": "ft:gpt-4o:org:x:1"], .obj(["project_ids": [.string(s.defaultProject)]]))
+            return (
+                "createFineTuningCheckpointPermission", ["fine_tuned_model_checkpoint": "ft:gpt-4o:org:x:1"],
+                .obj(["project_ids": [.string(s.defaultProject)]])
+            )
         default: return nil
         }
     }
@@ -66,11 +70,16 @@ struct SandboxPermissionTests {
     @Test("an unknown key gets invalid_api_key with the key masked; no key gets the no-key message")
     func unknownKey() async throws {
         try await withSandbox { s in
-            let r = try await s.transport.send(WireRequest(method: .get, url: s.server.baseURL + "/organization/projects"),
-                                               credential: Secret("sk-admin-fake"), timeout: .seconds(10))
+            let r = try await s.transport.send(
+                WireRequest(method: .get, url: s.server.baseURL + "/organization/projects"),
+                credential: Secret("sk-admin-fake"),
+                timeout: .seconds(10)
+            )
             let e = APIError.decode(r)
             #expect(r.status == 401)
-            #expect(e?.message == "Incorrect API key provided: sk-admin*fake. You can find your API key at https://platform.openai.com/account/api-keys.")
+            #expect(
+                e?.message == "Incorrect API key provided: sk-admin*fake. You can find your API key at https://platform.openai.com/account/api-keys."
+            )
             #expect(e?.code == "invalid_api_key")
             let none = try await s.raw(.get, "/organization/projects")
             #expect(none.status == 401)
@@ -86,10 +95,18 @@ struct SandboxPermissionTests {
             #expect(r.error?.missingScopes == ["api.management.read"])
             let u = try await s.call("usage-costs", key: "project-key", query: [QueryItem("start_time", "1700000000")])
             #expect(u.error?.missingScopes == ["api.usage.read"])
-            let sa = try await s.call("create-project-service-account", key: "owner", path: ["project_id": s.defaultProject], body: .obj(["name": "k"]))
+            let sa = try await s.call(
+                "create-project-service-account",
+                key: "owner",
+                path: ["project_id": s.defaultProject],
+                body: .obj(["name": "k"])
+            )
             let value = sa.json?["api_key"]?["value"]?.stringValue ?? ""
             let client = s.client
-            let viaSA = try await client.send(Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj(["name": "x"])), key: Secret(value))
+            let viaSA = try await client.send(
+                Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj(["name": "x"])),
+                key: Secret(value)
+            )
             #expect(viaSA.status == 401)
             #expect(viaSA.error?.missingScopes == ["api.management.read"])
         }

@@ -33,12 +33,22 @@ struct SandboxPersistenceTests {
                     group.addTask {
                         var ids: [String] = []
                         for n in 0..<4 {
-                            let r = try await s.call("create-project-service-account", key: "owner", path: ["project_id": p], body: .obj(["name": .string("c\(client)-\(n)")]))
+                            let r = try await s.call(
+                                "create-project-service-account",
+                                key: "owner",
+                                path: ["project_id": p],
+                                body: .obj(["name": .string("c\(client)-\(n)")])
+                            )
                             ids.append(r.json!["id"]!.stringValue!)
                         }
                         // Delete one of ours, rename another.
                         _ = try await s.call("delete-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": ids[0]])
-                        _ = try await s.call("update-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": ids[1]], body: .obj(["name": .string("renamed-\(client)")]))
+                        _ = try await s.call(
+                            "update-project-service-account",
+                            key: "owner",
+                            path: ["project_id": p, "service_account_id": ids[1]],
+                            body: .obj(["name": .string("renamed-\(client)")])
+                        )
                         return Array(ids.dropFirst())
                     }
                 }
@@ -50,8 +60,12 @@ struct SandboxPersistenceTests {
             var listed: [JSON] = []
             var after: String?
             repeat {
-                let r = try await s.call("list-project-service-accounts", key: "owner", path: ["project_id": p],
-                                         query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? []))
+                let r = try await s.call(
+                    "list-project-service-accounts",
+                    key: "owner",
+                    path: ["project_id": p],
+                    query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])
+                )
                 listed += r.json!["data"]!.arrayValue!
                 after = r.json!["has_more"] == true ? r.json!["last_id"]?.stringValue : nil
             } while after != nil
@@ -60,8 +74,12 @@ struct SandboxPersistenceTests {
             var keys: [JSON] = []
             after = nil
             repeat {
-                let r = try await s.call("list-project-api-keys", key: "owner", path: ["project_id": p],
-                                         query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? []))
+                let r = try await s.call(
+                    "list-project-api-keys",
+                    key: "owner",
+                    path: ["project_id": p],
+                    query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])
+                )
                 keys += r.json!["data"]!.arrayValue!
                 after = r.json!["has_more"] == true ? r.json!["last_id"]?.stringValue : nil
             } while after != nil

@@ -1,8 +1,9 @@
 import AdmAPI
 import AdmSandbox
-@testable import AdmShell
 import AdmTestSupport
 import Testing
+
+@testable import AdmShell
 
 /// A deterministic pseudo-random sequence (so a failure can be replayed).
 struct SplitMix {
@@ -30,7 +31,7 @@ struct ChaosTests {
         try await withSandbox(options) { s in
             let shell = s.shell()
             shell.configuration.retry = RetryPolicy(maxRetries: 10, initialDelay: 0.002, maxDelay: 0.02)
-            var rng = SplitMix(state: 20261123)
+            var rng = SplitMix(state: 20_261_123)
             var expected: [String: String] = [:]  // name → id
             var stats = (creates: 0, ambiguous: 0, deletes: 0, lists: 0, retried: 0)
 
@@ -66,7 +67,10 @@ struct ChaosTests {
                         expected[name] = nil
                     } catch {
                         // A retried DELETE whose first attempt was applied gets 404: gone either way.
-                        if case .api(let r)? = error as? ShellError, r.status == 404 { expected[name] = nil; continue }
+                        if case .api(let r)? = error as? ShellError, r.status == 404 {
+                            expected[name] = nil
+                            continue
+                        }
                         let still = try await listAll().contains { $0["id"]?.stringValue == id }
                         if !still { expected[name] = nil }
                     }
@@ -78,7 +82,9 @@ struct ChaosTests {
             #expect(names.count == Set(names).count, "duplicated service accounts")
             #expect(Dictionary(uniqueKeysWithValues: final.map { ($0["name"]!.stringValue!, $0["id"]!.stringValue!) }) == expected)
             #expect(stats.ambiguous > 10, "the faults should have bitten: \(stats)")
-            print("chaos: \(stats.creates) creates (\(stats.ambiguous) ambiguous, reconciled), \(stats.deletes) deletes, \(stats.lists) lists; \(expected.count) accounts at the end")
+            print(
+                "chaos: \(stats.creates) creates (\(stats.ambiguous) ambiguous, reconciled), \(stats.deletes) deletes, \(stats.lists) lists; \(expected.count) accounts at the end"
+            )
         }
     }
 }

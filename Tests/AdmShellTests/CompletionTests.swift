@@ -1,7 +1,8 @@
 import AdmAPI
-@testable import AdmShell
 import AdmTestSupport
 import Testing
+
+@testable import AdmShell
 
 @Suite("Tab completion")
 struct CompletionTests {
@@ -18,14 +19,18 @@ struct CompletionTests {
             #expect(complete("use key mgmt-", shell) == ["mgmt-read", "mgmt-write"])
             #expect(complete("projects --a", shell) == ["--after", "--all", "--archived"])
             #expect(complete("create-sa na", shell) == ["name="])
-            #expect(complete("call GET /organization/us", shell) == ["/organization/usage/audio_speeches", "/organization/usage/audio_transcriptions",
-                                                                    "/organization/usage/code_interpreter_sessions", "/organization/usage/completions",
-                                                                    "/organization/usage/decisions", "/organization/usage/embeddings",
-                                                                    "/organization/usage/file_search_calls", "/organization/usage/images",
-                                                                    "/organization/usage/moderations", "/organization/usage/vector_stores",
-                                                                    "/organization/usage/web_search_calls", "/organization/users",
-                                                                    "/organization/users/{user_id}", "/organization/users/{user_id}/roles",
-                                                                    "/organization/users/{user_id}/roles/{role_id}"])
+            #expect(
+                complete("call GET /organization/us", shell) == [
+                    "/organization/usage/audio_speeches", "/organization/usage/audio_transcriptions",
+                    "/organization/usage/code_interpreter_sessions", "/organization/usage/completions",
+                    "/organization/usage/decisions", "/organization/usage/embeddings",
+                    "/organization/usage/file_search_calls", "/organization/usage/images",
+                    "/organization/usage/moderations", "/organization/usage/vector_stores",
+                    "/organization/usage/web_search_calls", "/organization/users",
+                    "/organization/users/{user_id}", "/organization/users/{user_id}/roles",
+                    "/organization/users/{user_id}/roles/{role_id}",
+                ]
+            )
             #expect(complete("call GET /organization/users li", shell) == ["limit="])
             #expect(complete("projects; sandbox known-issue st", shell) == ["stale-permissions"])
         }

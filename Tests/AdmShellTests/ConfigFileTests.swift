@@ -21,7 +21,8 @@ struct ConfigFileTests {
         let keyFile = temporaryDirectory() + "/ci.key"
         try "sk-admin-fromfile000000000000000000000\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
         chmod(keyFile, 0o600)
-        let path = try config("""
+        let path = try config(
+            """
             # comments and blank lines are fine
 
             [default]
@@ -36,7 +37,8 @@ struct ConfigFileTests {
             max_wait = 5m
             keys.ci = file:\(keyFile)
             keys.lit = sk-admin-literal0000000000000000000000
-            """)
+            """
+        )
         let file = try #require(try ConfigFile.load(path))
         #expect(file.isPrivate)
         let staging = try #require(file.profiles["staging"])
@@ -63,7 +65,10 @@ struct ConfigFileTests {
         do {
             _ = try file.keys(of: file.profiles["default"]!)
         } catch {
-            #expect(error.description == "\(open):2: key lit is a literal value but \(open) is readable by others; chmod 600 it, or use env:VAR or file:PATH")
+            #expect(
+                error.description
+                    == "\(open):2: key lit is a literal value but \(open) is readable by others; chmod 600 it, or use env:VAR or file:PATH"
+            )
         }
         let keyFile = temporaryDirectory() + "/open.key"
         try "sk-admin-x\n".write(toFile: keyFile, atomically: true, encoding: .utf8)

@@ -1,7 +1,8 @@
 import AdmAPI
-@testable import AdmShell
 import AdmTestSupport
 import Testing
+
+@testable import AdmShell
 
 @Suite("Permission diagnosis")
 struct DiagnosisTests {
@@ -37,7 +38,11 @@ struct DiagnosisTests {
             let shell = s.shell(output: out)
             try await shell.run("scopes mgmt-write --writes --quiet; use key mgmt-read")
             await shell.runInteractive("create-sa name=x")
-            #expect(out.errors.contains("missing  api.management.write (Organization Administration: Write) needed by create-project-service-account [confirmed by public reports]"))
+            #expect(
+                out.errors.contains(
+                    "missing  api.management.write (Organization Administration: Write) needed by create-project-service-account [confirmed by public reports]"
+                )
+            )
             let keyID = s.server.fixtureKeys.first { $0.name == "mgmt-read" }!.id
             #expect(out.errors.contains("key used mgmt-read  \(s.key("mgmt-read").redacted)  (sandbox fixture)  \(keyID), created "))
             #expect(out.errors.contains("by Sam Owner"))
@@ -97,7 +102,9 @@ struct DiagnosisTests {
             let shell = s.shell(output: out)
             try await shell.run("project create gone; let g = $_.id; project archive $g; projects --archived --quiet")
             _ = try? await shell.run("create-sa name=x --project $g")
-            #expect(out.errors.contains("warning: project \(shell.session.variables["g"]!.stringValue!) is archived; archived projects refuse changes"))
+            #expect(
+                out.errors.contains("warning: project \(shell.session.variables["g"]!.stringValue!) is archived; archived projects refuse changes")
+            )
             await shell.runInteractive("use key project-key; projects")
             #expect(out.errors.contains("warning: 'project-key' is a project key"))
             #expect(out.errors.contains("this is a project key: admin endpoints accept only admin keys"))

@@ -1,7 +1,8 @@
 import AdmAPI
-@testable import AdmShell
 import AdmTestSupport
 import Testing
+
+@testable import AdmShell
 
 @Suite("The language against the sandbox")
 struct InterpreterTests {
@@ -24,27 +25,45 @@ struct InterpreterTests {
         }
     }
 
-    @Test("runtime mistakes are usage errors with a place", arguments: [
-        ("print $nope", "undefined variable $nope"),
-        ("print $_.x", "$_ is empty: no command has produced a value yet"),
-        ("use key nobody", "no key named 'nobody'; keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
-        ("use key ownr", "no key named 'ownr' (did you mean owner?); keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
-        ("create-sa nmae=x", "create-project-service-account has no field 'nmae' (fields: name, create_service_account_only, expires_in_seconds); did you mean name?"),
-        ("create-sa name=x create_service_account_only=maybe", "create_service_account_only expects true or false, got 'maybe'"),
-        ("call GET /organization/projects limit=many", "limit expects an integer, got 'many'"),
-        ("call PATCH /organization/projects", "call: the Admin API uses only GET, POST and DELETE (updates are POST)"),
-        ("call list-projectz", "call: 'list-projectz' is neither GET/POST/DELETE nor an operation id; did you mean list-projects? (help call lists them)"),
-        ("call GET /organization/projects/{project_id}/users/{user_id}", "retrieve-project-user needs user_id: give user_id=…"),
-        ("call POST /organization/projects --body nope", "--body is not valid JSON: invalid literal, expected 'null' at line 1, column 1"),
-        ("sa show", "sa: missing SERVICE_ACCOUNT_ID — usage: sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]"),
-        ("usage tokens", "usage: unknown kind 'tokens' (completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, vector_stores, code_interpreter_sessions, file_search_calls, web_search_calls, decisions)"),
-        ("audit --since yesterday", "'yesterday' is not a duration (30m, 24h, 7d)"),
-        ("key add x sk-admin-abc", "key add x: refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key"),
-        ("projects | .data[5]", "selection .data[5]: index [5] is out of range: .data has 1 element"),
-        ("repro", "repro: no call has been made yet"),
-        ("keys --project a --concurrency 0", "--concurrency needs a number ≥ 1"),
-        ("keys --project a --concurrency 65", "--concurrency is at most 64 (start adm with --concurrency 65 for more)"),
-    ])
+    @Test(
+        "runtime mistakes are usage errors with a place",
+        arguments: [
+            ("print $nope", "undefined variable $nope"),
+            ("print $_.x", "$_ is empty: no command has produced a value yet"),
+            ("use key nobody", "no key named 'nobody'; keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
+            ("use key ownr", "no key named 'ownr' (did you mean owner?); keys: owner, reader, mgmt-read, mgmt-write, usage, project-key"),
+            (
+                "create-sa nmae=x",
+                "create-project-service-account has no field 'nmae' (fields: name, create_service_account_only, expires_in_seconds); did you mean name?"
+            ),
+            ("create-sa name=x create_service_account_only=maybe", "create_service_account_only expects true or false, got 'maybe'"),
+            ("call GET /organization/projects limit=many", "limit expects an integer, got 'many'"),
+            ("call PATCH /organization/projects", "call: the Admin API uses only GET, POST and DELETE (updates are POST)"),
+            (
+                "call list-projectz",
+                "call: 'list-projectz' is neither GET/POST/DELETE nor an operation id; did you mean list-projects? (help call lists them)"
+            ),
+            ("call GET /organization/projects/{project_id}/users/{user_id}", "retrieve-project-user needs user_id: give user_id=…"),
+            ("call POST /organization/projects --body nope", "--body is not valid JSON: invalid literal, expected 'null' at line 1, column 1"),
+            (
+                "sa show",
+                "sa: missing SERVICE_ACCOUNT_ID — usage: sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]"
+            ),
+            (
+                "usage tokens",
+                "usage: unknown kind 'tokens' (completions, embeddings, moderations, images, audio_speeches, audio_transcriptions, vector_stores, code_interpreter_sessions, file_search_calls, web_search_calls, decisions)"
+            ),
+            ("audit --since yesterday", "'yesterday' is not a duration (30m, 24h, 7d)"),
+            (
+                "key add x sk-admin-abc",
+                "key add x: refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key"
+            ),
+            ("projects | .data[5]", "selection .data[5]: index [5] is out of range: .data has 1 element"),
+            ("repro", "repro: no call has been made yet"),
+            ("keys --project a --concurrency 0", "--concurrency needs a number ≥ 1"),
+            ("keys --project a --concurrency 65", "--concurrency is at most 64 (start adm with --concurrency 65 for more)"),
+        ]
+    )
     func runtimeErrors(line: String, message: String) async throws {
         try await withSandbox { s in
             let shell = s.shell()
@@ -62,12 +81,17 @@ struct InterpreterTests {
     func expectations() async throws {
         try await withSandbox { s in
             let shell = s.shell()
-            try await shell.run("use key mgmt-read; projects; expect ok; expect count 1; expect .data[0].status == active; expect .data[0].name contains Default")
+            try await shell.run(
+                "use key mgmt-read; projects; expect ok; expect count 1; expect .data[0].status == active; expect .data[0].name contains Default"
+            )
             do throws(ShellError) {
                 try await shell.run("create-sa name=x")
                 Issue.record("should have failed")
             } catch {
-                guard case .api(let r) = error else { Issue.record("\(error)"); return }
+                guard case .api(let r) = error else {
+                    Issue.record("\(error)")
+                    return
+                }
                 #expect(r.status == 401)
             }
             try await shell.run("expect status 401; expect missing-scope api.management.write; expect error \"insufficient permissions\"")

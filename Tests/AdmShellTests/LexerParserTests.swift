@@ -1,6 +1,7 @@
 import AdmAPI
-@testable import AdmShell
 import Testing
+
+@testable import AdmShell
 
 @Suite("Lexer and parser")
 struct LexerParserTests {
@@ -77,7 +78,10 @@ struct LexerParserTests {
         ("projects | .a[x]", "1:12: error: invalid path '.a[x]': expected an index inside [ ]"),
         ("projects | .a extra", "1:15: error: unexpected 'extra' after the selection path"),
         ("$x projects", "1:1: error: a statement starts with a command name, not '$x'"),
-        ("projects\nkeys --nope", "2:6: error: unknown flag '--nope' for keys\nkeys accepts: --json --raw --quiet --key --concurrency --all --limit --after --project"),
+        (
+            "projects\nkeys --nope",
+            "2:6: error: unknown flag '--nope' for keys\nkeys accepts: --json --raw --quiet --key --concurrency --all --limit --after --project"
+        ),
     ]
 
     @Test("malformed lines get an exact one-line error with place and suggestion", arguments: malformed)
@@ -96,12 +100,14 @@ struct LexerParserTests {
         do {
             _ = try Parser.parse("projects\n  crate-sa name=x\n", file: "check.adm")
         } catch {
-            #expect(error.description == """
-                check.adm:2:3: error: unknown command 'crate-sa'
-                 2 |   crate-sa name=x
-                   |   ^
-                did you mean create-sa?
-                """)
+            #expect(
+                error.description == """
+                    check.adm:2:3: error: unknown command 'crate-sa'
+                     2 |   crate-sa name=x
+                       |   ^
+                    did you mean create-sa?
+                    """
+            )
         }
     }
 }

@@ -30,8 +30,10 @@ struct RateLimitTests {
         return (shell, counting)
     }
 
-    @Test("a fan-out faster than the endpoint's limit finishes every call, paced (a bare 429, as the live API)",
-          arguments: ["120/min,burst=5", "120/min,burst=5,retry-after"])
+    @Test(
+        "a fan-out faster than the endpoint's limit finishes every call, paced (a bare 429, as the live API)",
+        arguments: ["120/min,burst=5", "120/min,burst=5,retry-after"]
+    )
     func pacedFanOut(rule: String) async throws {
         try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse(rule))) { s in
             _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 12]))

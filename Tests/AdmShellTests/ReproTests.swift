@@ -1,7 +1,8 @@
 import AdmAPI
-@testable import AdmShell
 import AdmTestSupport
 import Testing
+
+@testable import AdmShell
 
 @Suite("Reproductions, exports and saved scripts")
 struct ReproTests {
@@ -43,7 +44,11 @@ struct ReproTests {
             let out = CapturedOutput()
             let shell = s.shell(output: out)
             try await shell.run("project create \"Exported\"; repro --curl; export httpie; export http")
-            #expect(out.standard.contains("curl -sS -X POST \(s.server.baseURL)/organization/projects -H \"Authorization: Bearer $OPENAI_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{\"name\":\"Exported\"}'"))
+            #expect(
+                out.standard.contains(
+                    "curl -sS -X POST \(s.server.baseURL)/organization/projects -H \"Authorization: Bearer $OPENAI_ADMIN_KEY\" -H 'Content-Type: application/json' -d '{\"name\":\"Exported\"}'"
+                )
+            )
             #expect(out.standard.contains("http --check-status POST"))
             #expect(out.standard.contains("Authorization: Bearer {{$processEnv OPENAI_ADMIN_KEY}}"))
             #expect(!Redaction.leaks(out.standard, secrets: shell.session.secrets))
@@ -74,8 +79,11 @@ struct ReproTests {
                 try await shell.run("repro")
                 Issue.record("repro printed a key-shaped text")
             } catch {
-                #expect(error.description == "refused: the text holds something shaped like a key (an API key (sk-…) at character 99); nothing was printed or written"
-                    || error.description.hasPrefix("refused: the text holds something shaped like a key"))
+                #expect(
+                    error.description
+                        == "refused: the text holds something shaped like a key (an API key (sk-…) at character 99); nothing was printed or written"
+                        || error.description.hasPrefix("refused: the text holds something shaped like a key")
+                )
             }
         }
     }

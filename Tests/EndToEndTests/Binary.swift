@@ -4,7 +4,8 @@ import Foundation
 /// Runs the built `adm` binary: the debug build, or the one ADM_BINARY names (Scripts/test
 /// runs these suites again on the static release build that people install).
 enum Adm {
-    static let path = ProcessInfo.processInfo.environment["ADM_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
+    static let path =
+        ProcessInfo.processInfo.environment["ADM_BINARY"].flatMap { $0.isEmpty ? nil : $0 }
         ?? packageRoot + "/.build/debug/adm"
 
     struct Result {
@@ -15,7 +16,12 @@ enum Adm {
     }
 
     /// Runs adm with `arguments`, optional stdin, extra environment; waits for it.
-    static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], directory: String = packageRoot) throws -> Result {
+    static func run(
+        _ arguments: [String],
+        stdin: String? = nil,
+        environment: [String: String] = [:],
+        directory: String = packageRoot
+    ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = arguments
@@ -27,7 +33,9 @@ enum Adm {
         env["XDG_CONFIG_HOME"] = temporaryDirectory()
         for (k, v) in environment { env[k] = v }
         p.environment = env
-        let out = Pipe(), err = Pipe(), input = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = input
@@ -62,7 +70,7 @@ enum Adm {
                 text += String(decoding: chunk, as: UTF8.self)
             }
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("adm sandbox listening on ") }),
-                  let url = line.split(separator: " ").dropFirst(4).first
+                let url = line.split(separator: " ").dropFirst(4).first
             else { throw NSError(domain: "adm sandbox did not start: \(text)", code: 1) }
             baseURL = String(url)
         }

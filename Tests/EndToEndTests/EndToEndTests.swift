@@ -17,7 +17,10 @@ struct EndToEndTests {
         #expect(h.stdout.contains("sandbox"))
     }
 
-    @Test("every example script passes against the built-in sandbox", arguments: ["missing-scope", "unauthorized-scope", "stale-permissions", "tour"])
+    @Test(
+        "every example script passes against the built-in sandbox",
+        arguments: ["missing-scope", "unauthorized-scope", "stale-permissions", "tour"]
+    )
     func examples(name: String) throws {
         let r = try Adm.run(["--sandbox", "run", "Scripts/examples/\(name).adm"])
         #expect(r.status == 0, "\(r.all)")
@@ -44,8 +47,10 @@ struct EndToEndTests {
         #expect(keys.count == 6)
         let attributes = try FileManager.default.attributesOfItem(atPath: dir + "/keys")
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
-        let r = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
-                             "let p = projects | .data[0].id; use project $p; use key mgmt-read; create-sa name=x"])
+        let r = try Adm.run([
+            "--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
+            "let p = projects | .data[0].id; use project $p; use key mgmt-read; create-sa name=x",
+        ])
         #expect(r.status == 1)
         #expect(r.stderr.contains("Missing scopes: api.management.write"))
         #expect(r.stderr.contains("key used mgmt-read  sk-admin-…"))
@@ -86,10 +91,13 @@ struct EndToEndTests {
     func fanOutWiderThanConcurrency() throws {
         // 20 projects, 3 calls in flight: slots are refilled as calls finish (the release build
         // once trapped here while the debug build passed).
-        let r = try Adm.run(["--sandbox", "--rate-limit", "off", "-e", """
+        let r = try Adm.run([
+            "--sandbox", "--rate-limit", "off", "-e",
+            """
             sandbox seed projects 19; let ids = projects --all | .data[].id; keys --project $ids --concurrency 3 --quiet
             expect .results[19].status == 200; expect .results[0].project_id == $ids[0]; expect .results[19].project_id == $ids[19]
-            """])
+            """,
+        ])
         #expect(r.status == 0, "\(r.all)")
         #expect(r.stdout.contains("✓ expect .results[19].project_id == $ids[19]"), "\(r.all)")
     }
@@ -97,10 +105,13 @@ struct EndToEndTests {
     @Test("--concurrency 16 has 16 calls in flight at the server (not the connection pool's default)")
     func sixteenInFlight() throws {
         // 100 ms a request, so every call of the fan-out is still open when the last one starts.
-        let r = try Adm.run(["--sandbox", "--rate-limit", "off", "--faults", "latency=100", "-e", """
+        let r = try Adm.run([
+            "--sandbox", "--rate-limit", "off", "--faults", "latency=100", "-e",
+            """
             sandbox seed projects 31; let ids = projects --all | .data[].id; keys --project $ids --concurrency 16 --quiet
             let info = sandbox info; expect $info.requests.peak_in_flight == 16
-            """])
+            """,
+        ])
         #expect(r.status == 0, "\(r.all)")
         #expect(r.stdout.contains("✓ expect $info.requests.peak_in_flight == 16"), "\(r.all)")
     }
@@ -110,16 +121,20 @@ struct EndToEndTests {
         let dir = temporaryDirectory()
         let db = dir + "/org.db"
         var server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
-        let created = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
-                                   "project create survivor; let p = $_.id; print $p; create-sa name=kept --project $p | .id"])
+        let created = try Adm.run([
+            "--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
+            "project create survivor; let p = $_.id; print $p; create-sa name=kept --project $p | .id",
+        ])
         #expect(created.status == 0, "\(created.all)")
         let ids = created.stdout.split(separator: "\n").filter { $0.hasPrefix("proj_") || $0.hasPrefix("svc_acct_") }
         #expect(ids.count == 2)
         server.kill()
         server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
         defer { server.stop() }
-        let check = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
-                                 "project show \(ids[0]); expect .name == survivor; sa show \(ids[1]) --project \(ids[0]); expect .name == kept"])
+        let check = try Adm.run([
+            "--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
+            "project show \(ids[0]); expect .name == survivor; sa show \(ids[1]) --project \(ids[0]); expect .name == kept",
+        ])
         #expect(check.status == 0, "\(check.all)")
     }
 

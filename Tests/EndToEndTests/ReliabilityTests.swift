@@ -28,9 +28,17 @@ struct ReliabilityTests {
                     for worker in 0..<8 {
                         workers.addTask {
                             for n in 0..<10_000 {
-                                guard let r = try? await client.send(Call(create, pathParameters: [:], body: .obj(["name": .string("burst-\(worker)-\(n)")])), key: owner),
-                                      r.isSuccess, let id = r.json?["id"]?.stringValue else { break }
-                                let count = acknowledged.ids.withLock { $0.append(id); return $0.count }
+                                guard
+                                    let r = try? await client.send(
+                                        Call(create, pathParameters: [:], body: .obj(["name": .string("burst-\(worker)-\(n)")])),
+                                        key: owner
+                                    ),
+                                    r.isSuccess, let id = r.json?["id"]?.stringValue
+                                else { break }
+                                let count = acknowledged.ids.withLock {
+                                    $0.append(id)
+                                    return $0.count
+                                }
                                 if count == killAfter { enoughReached.yield() }
                             }
                         }
@@ -53,16 +61,25 @@ struct ReliabilityTests {
         var listed: Set<String> = []
         var after: String?
         repeat {
-            let r = try await client2.send(Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:],
-                                                query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])), key: owner)
+            let r = try await client2.send(
+                Call(
+                    EndpointCatalog.endpoint(id: "list-projects")!,
+                    pathParameters: [:],
+                    query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])
+                ),
+                key: owner
+            )
             let data = r.json?["data"]?.arrayValue ?? []
             listed.formUnion(data.compactMap { $0["id"]?.stringValue })
             after = r.json?["has_more"] == true ? r.json?["last_id"]?.stringValue : nil
         } while after != nil
         for id in acked where !listed.contains(id) { missing.append(id) }
         #expect(missing.isEmpty, "acknowledged but lost: \(missing.prefix(5))")
-        let integrity = try await transport.send(WireRequest(method: .get, url: String(restarted.baseURL.dropLast(3)) + "/_sandbox/integrity"),
-                                                 credential: nil, timeout: .seconds(10))
+        let integrity = try await transport.send(
+            WireRequest(method: .get, url: String(restarted.baseURL.dropLast(3)) + "/_sandbox/integrity"),
+            credential: nil,
+            timeout: .seconds(10)
+        )
         #expect(try JSON.parse(bytes: integrity.body)["integrity"] == "ok")
         print("crash safety: \(acked.count) acknowledged writes before SIGKILL, all \(listed.count - 1) projects present after restart")
         await transport.shutdown()
@@ -77,83 +94,92 @@ struct ReliabilityTests {
         let server = try Adm.Server(keysFile: dir + "/fixture-keys")
         defer { server.stop() }
         // adm itself makes the canary (a sandbox admin key) and exports it to a 0600 file.
-        let made = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/fixture-keys", "-e",
-                                "sandbox key create canary --profile all; key export canary \(dir)/canary-keys"])
+        let made = try Adm.run([
+            "--base-url", server.baseURL, "--keys-file", dir + "/fixture-keys", "-e",
+            "sandbox key create canary --profile all; key export canary \(dir)/canary-keys",
+        ])
         #expect(made.status == 0, "\(made.all)")
-        let canary = String(try String(contentsOfFile: dir + "/canary-keys", encoding: .utf8).split(separator: "=", maxSplits: 1)[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let canary = String(try String(contentsOfFile: dir + "/canary-keys", encoding: .utf8).split(separator: "=", maxSplits: 1)[1])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect((try FileManager.default.attributesOfItem(atPath: dir + "/canary-keys")[.posixPermissions] as? Int) == 0o600)
         let walk = """
-        use key canary
-        key list
-        whoami
-        projects --all
-        let p = projects | .data[0].id
-        use project $p
-        project show $p
-        project create "walk"
-        project rename $_.id walked
-        users
-        user show $_.data[0].id
-        invites create someone@example.com
-        invites
-        invites delete $_.data[0].id
-        keys
-        keys --project $p
-        keys create walker
-        keys delete $_.id
-        create-sa name=walker0
-        let sa = create-sa name=walker
-        sa
-        sa show $sa.id
-        sa rename $sa.id walker2
-        sa-key $sa.id scopes=api.model.read
-        sa-key $sa.id scopes=api.all.read
-        expect unauthorized-scope api.all.read
-        sa delete $sa.id
-        rate-limits
-        rate-limits set gpt-4o max_requests_per_1_minute=10
-        audit --since 1d --limit 5
-        usage completions --days 2
-        costs --days 2
-        roles
-        groups create walkers
-        groups
-        call GET /organization/users limit=2
-        call GET /organization/nowhere
-        expect status 404
-        print $env.HOME
-        vars
-        unset p
-        scopes
-        scopes create-sa
-        scopes --all-keys --writes --save \(dir)/scopes.adm
-        retry-with owner
-        what-changed --since 1d
-        repro
-        repro 3 --curl
-        export curl
-        export httpie
-        export http 3 \(dir)/calls.http
-        save \(dir)/session.adm
-        sandbox info
-        sandbox faults none
-        sandbox known-issue stale-permissions off
-        sandbox seed users 2
-        help
-        help create-sa
-        history
-        sleep 10ms
-        key add shouldfail \(canary)
-        """
+            use key canary
+            key list
+            whoami
+            projects --all
+            let p = projects | .data[0].id
+            use project $p
+            project show $p
+            project create "walk"
+            project rename $_.id walked
+            users
+            user show $_.data[0].id
+            invites create someone@example.com
+            invites
+            invites delete $_.data[0].id
+            keys
+            keys --project $p
+            keys create walker
+            keys delete $_.id
+            create-sa name=walker0
+            let sa = create-sa name=walker
+            sa
+            sa show $sa.id
+            sa rename $sa.id walker2
+            sa-key $sa.id scopes=api.model.read
+            sa-key $sa.id scopes=api.all.read
+            expect unauthorized-scope api.all.read
+            sa delete $sa.id
+            rate-limits
+            rate-limits set gpt-4o max_requests_per_1_minute=10
+            audit --since 1d --limit 5
+            usage completions --days 2
+            costs --days 2
+            roles
+            groups create walkers
+            groups
+            call GET /organization/users limit=2
+            call GET /organization/nowhere
+            expect status 404
+            print $env.HOME
+            vars
+            unset p
+            scopes
+            scopes create-sa
+            scopes --all-keys --writes --save \(dir)/scopes.adm
+            retry-with owner
+            what-changed --since 1d
+            repro
+            repro 3 --curl
+            export curl
+            export httpie
+            export http 3 \(dir)/calls.http
+            save \(dir)/session.adm
+            sandbox info
+            sandbox faults none
+            sandbox known-issue stale-permissions off
+            sandbox seed users 2
+            help
+            help create-sa
+            history
+            sleep 10ms
+            key add shouldfail \(canary)
+            """
         try walk.write(toFile: dir + "/walk.adm", atomically: true, encoding: .utf8)
-        let r = try Adm.run(["--base-url", server.baseURL, "--keys-file", dir + "/canary-keys", "--verbose", "--record", dir + "/cassette.jsonl",
-                             "run", "--keep-going", "--report", "junit=\(dir)/report.xml", "--report", "json=\(dir)/report.json", dir + "/walk.adm"],
-                            environment: ["OPENAI_ADMIN_KEY": canary, "CANARY": canary])
+        let r = try Adm.run(
+            [
+                "--base-url", server.baseURL, "--keys-file", dir + "/canary-keys", "--verbose", "--record", dir + "/cassette.jsonl",
+                "run", "--keep-going", "--report", "junit=\(dir)/report.xml", "--report", "json=\(dir)/report.json", dir + "/walk.adm",
+            ],
+            environment: ["OPENAI_ADMIN_KEY": canary, "CANARY": canary]
+        )
         // Every command of the language was walked.
         let used = Set(walk.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
-        let all = Set(["projects", "project", "users", "user", "invites", "keys", "create-sa", "sa", "sa-key", "rate-limits", "audit", "usage", "costs", "roles",
-                       "groups", "call", "key", "use", "let", "unset", "vars", "print", "sleep", "help", "history", "scopes", "whoami", "retry-with",
-                       "what-changed", "expect", "repro", "export", "save", "sandbox"])
+        let all = Set([
+            "projects", "project", "users", "user", "invites", "keys", "create-sa", "sa", "sa-key", "rate-limits", "audit", "usage", "costs", "roles",
+            "groups", "call", "key", "use", "let", "unset", "vars", "print", "sleep", "help", "history", "scopes", "whoami", "retry-with",
+            "what-changed", "expect", "repro", "export", "save", "sandbox",
+        ])
         #expect(all.subtracting(used).isEmpty)
         #expect(r.stderr.contains("refusing a key typed on the command line"))
         var texts = ["stdout": r.stdout, "stderr": r.stderr]

@@ -45,15 +45,22 @@ public final class TestSandbox: Sendable {
 
     /// A raw request (any method and path, optional key).
     public func raw(_ method: HTTPMethod, _ path: String, key: String? = nil, body: String? = nil) async throws -> WireResponse {
-        try await transport.send(WireRequest(method: method, url: server.baseURL + path, body: body.map { Array($0.utf8) }),
-                                 credential: key.map(self.key), timeout: .seconds(30))
+        try await transport.send(
+            WireRequest(method: method, url: server.baseURL + path, body: body.map { Array($0.utf8) }),
+            credential: key.map(self.key),
+            timeout: .seconds(30)
+        )
     }
 
     /// The control API.
     public func control(_ method: HTTPMethod, _ path: String, _ body: JSON? = nil) async throws -> JSON {
         var base = server.baseURL
         base.removeLast(3)
-        let r = try await transport.send(WireRequest(method: method, url: base + "/_sandbox/" + path, body: body?.bytes()), credential: nil, timeout: .seconds(60))
+        let r = try await transport.send(
+            WireRequest(method: method, url: base + "/_sandbox/" + path, body: body?.bytes()),
+            credential: nil,
+            timeout: .seconds(60)
+        )
         return try JSON.parse(bytes: r.body)
     }
 

@@ -1,6 +1,8 @@
 /// An HTTP method the Admin API uses (it has no PUT or PATCH; updates are POST).
 public enum HTTPMethod: String, Sendable, CaseIterable, Hashable {
-    case get = "GET", post = "POST", delete = "DELETE"
+    case get = "GET"
+    case post = "POST"
+    case delete = "DELETE"
 }
 
 /// How a list operation pages (reference §4).
@@ -68,8 +70,14 @@ public struct Field: Sendable, Hashable {
     public let help: String
 
     public init(
-        _ name: String, _ type: FieldType, required: Bool = false, nullable: Bool = false,
-        defaultValue: String? = nil, minimum: Int? = nil, maximum: Int? = nil, help: String = ""
+        _ name: String,
+        _ type: FieldType,
+        required: Bool = false,
+        nullable: Bool = false,
+        defaultValue: String? = nil,
+        minimum: Int? = nil,
+        maximum: Int? = nil,
+        help: String = ""
     ) {
         self.name = name
         self.type = type
@@ -110,9 +118,20 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     public let segments: [PathSegment]
 
     public init(
-        id: String, method: HTTPMethod, path: String, title: String, summary: String,
-        source: EndpointSource, sdkMethod: String, paging: Paging, category: PermissionCategory,
-        scopeEvidence: ScopeEvidence, response: String, bodyRequired: Bool, query: [Field], body: [Field]
+        id: String,
+        method: HTTPMethod,
+        path: String,
+        title: String,
+        summary: String,
+        source: EndpointSource,
+        sdkMethod: String,
+        paging: Paging,
+        category: PermissionCategory,
+        scopeEvidence: ScopeEvidence,
+        response: String,
+        bodyRequired: Bool,
+        query: [Field],
+        body: [Field]
     ) {
         self.id = id
         self.method = method

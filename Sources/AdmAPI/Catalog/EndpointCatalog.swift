@@ -54,7 +54,9 @@ public enum EndpointCatalog {
     /// Indexes into `generated` by shape, so matching a request looks at a handful of
     /// operations and copies none (it runs on every sandbox request).
     private static let candidates: [Shape: [Int]] = Dictionary(
-        grouping: generated.indices, by: { Shape(method: generated[$0].method, segments: generated[$0].segments.count) })
+        grouping: generated.indices,
+        by: { Shape(method: generated[$0].method, segments: generated[$0].segments.count) }
+    )
 
     static func splitPath(_ path: String) -> [Substring] {
         APIPath.split(path).path.split(separator: "/", omittingEmptySubsequences: true)

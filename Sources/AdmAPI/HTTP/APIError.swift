@@ -29,7 +29,11 @@ public struct APIError: Sendable, Hashable, CustomStringConvertible {
         guard !response.isSuccess else { return nil }
         let contentType = response.header("content-type")?.lowercased() ?? ""
         if response.body.isEmpty {
-            return APIError(status: response.status, message: "HTTP \(response.status) \(reasonPhrase(response.status)) with an empty body", shape: .notJSON)
+            return APIError(
+                status: response.status,
+                message: "HTTP \(response.status) \(reasonPhrase(response.status)) with an empty body",
+                shape: .notJSON
+            )
         }
         do {
             let json = try JSON.parse(bytes: response.body)
@@ -39,20 +43,31 @@ public struct APIError: Sendable, Hashable, CustomStringConvertible {
                 return APIError(
                     status: response.status,
                     message: e["message"]?.stringValue ?? "(no message)",
-                    type: e["type"]?.stringValue, param: e["param"]?.stringValue, code: e["code"]?.stringValue,
-                    shape: .object)
+                    type: e["type"]?.stringValue,
+                    param: e["param"]?.stringValue,
+                    code: e["code"]?.stringValue,
+                    shape: .object
+                )
             case .string(let s)?:
                 return APIError(status: response.status, message: s, shape: .string)
             default:
-                return APIError(status: response.status, message: "HTTP \(response.status) with a JSON body that has no 'error' field", shape: .notJSON)
+                return APIError(
+                    status: response.status,
+                    message: "HTTP \(response.status) with a JSON body that has no 'error' field",
+                    shape: .notJSON
+                )
             }
         } catch {
-            let kind = contentType.contains("html") || response.bodyText.lowercased().contains("<html")
-                ? "an HTML page" : "a body that is not valid JSON" + (contentType.isEmpty ? "" : " (\(contentType.split(separator: ";").first ?? ""))")
+            let kind =
+                contentType.contains("html") || response.bodyText.lowercased().contains("<html")
+                ? "an HTML page"
+                : "a body that is not valid JSON" + (contentType.isEmpty ? "" : " (\(contentType.split(separator: ";").first ?? ""))")
             let title = htmlTitle(response.bodyText).map { " (\"\($0)\")" } ?? ""
-            return APIError(status: response.status,
-                            message: "HTTP \(response.status) \(reasonPhrase(response.status)) with \(kind)\(title): \(error)",
-                            shape: .notJSON)
+            return APIError(
+                status: response.status,
+                message: "HTTP \(response.status) \(reasonPhrase(response.status)) with \(kind)\(title): \(error)",
+                shape: .notJSON
+            )
         }
     }
 

@@ -33,10 +33,14 @@ public struct AdminClient: Sendable {
     /// How long a call may keep being refused (429) before it fails: `--max-wait`.
     public var maxRateLimitWait: Duration = .seconds(30 * 60)
 
-    public init(baseURL: String, transport: any Transport, retry: RetryPolicy = RetryPolicy(),
-                timeout: Duration = .seconds(60), organization: String? = nil,
-                scheduler: RateLimitScheduler = RateLimitScheduler())
-    {
+    public init(
+        baseURL: String,
+        transport: any Transport,
+        retry: RetryPolicy = RetryPolicy(),
+        timeout: Duration = .seconds(60),
+        organization: String? = nil,
+        scheduler: RateLimitScheduler = RateLimitScheduler()
+    ) {
         var base = baseURL
         while base.hasSuffix("/") { base.removeLast() }
         self.baseURL = base
@@ -70,7 +74,12 @@ public struct AdminClient: Sendable {
         try await send(call, key: key, background: true, onRetry: nil)
     }
 
-    private func send(_ call: Call, key: Secret?, background: Bool, onRetry: (@Sendable (String, Double) -> Void)?) async throws(CallFailure) -> CallResult? {
+    private func send(
+        _ call: Call,
+        key: Secret?,
+        background: Bool,
+        onRetry: (@Sendable (String, Double) -> Void)?
+    ) async throws(CallFailure) -> CallResult? {
         let request = wireRequest(for: call)
         let clock = ContinuousClock()
         let start = clock.now
@@ -82,11 +91,21 @@ public struct AdminClient: Sendable {
         func result(_ response: WireResponse) -> CallResult {
             var notes = notes
             if refusals > 0 {
-                notes.insert("refused \(refusals) time\(refusals == 1 ? "" : "s") by the rate limit (429) and waited \(Formatting.number(UnixTime.precise() - (refusedSince ?? 0), decimals: 2)) s", at: 0)
+                notes.insert(
+                    "refused \(refusals) time\(refusals == 1 ? "" : "s") by the rate limit (429) and waited \(Formatting.number(UnixTime.precise() - (refusedSince ?? 0), decimals: 2)) s",
+                    at: 0
+                )
             }
             let json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
-            return CallResult(call: call, response: response, json: json, error: APIError.decode(response),
-                              attempts: attempt, notes: notes, elapsed: clock.now - start)
+            return CallResult(
+                call: call,
+                response: response,
+                json: json,
+                error: APIError.decode(response),
+                attempts: attempt,
+                notes: notes,
+                elapsed: clock.now - start
+            )
         }
         while true {
             if background && attempt == 1 {
@@ -131,7 +150,9 @@ public struct AdminClient: Sendable {
                 let limit = Double(maxRateLimitWait.components.seconds) + Double(maxRateLimitWait.components.attoseconds) / 1e18
                 if waited >= limit {
                     let outlook = scheduler.outlook(bucket)
-                    let pace = outlook.perMinute.map { "it granted about \(Formatting.number($0, decimals: 1)) a minute" } ?? "it granted nothing since the first refusal"
+                    let pace =
+                        outlook.perMinute.map { "it granted about \(Formatting.number($0, decimals: 1)) a minute" }
+                        ?? "it granted nothing since the first refusal"
                     notes.append("gave up: \(bucket.endpoint) kept refusing (429) for \(Formatting.duration(waited)), past --max-wait; \(pace)")
                     return result(response)
                 }

@@ -109,8 +109,8 @@ public struct QueryItem: Sendable, Hashable {
         while i < u.endIndex {
             let b = u[i]
             if b == UInt8(ascii: "%"), let h1 = u.index(i, offsetBy: 1, limitedBy: u.endIndex), h1 < u.endIndex,
-               let h2 = u.index(i, offsetBy: 2, limitedBy: u.endIndex), h2 < u.endIndex,
-               let v = UInt8(String(decoding: [u[h1], u[h2]], as: UTF8.self), radix: 16)
+                let h2 = u.index(i, offsetBy: 2, limitedBy: u.endIndex), h2 < u.endIndex,
+                let v = UInt8(String(decoding: [u[h1], u[h2]], as: UTF8.self), radix: 16)
             {
                 bytes.append(v)
                 i = u.index(i, offsetBy: 3)

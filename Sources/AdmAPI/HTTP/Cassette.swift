@@ -14,15 +14,18 @@ public struct CassetteEntry: Sendable, Hashable {
     var json: JSON {
         .obj([
             "request": .obj(["method": .string(method), "target": .string(target), "body": requestBody.map(JSON.string) ?? .null]),
-            "response": .obj(["status": .int(status),
-                              "headers": .object(headers.map { JSON.Member($0.name, .string($0.value)) }),
-                              "body": .string(responseBody)]),
+            "response": .obj([
+                "status": .int(status),
+                "headers": .object(headers.map { JSON.Member($0.name, .string($0.value)) }),
+                "body": .string(responseBody),
+            ]),
         ])
     }
 
     init?(json: JSON) {
         guard let req = json["request"], let res = json["response"], let method = req["method"]?.stringValue,
-              let target = req["target"]?.stringValue, let status = res["status"]?.intValue else { return nil }
+            let target = req["target"]?.stringValue, let status = res["status"]?.intValue
+        else { return nil }
         self.method = method
         self.target = target
         self.requestBody = req["body"]?.stringValue
@@ -100,7 +103,9 @@ public final class ReplayTransport: Transport {
         let target = APIPath.target(of: request.url)
         let body = request.bodyText.map(CassetteEntry.scrub)
         let found: CassetteEntry? = entries.withLock { list in
-            guard let i = list.firstIndex(where: { $0?.method == request.method.rawValue && $0?.target == target && $0?.requestBody == body }) else { return nil }
+            guard let i = list.firstIndex(where: { $0?.method == request.method.rawValue && $0?.target == target && $0?.requestBody == body }) else {
+                return nil
+            }
             let e = list[i]
             list[i] = nil
             return e

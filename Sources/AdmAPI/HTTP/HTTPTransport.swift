@@ -46,15 +46,22 @@ public final class HTTPTransport: Transport {
         }
         var pool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.connectionsPerHost))
+            concurrentHTTP1ConnectionsPerHostSoftLimit: max(1, configuration.connectionsPerHost)
+        )
         pool.retryConnectionEstablishment = false
         var config = HTTPClient.Configuration(
             tlsConfiguration: tls,
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-                + configuration.connectTimeout.components.attoseconds / 1_000_000_000), read: nil),
+            timeout: .init(
+                connect: .nanoseconds(
+                    Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                        + configuration.connectTimeout.components.attoseconds / 1_000_000_000
+                ),
+                read: nil
+            ),
             connectionPool: pool,
-            decompression: .enabled(limit: .ratio(50)))
+            decompression: .enabled(limit: .ratio(50))
+        )
         config.httpVersion = .automatic
         // adm bootstraps no tracer; without this, every request still builds span attributes
         // for the no-op one (about 3% of a script's CPU).
@@ -80,10 +87,17 @@ public final class HTTPTransport: Transport {
         do {
             // The future-based API: one completion per call, where the async one resumes the
             // caller for the head and again for each part of the body.
-            let http = try HTTPClient.Request(url: request.url, method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
-                                              headers: headers, body: body)
-            let task = client.execute(request: http, delegate: ResponseAccumulator(request: http, maxBodySize: configuration.maxBodyBytes),
-                                      deadline: .now() + amount)
+            let http = try HTTPClient.Request(
+                url: request.url,
+                method: NIOHTTP1.HTTPMethod(rawValue: request.method.rawValue),
+                headers: headers,
+                body: body
+            )
+            let task = client.execute(
+                request: http,
+                delegate: ResponseAccumulator(request: http, maxBodySize: configuration.maxBodyBytes),
+                deadline: .now() + amount
+            )
             let response = try await withTaskCancellationHandler {
                 try await task.futureResult.get()
             } onCancel: {
@@ -93,7 +107,8 @@ public final class HTTPTransport: Transport {
             return WireResponse(
                 status: Int(response.status.code),
                 headers: response.headers.map { Header($0.name, $0.value) },
-                body: buffer.readBytes(length: buffer.readableBytes) ?? [])
+                body: buffer.readBytes(length: buffer.readableBytes) ?? []
+            )
         } catch {
             throw Self.classify(error, host: host, seconds: seconds, limit: configuration.maxBodyBytes)
         }

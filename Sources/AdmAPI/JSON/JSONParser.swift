@@ -12,18 +12,22 @@ extension JSON {
     /// exhaust the stack.
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
         var text = text
-        return try text.withUTF8 { buffer in Result { () throws(JSONParseError) -> JSON in
-            var parser = JSONByteParser(buffer)
-            return try parser.parseDocument()
-        } }.get()
+        return try text.withUTF8 { buffer in
+            Result { () throws(JSONParseError) -> JSON in
+                var parser = JSONByteParser(buffer)
+                return try parser.parseDocument()
+            }
+        }.get()
     }
 
     /// Parses JSON from raw bytes.
     public static func parse(bytes: [UInt8]) throws(JSONParseError) -> JSON {
-        try bytes.withUnsafeBufferPointer { buffer in Result { () throws(JSONParseError) -> JSON in
-            var parser = JSONByteParser(buffer)
-            return try parser.parseDocument()
-        } }.get()
+        try bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(JSONParseError) -> JSON in
+                var parser = JSONByteParser(buffer)
+                return try parser.parseDocument()
+            }
+        }.get()
     }
 }
 
@@ -49,7 +53,12 @@ struct JSONByteParser {
         var column = 1
         var i = 0
         while i < min(index, bytes.count) {
-            if bytes[i] == UInt8(ascii: "\n") { line += 1; column = 1 } else if bytes[i] & 0xC0 != 0x80 { column += 1 }
+            if bytes[i] == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if bytes[i] & 0xC0 != 0x80 {
+                column += 1
+            }
             i += 1
         }
         return JSONParseError(message: message, offset: index, line: line, column: column)
@@ -70,9 +79,15 @@ struct JSONByteParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default:
             throw error("unexpected character '\(Self.printable(bytes[index]))'")
@@ -103,7 +118,10 @@ struct JSONByteParser {
         index += 1
         var members: [JSON.Member] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return .object(members)
+        }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON inside an object") }
@@ -121,8 +139,14 @@ struct JSONByteParser {
             }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON inside an object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "}") {
+                index += 1
+                return .object(members)
+            }
             throw error("expected ',' or '}' in an object")
         }
     }
@@ -133,14 +157,23 @@ struct JSONByteParser {
         index += 1
         var items: [JSON] = []
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return .array(items)
+        }
         while true {
             skipWhitespace()
             items.append(try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON inside an array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+            if bytes[index] == UInt8(ascii: ",") {
+                index += 1
+                continue
+            }
+            if bytes[index] == UInt8(ascii: "]") {
+                index += 1
+                return .array(items)
+            }
             throw error("expected ',' or ']' in an array")
         }
     }
@@ -168,7 +201,11 @@ struct JSONByteParser {
                 return String(decoding: out, as: UTF8.self)
             }
             if b < 0x20 { throw error("control character inside a string") }
-            if b != UInt8(ascii: "\\") { out.append(b); index += 1; continue }
+            if b != UInt8(ascii: "\\") {
+                out.append(b)
+                index += 1
+                continue
+            }
             index += 1
             guard index < bytes.count else { break }
             let e = bytes[index]

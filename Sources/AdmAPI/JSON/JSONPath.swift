@@ -30,7 +30,10 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         if i < chars.count, chars[i] != ".", chars[i] != "[" {
             // A leading bare name is allowed: `data[0]`.
             var name = ""
-            while i < chars.count, isNameChar(chars[i]) { name.append(chars[i]); i += 1 }
+            while i < chars.count, isNameChar(chars[i]) {
+                name.append(chars[i])
+                i += 1
+            }
             if name.isEmpty { throw ParseError(message: "expected a field name", offset: i) }
             components.append(.key(name))
         }
@@ -41,24 +44,37 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 var name = ""
                 if i < chars.count, chars[i] == "\"" {
                     i += 1
-                    while i < chars.count, chars[i] != "\"" { name.append(chars[i]); i += 1 }
+                    while i < chars.count, chars[i] != "\"" {
+                        name.append(chars[i])
+                        i += 1
+                    }
                     guard i < chars.count else { throw ParseError(message: "unclosed quoted field name", offset: i) }
                     i += 1
                 } else {
-                    while i < chars.count, isNameChar(chars[i]) { name.append(chars[i]); i += 1 }
+                    while i < chars.count, isNameChar(chars[i]) {
+                        name.append(chars[i])
+                        i += 1
+                    }
                 }
                 if name.isEmpty {
-                    if i == chars.count && components.isEmpty { break } // "." alone is the whole value
+                    if i == chars.count && components.isEmpty { break }  // "." alone is the whole value
                     throw ParseError(message: "expected a field name after '.'", offset: i)
                 }
                 components.append(.key(name))
             } else if c == "[" {
                 i += 1
-                if i < chars.count, chars[i] == "]" { components.append(.each); i += 1; continue }
+                if i < chars.count, chars[i] == "]" {
+                    components.append(.each)
+                    i += 1
+                    continue
+                }
                 if i < chars.count, chars[i] == "\"" {
                     i += 1
                     var name = ""
-                    while i < chars.count, chars[i] != "\"" { name.append(chars[i]); i += 1 }
+                    while i < chars.count, chars[i] != "\"" {
+                        name.append(chars[i])
+                        i += 1
+                    }
                     guard i + 1 < chars.count, chars[i + 1] == "]" else {
                         throw ParseError(message: "expected '\"]' to close a quoted key", offset: i)
                     }
@@ -67,8 +83,14 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                     continue
                 }
                 var digits = ""
-                if i < chars.count, chars[i] == "-" { digits.append("-"); i += 1 }
-                while i < chars.count, chars[i].isASCII, chars[i].isNumber { digits.append(chars[i]); i += 1 }
+                if i < chars.count, chars[i] == "-" {
+                    digits.append("-")
+                    i += 1
+                }
+                while i < chars.count, chars[i].isASCII, chars[i].isNumber {
+                    digits.append(chars[i])
+                    i += 1
+                }
                 guard let n = Int(digits) else { throw ParseError(message: "expected an index inside [ ]", offset: i) }
                 guard i < chars.count, chars[i] == "]" else { throw ParseError(message: "expected ']'", offset: i) }
                 i += 1
@@ -113,7 +135,10 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
                 throw LookupError(message: "\(walked.isEmpty ? "the value" : walked) is \(value.typeName), not an array, so it has no [\(n)]")
             }
             guard let next = value[n] else {
-                throw LookupError(message: "index [\(n)] is out of range: \(walked.isEmpty ? "the array" : walked) has \(items.count) element\(items.count == 1 ? "" : "s")")
+                throw LookupError(
+                    message:
+                        "index [\(n)] is out of range: \(walked.isEmpty ? "the array" : walked) has \(items.count) element\(items.count == 1 ? "" : "s")"
+                )
             }
             return try evaluate(tail, in: next, walked: walked + "[\(n)]")
         case .each:

@@ -24,7 +24,10 @@ extension JSON {
         case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
         case .string(let s): JSON.writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
+            if items.isEmpty {
+                out.append(contentsOf: "[]".utf8)
+                return
+            }
             out.append(UInt8(ascii: "["))
             for n in items.indices {
                 let item = items[n]
@@ -35,7 +38,10 @@ extension JSON {
             if pretty { newline(&out, indent) }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty { out.append(contentsOf: "{}".utf8); return }
+            if members.isEmpty {
+                out.append(contentsOf: "{}".utf8)
+                return
+            }
             out.append(UInt8(ascii: "{"))
             for n in members.indices {
                 let member = members[n]

@@ -164,10 +164,15 @@ public enum PermissionProfile: Sendable, Hashable, CustomStringConvertible {
         for part in body.split(separator: ",") {
             let kv = part.split(separator: "=", maxSplits: 1).map(String.init)
             guard kv.count == 2, let category = PermissionCategory(shortName: kv[0]) else {
-                throw ParseError(description: "unknown permission '\(part)': expected CATEGORY=LEVEL with CATEGORY one of \(PermissionCategory.allCases.map(\.shortName).joined(separator: ", "))")
+                throw ParseError(
+                    description:
+                        "unknown permission '\(part)': expected CATEGORY=LEVEL with CATEGORY one of \(PermissionCategory.allCases.map(\.shortName).joined(separator: ", "))"
+                )
             }
             guard let level = AccessLevel(rawValue: kv[1]), category.levels.contains(level) else {
-                throw ParseError(description: "\(category.displayName) can be \(category.levels.map(\.rawValue).joined(separator: "/")), not '\(kv[1])'")
+                throw ParseError(
+                    description: "\(category.displayName) can be \(category.levels.map(\.rawValue).joined(separator: "/")), not '\(kv[1])'"
+                )
             }
             levels[category] = level
         }

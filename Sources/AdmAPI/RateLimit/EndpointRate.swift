@@ -112,8 +112,11 @@ struct EndpointRate: Sendable, Equatable {
             let last = events.last?.received ?? now
             if notBefore > last { return floor }
             let anchor = searchAnchor ?? last
-            return max(floor, anchor + Self.searchLadder[min(max(searchSteps - 1, 0), Self.searchLadder.count - 1)],
-                       last + max(0.05, latency))
+            return max(
+                floor,
+                anchor + Self.searchLadder[min(max(searchSteps - 1, 0), Self.searchLadder.count - 1)],
+                last + max(0.05, latency)
+            )
         }
         if let window {
             if inFlight > 0 { return recheck }
@@ -279,7 +282,8 @@ struct EndpointRate: Sendable, Equatable {
                     // ≥ 0 tokens after `first`, < 1 at `second`: at most 1 + k tokens came in
                     // between, k the grants that may have been served in between (valid only
                     // while the bucket cannot have been full meanwhile).
-                    let k = log.indices.filter { i in i != a && log[i].granted && log[i].received > first.sent && log[i].sent < second.received }.count
+                    let k = log.indices.filter { i in i != a && log[i].granted && log[i].received > first.sent && log[i].sent < second.received }
+                        .count
                     if 1 + k <= burstSeen {
                         high = min(high, Double(1 + k) / (second.sent - first.received))
                     }

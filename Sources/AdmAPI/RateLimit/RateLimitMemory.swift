@@ -30,7 +30,7 @@ public struct RateLimitMemory: Sendable {
     /// The saved state of each endpoint (empty when nothing was saved or the file is unreadable).
     func load(owner: String) -> [String: JSON] {
         guard let text = try? FileMode.read(path(owner)), let json = try? JSON.parse(text),
-              let endpoints = json["endpoints"]?.objectValue
+            let endpoints = json["endpoints"]?.objectValue
         else { return [:] }
         return Dictionary(endpoints.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
     }

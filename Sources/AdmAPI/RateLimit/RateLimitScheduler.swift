@@ -144,9 +144,13 @@ public final class RateLimitScheduler: Sendable {
             load(bucket.owner, into: &s)
             let rate = s.lanes[bucket]?.rate ?? EndpointRate()
             let perSecond = rate.rate
-            return Outlook(paced: rate.isPaced, perMinute: perSecond.map { $0 * 60 },
-                           available: perSecond.map { rate.predictedTokens(at: UnixTime.precise(), rate: $0) } ?? 0,
-                           granted: rate.granted, refused: rate.refused)
+            return Outlook(
+                paced: rate.isPaced,
+                perMinute: perSecond.map { $0 * 60 },
+                available: perSecond.map { rate.predictedTokens(at: UnixTime.precise(), rate: $0) } ?? 0,
+                granted: rate.granted,
+                refused: rate.refused
+            )
         }
     }
 

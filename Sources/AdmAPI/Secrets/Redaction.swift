@@ -29,7 +29,7 @@ public enum Redaction {
         var i = 0
         while i + 3 <= bytes.count {
             if bytes[i] == UInt8(ascii: "s"), bytes[i + 1] == UInt8(ascii: "k"), bytes[i + 2] == UInt8(ascii: "-"),
-               i == 0 || !isKeyChar(bytes[i - 1])
+                i == 0 || !isKeyChar(bytes[i - 1])
             {
                 var j = i + 3
                 while j < bytes.count, isKeyChar(bytes[j]) { j += 1 }
@@ -40,8 +40,8 @@ public enum Redaction {
                 }
             }
             if bytes[i] == UInt8(ascii: "B") || bytes[i] == UInt8(ascii: "b"),
-               i + 7 <= bytes.count,
-               String(decoding: bytes[i..<i + 7], as: UTF8.self).lowercased() == "bearer "
+                i + 7 <= bytes.count,
+                String(decoding: bytes[i..<i + 7], as: UTF8.self).lowercased() == "bearer "
             {
                 var j = i + 7
                 while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }

@@ -28,11 +28,17 @@ public enum KeyKind: String, Sendable, CaseIterable {
     case admin, project, serviceAccount, legacyUser, unknown
 
     public init(value: String) {
-        if value.hasPrefix("sk-admin-") { self = .admin }
-        else if value.hasPrefix("sk-proj-") { self = .project }
-        else if value.hasPrefix("sk-svcacct-") { self = .serviceAccount }
-        else if value.hasPrefix("sk-") { self = .legacyUser }
-        else { self = .unknown }
+        if value.hasPrefix("sk-admin-") {
+            self = .admin
+        } else if value.hasPrefix("sk-proj-") {
+            self = .project
+        } else if value.hasPrefix("sk-svcacct-") {
+            self = .serviceAccount
+        } else if value.hasPrefix("sk-") {
+            self = .legacyUser
+        } else {
+            self = .unknown
+        }
     }
 
     public var displayName: String {

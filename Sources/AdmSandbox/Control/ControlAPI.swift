@@ -23,11 +23,19 @@ struct ControlAPI: Sendable {
         } catch let e as SandboxError {
             let status: Int
             if case .notFound = e { status = 404 } else if case .storage = e { status = 500 } else { status = 400 }
-            return SandboxResponse(status: status, headers: [Header("Content-Type", "application/json")],
-                                   body: JSON.obj(["error": .obj(["message": .string(e.description), "type": "sandbox_error", "param": .null, "code": .null])]).bytes())
+            return SandboxResponse(
+                status: status,
+                headers: [Header("Content-Type", "application/json")],
+                body: JSON.obj(["error": .obj(["message": .string(e.description), "type": "sandbox_error", "param": .null, "code": .null])]).bytes()
+            )
         } catch {
-            return SandboxResponse(status: 400, headers: [Header("Content-Type", "application/json")],
-                                   body: JSON.obj(["error": .obj(["message": .string("invalid JSON body: \(error)"), "type": "sandbox_error", "param": .null, "code": .null])]).bytes())
+            return SandboxResponse(
+                status: 400,
+                headers: [Header("Content-Type", "application/json")],
+                body: JSON.obj([
+                    "error": .obj(["message": .string("invalid JSON body: \(error)"), "type": "sandbox_error", "param": .null, "code": .null])
+                ]).bytes()
+            )
         }
     }
 
@@ -58,32 +66,50 @@ struct ControlAPI: Sendable {
                 let owner = s.records(.user).first { $0.body["role"]?.stringValue == "owner" }
                 var entry: JSON = .obj([
                     "id": .string(IDs.auditLog(at: now)), "type": "api_key.updated", "effective_at": .int(now),
-                    "actor": .obj(["type": "session", "session": .obj([
-                        "user": .obj(["id": owner.map { .string($0.id) } ?? .null, "email": owner?.body["email"] ?? .null]),
-                        "ip_address": "127.0.0.1",
-                    ])]),
-                    "api_key.updated": .obj(["id": .string(key.id), "changes_requested": .obj(["scopes": .array(profile.scopes.sorted().map(JSON.string))])]),
+                    "actor": .obj([
+                        "type": "session",
+                        "session": .obj([
+                            "user": .obj(["id": owner.map { .string($0.id) } ?? .null, "email": owner?.body["email"] ?? .null]),
+                            "ip_address": "127.0.0.1",
+                        ]),
+                    ]),
+                    "api_key.updated": .obj([
+                        "id": .string(key.id), "changes_requested": .obj(["scopes": .array(profile.scopes.sorted().map(JSON.string))]),
+                    ]),
                 ])
                 if let p = s.defaultProject { entry["project"] = .obj(["id": .string(p.id), "name": p.body["name"] ?? .null]) }
-                s.put(Record(kind: .auditLog, id: entry["id"]!.stringValue!, body: entry, hidden: .obj(["actor_id": .null, "user_id": owner.map { .string($0.id) } ?? .null])))
+                s.put(
+                    Record(
+                        kind: .auditLog,
+                        id: entry["id"]!.stringValue!,
+                        body: entry,
+                        hidden: .obj(["actor_id": .null, "user_id": owner.map { .string($0.id) } ?? .null])
+                    )
+                )
                 return updated
             }
             return keyInfo(record, d)
         case ("POST", "known-issues", 1):
             guard let name = body["name"]?.stringValue, let issue = KnownIssue(rawValue: name) else {
-                throw SandboxError.badRequest("unknown known-issue mode '\(body["name"]?.stringValue ?? "")'; known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw SandboxError.badRequest(
+                    "unknown known-issue mode '\(body["name"]?.stringValue ?? "")'; known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             let enabled = body["enabled"]?.boolValue ?? true
             d.settings.withLock { s in
                 if enabled { s.knownIssues.insert(issue) } else { s.knownIssues.remove(issue) }
             }
-            return .obj(["name": .string(issue.rawValue), "enabled": .bool(enabled), "summary": .string(issue.summary), "report": .string(issue.citation)])
+            return .obj([
+                "name": .string(issue.rawValue), "enabled": .bool(enabled), "summary": .string(issue.summary), "report": .string(issue.citation),
+            ])
         case ("POST", "faults", 1):
             let faults = try Faults.parse(body["faults"]?.stringValue ?? "")
             d.settings.withLock { $0.faults = faults }
             return .obj(["faults": .string(faults.description)])
         case ("POST", "rate-limit", 1):
-            guard let text = body["rule"]?.stringValue else { throw SandboxError.badRequest("a rate-limit change needs {\"rule\": \"off\" | \"realistic\" | \"N/min,…\"}") }
+            guard let text = body["rule"]?.stringValue else {
+                throw SandboxError.badRequest("a rate-limit change needs {\"rule\": \"off\" | \"realistic\" | \"N/min,…\"}")
+            }
             let rule = try RateLimitRule.parse(text)
             d.settings.withLock { $0.rateLimit = rule }
             d.buckets.withLock { $0.removeAll() }
@@ -103,11 +129,18 @@ struct ControlAPI: Sendable {
             return try await seed(body)
         case ("GET", "snapshot", 1):
             return try store.read { s in
-                .obj(["records": .array(Kind.allCases.filter { $0 != .auditLog }.flatMap { kind in
-                    s.table(kind).all.map { r in
-                        .obj(["kind": .string(kind.rawValue), "id": .string(r.id), "parent": .string(r.parent), "body": Self.withoutVolatile(r.body)])
-                    }
-                })])
+                .obj([
+                    "records": .array(
+                        Kind.allCases.filter { $0 != .auditLog }.flatMap { kind in
+                            s.table(kind).all.map { r in
+                                .obj([
+                                    "kind": .string(kind.rawValue), "id": .string(r.id), "parent": .string(r.parent),
+                                    "body": Self.withoutVolatile(r.body),
+                                ])
+                            }
+                        }
+                    )
+                ])
             }
         case ("GET", "integrity", 1):
             let result = try await store.persistence?.integrityCheck() ?? "ok (in memory)"
@@ -134,11 +167,14 @@ struct ControlAPI: Sendable {
 
     private func info(_ d: Dispatcher) -> JSON {
         let settings = d.settings.withLock { $0 }
-        let (keys, counts, orgID) = (try? store.read { s in
-            (s.records(.adminKey).map { keyInfo($0, d, settings) },
-             JSON.object(Kind.allCases.map { JSON.Member($0.rawValue, .int(s.table($0).count)) }),
-             s.organizationID)
-        }) ?? ([], .null, "")
+        let (keys, counts, orgID) =
+            (try? store.read { s in
+                (
+                    s.records(.adminKey).map { keyInfo($0, d, settings) },
+                    JSON.object(Kind.allCases.map { JSON.Member($0.rawValue, .int(s.table($0).count)) }),
+                    s.organizationID
+                )
+            }) ?? ([], .null, "")
         return .obj([
             "organization_id": .string(orgID),
             "admin_keys": .array(keys),
@@ -182,10 +218,17 @@ struct ControlAPI: Sendable {
                 let base = s.table(.serviceAccount).ids(parent: pid).count
                 for i in 0..<count {
                     let id = IDs.serviceAccount()
-                    s.put(Record(kind: .serviceAccount, id: id, parent: pid, body: .obj([
-                        "object": "organization.project.service_account", "id": .string(id),
-                        "name": .string("seeded-\(base + i + 1)"), "role": "member", "created_at": .int(now),
-                    ])))
+                    s.put(
+                        Record(
+                            kind: .serviceAccount,
+                            id: id,
+                            parent: pid,
+                            body: .obj([
+                                "object": "organization.project.service_account", "id": .string(id),
+                                "name": .string("seeded-\(base + i + 1)"), "role": "member", "created_at": .int(now),
+                            ])
+                        )
+                    )
                 }
             case "users":
                 let base = s.table(.user).count

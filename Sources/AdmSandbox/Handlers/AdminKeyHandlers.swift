@@ -15,11 +15,21 @@ enum AdminKeyHandlers {
             let name = ctx.string("name") ?? ""
             let expires = ctx.field("expires_in_seconds")?.intValue
             if let expires, !(1...31_536_000).contains(expires) {
-                throw expires < 1 ? .belowMinimum("expires_in_seconds", 1, got: expires) : .aboveMaximum("expires_in_seconds", 31_536_000, got: expires)
+                throw expires < 1
+                    ? .belowMinimum("expires_in_seconds", 1, got: expires) : .aboveMaximum("expires_in_seconds", 31_536_000, got: expires)
             }
-            let (record, secret) = s.mintAdminKey(name: name, profile: .all, ownerUserID: ctx.actor.userID, now: ctx.now,
-                                                  expiresAt: expires.map { ctx.now + $0 })
-            s.audit("api_key.created", ctx, details: .obj(["id": .string(record.id), "data": .obj(["scopes": .array(PermissionProfile.all.scopes.sorted().map(JSON.string))])]))
+            let (record, secret) = s.mintAdminKey(
+                name: name,
+                profile: .all,
+                ownerUserID: ctx.actor.userID,
+                now: ctx.now,
+                expiresAt: expires.map { ctx.now + $0 }
+            )
+            s.audit(
+                "api_key.created",
+                ctx,
+                details: .obj(["id": .string(record.id), "data": .obj(["scopes": .array(PermissionProfile.all.scopes.sorted().map(JSON.string))])])
+            )
             return record.body.merging([("value", .string(secret))])
         }
         t.on("admin-api-keys-delete") { (s, ctx) throws(APIFailure) in
@@ -34,8 +44,15 @@ enum AdminKeyHandlers {
 
 extension OrgState {
     /// Creates an admin key with a permission profile; returns the record and its secret.
-    mutating func mintAdminKey(name: String, profile: PermissionProfile, ownerUserID: String?, now: Int,
-                               expiresAt: Int? = nil, secret: String? = nil, id: String? = nil) -> (Record, String) {
+    mutating func mintAdminKey(
+        name: String,
+        profile: PermissionProfile,
+        ownerUserID: String?,
+        now: Int,
+        expiresAt: Int? = nil,
+        secret: String? = nil,
+        id: String? = nil
+    ) -> (Record, String) {
         let value = secret ?? IDs.adminSecret()
         let keyID = id ?? IDs.key()
         let body: JSON = .obj([

@@ -29,7 +29,9 @@ enum AuditLogHandlers {
                 if !emails.isEmpty, !emails.contains(r.body["actor"]?["api_key"]?["user"]?["email"]?.stringValue?.lowercased() ?? "") { return false }
                 if !resources.isEmpty {
                     let details = r.body[type]
-                    let ids = [details?["id"]?.stringValue, details?["principal_id"]?.stringValue, details?["resource_id"]?.stringValue].compactMap { $0 }
+                    let ids = [details?["id"]?.stringValue, details?["principal_id"]?.stringValue, details?["resource_id"]?.stringValue].compactMap {
+                        $0
+                    }
                     if !ids.contains(where: resources.contains) { return false }
                 }
                 return true

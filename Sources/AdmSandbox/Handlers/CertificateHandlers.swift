@@ -5,9 +5,15 @@ import AdmAPI
 enum CertificateHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("listOrganizationCertificates") { (s, ctx) throws(APIFailure) in
-            Pager.page(s, .certificate, style: ctx.endpoint.paging, options: Pager.options(ctx, defaultDescending: true), render: { r in
-                listItem(r, object: "organization.certificate", active: r.hidden["active"]?.boolValue ?? false)
-            })
+            Pager.page(
+                s,
+                .certificate,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx, defaultDescending: true),
+                render: { r in
+                    listItem(r, object: "organization.certificate", active: r.hidden["active"]?.boolValue ?? false)
+                }
+            )
         }
         t.on("uploadCertificate") { (s, ctx) throws(APIFailure) in
             let pem = ctx.string("certificate") ?? ""
@@ -18,10 +24,17 @@ enum CertificateHandlers {
                 throw .invalid("The organization already has 50 certificates, the maximum.", param: "certificate")
             }
             let id = IDs.certificate()
-            let r = s.put(Record(kind: .certificate, id: id, body: .obj([
-                "object": "certificate", "id": .string(id), "name": ctx.field("name") ?? .null, "created_at": .int(ctx.now),
-                "certificate_details": .obj(["valid_at": .int(ctx.now), "expires_at": .int(ctx.now + 365 * 86400)]),
-            ]), hidden: .obj(["pem": .string(pem), "active": false, "projects": .array([])])))
+            let r = s.put(
+                Record(
+                    kind: .certificate,
+                    id: id,
+                    body: .obj([
+                        "object": "certificate", "id": .string(id), "name": ctx.field("name") ?? .null, "created_at": .int(ctx.now),
+                        "certificate_details": .obj(["valid_at": .int(ctx.now), "expires_at": .int(ctx.now + 365 * 86400)]),
+                    ]),
+                    hidden: .obj(["pem": .string(pem), "active": false, "projects": .array([])])
+                )
+            )
             s.audit("certificate.created", ctx, details: .obj(["id": .string(id), "name": r.body["name"]!]))
             return r.body
         }
@@ -58,17 +71,29 @@ enum CertificateHandlers {
                     let r = s.update(.certificate, id) { r in r.hidden["active"] = .bool(activate) }!
                     data.append(listItem(r, object: "organization.certificate", active: activate))
                 }
-                s.audit(activate ? "certificates.activated" : "certificates.deactivated", ctx,
-                        details: .obj(["certificates": .array(data.map { .obj(["id": $0["id"]!, "name": $0["name"]!]) })]))
-                return .obj(["object": .string(activate ? "organization.certificate.activation" : "organization.certificate.deactivation"), "data": .array(data)])
+                s.audit(
+                    activate ? "certificates.activated" : "certificates.deactivated",
+                    ctx,
+                    details: .obj(["certificates": .array(data.map { .obj(["id": $0["id"]!, "name": $0["name"]!]) })])
+                )
+                return .obj([
+                    "object": .string(activate ? "organization.certificate.activation" : "organization.certificate.deactivation"),
+                    "data": .array(data),
+                ])
             }
         }
         t.on("listProjectCertificates") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
-            return Pager.page(s, .certificate, style: ctx.endpoint.paging, options: Pager.options(ctx, defaultDescending: true), render: { r in
-                listItem(r, object: "organization.project.certificate", active: activeIn(r, pid))
-            })
+            return Pager.page(
+                s,
+                .certificate,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx, defaultDescending: true),
+                render: { r in
+                    listItem(r, object: "organization.project.certificate", active: activeIn(r, pid))
+                }
+            )
         }
         for (op, activate) in [("activateProjectCertificates", true), ("deactivateProjectCertificates", false)] {
             t.on(op) { (s, ctx) throws(APIFailure) in
@@ -84,7 +109,10 @@ enum CertificateHandlers {
                     }!
                     data.append(listItem(r, object: "organization.project.certificate", active: activate))
                 }
-                return .obj(["object": .string(activate ? "organization.project.certificate.activation" : "organization.project.certificate.deactivation"), "data": .array(data)])
+                return .obj([
+                    "object": .string(activate ? "organization.project.certificate.activation" : "organization.project.certificate.deactivation"),
+                    "data": .array(data),
+                ])
             }
         }
     }
@@ -105,8 +133,10 @@ enum CertificateHandlers {
         .obj([
             "object": .string(object), "id": .string(r.id), "name": r.body["name"] ?? .null, "active": .bool(active),
             "created_at": r.body["created_at"]!,
-            "certificate_details": .obj(["valid_at": r.body["certificate_details"]?["valid_at"] ?? .null,
-                                         "expires_at": r.body["certificate_details"]?["expires_at"] ?? .null]),
+            "certificate_details": .obj([
+                "valid_at": r.body["certificate_details"]?["valid_at"] ?? .null,
+                "expires_at": r.body["certificate_details"]?["expires_at"] ?? .null,
+            ]),
         ])
     }
 }

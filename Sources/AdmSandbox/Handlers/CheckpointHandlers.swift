@@ -6,13 +6,22 @@ enum CheckpointHandlers {
         t.on("listFineTuningCheckpointPermissions") { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
             let project = ctx.query.string("project_id")
-            return Pager.page(s, .checkpointPermission, parent: checkpoint, style: .cursor, options: Pager.options(ctx),
-                              where: project.map { p in { $0.body["project_id"]?.stringValue == p } })
+            return Pager.page(
+                s,
+                .checkpointPermission,
+                parent: checkpoint,
+                style: .cursor,
+                options: Pager.options(ctx),
+                where: project.map { p in { $0.body["project_id"]?.stringValue == p } }
+            )
         }
         t.on("createFineTuningCheckpointPermission") { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
             guard checkpoint.hasPrefix("ft:") else {
-                throw .invalid("Invalid checkpoint '\(checkpoint)': expected a fine-tuned model checkpoint id (ft:…).", param: "fine_tuned_model_checkpoint")
+                throw .invalid(
+                    "Invalid checkpoint '\(checkpoint)': expected a fine-tuned model checkpoint id (ft:…).",
+                    param: "fine_tuned_model_checkpoint"
+                )
             }
             let ids = try ctx.required("project_ids").arrayValue?.compactMap(\.stringValue) ?? []
             if ids.isEmpty { throw .invalid("'project_ids' must name at least one project.", param: "project_ids") }
@@ -24,10 +33,23 @@ enum CheckpointHandlers {
                     continue
                 }
                 let id = IDs.checkpointPermission()
-                let r = s.put(Record(kind: .checkpointPermission, id: id, parent: checkpoint, body: .obj([
-                    "object": "checkpoint.permission", "id": .string(id), "created_at": .int(ctx.now), "project_id": .string(pid),
-                ])))
-                s.audit("checkpoint.permission.created", ctx, details: .obj(["id": .string(id), "data": .obj(["fine_tuned_model_checkpoint": .string(checkpoint), "project_id": .string(pid)])]))
+                let r = s.put(
+                    Record(
+                        kind: .checkpointPermission,
+                        id: id,
+                        parent: checkpoint,
+                        body: .obj([
+                            "object": "checkpoint.permission", "id": .string(id), "created_at": .int(ctx.now), "project_id": .string(pid),
+                        ])
+                    )
+                )
+                s.audit(
+                    "checkpoint.permission.created",
+                    ctx,
+                    details: .obj([
+                        "id": .string(id), "data": .obj(["fine_tuned_model_checkpoint": .string(checkpoint), "project_id": .string(pid)]),
+                    ])
+                )
                 data.append(r.body)
             }
             return Pager.envelope(data, style: .cursor, hasMore: false)

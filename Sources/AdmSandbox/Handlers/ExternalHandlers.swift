@@ -6,8 +6,10 @@ enum ExternalHandlers {
     /// Required fields per external-key provider type.
     static let keyFields: [String: [String]] = [
         "aws": ["external_id", "kms_arn", "role_arn"],
-        "gcp": ["audience", "kms_key_location", "kms_key_name", "kms_key_ring_name", "kms_project_id",
-                "workload_identity_pool_id", "workload_identity_project_number", "workload_identity_provider_id"],
+        "gcp": [
+            "audience", "kms_key_location", "kms_key_name", "kms_key_ring_name", "kms_project_id",
+            "workload_identity_pool_id", "workload_identity_project_number", "workload_identity_provider_id",
+        ],
         "azure": ["key_name", "tenant_id", "vault_uri"],
         "oci": ["key_ocid", "region", "vault_ocid"],
     ]
@@ -23,8 +25,13 @@ enum ExternalHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("external-keys-list") { (s, ctx) throws(APIFailure) in
             let purpose = ctx.query.string("purpose")
-            return Pager.page(s, .externalKey, style: .cursorByID, options: Pager.options(ctx),
-                              where: purpose.map { p in { $0.body["purpose"]?.stringValue == p } })
+            return Pager.page(
+                s,
+                .externalKey,
+                style: .cursorByID,
+                options: Pager.options(ctx),
+                where: purpose.map { p in { $0.body["purpose"]?.stringValue == p } }
+            )
         }
         t.on("external-keys-create") { (s, ctx) throws(APIFailure) in
             let type = ctx.string("type") ?? ""
@@ -67,8 +74,13 @@ enum ExternalHandlers {
         }
         t.on("external-storage-list") { (s, ctx) throws(APIFailure) in
             let project = ctx.query.string("project_id")
-            return Pager.page(s, .externalStorage, style: .cursorByID, options: Pager.options(ctx),
-                              where: project.map { p in { $0.body["project_id"]?.stringValue == p } })
+            return Pager.page(
+                s,
+                .externalStorage,
+                style: .cursorByID,
+                options: Pager.options(ctx),
+                where: project.map { p in { $0.body["project_id"]?.stringValue == p } }
+            )
         }
         t.on("external-storage-create") { (s, ctx) throws(APIFailure) in
             let pid = ctx.string("project_id") ?? ""
@@ -79,15 +91,26 @@ enum ExternalHandlers {
             guard let fields = storageFields[type] else { throw .invalidValue("provider.type", type, supported: ["aws", "azure", "gcp", "oci"]) }
             for f in fields where provider[f]?.stringValue == nil { throw .missingParameter("provider.\(f)") }
             let id = IDs.externalStorage()
-            let r = s.put(Record(kind: .externalStorage, id: id, body: .obj([
-                "id": .string(id), "object": "organization.external_storage", "created_at": .int(ctx.now),
-                "geography": "US", "project_id": .string(pid), "provider": completeProvider(provider, type, s), "status": "pending",
-            ])))
-            s.audit("external_storage.registered", ctx, details: .obj(["id": .string(id), "data": .obj(["geography": "US", "provider": r.body["provider"]!])]))
+            let r = s.put(
+                Record(
+                    kind: .externalStorage,
+                    id: id,
+                    body: .obj([
+                        "id": .string(id), "object": "organization.external_storage", "created_at": .int(ctx.now),
+                        "geography": "US", "project_id": .string(pid), "provider": completeProvider(provider, type, s), "status": "pending",
+                    ])
+                )
+            )
+            s.audit(
+                "external_storage.registered",
+                ctx,
+                details: .obj(["id": .string(id), "data": .obj(["geography": "US", "provider": r.body["provider"]!])])
+            )
             return r.body
         }
         t.on("external-storage-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.record(.externalStorage, ctx.param("external_storage_id"), what: "external storage configuration", param: "external_storage_id").body
+            try s.record(.externalStorage, ctx.param("external_storage_id"), what: "external storage configuration", param: "external_storage_id")
+                .body
         }
         t.on("external-storage-delete") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_storage_id")

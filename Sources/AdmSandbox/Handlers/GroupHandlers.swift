@@ -9,10 +9,16 @@ enum GroupHandlers {
         t.on("create-group") { (s, ctx) throws(APIFailure) in
             let name = try groupName(ctx)
             let id = IDs.group()
-            let g = s.put(Record(kind: .group, id: id, body: .obj([
-                "object": "group", "id": .string(id), "name": .string(name), "created_at": .int(ctx.now),
-                "is_scim_managed": false, "group_type": "group",
-            ])))
+            let g = s.put(
+                Record(
+                    kind: .group,
+                    id: id,
+                    body: .obj([
+                        "object": "group", "id": .string(id), "name": .string(name), "created_at": .int(ctx.now),
+                        "is_scim_managed": false, "group_type": "group",
+                    ])
+                )
+            )
             s.audit("group.created", ctx, details: .obj(["id": .string(id), "data": .obj(["group_name": .string(name)])]))
             return g.body
         }
@@ -28,7 +34,9 @@ enum GroupHandlers {
                 s.update(.projectGroup, pg.id) { r in r.body["group_name"] = .string(name) }
             }
             s.audit("group.updated", ctx, details: .obj(["id": .string(id), "changes_requested": .obj(["group_name": .string(name)])]))
-            return .obj(["id": .string(id), "name": .string(name), "created_at": g.body["created_at"]!, "is_scim_managed": g.body["is_scim_managed"]!])
+            return .obj([
+                "id": .string(id), "name": .string(name), "created_at": g.body["created_at"]!, "is_scim_managed": g.body["is_scim_managed"]!,
+            ])
         }
         t.on("delete-group") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("group_id")
@@ -46,8 +54,20 @@ enum GroupHandlers {
 
     static func groupName(_ ctx: OpContext) throws(APIFailure) -> String {
         let name = ctx.string("name") ?? ""
-        if name.isEmpty { throw .invalid("Invalid 'name': string too short. Expected a string with minimum length 1, but got an empty string instead.", param: "name", code: "string_below_min_length") }
-        if name.count > 255 { throw .invalid("Invalid 'name': string too long. Expected a string with maximum length 255, but got a string with length \(name.count) instead.", param: "name", code: "string_above_max_length") }
+        if name.isEmpty {
+            throw .invalid(
+                "Invalid 'name': string too short. Expected a string with minimum length 1, but got an empty string instead.",
+                param: "name",
+                code: "string_below_min_length"
+            )
+        }
+        if name.count > 255 {
+            throw .invalid(
+                "Invalid 'name': string too long. Expected a string with maximum length 255, but got a string with length \(name.count) instead.",
+                param: "name",
+                code: "string_above_max_length"
+            )
+        }
         return name
     }
 
@@ -55,9 +75,17 @@ enum GroupHandlers {
         t.on("list-group-users") { (s, ctx) throws(APIFailure) in
             let gid = ctx.param("group_id")
             _ = try s.record(.group, gid, what: "group", param: "group_id")
-            return Pager.page(s, .groupUser, parent: gid, style: ctx.endpoint.paging, options: Pager.options(ctx), cursorPrefix: gid + "/", render: { r in
-                .obj(["id": r.body["id"]!, "name": r.body["name"]!, "email": r.body["email"] ?? .null])
-            })
+            return Pager.page(
+                s,
+                .groupUser,
+                parent: gid,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx),
+                cursorPrefix: gid + "/",
+                render: { r in
+                    .obj(["id": r.body["id"]!, "name": r.body["name"]!, "email": r.body["email"] ?? .null])
+                }
+            )
         }
         t.on("add-group-user") { (s, ctx) throws(APIFailure) in
             let gid = ctx.param("group_id")
@@ -65,10 +93,17 @@ enum GroupHandlers {
             let uid = ctx.string("user_id") ?? ""
             let user = try s.record(.user, uid, what: "user", param: "user_id")
             if s.get(.groupUser, gid + "/" + uid) == nil {
-                s.put(Record(kind: .groupUser, id: gid + "/" + uid, parent: gid, body: .obj([
-                    "id": .string(uid), "name": user.body["name"] ?? "", "email": user.body["email"] ?? .null,
-                    "picture": .null, "is_service_account": false, "user_type": "user",
-                ])))
+                s.put(
+                    Record(
+                        kind: .groupUser,
+                        id: gid + "/" + uid,
+                        parent: gid,
+                        body: .obj([
+                            "id": .string(uid), "name": user.body["name"] ?? "", "email": user.body["email"] ?? .null,
+                            "picture": .null, "is_service_account": false, "user_type": "user",
+                        ])
+                    )
+                )
             }
             return .obj(["object": "group.user", "user_id": .string(uid), "group_id": .string(gid)])
         }
@@ -92,8 +127,12 @@ enum GroupHandlers {
         t.on("list-project-groups") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
-            return Pager.page(items: s.records(.projectGroup, parent: pid).map(\.body), style: ctx.endpoint.paging,
-                              options: Pager.options(ctx), id: { $0["group_id"]?.stringValue })
+            return Pager.page(
+                items: s.records(.projectGroup, parent: pid).map(\.body),
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx),
+                id: { $0["group_id"]?.stringValue }
+            )
         }
         t.on("add-project-group") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
@@ -107,10 +146,15 @@ enum GroupHandlers {
                 "group_name": group.body["name"]!, "group_type": group.body["group_type"] ?? "group", "created_at": .int(ctx.now),
             ])
             s.put(Record(kind: .projectGroup, id: pid + "/" + gid, parent: pid, body: body, hidden: .obj(["role": .string(roleID)])))
-            s.audit("role.assignment.created", ctx, project: project, details: .obj([
-                "id": .string(roleID), "principal_id": .string(gid), "principal_type": "group",
-                "resource_id": .string(pid), "resource_type": "api.project",
-            ]))
+            s.audit(
+                "role.assignment.created",
+                ctx,
+                project: project,
+                details: .obj([
+                    "id": .string(roleID), "principal_id": .string(gid), "principal_type": "group",
+                    "resource_id": .string(pid), "resource_type": "api.project",
+                ])
+            )
             return body
         }
         t.on("retrieve-project-group") { (s, ctx) throws(APIFailure) in

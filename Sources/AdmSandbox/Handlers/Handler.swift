@@ -76,8 +76,14 @@ extension OrgState {
         }
         body["actor"] = ctx.actor.auditJSON
         body[type] = details
-        put(Record(kind: .auditLog, id: body["id"]!.stringValue!, body: body,
-                   hidden: .obj(["actor_id": .string(ctx.actor.keyID), "user_id": ctx.actor.userID.map(JSON.string) ?? .null])))
+        put(
+            Record(
+                kind: .auditLog,
+                id: body["id"]!.stringValue!,
+                body: body,
+                hidden: .obj(["actor_id": .string(ctx.actor.keyID), "user_id": ctx.actor.userID.map(JSON.string) ?? .null])
+            )
+        )
     }
 
     /// The organization user behind an id, as the `owner` of an admin key.

@@ -10,21 +10,34 @@ enum IdentityProviderHandlers {
             for f in ["audience", "issuer", "name"] where (ctx.string(f) ?? "").isEmpty { throw .missingParameter(f) }
             let issuer = ctx.string("issuer")!
             guard issuer.hasPrefix("https://") else { throw .invalid("'issuer' must be an https:// URL.", param: "issuer", code: "invalid_value") }
-            let verification = try self.verification(ctx, issuer: issuer) ?? .obj(["type": "discovery", "discovery_url": .string(issuer + "/.well-known/openid-configuration")])
+            let verification =
+                try self.verification(ctx, issuer: issuer)
+                ?? .obj(["type": "discovery", "discovery_url": .string(issuer + "/.well-known/openid-configuration")])
             let id = IDs.identityProvider()
-            let r = s.put(Record(kind: .identityProvider, id: id, body: .obj([
-                "id": .string(id), "object": "organization.workload_identity_provider",
-                "attribute_transformations": try transformations(ctx) ?? .array([]),
-                "audience": .string(ctx.string("audience")!), "created_at": .int(ctx.now),
-                "description": ctx.field("description") ?? .null, "enabled": ctx.field("enabled") ?? true,
-                "issuer": .string(issuer), "name": .string(ctx.string("name")!), "type": "oidc",
-                "updated_at": .int(ctx.now), "verification": verification,
-            ])))
+            let r = s.put(
+                Record(
+                    kind: .identityProvider,
+                    id: id,
+                    body: .obj([
+                        "id": .string(id), "object": "organization.workload_identity_provider",
+                        "attribute_transformations": try transformations(ctx) ?? .array([]),
+                        "audience": .string(ctx.string("audience")!), "created_at": .int(ctx.now),
+                        "description": ctx.field("description") ?? .null, "enabled": ctx.field("enabled") ?? true,
+                        "issuer": .string(issuer), "name": .string(ctx.string("name")!), "type": "oidc",
+                        "updated_at": .int(ctx.now), "verification": verification,
+                    ])
+                )
+            )
             s.audit("workload_identity_provider.created", ctx, details: .obj(["id": .string(id), "data": .obj(["name": r.body["name"]!])]))
             return r.body
         }
         t.on("workload-identity-providers-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.record(.identityProvider, ctx.param("workload_identity_provider_id"), what: "workload identity provider", param: "workload_identity_provider_id").body
+            try s.record(
+                .identityProvider,
+                ctx.param("workload_identity_provider_id"),
+                what: "workload identity provider",
+                param: "workload_identity_provider_id"
+            ).body
         }
         t.on("workload-identity-providers-update") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("workload_identity_provider_id")
@@ -107,8 +120,14 @@ enum IdentityProviderHandlers {
             let pid = ctx.param("workload_identity_provider_id")
             _ = try s.record(.identityProvider, pid, what: "workload identity provider", param: "workload_identity_provider_id")
             let sa = ctx.query.string("service_account_id")
-            return Pager.page(s, .federationRule, parent: pid, style: .cursorByID, options: Pager.options(ctx),
-                              where: sa.map { id in { $0.body["service_account_id"]?.stringValue == id } })
+            return Pager.page(
+                s,
+                .federationRule,
+                parent: pid,
+                style: .cursorByID,
+                options: Pager.options(ctx),
+                where: sa.map { id in { $0.body["service_account_id"]?.stringValue == id } }
+            )
         }
         t.on("workload-identity-providers-federation-rules-create") { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
@@ -120,19 +139,35 @@ enum IdentityProviderHandlers {
             let matchers = try self.matchers(ctx, required: true)!
             let permissions = try self.permissions(ctx) ?? .obj(["type": "service_account_default"])
             let id = IDs.federationRule()
-            let r = s.put(Record(kind: .federationRule, id: id, parent: providerID, body: .obj([
-                "id": .string(id), "object": "organization.workload_identity_federation_rule",
-                "attribute_matchers": matchers, "created_at": .int(ctx.now), "description": ctx.field("description") ?? .null,
-                "enabled": ctx.field("enabled") ?? true, "name": ctx.field("name") ?? .null, "permissions": permissions,
-                "project_id": .string(projectID), "service_account_id": .string(saID), "updated_at": .int(ctx.now),
-                "workload_identity_provider_id": .string(providerID),
-            ])))
-            s.audit("workload_identity_provider_mapping.created", ctx, details: .obj(["id": .string(id), "identity_provider_id": .string(providerID)]))
+            let r = s.put(
+                Record(
+                    kind: .federationRule,
+                    id: id,
+                    parent: providerID,
+                    body: .obj([
+                        "id": .string(id), "object": "organization.workload_identity_federation_rule",
+                        "attribute_matchers": matchers, "created_at": .int(ctx.now), "description": ctx.field("description") ?? .null,
+                        "enabled": ctx.field("enabled") ?? true, "name": ctx.field("name") ?? .null, "permissions": permissions,
+                        "project_id": .string(projectID), "service_account_id": .string(saID), "updated_at": .int(ctx.now),
+                        "workload_identity_provider_id": .string(providerID),
+                    ])
+                )
+            )
+            s.audit(
+                "workload_identity_provider_mapping.created",
+                ctx,
+                details: .obj(["id": .string(id), "identity_provider_id": .string(providerID)])
+            )
             return r.body
         }
         t.on("workload-identity-providers-federation-rules-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.child(.federationRule, ctx.param("workload_identity_federation_rule_id"), parent: ctx.param("workload_identity_provider_id"),
-                        what: "federation rule", param: "workload_identity_federation_rule_id").body
+            try s.child(
+                .federationRule,
+                ctx.param("workload_identity_federation_rule_id"),
+                parent: ctx.param("workload_identity_provider_id"),
+                what: "federation rule",
+                param: "workload_identity_federation_rule_id"
+            ).body
         }
         t.on("workload-identity-providers-federation-rules-update") { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
@@ -146,7 +181,11 @@ enum IdentityProviderHandlers {
                 if let permissions { r.body["permissions"] = permissions }
                 r.body["updated_at"] = .int(ctx.now)
             }!
-            s.audit("workload_identity_provider_mapping.updated", ctx, details: .obj(["id": .string(id), "identity_provider_id": .string(providerID)]))
+            s.audit(
+                "workload_identity_provider_mapping.updated",
+                ctx,
+                details: .obj(["id": .string(id), "identity_provider_id": .string(providerID)])
+            )
             return r.body
         }
         t.on("workload-identity-providers-federation-rules-delete") { (s, ctx) throws(APIFailure) in
@@ -154,10 +193,14 @@ enum IdentityProviderHandlers {
             let id = ctx.param("workload_identity_federation_rule_id")
             let r = try s.child(.federationRule, id, parent: providerID, what: "federation rule", param: "workload_identity_federation_rule_id")
             s.remove(.federationRule, id)
-            s.audit("workload_identity_provider_mapping.deleted", ctx, details: .obj([
-                "id": .string(id), "identity_provider_id": .string(providerID),
-                "project_id": r.body["project_id"]!, "service_account_id": r.body["service_account_id"]!,
-            ]))
+            s.audit(
+                "workload_identity_provider_mapping.deleted",
+                ctx,
+                details: .obj([
+                    "id": .string(id), "identity_provider_id": .string(providerID),
+                    "project_id": r.body["project_id"]!, "service_account_id": r.body["service_account_id"]!,
+                ])
+            )
             return .obj(["id": .string(id), "object": "organization.workload_identity_federation_rule.deleted", "deleted": true])
         }
     }

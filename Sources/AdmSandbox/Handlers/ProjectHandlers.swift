@@ -6,8 +6,13 @@ enum ProjectHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("list-projects") { (s, ctx) throws(APIFailure) in
             let includeArchived = ctx.query.bool("include_archived") ?? false
-            return Pager.page(s, .project, style: ctx.endpoint.paging, options: Pager.options(ctx),
-                              where: includeArchived ? nil : { $0.body["status"]?.stringValue != "archived" })
+            return Pager.page(
+                s,
+                .project,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx),
+                where: includeArchived ? nil : { $0.body["status"]?.stringValue != "archived" }
+            )
         }
         t.on("create-project") { (s, ctx) throws(APIFailure) in
             let name = ctx.string("name") ?? ""
@@ -15,12 +20,22 @@ enum ProjectHandlers {
             if let ek = ctx.string("external_key_id"), s.get(.externalKey, ek) == nil {
                 throw .notFound("external key", ek, param: "external_key_id")
             }
-            var project = s.createProject(name: name, now: ctx.now, residency: ctx.string("residency"),
-                                          externalKeyID: ctx.string("external_key_id"), ownerUserID: ctx.actor.userID)
+            var project = s.createProject(
+                name: name,
+                now: ctx.now,
+                residency: ctx.string("residency"),
+                externalKeyID: ctx.string("external_key_id"),
+                ownerUserID: ctx.actor.userID
+            )
             if let geography = ctx.string("geography") {
                 project = s.update(.project, project.id) { r in r.body["geography"] = .string(geography) }!
             }
-            s.audit("project.created", ctx, project: project, details: .obj(["id": .string(project.id), "data": .obj(["name": .string(name), "title": .string(name)])]))
+            s.audit(
+                "project.created",
+                ctx,
+                project: project,
+                details: .obj(["id": .string(project.id), "data": .obj(["name": .string(name), "title": .string(name)])])
+            )
             return project.body
         }
         t.on("retrieve-project") { (s, ctx) throws(APIFailure) in
@@ -40,7 +55,12 @@ enum ProjectHandlers {
                 if ctx.body["external_key_id"] != nil { r.body["external_key_id"] = ctx.body["external_key_id"] }
                 if let geography = ctx.string("geography") { r.body["geography"] = .string(geography) }
             }!
-            s.audit("project.updated", ctx, project: updated, details: .obj(["id": .string(id), "changes_requested": .obj(["title": updated.body["name"] ?? .null])]))
+            s.audit(
+                "project.updated",
+                ctx,
+                project: updated,
+                details: .obj(["id": .string(id), "changes_requested": .obj(["title": updated.body["name"] ?? .null])])
+            )
             return updated.body
         }
         t.on("archive-project") { (s, ctx) throws(APIFailure) in
@@ -62,8 +82,14 @@ enum ProjectHandlers {
 
 extension OrgState {
     /// Creates a project with its default rate limits, the creator as owner.
-    mutating func createProject(name: String, now: Int, residency: String? = nil, externalKeyID: String? = nil,
-                                ownerUserID: String?, id: String? = nil) -> Record {
+    mutating func createProject(
+        name: String,
+        now: Int,
+        residency: String? = nil,
+        externalKeyID: String? = nil,
+        ownerUserID: String?,
+        id: String? = nil
+    ) -> Record {
         let projectID = id ?? IDs.project()
         var body: JSON = .obj([
             "id": .string(projectID),

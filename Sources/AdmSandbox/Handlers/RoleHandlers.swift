@@ -5,11 +5,20 @@ import AdmAPI
 /// `role-api-organization-owner__api-organization__<org_id>`.
 enum RoleHandlers {
     static let organizationRoles: [(String, String, [String])] = [
-        ("owner", "Can manage everything in the organization.", ["api.organization.read", "api.organization.write", "api.groups.read", "api.groups.write", "api.organization.projects.api_keys.read", "api.organization.projects.api_keys.write"]),
+        (
+            "owner", "Can manage everything in the organization.",
+            [
+                "api.organization.read", "api.organization.write", "api.groups.read", "api.groups.write", "api.organization.projects.api_keys.read",
+                "api.organization.projects.api_keys.write",
+            ]
+        ),
         ("reader", "Can view the organization.", ["api.organization.read", "api.groups.read", "api.organization.projects.api_keys.read"]),
     ]
     static let projectRoles: [(String, String, [String])] = [
-        ("owner", "Can manage the project and its members.", ["api.project.read", "api.project.write", "api.model.request", "api.files.read", "api.files.write"]),
+        (
+            "owner", "Can manage the project and its members.",
+            ["api.project.read", "api.project.write", "api.model.request", "api.files.read", "api.files.write"]
+        ),
         ("member", "Can use the project.", ["api.project.read", "api.model.request", "api.files.read", "api.files.write"]),
         ("viewer", "Can view the project.", ["api.project.read", "api.files.read"]),
     ]
@@ -68,10 +77,14 @@ enum RoleHandlers {
             "predefined_role": false,
         ])
         s.put(Record(kind: .role, id: id, parent: projectID ?? "", body: body, hidden: .obj(["created_at": .int(ctx.now)])))
-        s.audit("role.created", ctx, details: .obj([
-            "id": .string(id), "role_name": .string(name), "permissions": body["permissions"]!,
-            "resource_type": body["resource_type"]!, "resource_id": .string(projectID ?? s.organizationID),
-        ]))
+        s.audit(
+            "role.created",
+            ctx,
+            details: .obj([
+                "id": .string(id), "role_name": .string(name), "permissions": body["permissions"]!,
+                "resource_type": body["resource_type"]!, "resource_id": .string(projectID ?? s.organizationID),
+            ])
+        )
         return body
     }
 
@@ -106,8 +119,14 @@ enum RoleHandlers {
         let families: [(list: String, assign: String, retrieve: String, unassign: String, principal: Principal, project: Bool)] = [
             ("list-user-role-assignments", "assign-user-role", "retrieve-user-role", "unassign-user-role", .user, false),
             ("list-group-role-assignments", "assign-group-role", "retrieve-group-role", "unassign-group-role", .group, false),
-            ("list-project-user-role-assignments", "assign-project-user-role", "retrieve-project-user-role", "unassign-project-user-role", .user, true),
-            ("list-project-group-role-assignments", "assign-project-group-role", "retrieve-project-group-role", "unassign-project-group-role", .group, true),
+            (
+                "list-project-user-role-assignments", "assign-project-user-role", "retrieve-project-user-role", "unassign-project-user-role", .user,
+                true
+            ),
+            (
+                "list-project-group-role-assignments", "assign-project-group-role", "retrieve-project-group-role", "unassign-project-group-role",
+                .group, true
+            ),
         ]
         for f in families {
             t.on(f.list) { (s, ctx) throws(APIFailure) in
@@ -120,23 +139,39 @@ enum RoleHandlers {
                 let roleID = ctx.string("role_id") ?? ""
                 guard let role = s.role(roleID, projectID: pid) else { throw .notFound("role", roleID, param: "role_id") }
                 if s.get(.roleAssignment, scope + "|" + roleID) == nil {
-                    s.put(Record(kind: .roleAssignment, id: scope + "|" + roleID, parent: scope, body: .obj([
-                        "role_id": .string(roleID), "created_at": .int(ctx.now), "created_by": .string(ctx.actor.keyID),
-                    ]), hidden: .obj(["principal_id": .string(principal.id), "principal_type": .string(f.principal == .user ? "user" : "group")])))
-                    s.audit("role.assignment.created", ctx, details: .obj([
-                        "id": .string(roleID), "principal_id": .string(principal.id),
-                        "principal_type": .string(f.principal == .user ? "user" : "group"),
-                        "resource_id": .string(pid ?? s.organizationID), "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
-                    ]))
+                    s.put(
+                        Record(
+                            kind: .roleAssignment,
+                            id: scope + "|" + roleID,
+                            parent: scope,
+                            body: .obj([
+                                "role_id": .string(roleID), "created_at": .int(ctx.now), "created_by": .string(ctx.actor.keyID),
+                            ]),
+                            hidden: .obj(["principal_id": .string(principal.id), "principal_type": .string(f.principal == .user ? "user" : "group")])
+                        )
+                    )
+                    s.audit(
+                        "role.assignment.created",
+                        ctx,
+                        details: .obj([
+                            "id": .string(roleID), "principal_id": .string(principal.id),
+                            "principal_type": .string(f.principal == .user ? "user" : "group"),
+                            "resource_id": .string(pid ?? s.organizationID),
+                            "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
+                        ])
+                    )
                 }
                 switch f.principal {
                 case .user:
                     return .obj(["object": "user.role", "user": principal.body, "role": role])
                 case .group:
-                    return .obj(["object": "group.role", "group": .obj([
-                        "object": "group", "id": .string(principal.id), "name": principal.body["name"]!,
-                        "created_at": principal.body["created_at"]!, "scim_managed": principal.body["is_scim_managed"] ?? false,
-                    ]), "role": role])
+                    return .obj([
+                        "object": "group.role",
+                        "group": .obj([
+                            "object": "group", "id": .string(principal.id), "name": principal.body["name"]!,
+                            "created_at": principal.body["created_at"]!, "scim_managed": principal.body["is_scim_managed"] ?? false,
+                        ]), "role": role,
+                    ])
                 }
             }
             t.on(f.retrieve) { (s, ctx) throws(APIFailure) in
@@ -151,18 +186,28 @@ enum RoleHandlers {
                 let (scope, principal, pid) = try principalScope(s, ctx, f.principal, project: f.project, writing: true)
                 let roleID = ctx.param("role_id")
                 guard s.remove(.roleAssignment, scope + "|" + roleID) != nil else { throw .notFound("role assignment", roleID, param: "role_id") }
-                s.audit("role.assignment.deleted", ctx, details: .obj([
-                    "id": .string(roleID), "principal_id": .string(principal.id),
-                    "principal_type": .string(f.principal == .user ? "user" : "group"),
-                    "resource_id": .string(pid ?? s.organizationID), "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
-                ]))
+                s.audit(
+                    "role.assignment.deleted",
+                    ctx,
+                    details: .obj([
+                        "id": .string(roleID), "principal_id": .string(principal.id),
+                        "principal_type": .string(f.principal == .user ? "user" : "group"),
+                        "resource_id": .string(pid ?? s.organizationID), "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
+                    ])
+                )
                 return OrgState.deleted(f.principal == .user ? "user.role.deleted" : "group.role.deleted", nil)
             }
         }
     }
 
     /// The assignment scope key, the principal's record, and the project (for project families).
-    static func principalScope(_ s: OrgState, _ ctx: OpContext, _ principal: Principal, project: Bool, writing: Bool) throws(APIFailure) -> (String, Record, String?) {
+    static func principalScope(
+        _ s: OrgState,
+        _ ctx: OpContext,
+        _ principal: Principal,
+        project: Bool,
+        writing: Bool
+    ) throws(APIFailure) -> (String, Record, String?) {
         var pid: String?
         if project {
             pid = ctx.param("project_id")
@@ -212,7 +257,8 @@ extension OrgState {
     }
 
     func predefinedRole(_ name: String, description: String, permissions: [String], projectID: String?) -> JSON {
-        let id = projectID.map { "role-api-project-\(name)__api-project__\($0)" } ?? "role-api-organization-\(name)__api-organization__\(organizationID)"
+        let id =
+            projectID.map { "role-api-project-\(name)__api-project__\($0)" } ?? "role-api-organization-\(name)__api-organization__\(organizationID)"
         return .obj([
             "object": "role", "id": .string(id), "name": .string(name), "description": .string(description),
             "permissions": .array(permissions.map(JSON.string)),

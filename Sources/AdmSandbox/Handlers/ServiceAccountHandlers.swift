@@ -30,13 +30,20 @@ enum ServiceAccountHandlers {
             if name.trimmingCharacters(in: " ").isEmpty { throw .invalid("Service account name must not be empty.", param: "name") }
             let only = ctx.field("create_service_account_only")?.boolValue ?? false
             let saID = IDs.serviceAccount()
-            let sa = s.put(Record(kind: .serviceAccount, id: saID, parent: pid, body: .obj([
-                "object": "organization.project.service_account",
-                "id": .string(saID),
-                "name": .string(name),
-                "role": .string(only ? "none" : "member"),
-                "created_at": .int(ctx.now),
-            ])))
+            let sa = s.put(
+                Record(
+                    kind: .serviceAccount,
+                    id: saID,
+                    parent: pid,
+                    body: .obj([
+                        "object": "organization.project.service_account",
+                        "id": .string(saID),
+                        "name": .string(name),
+                        "role": .string(only ? "none" : "member"),
+                        "created_at": .int(ctx.now),
+                    ])
+                )
+            )
             s.audit("service_account.created", ctx, project: project, details: .obj(["id": .string(saID), "data": .obj(["role": sa.body["role"]!])]))
             var response = sa.body
             if only {
@@ -59,7 +66,8 @@ enum ServiceAccountHandlers {
         t.on("retrieve-project-service-account") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
-            return try s.child(.serviceAccount, ctx.param("service_account_id"), parent: pid, what: "service account", param: "service_account_id").body
+            return try s.child(.serviceAccount, ctx.param("service_account_id"), parent: pid, what: "service account", param: "service_account_id")
+                .body
         }
         t.on("update-project-service-account") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
@@ -74,7 +82,12 @@ enum ServiceAccountHandlers {
                 if let role = ctx.string("role") { r.body["role"] = .string(role) }
             }!
             s.refreshServiceAccountKeys(updated)
-            s.audit("service_account.updated", ctx, project: project, details: .obj(["id": .string(id), "changes_requested": .obj(["role": updated.body["role"]!])]))
+            s.audit(
+                "service_account.updated",
+                ctx,
+                project: project,
+                details: .obj(["id": .string(id), "changes_requested": .obj(["role": updated.body["role"]!])])
+            )
             return updated.body
         }
         t.on("delete-project-service-account") { (s, ctx) throws(APIFailure) in
@@ -96,8 +109,19 @@ enum ServiceAccountHandlers {
             let scopes = ctx.field("scopes")?.arrayValue?.compactMap(\.stringValue) ?? []
             try checkScopes(scopes)
             let expires = try expiry(ctx)
-            let (key, secret) = s.mintServiceAccountKey(sa: sa, name: ctx.string("name") ?? "Secret Key", scopes: scopes, now: ctx.now, expiresAt: expires)
-            s.audit("api_key.created", ctx, project: project, details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array(scopes.map(JSON.string))])]))
+            let (key, secret) = s.mintServiceAccountKey(
+                sa: sa,
+                name: ctx.string("name") ?? "Secret Key",
+                scopes: scopes,
+                now: ctx.now,
+                expiresAt: expires
+            )
+            s.audit(
+                "api_key.created",
+                ctx,
+                project: project,
+                details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array(scopes.map(JSON.string))])])
+            )
             return .obj([
                 "object": "organization.project.service_account.api_key",
                 "value": .string(secret),
@@ -129,8 +153,14 @@ enum ServiceAccountHandlers {
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
             let access = ctx.query.string("owner_project_access") ?? "active"
-            return Pager.page(s, .projectKey, parent: pid, style: ctx.endpoint.paging, options: Pager.options(ctx),
-                              where: access == "any" ? nil : { $0.body["owner_project_access"]?.stringValue == access })
+            return Pager.page(
+                s,
+                .projectKey,
+                parent: pid,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx),
+                where: access == "any" ? nil : { $0.body["owner_project_access"]?.stringValue == access }
+            )
         }
         t.on("retrieve-project-api-key") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
@@ -158,7 +188,8 @@ enum ServiceAccountHandlers {
             if let scopes { try checkScopes(scopes) }
             let expires = ctx.field("expires_in_seconds")?.intValue
             if let expires, !(1...31_536_000).contains(expires) {
-                throw expires < 1 ? .belowMinimum("expires_in_seconds", 1, got: expires) : .aboveMaximum("expires_in_seconds", 31_536_000, got: expires)
+                throw expires < 1
+                    ? .belowMinimum("expires_in_seconds", 1, got: expires) : .aboveMaximum("expires_in_seconds", 31_536_000, got: expires)
             }
             let updated = s.update(.projectKey, id) { r in
                 if let scopes { r.hidden["scopes"] = .array(scopes.map(JSON.string)) }
@@ -175,27 +206,55 @@ enum ServiceAccountHandlers {
 
 extension OrgState {
     /// A new key for a service account; returns the record and its secret.
-    mutating func mintServiceAccountKey(sa: Record, name: String, scopes: [String], now: Int, expiresAt: Int? = nil, secret: String? = nil) -> (Record, String) {
-        mintProjectKey(secret ?? IDs.serviceAccountSecret(), project: sa.parent, name: name, now: now,
-                       owner: .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)]),
-                       expiresAt: .some(expiresAt.map(JSON.int) ?? .null),
-                       hidden: ["service_account_id": .string(sa.id), "scopes": .array(scopes.map(JSON.string))])
+    mutating func mintServiceAccountKey(
+        sa: Record,
+        name: String,
+        scopes: [String],
+        now: Int,
+        expiresAt: Int? = nil,
+        secret: String? = nil
+    ) -> (Record, String) {
+        mintProjectKey(
+            secret ?? IDs.serviceAccountSecret(),
+            project: sa.parent,
+            name: name,
+            now: now,
+            owner: .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)]),
+            expiresAt: .some(expiresAt.map(JSON.int) ?? .null),
+            hidden: ["service_account_id": .string(sa.id), "scopes": .array(scopes.map(JSON.string))]
+        )
     }
 
     /// A new user-owned project key (the API cannot create these; fixtures and control can).
     mutating func mintUserProjectKey(projectID: String, user: Record, name: String, now: Int, secret: String? = nil) -> (Record, String) {
-        mintProjectKey(secret ?? IDs.projectSecret(), project: projectID, name: name, now: now,
-                       owner: .obj(["type": "user", "user": .obj([
-                           "id": .string(user.id), "created_at": user.body["added_at"] ?? .int(now),
-                           "email": user.body["email"] ?? "", "name": user.body["name"] ?? "", "role": user.body["role"] ?? "owner",
-                       ])]),
-                       expiresAt: nil, hidden: ["user_id": .string(user.id), "scopes": .array([])])
+        mintProjectKey(
+            secret ?? IDs.projectSecret(),
+            project: projectID,
+            name: name,
+            now: now,
+            owner: .obj([
+                "type": "user",
+                "user": .obj([
+                    "id": .string(user.id), "created_at": user.body["added_at"] ?? .int(now),
+                    "email": user.body["email"] ?? "", "name": user.body["name"] ?? "", "role": user.body["role"] ?? "owner",
+                ]),
+            ]),
+            expiresAt: nil,
+            hidden: ["user_id": .string(user.id), "scopes": .array([])]
+        )
     }
 
     /// The `organization.project.api_key` record both kinds of project key share; `expiresAt`
     /// nil leaves the field out (user keys do not carry it).
-    private mutating func mintProjectKey(_ value: String, project: String, name: String, now: Int, owner: JSON,
-                                         expiresAt: JSON?, hidden: [String: JSON]) -> (Record, String) {
+    private mutating func mintProjectKey(
+        _ value: String,
+        project: String,
+        name: String,
+        now: Int,
+        owner: JSON,
+        expiresAt: JSON?,
+        hidden: [String: JSON]
+    ) -> (Record, String) {
         let keyID = IDs.key()
         var body: JSON = .obj([
             "object": "organization.project.api_key",

@@ -13,8 +13,11 @@ enum SettingHandlers {
             s.audit("organization.updated", ctx, details: .obj(["id": .string(s.organizationID), "changes_requested": .obj([:])]))
             return body
         }
-        t.onProjectSetting("retrieve-project-data-retention", "data_retention",
-                           default: .obj(["object": "project.data_retention", "type": "organization_default"]))
+        t.onProjectSetting(
+            "retrieve-project-data-retention",
+            "data_retention",
+            default: .obj(["object": "project.data_retention", "type": "organization_default"])
+        )
         t.on("update-project-data-retention") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.activeProject(pid)
@@ -26,7 +29,9 @@ enum SettingHandlers {
         t.on("update-project-model-permissions") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.activeProject(pid)
-            let body: JSON = .obj(["object": "project.model_permissions", "mode": try ctx.required("mode"), "model_ids": try ctx.required("model_ids")])
+            let body: JSON = .obj([
+                "object": "project.model_permissions", "mode": try ctx.required("mode"), "model_ids": try ctx.required("model_ids"),
+            ])
             s.putSetting(pid + "/model_permissions", body)
             return body
         }
@@ -63,7 +68,11 @@ enum SettingHandlers {
                 case .array(let items) where items.allSatisfy({ ["flex", "fast", "ultrafast"].contains($0.stringValue ?? "") }):
                     body["enabled_tiers"] = tiers
                 default:
-                    throw .invalid("Invalid 'enabled_tiers': expected \"all\" or a list of flex, fast, ultrafast.", param: "enabled_tiers", code: "invalid_value")
+                    throw .invalid(
+                        "Invalid 'enabled_tiers': expected \"all\" or a list of flex, fast, ultrafast.",
+                        param: "enabled_tiers",
+                        code: "invalid_value"
+                    )
                 }
             }
             s.putSetting(pid + "/service_tier_settings", body)
@@ -81,7 +90,14 @@ enum SettingHandlers {
         t.on("list-project-rate-limits") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
-            return Pager.page(s, .rateLimit, parent: pid, style: ctx.endpoint.paging, options: Pager.options(ctx, defaultLimit: 100), cursorPrefix: pid + "/")
+            return Pager.page(
+                s,
+                .rateLimit,
+                parent: pid,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx, defaultLimit: 100),
+                cursorPrefix: pid + "/"
+            )
         }
         t.on("update-project-rate-limits") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
@@ -115,18 +131,31 @@ enum RateLimitDefaults {
         limit("gpt-4o-mini", rpm: 30_000, tpm: 150_000_000, batch: 15_000_000_000),
         limit("o3", rpm: 10_000, tpm: 30_000_000, batch: 5_000_000_000),
         limit("text-embedding-3-small", rpm: 10_000, tpm: 10_000_000, batch: 4_000_000_000),
-        Limit(id: "rl-dall-e-3", json: .obj(["object": "project.rate_limit", "id": "rl-dall-e-3", "model": "dall-e-3",
-                                             "max_requests_per_1_minute": 10_000, "max_tokens_per_1_minute": 0, "max_images_per_1_minute": 50])),
-        Limit(id: "rl-whisper-1", json: .obj(["object": "project.rate_limit", "id": "rl-whisper-1", "model": "whisper-1",
-                                              "max_requests_per_1_minute": 10_000, "max_tokens_per_1_minute": 0, "max_audio_megabytes_per_1_minute": 500])),
+        Limit(
+            id: "rl-dall-e-3",
+            json: .obj([
+                "object": "project.rate_limit", "id": "rl-dall-e-3", "model": "dall-e-3",
+                "max_requests_per_1_minute": 10_000, "max_tokens_per_1_minute": 0, "max_images_per_1_minute": 50,
+            ])
+        ),
+        Limit(
+            id: "rl-whisper-1",
+            json: .obj([
+                "object": "project.rate_limit", "id": "rl-whisper-1", "model": "whisper-1",
+                "max_requests_per_1_minute": 10_000, "max_tokens_per_1_minute": 0, "max_audio_megabytes_per_1_minute": 500,
+            ])
+        ),
     ]
 
     static func limit(_ model: String, rpm: Int, tpm: Int, batch: Int) -> Limit {
-        Limit(id: "rl-" + model, json: .obj([
-            "object": "project.rate_limit", "id": .string("rl-" + model), "model": .string(model),
-            "max_requests_per_1_minute": .int(rpm), "max_tokens_per_1_minute": .int(tpm),
-            "batch_1_day_max_input_tokens": .int(batch),
-        ]))
+        Limit(
+            id: "rl-" + model,
+            json: .obj([
+                "object": "project.rate_limit", "id": .string("rl-" + model), "model": .string(model),
+                "max_requests_per_1_minute": .int(rpm), "max_tokens_per_1_minute": .int(tpm),
+                "batch_1_day_max_input_tokens": .int(batch),
+            ])
+        )
     }
 }
 

@@ -47,7 +47,11 @@ enum SpendHandlers {
             t.on(l.get) { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, l.project, writing: false)
                 guard let body = s.setting((l.project ? parent : "org") + "/spend_limit") else {
-                    throw APIFailure(status: 404, message: "No spend limit is set for this \(l.project ? "project" : "organization").", code: "not_found")
+                    throw APIFailure(
+                        status: 404,
+                        message: "No spend limit is set for this \(l.project ? "project" : "organization").",
+                        code: "not_found"
+                    )
                 }
                 return body
             }
@@ -68,7 +72,11 @@ enum SpendHandlers {
                 let parent = try parentID(s, ctx, l.project, writing: true)
                 let id = (l.project ? parent : "org") + "/spend_limit"
                 guard s.remove(.setting, id) != nil else {
-                    throw APIFailure(status: 404, message: "No spend limit is set for this \(l.project ? "project" : "organization").", code: "not_found")
+                    throw APIFailure(
+                        status: 404,
+                        message: "No spend limit is set for this \(l.project ? "project" : "organization").",
+                        code: "not_found"
+                    )
                 }
                 return OrgState.deleted(object + ".deleted", nil)
             }
@@ -89,7 +97,7 @@ enum SpendHandlers {
             throw .invalidValue("notification_channel.type", c["type"]?.stringValue ?? "", supported: ["email"])
         }
         guard let recipients = c["recipients"]?.arrayValue, !recipients.isEmpty,
-              recipients.allSatisfy({ $0.stringValue?.contains("@") ?? false })
+            recipients.allSatisfy({ $0.stringValue?.contains("@") ?? false })
         else {
             throw .invalid("'notification_channel.recipients' must list at least one email address.", param: "notification_channel.recipients")
         }

@@ -14,31 +14,108 @@ enum UsageHandlers {
 
     static let kinds: [String: Kind] = {
         let list: [(String, Kind)] = [
-            ("usage-completions", Kind(path: "completions", object: "organization.usage.completions.result",
-                                       metrics: [("input_tokens", 2_000_000), ("output_tokens", 600_000), ("input_cached_tokens", 400_000),
-                                                 ("input_audio_tokens", 0), ("output_audio_tokens", 0), ("num_model_requests", 3_000)],
-                                       models: ["gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18"])),
-            ("usage-decisions", Kind(path: "decisions", object: "organization.usage.decisions.result",
-                                     metrics: [("input_tokens", 300_000), ("output_tokens", 40_000), ("num_model_requests", 800)],
-                                     models: ["gpt-4o-mini-2024-07-18"])),
-            ("usage-embeddings", Kind(path: "embeddings", object: "organization.usage.embeddings.result",
-                                      metrics: [("input_tokens", 5_000_000), ("num_model_requests", 9_000)], models: ["text-embedding-3-small"])),
-            ("usage-moderations", Kind(path: "moderations", object: "organization.usage.moderations.result",
-                                       metrics: [("input_tokens", 200_000), ("num_model_requests", 1_500)], models: ["omni-moderation-latest"])),
-            ("usage-images", Kind(path: "images", object: "organization.usage.images.result",
-                                  metrics: [("images", 400), ("num_model_requests", 380)], models: ["dall-e-3"])),
-            ("usage-audio-speeches", Kind(path: "audio_speeches", object: "organization.usage.audio_speeches.result",
-                                          metrics: [("characters", 90_000), ("num_model_requests", 300)], models: ["tts-1"])),
-            ("usage-audio-transcriptions", Kind(path: "audio_transcriptions", object: "organization.usage.audio_transcriptions.result",
-                                                metrics: [("seconds", 20_000), ("num_model_requests", 250)], models: ["whisper-1"])),
-            ("usage-vector-stores", Kind(path: "vector_stores", object: "organization.usage.vector_stores.result",
-                                         metrics: [("usage_bytes", 800_000_000)], models: [])),
-            ("usage-code-interpreter-sessions", Kind(path: "code_interpreter_sessions", object: "organization.usage.code_interpreter_sessions.result",
-                                                     metrics: [("num_sessions", 120)], models: [])),
-            ("usage-file-search-calls", Kind(path: "file_search_calls", object: "organization.usage.file_searches.result",
-                                             metrics: [("num_requests", 700)], models: [])),
-            ("usage-web-search-calls", Kind(path: "web_search_calls", object: "organization.usage.web_searches.result",
-                                            metrics: [("num_model_requests", 500), ("num_requests", 650)], models: ["gpt-4o-search-preview"])),
+            (
+                "usage-completions",
+                Kind(
+                    path: "completions",
+                    object: "organization.usage.completions.result",
+                    metrics: [
+                        ("input_tokens", 2_000_000), ("output_tokens", 600_000), ("input_cached_tokens", 400_000),
+                        ("input_audio_tokens", 0), ("output_audio_tokens", 0), ("num_model_requests", 3_000),
+                    ],
+                    models: ["gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18"]
+                )
+            ),
+            (
+                "usage-decisions",
+                Kind(
+                    path: "decisions",
+                    object: "organization.usage.decisions.result",
+                    metrics: [("input_tokens", 300_000), ("output_tokens", 40_000), ("num_model_requests", 800)],
+                    models: ["gpt-4o-mini-2024-07-18"]
+                )
+            ),
+            (
+                "usage-embeddings",
+                Kind(
+                    path: "embeddings",
+                    object: "organization.usage.embeddings.result",
+                    metrics: [("input_tokens", 5_000_000), ("num_model_requests", 9_000)],
+                    models: ["text-embedding-3-small"]
+                )
+            ),
+            (
+                "usage-moderations",
+                Kind(
+                    path: "moderations",
+                    object: "organization.usage.moderations.result",
+                    metrics: [("input_tokens", 200_000), ("num_model_requests", 1_500)],
+                    models: ["omni-moderation-latest"]
+                )
+            ),
+            (
+                "usage-images",
+                Kind(
+                    path: "images",
+                    object: "organization.usage.images.result",
+                    metrics: [("images", 400), ("num_model_requests", 380)],
+                    models: ["dall-e-3"]
+                )
+            ),
+            (
+                "usage-audio-speeches",
+                Kind(
+                    path: "audio_speeches",
+                    object: "organization.usage.audio_speeches.result",
+                    metrics: [("characters", 90_000), ("num_model_requests", 300)],
+                    models: ["tts-1"]
+                )
+            ),
+            (
+                "usage-audio-transcriptions",
+                Kind(
+                    path: "audio_transcriptions",
+                    object: "organization.usage.audio_transcriptions.result",
+                    metrics: [("seconds", 20_000), ("num_model_requests", 250)],
+                    models: ["whisper-1"]
+                )
+            ),
+            (
+                "usage-vector-stores",
+                Kind(
+                    path: "vector_stores",
+                    object: "organization.usage.vector_stores.result",
+                    metrics: [("usage_bytes", 800_000_000)],
+                    models: []
+                )
+            ),
+            (
+                "usage-code-interpreter-sessions",
+                Kind(
+                    path: "code_interpreter_sessions",
+                    object: "organization.usage.code_interpreter_sessions.result",
+                    metrics: [("num_sessions", 120)],
+                    models: []
+                )
+            ),
+            (
+                "usage-file-search-calls",
+                Kind(
+                    path: "file_search_calls",
+                    object: "organization.usage.file_searches.result",
+                    metrics: [("num_requests", 700)],
+                    models: []
+                )
+            ),
+            (
+                "usage-web-search-calls",
+                Kind(
+                    path: "web_search_calls",
+                    object: "organization.usage.web_searches.result",
+                    metrics: [("num_model_requests", 500), ("num_requests", 650)],
+                    models: ["gpt-4o-search-preview"]
+                )
+            ),
             ("usage-costs", Kind(path: "costs", object: "organization.costs.result", metrics: [], models: [])),
         ]
         return Dictionary(uniqueKeysWithValues: list)
@@ -84,13 +161,19 @@ enum UsageHandlers {
         var buckets: [JSON] = []
         var t = first
         while t < end && buckets.count < limit {
-            buckets.append(.obj(["object": "bucket", "start_time": .int(t), "end_time": .int(t + w),
-                                 "results": .array(results(s, ctx, kind, at: t, width: w, groupBy: groupBy))]))
+            buckets.append(
+                .obj([
+                    "object": "bucket", "start_time": .int(t), "end_time": .int(t + w),
+                    "results": .array(results(s, ctx, kind, at: t, width: w, groupBy: groupBy)),
+                ])
+            )
             t += w
         }
         let more = t < end
-        return .obj(["object": "page", "data": .array(buckets), "has_more": .bool(more),
-                     "next_page": more ? .string("page_\(t)") : .null])
+        return .obj([
+            "object": "page", "data": .array(buckets), "has_more": .bool(more),
+            "next_page": more ? .string("page_\(t)") : .null,
+        ])
     }
 
     /// Results of one bucket: one per combination of the grouped values (at most 20).

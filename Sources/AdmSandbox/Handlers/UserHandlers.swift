@@ -5,8 +5,13 @@ enum UserHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("list-users") { (s, ctx) throws(APIFailure) in
             let emails = Set(ctx.query.array("emails").map { $0.lowercased() })
-            return Pager.page(s, .user, style: ctx.endpoint.paging, options: Pager.options(ctx),
-                              where: emails.isEmpty ? nil : { emails.contains($0.body["email"]?.stringValue?.lowercased() ?? "") })
+            return Pager.page(
+                s,
+                .user,
+                style: ctx.endpoint.paging,
+                options: Pager.options(ctx),
+                where: emails.isEmpty ? nil : { emails.contains($0.body["email"]?.stringValue?.lowercased() ?? "") }
+            )
         }
         t.on("retrieve-user") { (s, ctx) throws(APIFailure) in
             try s.record(.user, ctx.param("user_id"), what: "user", param: "user_id").body
@@ -96,7 +101,12 @@ enum UserHandlers {
             let updated = s.update(.projectUser, pid + "/" + uid) { r in
                 if let role = ctx.string("role") { r.body["role"] = .string(role) }
             }!
-            s.audit("user.updated", ctx, project: project, details: .obj(["id": .string(uid), "changes_requested": .obj(["role": updated.body["role"]!])]))
+            s.audit(
+                "user.updated",
+                ctx,
+                project: project,
+                details: .obj(["id": .string(uid), "changes_requested": .obj(["role": updated.body["role"]!])])
+            )
             return updated.body
         }
         t.on("delete-project-user") { (s, ctx) throws(APIFailure) in
@@ -128,7 +138,9 @@ enum UserHandlers {
                 for (i, p) in list.enumerated() {
                     guard let pid = p["id"]?.stringValue else { throw .missingParameter("projects[\(i)].id") }
                     let role = p["role"]?.stringValue ?? ""
-                    guard ["member", "owner"].contains(role) else { throw .invalidValue("projects[\(i)].role", role, supported: ["member", "owner"]) }
+                    guard ["member", "owner"].contains(role) else {
+                        throw .invalidValue("projects[\(i)].role", role, supported: ["member", "owner"])
+                    }
                     _ = try s.activeProject(pid)
                     projects.append(.obj(["id": .string(pid), "role": .string(role)]))
                 }
@@ -136,12 +148,18 @@ enum UserHandlers {
                 projects = [.obj(["id": .string(d.id), "role": "member"])]
             }
             let id = IDs.invite()
-            let invite = s.put(Record(kind: .invite, id: id, body: .obj([
-                "object": "organization.invite", "id": .string(id), "email": .string(email),
-                "role": .string(ctx.string("role") ?? "reader"), "status": "pending",
-                "created_at": .int(ctx.now), "expires_at": .int(ctx.now + 7 * 86400), "accepted_at": .null,
-                "projects": .array(projects),
-            ])))
+            let invite = s.put(
+                Record(
+                    kind: .invite,
+                    id: id,
+                    body: .obj([
+                        "object": "organization.invite", "id": .string(id), "email": .string(email),
+                        "role": .string(ctx.string("role") ?? "reader"), "status": "pending",
+                        "created_at": .int(ctx.now), "expires_at": .int(ctx.now + 7 * 86400), "accepted_at": .null,
+                        "projects": .array(projects),
+                    ])
+                )
+            )
             s.audit("invite.sent", ctx, details: .obj(["id": .string(id), "data": .obj(["email": .string(email), "role": invite.body["role"]!])]))
             return invite.body
         }
@@ -168,9 +186,15 @@ extension OrgState {
     @discardableResult
     mutating func addUser(name: String, email: String, role: String, now: Int, id: String? = nil) -> Record {
         let uid = id ?? IDs.user()
-        return put(Record(kind: .user, id: uid, body: .obj([
-            "object": "organization.user", "id": .string(uid), "name": .string(name), "email": .string(email),
-            "role": .string(role), "added_at": .int(now),
-        ])))
+        return put(
+            Record(
+                kind: .user,
+                id: uid,
+                body: .obj([
+                    "object": "organization.user", "id": .string(uid), "name": .string(name), "email": .string(email),
+                    "role": .string(role), "added_at": .int(now),
+                ])
+            )
+        )
     }
 }

@@ -26,15 +26,27 @@ struct APIFailure: Error, Sendable {
 
     /// E1: the missing-scope 401 of admin endpoints.
     static func missingScopes(_ scopes: [String]) -> APIFailure {
-        APIFailure(status: 401, message: "You have insufficient permissions for this operation. Missing scopes: \(scopes.joined(separator: ", ")). Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes.")
+        APIFailure(
+            status: 401,
+            message:
+                "You have insufficient permissions for this operation. Missing scopes: \(scopes.joined(separator: ", ")). Check that you have the correct role in your organization, and if you're using a restricted API key, that it has the necessary scopes."
+        )
     }
 
     /// E9: an unknown key, echoed masked.
     static func incorrectKey(_ value: String) -> APIFailure {
-        APIFailure(status: 401, message: "Incorrect API key provided: \(maskKey(value)). You can find your API key at https://platform.openai.com/account/api-keys.", code: "invalid_api_key")
+        APIFailure(
+            status: 401,
+            message: "Incorrect API key provided: \(maskKey(value)). You can find your API key at https://platform.openai.com/account/api-keys.",
+            code: "invalid_api_key"
+        )
     }
 
-    static let noKey = APIFailure(status: 401, message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username. You can obtain an API key from https://platform.openai.com/account/api-keys.")
+    static let noKey = APIFailure(
+        status: 401,
+        message:
+            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with blank username) if you're accessing the API from your browser and are prompted for a username. You can obtain an API key from https://platform.openai.com/account/api-keys."
+    )
 
     /// E10: no such route.
     static func invalidURL(_ method: String, _ path: String) -> APIFailure {
@@ -43,17 +55,31 @@ struct APIFailure: Error, Sendable {
 
     /// E11: the server error, naming the request id.
     static func serverError(requestID: String) -> APIFailure {
-        APIFailure(status: 500, message: "The server had an error processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if you keep seeing this error. (Please include the request ID \(requestID) in your email.)", type: "server_error")
+        APIFailure(
+            status: 500,
+            message:
+                "The server had an error processing your request. Sorry about that! You can retry your request, or contact us through our help center at help.openai.com if you keep seeing this error. (Please include the request ID \(requestID) in your email.)",
+            type: "server_error"
+        )
     }
 
-    static let invalidJSON = APIFailure(status: 400, message: "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)")
+    static let invalidJSON = APIFailure(
+        status: 400,
+        message:
+            "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON. If you have trouble figuring out how to fix this, please contact us through our help center at help.openai.com.)"
+    )
 
     static func missingParameter(_ name: String) -> APIFailure {
         APIFailure(status: 400, message: "Missing required parameter: '\(name)'.", param: name, code: "missing_required_parameter")
     }
 
     static func invalidType(_ name: String, expected: String, got: JSON) -> APIFailure {
-        APIFailure(status: 400, message: "Invalid type for '\(name)': expected \(expected), but got \(article(got.typeName)) instead.", param: name, code: "invalid_type")
+        APIFailure(
+            status: 400,
+            message: "Invalid type for '\(name)': expected \(expected), but got \(article(got.typeName)) instead.",
+            param: name,
+            code: "invalid_type"
+        )
     }
 
     static func invalidValue(_ name: String, _ value: String, supported: [String]) -> APIFailure {
@@ -63,11 +89,21 @@ struct APIFailure: Error, Sendable {
     }
 
     static func belowMinimum(_ name: String, _ minimum: Int, got: Int) -> APIFailure {
-        APIFailure(status: 400, message: "Invalid '\(name)': integer below minimum value. Expected a value >= \(minimum), but got \(got) instead.", param: name, code: "integer_below_min_value")
+        APIFailure(
+            status: 400,
+            message: "Invalid '\(name)': integer below minimum value. Expected a value >= \(minimum), but got \(got) instead.",
+            param: name,
+            code: "integer_below_min_value"
+        )
     }
 
     static func aboveMaximum(_ name: String, _ maximum: Int, got: Int) -> APIFailure {
-        APIFailure(status: 400, message: "Invalid '\(name)': integer above maximum value. Expected a value <= \(maximum), but got \(got) instead.", param: name, code: "integer_above_max_value")
+        APIFailure(
+            status: 400,
+            message: "Invalid '\(name)': integer above maximum value. Expected a value <= \(maximum), but got \(got) instead.",
+            param: name,
+            code: "integer_above_max_value"
+        )
     }
 
     static func unknownParameter(_ name: String) -> APIFailure {
@@ -85,7 +121,11 @@ struct APIFailure: Error, Sendable {
 
     /// E8: scopes the organization may not grant.
     static func unauthorizedScopes(_ scopes: [String]) -> APIFailure {
-        APIFailure(status: 400, message: "Request includes unauthorized scopes: \(scopes.joined(separator: ", ")). Please check and remove these scopes.", param: "scopes")
+        APIFailure(
+            status: 400,
+            message: "Request includes unauthorized scopes: \(scopes.joined(separator: ", ")). Please check and remove these scopes.",
+            param: "scopes"
+        )
     }
 
     static func archived(_ projectID: String) -> APIFailure {
@@ -95,8 +135,13 @@ struct APIFailure: Error, Sendable {
     /// The live Admin API's refusal (reference §11): a bare 429, no `Retry-After`, no
     /// `x-ratelimit-*`; `retryAfter` adds the header the spec allows (whole seconds, ≥ 1).
     static func rateLimited(retryAfter wait: Double?) -> APIFailure {
-        APIFailure(status: 429, message: "You're making too many requests, please slow down.", type: "requests", code: "rate_limit_exceeded",
-                   headers: wait.map { [Header("Retry-After", String(max(1, Int($0.rounded(.up)))))] } ?? [])
+        APIFailure(
+            status: 429,
+            message: "You're making too many requests, please slow down.",
+            type: "requests",
+            code: "rate_limit_exceeded",
+            headers: wait.map { [Header("Retry-After", String(max(1, Int($0.rounded(.up)))))] } ?? []
+        )
     }
 
     static func storage(_ detail: String) -> APIFailure {

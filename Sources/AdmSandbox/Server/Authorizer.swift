@@ -6,8 +6,13 @@ import AdmAPI
 /// service-account key on an admin endpoint → E1 naming the category's read scope (the
 /// reported behaviour).
 enum Authorizer {
-    static func authorize(_ state: inout OrgState, authorization: String?, endpoint: Endpoint, now: Int,
-                          knownIssues: Set<KnownIssue>) throws(APIFailure) -> Actor {
+    static func authorize(
+        _ state: inout OrgState,
+        authorization: String?,
+        endpoint: Endpoint,
+        now: Int,
+        knownIssues: Set<KnownIssue>
+    ) throws(APIFailure) -> Actor {
         guard let header = authorization?.trimmingCharacters(in: " "), !header.isEmpty else { throw APIFailure.noKey }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { throw APIFailure.noKey }
@@ -16,7 +21,11 @@ enum Authorizer {
         switch key.kind {
         case .adminKey:
             if let expires = key.body["expires_at"]?.intValue, expires <= now {
-                throw APIFailure(status: 401, message: "The API key provided has expired. Create a new key at https://platform.openai.com/settings/organization/admin-keys.", code: "invalid_api_key")
+                throw APIFailure(
+                    status: 401,
+                    message: "The API key provided has expired. Create a new key at https://platform.openai.com/settings/organization/admin-keys.",
+                    code: "invalid_api_key"
+                )
             }
             let (scopes, stale) = effectiveScopes(key, knownIssues: knownIssues)
             if !scopes.contains(endpoint.scope) {
@@ -27,8 +36,12 @@ enum Authorizer {
             }
             state.touch(.adminKey, key.id, at: now)
             let userID = key.hidden["user_id"]?.stringValue
-            return Actor(keyID: key.id, keyKind: .adminKey, userID: userID,
-                         userEmail: userID.flatMap { state.get(.user, $0)?.body["email"]?.stringValue })
+            return Actor(
+                keyID: key.id,
+                keyKind: .adminKey,
+                userID: userID,
+                userEmail: userID.flatMap { state.get(.user, $0)?.body["email"]?.stringValue }
+            )
         default:
             throw APIFailure.missingScopes([endpoint.category.readScope])
         }

@@ -57,16 +57,30 @@ final class Dispatcher: Sendable {
         let resetBefore = current.faults.resetRate > 0 && resetRoll < current.faults.resetRate / 2
         let resetAfter = current.faults.resetRate > 0 && !resetBefore && resetRoll < current.faults.resetRate
         if resetBefore { return SandboxResponse(status: 500, headers: [], body: [], reset: true) }
-        var response = await serve(method: method, path: path, queryText: queryText, authorization: authorization,
-                                   body: body, requestID: requestID, settings: current)
+        var response = await serve(
+            method: method,
+            path: path,
+            queryText: queryText,
+            authorization: authorization,
+            body: body,
+            requestID: requestID,
+            settings: current
+        )
         if resetAfter { response.reset = true }
         return response
     }
 
-    private func serve(method: String, path: String, queryText: Substring, authorization: String?, body: [UInt8],
-                       requestID: String, settings current: SandboxSettings) async -> SandboxResponse {
+    private func serve(
+        method: String,
+        path: String,
+        queryText: Substring,
+        authorization: String?,
+        body: [UInt8],
+        requestID: String,
+        settings current: SandboxSettings
+    ) async -> SandboxResponse {
         guard path.hasPrefix("/v1/"), let verb = HTTPMethod(rawValue: method.uppercased()),
-              let match = EndpointCatalog.match(method: verb, path: String(path.dropFirst(3)))
+            let match = EndpointCatalog.match(method: verb, path: String(path.dropFirst(3)))
         else {
             return respond(.invalidURL(method.uppercased(), path), requestID: requestID)
         }
@@ -89,7 +103,8 @@ final class Dispatcher: Sendable {
                 throw APIFailure(status: 501, message: "The sandbox does not implement \(endpoint.signature) yet.", type: "server_error")
             }
             let ctx = OpContext(endpoint: endpoint, path: match.parameters, query: query, body: json, actor: actor, now: now, requestID: requestID)
-            let result = verb == .get
+            let result =
+                verb == .get
                 ? try store.read { (s: inout OrgState) throws(APIFailure) -> JSON in try handler(&s, ctx) }
                 : try await store.write { (s: inout OrgState) throws(APIFailure) -> JSON in try handler(&s, ctx) }
             return SandboxResponse(status: 200, headers: headers(requestID), body: result.bytes())
@@ -103,9 +118,11 @@ final class Dispatcher: Sendable {
     }
 
     private func headers(_ requestID: String) -> [Header] {
-        [Header("Content-Type", "application/json"), Header("x-request-id", requestID),
-         Header("openai-organization", store.organizationID), Header("openai-version", "2020-10-01"),
-         Header("openai-processing-ms", "1")]
+        [
+            Header("Content-Type", "application/json"), Header("x-request-id", requestID),
+            Header("openai-organization", store.organizationID), Header("openai-version", "2020-10-01"),
+            Header("openai-processing-ms", "1"),
+        ]
     }
 
     /// Takes a token from `bucket`'s token bucket, or refuses as the live API does.

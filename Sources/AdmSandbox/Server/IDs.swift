@@ -17,7 +17,10 @@ enum IDs {
         let base = UInt64(alphabet.count)
         var perDraw = 0
         var capacity: UInt64 = 1
-        while capacity <= UInt64.max / base / (1 << 14) { capacity *= base; perDraw += 1 }
+        while capacity <= UInt64.max / base / (1 << 14) {
+            capacity *= base
+            perDraw += 1
+        }
         var result = ""
         result.reserveCapacity(count)
         var value: UInt64 = 0

@@ -31,8 +31,14 @@ enum Pager {
     /// on insertion order, and the filter runs only on the records walked (the page, and up to
     /// the next match for `has_more`). Nothing is copied; a descending page walks backwards.
     static func page(
-        _ state: OrgState, _ kind: Kind, parent: String = "", style: Paging, options: Options,
-        cursorPrefix: String = "", where filter: ((Record) -> Bool)? = nil, render: (Record) -> JSON = { $0.body }
+        _ state: OrgState,
+        _ kind: Kind,
+        parent: String = "",
+        style: Paging,
+        options: Options,
+        cursorPrefix: String = "",
+        where filter: ((Record) -> Bool)? = nil,
+        render: (Record) -> JSON = { $0.body }
     ) -> JSON {
         let table = state.table(kind)
         let ids = table.ids(parent: parent)
@@ -91,19 +97,24 @@ enum Pager {
     static func envelope(_ data: [JSON], style: Paging, hasMore: Bool, id: (JSON) -> String? = { $0["id"]?.stringValue }) -> JSON {
         switch style {
         case .nextCursor:
-            return .obj(["object": "list", "data": .array(data), "has_more": .bool(hasMore),
-                         "next": hasMore ? (data.last.flatMap(id).map(JSON.string) ?? .null) : .null])
+            return .obj([
+                "object": "list", "data": .array(data), "has_more": .bool(hasMore),
+                "next": hasMore ? (data.last.flatMap(id).map(JSON.string) ?? .null) : .null,
+            ])
         default:
-            return .obj(["object": "list", "data": .array(data),
-                         "first_id": data.first.flatMap(id).map(JSON.string) ?? .null,
-                         "last_id": data.last.flatMap(id).map(JSON.string) ?? .null,
-                         "has_more": .bool(hasMore)])
+            return .obj([
+                "object": "list", "data": .array(data),
+                "first_id": data.first.flatMap(id).map(JSON.string) ?? .null,
+                "last_id": data.last.flatMap(id).map(JSON.string) ?? .null,
+                "has_more": .bool(hasMore),
+            ])
         }
     }
 
     /// The first position in `0..<count` where `isBefore` is false (it holds for a prefix).
     private static func firstFalse(_ count: Int, _ isBefore: (Int) -> Bool) -> Int {
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             if isBefore(mid) { lo = mid + 1 } else { hi = mid }

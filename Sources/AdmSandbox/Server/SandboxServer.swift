@@ -41,7 +41,15 @@ public final class SandboxServer: Sendable {
     private let group: ServiceGroup
     private let store: Store
 
-    private init(baseURL: String, port: Int, fixtureKeys: FixtureKeys, organizationID: String, task: Task<Void, any Error>, group: ServiceGroup, store: Store) {
+    private init(
+        baseURL: String,
+        port: Int,
+        fixtureKeys: FixtureKeys,
+        organizationID: String,
+        task: Task<Void, any Error>,
+        group: ServiceGroup,
+        store: Store
+    ) {
         self.defaultProjectID = try? store.read { s in s.defaultProject?.id }
         self.baseURL = baseURL
         self.port = port
@@ -76,11 +84,15 @@ public final class SandboxServer: Sendable {
                 startedContinuation.yield(port)
                 startedContinuation.finish()
             },
-            logger: logger)
+            logger: logger
+        )
         // ServiceLifecycle runs the server: graceful shutdown on a signal (when asked) or on
         // `stop`, requests in flight given `stopGrace` to finish.
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: app)], gracefulShutdownSignals: options.stopsOnSignals ? [.sigint, .sigterm] : [], logger: logger)
+            services: [.init(service: app)],
+            gracefulShutdownSignals: options.stopsOnSignals ? [.sigint, .sigterm] : [],
+            logger: logger
+        )
         configuration.maximumGracefulShutdownDuration = options.stopGrace
         let group = ServiceGroup(configuration: configuration)
         // Handlers run on the event loop that read their request (no hop to the cooperative pool).
@@ -96,8 +108,15 @@ public final class SandboxServer: Sendable {
             throw .badRequest("could not listen on \(options.host):\(options.port)")
         }
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
-        return SandboxServer(baseURL: "http://\(host):\(port)/v1", port: port, fixtureKeys: keys,
-                             organizationID: store.organizationID, task: task, group: group, store: store)
+        return SandboxServer(
+            baseURL: "http://\(host):\(port)/v1",
+            port: port,
+            fixtureKeys: keys,
+            organizationID: store.organizationID,
+            task: task,
+            group: group,
+            store: store
+        )
     }
 
     /// Whether the organization is kept in a database file (`--db`).
@@ -149,8 +168,12 @@ public final class SandboxServer: Sendable {
         var buffer = try await request.body.collect(upTo: 16 * 1_048_576)
         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         let target = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
-        let result = await dispatcher.handle(method: request.method.rawValue, target: target,
-                                             authorization: request.headers[.authorization], body: bytes)
+        let result = await dispatcher.handle(
+            method: request.method.rawValue,
+            target: target,
+            authorization: request.headers[.authorization],
+            body: bytes
+        )
         var headers = HTTPFields()
         for h in result.headers {
             if let name = HTTPField.Name(h.name) { headers.append(HTTPField(name: name, value: h.value)) }
@@ -159,10 +182,14 @@ public final class SandboxServer: Sendable {
             // Promise a body and close the connection before it arrives: the client sees the
             // connection drop mid-response.
             headers[.contentLength] = "64"
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(bytes: Array("{\"tru".utf8)))
-                throw SandboxError.storage("injected connection reset")
-            })
+            return Response(
+                status: .ok,
+                headers: headers,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(bytes: Array("{\"tru".utf8)))
+                    throw SandboxError.storage("injected connection reset")
+                }
+            )
         }
         return Response(status: .init(code: result.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
     }
@@ -171,7 +198,8 @@ public final class SandboxServer: Sendable {
     public func writeKeysFile(_ path: String) throws(FileError) {
         let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !dir.isEmpty { FileMode.makeDirectories(dir) }
-        let text = "# adm sandbox fixture keys (\(baseURL)); load with: adm --keys-file \(path)\n"
+        let text =
+            "# adm sandbox fixture keys (\(baseURL)); load with: adm --keys-file \(path)\n"
             + fixtureKeys.map { "\($0.name)=\($0.secret.unredacted)" }.joined(separator: "\n") + "\n"
         try FileMode.writePrivate(path, text)
     }

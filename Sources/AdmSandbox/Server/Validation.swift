@@ -74,7 +74,7 @@ enum Validation {
         case .boolean:
             guard case .bool = value else { throw .invalidType(name, expected: "a boolean", got: value) }
         case .object:
-            break // nested shapes are checked by the handlers that use them
+            break  // nested shapes are checked by the handlers that use them
         case .oneOf(let values):
             guard case .string(let s) = value else { throw .invalidType(name, expected: "a string", got: value) }
             guard values.contains(s) else { throw .invalidValue(name, s, supported: values) }

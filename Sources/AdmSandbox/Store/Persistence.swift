@@ -52,12 +52,20 @@ final class Persistence: Sendable {
             var records: [Record] = []
             for row in try await connection.query("SELECT kind, id, parent, seq, body, hidden FROM records ORDER BY seq", []) {
                 guard let kindText = row.column("kind")?.string, let kind = Kind(rawValue: kindText),
-                      let id = row.column("id")?.string, let parent = row.column("parent")?.string,
-                      let seq = row.column("seq")?.integer, let body = row.column("body")?.string,
-                      let hidden = row.column("hidden")?.string
+                    let id = row.column("id")?.string, let parent = row.column("parent")?.string,
+                    let seq = row.column("seq")?.integer, let body = row.column("body")?.string,
+                    let hidden = row.column("hidden")?.string
                 else { throw SandboxError.storage("a row of \(path) is malformed") }
-                records.append(Record(kind: kind, id: id, parent: parent, seq: Int(seq),
-                                      body: try JSON.parse(body), hidden: try JSON.parse(hidden)))
+                records.append(
+                    Record(
+                        kind: kind,
+                        id: id,
+                        parent: parent,
+                        seq: Int(seq),
+                        body: try JSON.parse(body),
+                        hidden: try JSON.parse(hidden)
+                    )
+                )
             }
             var meta: [String: String] = [:]
             for row in try await connection.query("SELECT key, value FROM meta", []) {
@@ -82,8 +90,11 @@ final class Persistence: Sendable {
                     case .upsert(let r):
                         _ = try await connection.query(
                             "INSERT OR REPLACE INTO records (kind, id, parent, seq, body, hidden) VALUES (?, ?, ?, ?, ?, ?)",
-                            [.text(r.kind.rawValue), .text(r.id), .text(r.parent), .integer(r.seq),
-                             .text(r.body.serialized()), .text(r.hidden.serialized())])
+                            [
+                                .text(r.kind.rawValue), .text(r.id), .text(r.parent), .integer(r.seq),
+                                .text(r.body.serialized()), .text(r.hidden.serialized()),
+                            ]
+                        )
                     case .delete(let kind, let id):
                         _ = try await connection.query("DELETE FROM records WHERE kind = ? AND id = ?", [.text(kind.rawValue), .text(id)])
                     case .clear:

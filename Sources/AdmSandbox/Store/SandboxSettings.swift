@@ -74,7 +74,8 @@ public enum KnownIssue: String, Sendable, CaseIterable, Hashable {
     public var citation: String {
         switch self {
         case .stalePermissions:
-            return "community.openai.com/t/admin-api-key-doesnt-work-unless-explicit-permissions-are-given/1368874 (confirmed by the forum moderator, Dec 2025)"
+            return
+                "community.openai.com/t/admin-api-key-doesnt-work-unless-explicit-permissions-are-given/1368874 (confirmed by the forum moderator, Dec 2025)"
         }
     }
 }

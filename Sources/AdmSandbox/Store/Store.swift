@@ -61,9 +61,11 @@ final class Store: Sendable {
                     if changes.isEmpty {
                         continuation.resume(returning: .success(value))
                     } else {
-                        queue.yield(Job(changes: changes) { error in
-                            continuation.resume(returning: error.map { .failure(.storage($0.description)) } ?? .success(value))
-                        })
+                        queue.yield(
+                            Job(changes: changes) { error in
+                                continuation.resume(returning: error.map { .failure(.storage($0.description)) } ?? .success(value))
+                            }
+                        )
                     }
                 } catch {
                     s.discardChanges()

@@ -51,7 +51,8 @@ struct Table: Sendable {
     func position(of id: String, parent: String) -> Int? {
         guard let record = byID[id] else { return nil }
         let ids = order[parent] ?? []
-        var lo = 0, hi = ids.count
+        var lo = 0
+        var hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if (byID[ids[mid]]?.seq ?? 0) < record.seq { lo = mid + 1 } else { hi = mid }
@@ -60,7 +61,8 @@ struct Table: Sendable {
     }
 
     private func insertionIndex(_ ids: [String], seq: Int) -> Int {
-        var lo = 0, hi = ids.count
+        var lo = 0
+        var hi = ids.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if (byID[ids[mid]]?.seq ?? 0) < seq { lo = mid + 1 } else { hi = mid }

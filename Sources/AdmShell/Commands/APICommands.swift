@@ -5,19 +5,26 @@ import AdmAPI
 enum APICommands {
     static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "projects", group: .api, summary: "list projects",
-            usage: "projects [--archived] [--all] [--limit N] [--after ID]", example: "projects --all | .data[].id",
-            endpoints: ["list-projects"], flags: Flags.api + Flags.paging + [FlagSpec("--archived", "include archived projects")],
+            name: "projects",
+            group: .api,
+            summary: "list projects",
+            usage: "projects [--archived] [--all] [--limit N] [--after ID]",
+            example: "projects --all | .data[].id",
+            endpoints: ["list-projects"],
+            flags: Flags.api + Flags.paging + [FlagSpec("--archived", "include archived projects")],
             run: { shell, inv throws(ShellError) in
                 try await shell.calls.invoke("list-projects", inv, query: inv.args.has("--archived") ? ["include_archived": true] : [:], list: true)
             }
         ),
         CommandSpec(
-            name: "project", group: .api, summary: "show, create, rename or archive a project",
+            name: "project",
+            group: .api,
+            summary: "show, create, rename or archive a project",
             usage: "project [show [ID]] | project create NAME | project rename [ID] NAME | project archive [ID]",
             example: "project create \"Data team\"",
             endpoints: ["retrieve-project", "create-project", "modify-project", "archive-project"],
-            flags: Flags.api, arguments: [ArgumentSpec("ID", optional: true, completion: .ids("project"))],
+            flags: Flags.api,
+            arguments: [ArgumentSpec("ID", optional: true, completion: .ids("project"))],
             subcommands: [
                 SubcommandSpec("show", [ArgumentSpec("ID", optional: true, completion: .ids("project"))]) { shell, inv throws(ShellError) in
                     try await show(shell, inv)
@@ -39,20 +46,31 @@ enum APICommands {
             run: { shell, inv throws(ShellError) in try await show(shell, inv) }
         ),
         CommandSpec(
-            name: "users", group: .api, summary: "list organization users (emails=a@x,b@y filters)",
-            usage: "users [emails=A,B] [--all] [--limit N]", endpoints: ["list-users"], flags: Flags.api + Flags.paging,
+            name: "users",
+            group: .api,
+            summary: "list organization users (emails=a@x,b@y filters)",
+            usage: "users [emails=A,B] [--all] [--limit N]",
+            endpoints: ["list-users"],
+            flags: Flags.api + Flags.paging,
             run: { shell, inv throws(ShellError) in try await shell.calls.invoke("list-users", inv, list: true) }
         ),
         CommandSpec(
-            name: "user", group: .api, summary: "show, change the role of, or remove a user",
+            name: "user",
+            group: .api,
+            summary: "show, change the role of, or remove a user",
             usage: "user show ID | user role ID owner|reader | user remove ID",
-            endpoints: ["retrieve-user", "modify-user", "delete-user"], flags: Flags.api,
+            endpoints: ["retrieve-user", "modify-user", "delete-user"],
+            flags: Flags.api,
             subcommands: [
                 SubcommandSpec("show", [ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
                     try await shell.calls.invoke("retrieve-user", inv, path: ["user_id": try shell.value(of: inv.argument(0))])
                 },
-                SubcommandSpec("role", [ArgumentSpec("USER_ID", completion: .ids("user")), ArgumentSpec("ROLE", completion: .choices(["owner", "reader"]))]) {
-                    shell, inv throws(ShellError) in
+                SubcommandSpec(
+                    "role",
+                    [ArgumentSpec("USER_ID", completion: .ids("user")), ArgumentSpec("ROLE", completion: .choices(["owner", "reader"]))]
+                ) {
+                    shell,
+                    inv throws(ShellError) in
                     let id = try shell.value(of: inv.argument(0))
                     let role = try shell.text(of: inv.argument(1))
                     return try await shell.calls.invoke("modify-user", inv, path: ["user_id": id], body: .obj(["role": .string(role)]))
@@ -63,15 +81,22 @@ enum APICommands {
             ]
         ),
         CommandSpec(
-            name: "invites", group: .api, summary: "list, create or delete invites",
+            name: "invites",
+            group: .api,
+            summary: "list, create or delete invites",
             usage: "invites [--all] | invites create EMAIL [role=reader|owner] | invites delete ID",
             example: "invites create ada@example.com role=reader",
-            endpoints: ["list-invites", "inviteUser", "delete-invite"], flags: Flags.api + Flags.paging,
+            endpoints: ["list-invites", "inviteUser", "delete-invite"],
+            flags: Flags.api + Flags.paging,
             subcommands: [
                 SubcommandSpec("create", [ArgumentSpec("EMAIL")]) { shell, inv throws(ShellError) in
                     let email = try shell.text(of: inv.argument(0))
                     let hasRole = inv.args.pairs.contains { $0.key == "role" }
-                    return try await shell.calls.invoke("inviteUser", inv, body: .obj(hasRole ? ["email": .string(email)] : ["email": .string(email), "role": "reader"]))
+                    return try await shell.calls.invoke(
+                        "inviteUser",
+                        inv,
+                        body: .obj(hasRole ? ["email": .string(email)] : ["email": .string(email), "role": "reader"])
+                    )
                 },
                 SubcommandSpec("delete", [ArgumentSpec("INVITE_ID", completion: .ids("invite"))]) { shell, inv throws(ShellError) in
                     try await shell.calls.invoke("delete-invite", inv, path: ["invite_id": try shell.value(of: inv.argument(0))])
@@ -80,16 +105,23 @@ enum APICommands {
             run: { shell, inv throws(ShellError) in try await shell.calls.invoke("list-invites", inv, list: true) }
         ),
         CommandSpec(
-            name: "keys", group: .api, summary: "admin keys; with --project, a project's API keys",
+            name: "keys",
+            group: .api,
+            summary: "admin keys; with --project, a project's API keys",
             usage: "keys [--project P] [--all] | keys create NAME | keys show ID [--project P] | keys delete ID [--project P]",
             example: "keys --project $_.data[].id   # every project's keys, 8 calls at a time",
-            endpoints: ["admin-api-keys-list", "admin-api-keys-create", "admin-api-keys-get", "admin-api-keys-delete",
-                        "list-project-api-keys", "retrieve-project-api-key", "delete-project-api-key"],
+            endpoints: [
+                "admin-api-keys-list", "admin-api-keys-create", "admin-api-keys-get", "admin-api-keys-delete",
+                "list-project-api-keys", "retrieve-project-api-key", "delete-project-api-key",
+            ],
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
                 SubcommandSpec("create", [ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     if inv.args.has("--project") {
-                        throw .usage("project API keys cannot be created through the API; create a service account (create-sa) instead", at: inv.location)
+                        throw .usage(
+                            "project API keys cannot be created through the API; create a service account (create-sa) instead",
+                            at: inv.location
+                        )
                     }
                     let name = try shell.text(of: inv.argument(0))
                     return try await shell.calls.invoke("admin-api-keys-create", inv, body: .obj(["name": .string(name)]))
@@ -117,9 +149,14 @@ enum APICommands {
             }
         ),
         CommandSpec(
-            name: "create-sa", group: .api, summary: "create a service account in the project (its key's secret is shown once)",
-            usage: "create-sa name=NAME [create_service_account_only=true] [--project P]", example: "create-sa name=ci-bot",
-            endpoints: ["create-project-service-account"], flags: Flags.api + Flags.project, arguments: [ArgumentSpec("NAME", optional: true)],
+            name: "create-sa",
+            group: .api,
+            summary: "create a service account in the project (its key's secret is shown once)",
+            usage: "create-sa name=NAME [create_service_account_only=true] [--project P]",
+            example: "create-sa name=ci-bot",
+            endpoints: ["create-project-service-account"],
+            flags: Flags.api + Flags.project,
+            arguments: [ArgumentSpec("NAME", optional: true)],
             run: { shell, inv throws(ShellError) in
                 var body: JSON? = nil
                 if !inv.args.pairs.contains(where: { $0.key == "name" }), let first = inv.args.positional.first {
@@ -129,9 +166,14 @@ enum APICommands {
             }
         ),
         CommandSpec(
-            name: "sa", group: .api, summary: "list, show, rename or delete the project's service accounts",
+            name: "sa",
+            group: .api,
+            summary: "list, show, rename or delete the project's service accounts",
             usage: "sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]",
-            endpoints: ["list-project-service-accounts", "retrieve-project-service-account", "update-project-service-account", "delete-project-service-account"],
+            endpoints: [
+                "list-project-service-accounts", "retrieve-project-service-account", "update-project-service-account",
+                "delete-project-service-account",
+            ],
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
                 SubcommandSpec("show", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))]) { shell, inv throws(ShellError) in
@@ -140,13 +182,22 @@ enum APICommands {
                 SubcommandSpec("delete", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))]) { shell, inv throws(ShellError) in
                     try await shell.calls.invoke("delete-project-service-account", inv, path: try serviceAccountPath(shell, inv))
                 },
-                SubcommandSpec("rename", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account")), ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
+                SubcommandSpec("rename", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account")), ArgumentSpec("NAME")]) {
+                    shell,
+                    inv throws(ShellError) in
                     let path = try serviceAccountPath(shell, inv)
                     let name = try shell.text(of: inv.argument(1))
                     return try await shell.calls.invoke("update-project-service-account", inv, path: path, body: .obj(["name": .string(name)]))
                 },
-                SubcommandSpec("role", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account")), ArgumentSpec("ROLE", completion: .choices(["member", "owner"]))]) {
-                    shell, inv throws(ShellError) in
+                SubcommandSpec(
+                    "role",
+                    [
+                        ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account")),
+                        ArgumentSpec("ROLE", completion: .choices(["member", "owner"])),
+                    ]
+                ) {
+                    shell,
+                    inv throws(ShellError) in
                     let path = try serviceAccountPath(shell, inv)
                     let role = try shell.text(of: inv.argument(1))
                     return try await shell.calls.invoke("update-project-service-account", inv, path: path, body: .obj(["role": .string(role)]))
@@ -157,34 +208,48 @@ enum APICommands {
             }
         ),
         CommandSpec(
-            name: "sa-key", group: .api, summary: "another key for a service account, optionally restricted to scopes",
+            name: "sa-key",
+            group: .api,
+            summary: "another key for a service account, optionally restricted to scopes",
             usage: "sa-key SERVICE_ACCOUNT_ID [name=NAME] [scopes=a,b] [--project P]",
             example: "sa-key $sa.id scopes=api.model.read,api.model.request",
-            endpoints: ["CreateanAPIkeyforaserviceaccount"], flags: Flags.api + Flags.project,
+            endpoints: ["CreateanAPIkeyforaserviceaccount"],
+            flags: Flags.api + Flags.project,
             arguments: [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))],
             run: { shell, inv throws(ShellError) in
                 try await shell.calls.invoke("CreateanAPIkeyforaserviceaccount", inv, path: try serviceAccountPath(shell, inv))
             }
         ),
         CommandSpec(
-            name: "rate-limits", group: .api, summary: "a project's per-model rate limits, or change one",
+            name: "rate-limits",
+            group: .api,
+            summary: "a project's per-model rate limits, or change one",
             usage: "rate-limits [--project P] | rate-limits set MODEL_OR_ID max_requests_per_1_minute=N ...",
             example: "rate-limits set gpt-4o max_requests_per_1_minute=500",
-            endpoints: ["list-project-rate-limits", "update-project-rate-limits"], flags: Flags.api + Flags.paging + Flags.project,
+            endpoints: ["list-project-rate-limits", "update-project-rate-limits"],
+            flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
                 SubcommandSpec("set", [ArgumentSpec("MODEL_OR_ID")]) { shell, inv throws(ShellError) in
                     var id = try shell.text(of: inv.argument(0))
                     if !id.hasPrefix("rl-") { id = "rl-" + id }
-                    return try await shell.calls.invoke("update-project-rate-limits", inv, path: ["project_id": try shell.projectID(inv), "rate_limit_id": .string(id)])
-                },
+                    return try await shell.calls.invoke(
+                        "update-project-rate-limits",
+                        inv,
+                        path: ["project_id": try shell.projectID(inv), "rate_limit_id": .string(id)]
+                    )
+                }
             ],
             run: { shell, inv throws(ShellError) in
                 try await shell.calls.invoke("list-project-rate-limits", inv, path: ["project_id": try shell.projectID(inv)], list: true)
             }
         ),
         CommandSpec(
-            name: "roles", group: .api, summary: "organization roles, or a project's with --project",
-            usage: "roles [--project P] [--all]", endpoints: ["list-roles", "list-project-roles"], flags: Flags.api + Flags.paging + Flags.project,
+            name: "roles",
+            group: .api,
+            summary: "organization roles, or a project's with --project",
+            usage: "roles [--project P] [--all]",
+            endpoints: ["list-roles", "list-project-roles"],
+            flags: Flags.api + Flags.paging + Flags.project,
             run: { shell, inv throws(ShellError) in
                 if let project = try projectFlag(shell, inv) {
                     return try await shell.calls.invoke("list-project-roles", inv, path: ["project_id": project], list: true)
@@ -193,7 +258,9 @@ enum APICommands {
             }
         ),
         CommandSpec(
-            name: "groups", group: .api, summary: "groups and their members",
+            name: "groups",
+            group: .api,
+            summary: "groups and their members",
             usage: "groups | groups create NAME | groups delete ID | groups members ID | groups add ID USER_ID | groups remove ID USER_ID",
             endpoints: ["list-groups", "create-group", "delete-group", "list-group-users", "add-group-user", "remove-group-user"],
             flags: Flags.api + Flags.paging,
@@ -207,12 +274,16 @@ enum APICommands {
                 SubcommandSpec("members", [ArgumentSpec("GROUP_ID", completion: .ids("group"))]) { shell, inv throws(ShellError) in
                     try await shell.calls.invoke("list-group-users", inv, path: ["group_id": try shell.value(of: inv.argument(0))], list: true)
                 },
-                SubcommandSpec("add", [ArgumentSpec("GROUP_ID", completion: .ids("group")), ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
+                SubcommandSpec("add", [ArgumentSpec("GROUP_ID", completion: .ids("group")), ArgumentSpec("USER_ID", completion: .ids("user"))]) {
+                    shell,
+                    inv throws(ShellError) in
                     let g = try shell.value(of: inv.argument(0))
                     let u = try shell.value(of: inv.argument(1))
                     return try await shell.calls.invoke("add-group-user", inv, path: ["group_id": g], body: .obj(["user_id": u]))
                 },
-                SubcommandSpec("remove", [ArgumentSpec("GROUP_ID", completion: .ids("group")), ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
+                SubcommandSpec("remove", [ArgumentSpec("GROUP_ID", completion: .ids("group")), ArgumentSpec("USER_ID", completion: .ids("user"))]) {
+                    shell,
+                    inv throws(ShellError) in
                     let g = try shell.value(of: inv.argument(0))
                     let u = try shell.value(of: inv.argument(1))
                     return try await shell.calls.invoke("remove-group-user", inv, path: ["group_id": g, "user_id": u])
@@ -221,11 +292,16 @@ enum APICommands {
             run: { shell, inv throws(ShellError) in try await shell.calls.invoke("list-groups", inv, list: true) }
         ),
         CommandSpec(
-            name: "call", group: .api, summary: "any admin operation: by method and path, or by operation id",
+            name: "call",
+            group: .api,
+            summary: "any admin operation: by method and path, or by operation id",
             usage: "call METHOD PATH [k=v ...] [--body JSON|@FILE] [--all]  |  call OPERATION_ID [k=v ...]",
             example: "call GET /organization/users limit=5",
             flags: Flags.api + Flags.paging + Flags.body,
-            arguments: [ArgumentSpec("METHOD PATH or OPERATION_ID", completion: .callTarget), ArgumentSpec("PATH", optional: true, repeats: true, completion: .callTarget)],
+            arguments: [
+                ArgumentSpec("METHOD PATH or OPERATION_ID", completion: .callTarget),
+                ArgumentSpec("PATH", optional: true, repeats: true, completion: .callTarget),
+            ],
             run: { shell, inv throws(ShellError) in try await GenericCall.run(shell, inv) }
         ),
     ]

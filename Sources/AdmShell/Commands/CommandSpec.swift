@@ -121,18 +121,23 @@ struct CommandSpec: Sendable {
     /// The error for a first word that names no subcommand.
     func unknownSubcommand(_ word: String) -> (message: String, suggestion: String) {
         let names = subcommandNames
-        let suggestion = Suggest.closest(word, among: names).map { "did you mean \(name) \($0)?" } ?? "\(name) takes: \(names.joined(separator: ", "))"
+        let suggestion =
+            Suggest.closest(word, among: names).map { "did you mean \(name) \($0)?" } ?? "\(name) takes: \(names.joined(separator: ", "))"
         return ("\(name): unknown subcommand '\(word)' (\(names.joined(separator: ", ")))", suggestion)
     }
 }
 
 /// Flag sets shared by many commands.
 enum Flags {
-    static let output = [FlagSpec("--json", "print JSON"), FlagSpec("--raw", "print the exact response body"),
-                         FlagSpec("--quiet", "print nothing (the value still lands in $_)")]
+    static let output = [
+        FlagSpec("--json", "print JSON"), FlagSpec("--raw", "print the exact response body"),
+        FlagSpec("--quiet", "print nothing (the value still lands in $_)"),
+    ]
     static let key = [FlagSpec("--key", value: true, "use this session key for this call only", completion: .keyNames)]
-    static let paging = [FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", value: true, "items per page"),
-                         FlagSpec("--after", value: true, "start after this id")]
+    static let paging = [
+        FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", value: true, "items per page"),
+        FlagSpec("--after", value: true, "start after this id"),
+    ]
     static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
     static let concurrency = [FlagSpec("--concurrency", value: true, "calls in flight when an argument is a list (default 8)")]
@@ -142,7 +147,8 @@ enum Flags {
 
 /// Every command, by name and alias.
 enum CommandTable {
-    static let all: [CommandSpec] = APICommands.specs + OrganizationCommands.specs + ReportCommands.specs + SessionCommands.specs
+    static let all: [CommandSpec] =
+        APICommands.specs + OrganizationCommands.specs + ReportCommands.specs + SessionCommands.specs
         + ScriptCommands.specs + DiagnosisCommands.specs + SandboxCommands.specs
 
     private static let byName: [String: CommandSpec] = {

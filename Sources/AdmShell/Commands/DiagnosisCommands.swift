@@ -4,7 +4,8 @@ import AdmAPI
 enum DiagnosisCommands {
     static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "scopes", group: .diagnosis,
+            name: "scopes",
+            group: .diagnosis,
             summary: "what a key can do (probed), or which scope a command needs",
             usage: "scopes [KEY] [--writes] | scopes --all-keys [--writes] [--save FILE.adm] | scopes COMMAND | scopes METHOD PATH",
             example: "scopes --all-keys --writes",
@@ -17,22 +18,32 @@ enum DiagnosisCommands {
             run: { shell, inv throws(ShellError) in try await ScopesCommand.run(shell, inv) }
         ),
         CommandSpec(
-            name: "whoami", group: .diagnosis, summary: "the active key's own record (id, name, created, last used, owner)",
-            usage: "whoami [--key NAME]", endpoints: ["admin-api-keys-list"], flags: Flags.output + Flags.key,
+            name: "whoami",
+            group: .diagnosis,
+            summary: "the active key's own record (id, name, created, last used, owner)",
+            usage: "whoami [--key NAME]",
+            endpoints: ["admin-api-keys-list"],
+            flags: Flags.output + Flags.key,
             run: { shell, inv throws(ShellError) in try await Whoami.run(shell, inv) }
         ),
         CommandSpec(
-            name: "retry-with", group: .diagnosis, summary: "the last call again with other keys, compared side by side",
-            usage: "retry-with KEY [KEY ...] | retry-with --all", example: "retry-with mgmt-write",
+            name: "retry-with",
+            group: .diagnosis,
+            summary: "the last call again with other keys, compared side by side",
+            usage: "retry-with KEY [KEY ...] | retry-with --all",
+            example: "retry-with mgmt-write",
             flags: Flags.output + [FlagSpec("--all", "every other key of the session")],
             arguments: [ArgumentSpec("KEY", optional: true, repeats: true, completion: .keyNames)],
             run: { shell, inv throws(ShellError) in try await RetryWith.run(shell, inv) }
         ),
         CommandSpec(
-            name: "what-changed", group: .diagnosis,
+            name: "what-changed",
+            group: .diagnosis,
             summary: "audit-log changes to the last failed call's resources and key, beside the key's last use",
-            usage: "what-changed [--since 7d]", example: "what-changed --since 24h",
-            endpoints: ["list-audit-logs", "admin-api-keys-list"], flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)")],
+            usage: "what-changed [--since 7d]",
+            example: "what-changed --since 24h",
+            endpoints: ["list-audit-logs", "admin-api-keys-list"],
+            flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)")],
             run: { shell, inv throws(ShellError) in try await WhatChanged.run(shell, inv) }
         ),
     ]

@@ -12,8 +12,14 @@ enum GenericCall {
             let (path, query) = APIPath.split(APIPath.normalize(try shell.text(of: pathWord), base: shell.client.baseURL))
             let rawQuery = QueryItem.parse(query)
             if let match = EndpointCatalog.resolve(method: method, path: path) {
-                return try await shell.calls.invoke(match.endpoint, inv, path: match.parameters.mapValues(JSON.string), rawQuery: rawQuery, body: body,
-                                                    list: listing(match.endpoint))
+                return try await shell.calls.invoke(
+                    match.endpoint,
+                    inv,
+                    path: match.parameters.mapValues(JSON.string),
+                    rawQuery: rawQuery,
+                    body: body,
+                    list: listing(match.endpoint)
+                )
             }
             if path.contains("{") {
                 throw .usage("no \(method.rawValue) operation has the path template \(path)", at: pathWord.location)
@@ -23,7 +29,8 @@ enum GenericCall {
         if ["PUT", "PATCH", "HEAD", "OPTIONS"].contains(first.uppercased()) {
             throw .usage("call: the Admin API uses only GET, POST and DELETE (updates are POST)", at: inv.location)
         }
-        let endpoint = EndpointCatalog.endpoint(id: first)
+        let endpoint =
+            EndpointCatalog.endpoint(id: first)
             ?? EndpointCatalog.all.first(where: { $0.sdkMethod == first || $0.sdkMethod == "admin.organization." + first })
         guard let endpoint else {
             let candidates = EndpointCatalog.all.map(\.id)
@@ -54,7 +61,14 @@ enum GenericCall {
     }
 
     /// A call outside the catalog: pairs become query parameters (GET, DELETE) or body fields.
-    static func raw(_ shell: Interpreter, _ inv: Invocation, method: HTTPMethod, path: String, query rawQuery: [QueryItem], body: JSON?) async throws(ShellError) -> Outcome {
+    static func raw(
+        _ shell: Interpreter,
+        _ inv: Invocation,
+        method: HTTPMethod,
+        path: String,
+        query rawQuery: [QueryItem],
+        body: JSON?
+    ) async throws(ShellError) -> Outcome {
         let key = try shell.calls.key(for: inv)
         var query: [QueryItem] = rawQuery
         var fields = body?.objectValue ?? []
@@ -62,8 +76,13 @@ enum GenericCall {
             let v = try shell.value(of: word, typed: method == .post)
             if method == .post { fields.append(JSON.Member(name, v)) } else { query += QueryItem.items(name: name, value: v) }
         }
-        let call = Call(endpoint: nil, method: method, path: path, query: query,
-                        body: method == .post ? (body != nil && fields.isEmpty ? body : .object(fields)) : nil)
+        let call = Call(
+            endpoint: nil,
+            method: method,
+            path: path,
+            query: query,
+            body: method == .post ? (body != nil && fields.isEmpty ? body : .object(fields)) : nil
+        )
         let result = try await shell.calls.require(call, key: key, statement: inv.statement.source)
         return .value(result.json ?? .null, calls: [result])
     }

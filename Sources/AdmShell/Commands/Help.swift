@@ -23,19 +23,25 @@ struct Help {
             }
         }
         out.append("")
-        out.append("help COMMAND shows usage, the endpoint, the scope it needs and an example. `call` reaches all \(EndpointCatalog.all.count) operations; help call lists them.")
+        out.append(
+            "help COMMAND shows usage, the endpoint, the scope it needs and an example. `call` reaches all \(EndpointCatalog.all.count) operations; help call lists them."
+        )
         out.append("Values: $name.field[0], $_ (last value), $env.NAME; `let x = COMMAND`; `COMMAND | .data[].id` selects.")
         return out
     }
 
     func command(_ spec: CommandSpec) -> [String] {
-        var out = [style.bold(spec.name) + (spec.aliases.isEmpty ? "" : " (also " + spec.aliases.joined(separator: ", ") + ")") + " — " + spec.summary,
-                   "usage:   " + spec.usage]
+        var out = [
+            style.bold(spec.name) + (spec.aliases.isEmpty ? "" : " (also " + spec.aliases.joined(separator: ", ") + ")") + " — " + spec.summary,
+            "usage:   " + spec.usage,
+        ]
         if !spec.example.isEmpty { out.append("example: " + spec.example) }
         if !spec.subcommands.isEmpty {
             out.append("subcommands:")
             for sub in spec.subcommands {
-                let words = ([sub.name] + sub.arguments.map { $0.optional ? "[\($0.name)]" : $0.name + ($0.repeats ? " …" : "") }).joined(separator: " ")
+                let words = ([sub.name] + sub.arguments.map { $0.optional ? "[\($0.name)]" : $0.name + ($0.repeats ? " …" : "") }).joined(
+                    separator: " "
+                )
                 out.append("  " + spec.name + " " + words + (sub.aliases.isEmpty ? "" : style.dim("  (also \(sub.aliases.joined(separator: ", ")))")))
             }
         }
@@ -52,18 +58,26 @@ struct Help {
         }
         if spec.name == "call" {
             out.append("operations (\(EndpointCatalog.all.count)):")
-            for e in EndpointCatalog.all { out.append("  " + DisplayWidth.pad(e.method.rawValue, to: 7) + DisplayWidth.pad(e.path, to: 86) + style.dim(e.id)) }
+            for e in EndpointCatalog.all {
+                out.append("  " + DisplayWidth.pad(e.method.rawValue, to: 7) + DisplayWidth.pad(e.path, to: 86) + style.dim(e.id))
+            }
         }
         return out
     }
 
     func operation(_ e: Endpoint) -> [String] {
-        var out = [style.bold(e.id) + " — " + e.title, "  " + e.signature, "  needs " + e.scope + " (" + e.category.displayName + ") [" + e.scopeEvidence.rawValue + "]"]
+        var out = [
+            style.bold(e.id) + " — " + e.title, "  " + e.signature,
+            "  needs " + e.scope + " (" + e.category.displayName + ") [" + e.scopeEvidence.rawValue + "]",
+        ]
         if !e.summary.isEmpty { out.append("  " + e.summary) }
         for (label, fields) in [("query", e.query), ("body", e.body)] where !fields.isEmpty {
             out.append("  \(label):")
             for f in fields {
-                out.append("    " + DisplayWidth.pad(f.name + (f.required ? "*" : ""), to: 34) + DisplayWidth.pad("\(f.type)", to: 24) + style.dim(String(f.help.prefix(80))))
+                out.append(
+                    "    " + DisplayWidth.pad(f.name + (f.required ? "*" : ""), to: 34) + DisplayWidth.pad("\(f.type)", to: 24)
+                        + style.dim(String(f.help.prefix(80)))
+                )
             }
         }
         if !e.sdkMethod.isEmpty { out.append("  SDK: client." + e.sdkMethod) }

@@ -7,15 +7,30 @@ extension CallRunner {
     /// pairs, then from the active project; the remaining pairs become query parameters (GET,
     /// DELETE) or body fields (POST), typed by the catalog. A list value for a path parameter
     /// fans out: one call per element, `--concurrency` at a time.
-    func invoke(_ id: String, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
-                body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> Outcome {
+    func invoke(
+        _ id: String,
+        _ inv: Invocation,
+        path: [String: JSON] = [:],
+        query: [String: JSON] = [:],
+        body: JSON? = nil,
+        usePairs: Bool = true,
+        list: Bool = false
+    ) async throws(ShellError) -> Outcome {
         guard let endpoint = EndpointCatalog.endpoint(id: id) else { throw .usage("no catalog operation '\(id)'", at: inv.location) }
         return try await invoke(endpoint, inv, path: path, query: query, body: body, usePairs: usePairs, list: list)
     }
 
     /// `rawQuery`: query items written into a path (`call GET /x?limit=1`), kept as they are.
-    func invoke(_ endpoint: Endpoint, _ inv: Invocation, path: [String: JSON] = [:], query: [String: JSON] = [:],
-                rawQuery: [QueryItem] = [], body: JSON? = nil, usePairs: Bool = true, list: Bool = false) async throws(ShellError) -> Outcome {
+    func invoke(
+        _ endpoint: Endpoint,
+        _ inv: Invocation,
+        path: [String: JSON] = [:],
+        query: [String: JSON] = [:],
+        rawQuery: [QueryItem] = [],
+        body: JSON? = nil,
+        usePairs: Bool = true,
+        list: Bool = false
+    ) async throws(ShellError) -> Outcome {
         let key = try self.key(for: inv)
         var pathValues = path
         var queryItems: [QueryItem] = rawQuery
@@ -30,7 +45,10 @@ extension CallRunner {
                 guard let field = endpoint.field(named: name) else {
                     let names = (endpoint.query + endpoint.body).map(\.baseName)
                     let hint = Suggest.closest(name, among: names).map { "; did you mean \($0)?" } ?? ""
-                    throw .usage("\(endpoint.id) has no field '\(name)'" + (names.isEmpty ? "" : " (fields: \(names.joined(separator: ", ")))") + hint, at: word.location)
+                    throw .usage(
+                        "\(endpoint.id) has no field '\(name)'" + (names.isEmpty ? "" : " (fields: \(names.joined(separator: ", ")))") + hint,
+                        at: word.location
+                    )
                 }
                 let v = try typed(word, as: field)
                 if endpoint.body.contains(where: { $0.name == field.name }) {
@@ -52,17 +70,25 @@ extension CallRunner {
             if p == "project_id", let active = session.activeProject {
                 pathValues[p] = .string(active)
             } else {
-                throw .usage("\(endpoint.id) needs \(p): give \(p)=…" + (p == "project_id" ? ", --project ID, or `use project ID`" : ""), at: inv.location)
+                throw .usage(
+                    "\(endpoint.id) needs \(p): give \(p)=…" + (p == "project_id" ? ", --project ID, or `use project ID`" : ""),
+                    at: inv.location
+                )
             }
         }
-        let bodyJSON: JSON? = endpoint.method == .post ? (bodyFields.isEmpty && body == nil ? (endpoint.body.isEmpty ? nil : .object([])) : .object(bodyFields)) : nil
-        let concurrency = try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
-            guard let n = Int(try shell.text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
-            guard n <= shell.configuration.maxConcurrency else {
-                throw .usage("--concurrency is at most \(shell.configuration.maxConcurrency) (start adm with --concurrency \(n) for more)", at: w.location)
-            }
-            return n
-        } ?? shell.configuration.concurrency
+        let bodyJSON: JSON? =
+            endpoint.method == .post ? (bodyFields.isEmpty && body == nil ? (endpoint.body.isEmpty ? nil : .object([])) : .object(bodyFields)) : nil
+        let concurrency =
+            try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
+                guard let n = Int(try shell.text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
+                guard n <= shell.configuration.maxConcurrency else {
+                    throw .usage(
+                        "--concurrency is at most \(shell.configuration.maxConcurrency) (start adm with --concurrency \(n) for more)",
+                        at: w.location
+                    )
+                }
+                return n
+            } ?? shell.configuration.concurrency
         // Fan out over list-valued path parameters.
         let listParams = pathValues.filter { if case .array = $0.value { return true } else { return false } }
         if let (name, values) = listParams.first.map({ ($0.key, $0.value.arrayValue ?? []) }) {
@@ -115,9 +141,11 @@ extension CallRunner {
             }
         case (.array(let element), .string(let s)):
             if s.isEmpty { return .array([]) }
-            return .array(try s.split(separator: ",").map { part throws(CoercionError) -> JSON in
-                try coerce(.string(String(part)), to: element, name: name)
-            })
+            return .array(
+                try s.split(separator: ",").map { part throws(CoercionError) -> JSON in
+                    try coerce(.string(String(part)), to: element, name: name)
+                }
+            )
         case (.object, .string(let s)):
             do { return try JSON.parse(s) } catch { throw CoercionError(description: "\(name) expects a JSON object: \(error)") }
         default:

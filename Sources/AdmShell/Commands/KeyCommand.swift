@@ -5,11 +5,16 @@ import AdmAPI
 /// and `ps`); keys are recorded in the transcript only as their source.
 public enum KeyCommand {
     static let spec = CommandSpec(
-        name: "key", group: .session, summary: "name a key (its value never echoes), list, remove, export or load keys",
-        usage: "key add NAME --env VAR | key add NAME --file PATH | key add NAME (prompts) | key list | key remove NAME | key export NAME FILE | key load FILE",
+        name: "key",
+        group: .session,
+        summary: "name a key (its value never echoes), list, remove, export or load keys",
+        usage:
+            "key add NAME --env VAR | key add NAME --file PATH | key add NAME (prompts) | key list | key remove NAME | key export NAME FILE | key load FILE",
         example: "key add prod --env OPENAI_ADMIN_KEY",
-        flags: [FlagSpec("--env", value: true, "read the value from this environment variable"),
-                FlagSpec("--file", value: true, "read the value from this file (must be 0600)")],
+        flags: [
+            FlagSpec("--env", value: true, "read the value from this environment variable"),
+            FlagSpec("--file", value: true, "read the value from this file (must be 0600)"),
+        ],
         subcommands: [
             SubcommandSpec("add", [ArgumentSpec("NAME"), ArgumentSpec("VALUE", optional: true)]) { shell, inv throws(ShellError) in
                 try add(shell, inv)
@@ -42,7 +47,8 @@ public enum KeyCommand {
                 return .none
             },
         ],
-        setsLastValue: false, recordsInTranscript: false,
+        setsLastValue: false,
+        recordsInTranscript: false,
         run: { shell, _ throws(ShellError) in
             list(shell)
             return .none
@@ -70,7 +76,10 @@ public enum KeyCommand {
             source = .file(path)
         } else if let literal = inv.optionalArgument(1) {
             guard shell.configuration.allowLiteralKeys else {
-                throw .usage("key add \(name): refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key", at: literal.location)
+                throw .usage(
+                    "key add \(name): refusing a key typed on the command line (it would land in shell history and `ps`); use --env VAR or --file PATH, or start adm with --allow-literal-key",
+                    at: literal.location
+                )
             }
             value = try shell.text(of: literal)
             source = .literal
@@ -132,7 +141,10 @@ public enum KeyCommand {
 
     static func list(_ shell: Interpreter) {
         let keys = shell.session.orderedKeys
-        if keys.isEmpty { shell.say(shell.style.dim("(no keys; key add NAME --env VAR)")); return }
+        if keys.isEmpty {
+            shell.say(shell.style.dim("(no keys; key add NAME --env VAR)"))
+            return
+        }
         let rows: [JSON] = keys.map { k in
             let probe = shell.session.probes[k.name]
             let granted = PermissionCategory.allCases.compactMap { c -> String? in
@@ -147,8 +159,14 @@ public enum KeyCommand {
                 "probed": .string(probe == nil ? "—" : (granted.isEmpty ? "nothing" : granted.joined(separator: " "))),
             ])
         }
-        for line in Table.render(items: rows, columns: [Column(" ", ".active"), Column("NAME", ".name"), Column("KEY", ".key"), Column("KIND", ".kind"),
-                                                        Column("SOURCE", ".source"), Column("PROBED SCOPES", ".probed")], style: shell.style) {
+        for line in Table.render(
+            items: rows,
+            columns: [
+                Column(" ", ".active"), Column("NAME", ".name"), Column("KEY", ".key"), Column("KIND", ".kind"),
+                Column("SOURCE", ".source"), Column("PROBED SCOPES", ".probed"),
+            ],
+            style: shell.style
+        ) {
             shell.say(line)
         }
     }

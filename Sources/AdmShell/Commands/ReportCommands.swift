@@ -4,7 +4,9 @@ import AdmAPI
 enum ReportCommands {
     static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "audit", group: .reports, summary: "the audit log, newest first, with filters",
+            name: "audit",
+            group: .reports,
+            summary: "the audit log, newest first, with filters",
             usage: "audit [--type T,...] [--project P] [--actor ID] [--resource ID] [--since 24h|7d] [--all] [--limit N]",
             example: "audit --type api_key.updated,project.archived --since 7d",
             endpoints: ["list-audit-logs"],
@@ -16,10 +18,13 @@ enum ReportCommands {
             ],
             run: { shell, inv throws(ShellError) in
                 var query: [String: JSON] = [:]
-                for (flag, name) in [("--type", "event_types[]"), ("--project", "project_ids[]"), ("--actor", "actor_ids[]"), ("--resource", "resource_ids[]")] {
+                for (flag, name) in [
+                    ("--type", "event_types[]"), ("--project", "project_ids[]"), ("--actor", "actor_ids[]"), ("--resource", "resource_ids[]"),
+                ] {
                     if let w = inv.args.flagWord(flag) {
                         let v = try shell.value(of: w)
-                        query[name] = v.arrayValue.map(JSON.array) ?? .array(Interpreter.stringify(v).split(separator: ",").map { .string(String($0)) })
+                        query[name] =
+                            v.arrayValue.map(JSON.array) ?? .array(Interpreter.stringify(v).split(separator: ",").map { .string(String($0)) })
                     }
                 }
                 if let w = inv.args.flagWord("--since") {
@@ -30,13 +35,17 @@ enum ReportCommands {
             }
         ),
         CommandSpec(
-            name: "usage", group: .reports, summary: "usage buckets: completions, embeddings, images, … (default completions)",
+            name: "usage",
+            group: .reports,
+            summary: "usage buckets: completions, embeddings, images, … (default completions)",
             usage: "usage [KIND] [--days N] [--bucket 1d|1h|1m] [--group-by a,b] [--all]",
             example: "usage completions --days 7 --group-by project_id,model",
             endpoints: UsageKinds.endpointIDs,
-            flags: Flags.api + Flags.paging + [FlagSpec("--days", value: true, "how many days back (default 7)"),
-                                                          FlagSpec("--bucket", value: true, "bucket width", completion: .choices(["1d", "1h", "1m"])),
-                                                          FlagSpec("--group-by", value: true, "fields to group by")],
+            flags: Flags.api + Flags.paging + [
+                FlagSpec("--days", value: true, "how many days back (default 7)"),
+                FlagSpec("--bucket", value: true, "bucket width", completion: .choices(["1d", "1h", "1m"])),
+                FlagSpec("--group-by", value: true, "fields to group by"),
+            ],
             arguments: [ArgumentSpec("KIND", optional: true, completion: .choices(UsageKinds.names))],
             run: { shell, inv throws(ShellError) in
                 let kind = try inv.optionalArgument(0).map { w throws(ShellError) in try shell.text(of: w) } ?? "completions"
@@ -47,10 +56,15 @@ enum ReportCommands {
             }
         ),
         CommandSpec(
-            name: "costs", group: .reports, summary: "daily cost buckets",
-            usage: "costs [--days N] [--group-by project_id,line_item] [--all]", example: "costs --days 30 --group-by project_id",
+            name: "costs",
+            group: .reports,
+            summary: "daily cost buckets",
+            usage: "costs [--days N] [--group-by project_id,line_item] [--all]",
+            example: "costs --days 30 --group-by project_id",
             endpoints: ["usage-costs"],
-            flags: Flags.api + Flags.paging + [FlagSpec("--days", value: true, "how many days back (default 7)"), FlagSpec("--group-by", value: true, "fields to group by")],
+            flags: Flags.api + Flags.paging + [
+                FlagSpec("--days", value: true, "how many days back (default 7)"), FlagSpec("--group-by", value: true, "fields to group by"),
+            ],
             run: { shell, inv throws(ShellError) in
                 try await shell.calls.invoke("usage-costs", inv, query: try UsageKinds.query(shell, inv), list: true)
             }
@@ -60,15 +74,19 @@ enum ReportCommands {
 
 /// Audit-log facts.
 enum AuditLog {
-    static let eventTypes = ["api_key.created", "api_key.updated", "api_key.deleted", "project.created", "project.updated", "project.archived",
-                             "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated",
-                             "user.deleted", "invite.sent", "invite.deleted", "role.assignment.created", "role.assignment.deleted", "rate_limit.updated"]
+    static let eventTypes = [
+        "api_key.created", "api_key.updated", "api_key.deleted", "project.created", "project.updated", "project.archived",
+        "service_account.created", "service_account.updated", "service_account.deleted", "user.added", "user.updated",
+        "user.deleted", "invite.sent", "invite.deleted", "role.assignment.created", "role.assignment.deleted", "rate_limit.updated",
+    ]
 }
 
 /// The usage kinds and their operations.
 enum UsageKinds {
-    static let names = ["completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
-                        "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls", "decisions"]
+    static let names = [
+        "completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
+        "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls", "decisions",
+    ]
 
     static func endpointID(_ kind: String) -> String? {
         let k = kind.replacing("-", with: "_")

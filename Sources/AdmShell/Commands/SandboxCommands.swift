@@ -5,31 +5,48 @@ import AdmAPI
 enum SandboxCommands {
     static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "sandbox", group: .sandbox,
+            name: "sandbox",
+            group: .sandbox,
             summary: "control the sandbox: keys with permission profiles, known-issue modes, faults, the rate limit, reset, seed",
             usage: """
-            sandbox info | sandbox key create NAME --profile P | sandbox key set NAME --profile P | \
-            sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit off|realistic|N/min,… | sandbox reset | \
-            sandbox seed projects|service-accounts|users N [--project P] | sandbox snapshot
-            """,
+                sandbox info | sandbox key create NAME --profile P | sandbox key set NAME --profile P | \
+                sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit off|realistic|N/min,… | sandbox reset | \
+                sandbox seed projects|service-accounts|users N [--project P] | sandbox snapshot
+                """,
             example: "sandbox key create ci --profile restricted:management=read",
-            flags: Flags.output + [FlagSpec("--profile", value: true, "all, read-only, or restricted:management=write,usage=read,audit=read,fine-tuning=write",
-                                            completion: .choices(["all", "read-only", "restricted:management=read", "restricted:management=write", "restricted:usage=read"])),
-                                   FlagSpec("--project", value: true, "project for seed", completion: .ids("project"))],
+            flags: Flags.output + [
+                FlagSpec(
+                    "--profile",
+                    value: true,
+                    "all, read-only, or restricted:management=write,usage=read,audit=read,fine-tuning=write",
+                    completion: .choices(["all", "read-only", "restricted:management=read", "restricted:management=write", "restricted:usage=read"])
+                ),
+                FlagSpec("--project", value: true, "project for seed", completion: .ids("project")),
+            ],
             subcommands: [
                 SubcommandSpec("info") { shell, inv throws(ShellError) in try await info(shell, inv) },
-                SubcommandSpec("key", [ArgumentSpec("create|set", completion: .choices(["create", "set"])), ArgumentSpec("NAME", completion: .keyNames)]) {
-                    shell, inv throws(ShellError) in try await key(shell, inv)
+                SubcommandSpec(
+                    "key",
+                    [ArgumentSpec("create|set", completion: .choices(["create", "set"])), ArgumentSpec("NAME", completion: .keyNames)]
+                ) {
+                    shell,
+                    inv throws(ShellError) in try await key(shell, inv)
                 },
-                SubcommandSpec("known-issue", [ArgumentSpec("NAME", completion: .choices(KnownIssues.names)), ArgumentSpec("on|off", completion: .choices(["on", "off"]))]) {
-                    shell, inv throws(ShellError) in
+                SubcommandSpec(
+                    "known-issue",
+                    [ArgumentSpec("NAME", completion: .choices(KnownIssues.names)), ArgumentSpec("on|off", completion: .choices(["on", "off"]))]
+                ) {
+                    shell,
+                    inv throws(ShellError) in
                     let args = try texts(shell, inv)
                     guard args.count == 2, ["on", "off"].contains(args[1]) else {
                         throw .usage("sandbox known-issue NAME on|off (known: \(KnownIssues.names.joined(separator: ", ")))", at: inv.location)
                     }
                     let r = try await control(shell, "POST", "known-issues", .obj(["name": .string(args[0]), "enabled": .bool(args[1] == "on")]))
                     guard inv.showsTables else { return .value(r) }
-                    shell.say(shell.style.dim("known issue \(args[0]) \(args[1]): \(r["summary"]?.stringValue ?? "") — \(r["report"]?.stringValue ?? "")"))
+                    shell.say(
+                        shell.style.dim("known issue \(args[0]) \(args[1]): \(r["summary"]?.stringValue ?? "") — \(r["report"]?.stringValue ?? "")")
+                    )
                     return .printed(r)
                 },
                 SubcommandSpec("faults", [ArgumentSpec("SPEC")]) { shell, inv throws(ShellError) in
@@ -39,7 +56,8 @@ enum SandboxCommands {
                     return .printed(r)
                 },
                 SubcommandSpec("rate-limit", [ArgumentSpec("SPEC", completion: .choices(["off", "realistic", "8/min,burst=7", "120/min,burst=5"]))]) {
-                    shell, inv throws(ShellError) in
+                    shell,
+                    inv throws(ShellError) in
                     let args = try texts(shell, inv)
                     guard let spec = args.first, args.count == 1 else {
                         throw .usage("sandbox rate-limit off|realistic|N/min[,burst=B][,scope=key|org][,retry-after]", at: inv.location)
@@ -54,13 +72,20 @@ enum SandboxCommands {
                     shell.say(shell.style.dim("sandbox reset to its fixtures (fixture keys keep their values)"))
                     return .printed(r)
                 },
-                SubcommandSpec("seed", [ArgumentSpec("KIND", completion: .choices(["projects", "service-accounts", "users", "org"])), ArgumentSpec("N", optional: true)]) {
-                    shell, inv throws(ShellError) in try await seed(shell, inv)
+                SubcommandSpec(
+                    "seed",
+                    [
+                        ArgumentSpec("KIND", completion: .choices(["projects", "service-accounts", "users", "org"])),
+                        ArgumentSpec("N", optional: true),
+                    ]
+                ) {
+                    shell,
+                    inv throws(ShellError) in try await seed(shell, inv)
                 },
                 SubcommandSpec("snapshot") { shell, _ throws(ShellError) in .value(try await control(shell, "GET", "snapshot")) },
             ],
             run: { shell, inv throws(ShellError) in try await info(shell, inv) }
-        ),
+        )
     ]
 
     /// The known-issue modes, for messages and completion.
@@ -76,12 +101,20 @@ enum SandboxCommands {
         let info = try await control(shell, "GET", "info")
         guard inv.showsTables else { return .value(info) }
         let issues = (info["known_issues"]?.arrayValue ?? []).map(Interpreter.stringify).joined(separator: ", ")
-        shell.say(shell.style.bold("sandbox") + " \(shell.client.baseURL)  org \(info["organization_id"]?.stringValue ?? "?")"
-            + "  rate limit: \(info["rate_limit"]?.stringValue ?? "?")  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \(issues.isEmpty ? "none" : issues)"
-            + "  requests: \(info["requests"]?["served"]?.intValue ?? 0) served, at most \(info["requests"]?["peak_in_flight"]?.intValue ?? 0) at once")
+        shell.say(
+            shell.style.bold("sandbox") + " \(shell.client.baseURL)  org \(info["organization_id"]?.stringValue ?? "?")"
+                + "  rate limit: \(info["rate_limit"]?.stringValue ?? "?")  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \(issues.isEmpty ? "none" : issues)"
+                + "  requests: \(info["requests"]?["served"]?.intValue ?? 0) served, at most \(info["requests"]?["peak_in_flight"]?.intValue ?? 0) at once"
+        )
         let keys = info["admin_keys"]?.arrayValue ?? []
-        for line in Table.render(items: keys, columns: [Column("NAME", ".name"), Column("ID", ".id"), Column("PROFILE", ".profile"),
-                                                        Column("CREATED AS", ".created_profile"), Column("STALE", ".stale")], style: shell.style) {
+        for line in Table.render(
+            items: keys,
+            columns: [
+                Column("NAME", ".name"), Column("ID", ".id"), Column("PROFILE", ".profile"),
+                Column("CREATED AS", ".created_profile"), Column("STALE", ".stale"),
+            ],
+            style: shell.style
+        ) {
             shell.say(line)
         }
         return .printed(info)
@@ -100,21 +133,29 @@ enum SandboxCommands {
             guard let value = r["value"]?.stringValue else { throw .environment("the sandbox returned no key value") }
             let secret = Secret(value)
             shell.session.addKey(SessionKey(name: args[1], secret: secret, source: .created("sandbox key create")))
-            shell.say(shell.style.dim("created sandbox admin key \(args[1]) (\(secret.redacted), \(r["id"]?.stringValue ?? "")) with permissions \(profile); it is a session key now"))
+            shell.say(
+                shell.style.dim(
+                    "created sandbox admin key \(args[1]) (\(secret.redacted), \(r["id"]?.stringValue ?? "")) with permissions \(profile); it is a session key now"
+                )
+            )
             return .printed(.obj(["name": .string(args[1]), "id": r["id"] ?? .null, "profile": .string(profile)]))
         }
         let r = try await control(shell, "POST", "keys/\(args[1])", .obj(["profile": .string(profile)]))
         shell.session.probes[args[1]] = nil
         guard inv.showsTables else { return .value(r) }
-        let stale = r["stale"]?.boolValue == true
-            ? shell.style.yellow(" — but stale-permissions is on: it keeps what it was created with (\(r["created_profile"]?.stringValue ?? "?"))") : ""
+        let stale =
+            r["stale"]?.boolValue == true
+            ? shell.style.yellow(" — but stale-permissions is on: it keeps what it was created with (\(r["created_profile"]?.stringValue ?? "?"))")
+            : ""
         shell.say(shell.style.dim("\(args[1]) now has permissions \(profile)") + stale)
         return .printed(r)
     }
 
     static func seed(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let args = try texts(shell, inv)
-        guard args.count == 2, let n = Int(args[1]) else { throw .usage("sandbox seed projects|service-accounts|users N [--project P]", at: inv.location) }
+        guard args.count == 2, let n = Int(args[1]) else {
+            throw .usage("sandbox seed projects|service-accounts|users N [--project P]", at: inv.location)
+        }
         var body: JSON = .obj(["kind": .string(args[0]), "count": .int(n)])
         if let w = inv.args.flagWord("--project") {
             body["project_id"] = .string(try shell.text(of: w))
@@ -135,7 +176,9 @@ enum SandboxCommands {
             response = try await shell.client.transport.send(request, credential: nil, timeout: .seconds(120))
         } catch {
             if error == .cancelled { throw .cancelled() }
-            throw .environment("sandbox control at \(url) did not answer (\(error)); sandbox commands need a sandbox: adm --sandbox, or --base-url of `adm sandbox`")
+            throw .environment(
+                "sandbox control at \(url) did not answer (\(error)); sandbox commands need a sandbox: adm --sandbox, or --base-url of `adm sandbox`"
+            )
         }
         let json = try? JSON.parse(bytes: response.body)
         guard response.isSuccess, let json else {

@@ -4,7 +4,9 @@ import AdmAPI
 enum ScriptCommands {
     static let specs: [CommandSpec] = [
         CommandSpec(
-            name: "expect", group: .script, summary: "assert on the last call or a value (fails the script when it does not hold)",
+            name: "expect",
+            group: .script,
+            summary: "assert on the last call or a value (fails the script when it does not hold)",
             usage: "expect status N | ok | error \"TEXT\" | missing-scope SCOPE | count N | PATH ==|!=|contains|>|< VALUE",
             example: "expect missing-scope api.management.write",
             arguments: [ArgumentSpec("FORM", completion: .choices(Expect.forms)), ArgumentSpec("VALUE", optional: true, repeats: true)],
@@ -13,11 +15,15 @@ enum ScriptCommands {
             run: { shell, inv throws(ShellError) in try Expect.run(shell, inv) }
         ),
         CommandSpec(
-            name: "repro", group: .script,
+            name: "repro",
+            group: .script,
             summary: "a one-line reproduction of the last call (or last N) to paste to a colleague; no secret included",
-            usage: "repro [N] [--curl]", example: "repro --curl",
-            flags: [FlagSpec("--curl", "print curl commands instead of adm")], arguments: [ArgumentSpec("N", optional: true)],
-            setsLastValue: false, recordsInTranscript: false,
+            usage: "repro [N] [--curl]",
+            example: "repro --curl",
+            flags: [FlagSpec("--curl", "print curl commands instead of adm")],
+            arguments: [ArgumentSpec("N", optional: true)],
+            setsLastValue: false,
+            recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
                 let calls = try recent(shell, inv)
                 var lines = Repro.context(calls, shell: shell)
@@ -27,18 +33,28 @@ enum ScriptCommands {
             }
         ),
         CommandSpec(
-            name: "export", group: .script, summary: "the last call (or last N) as curl, HTTPie or a REST-client .http file",
-            usage: "export curl|httpie|http [N] [FILE]", example: "export http 3 calls.http",
+            name: "export",
+            group: .script,
+            summary: "the last call (or last N) as curl, HTTPie or a REST-client .http file",
+            usage: "export curl|httpie|http [N] [FILE]",
+            example: "export http 3 calls.http",
             subcommands: ["curl", "httpie", "http"].map { format in
                 SubcommandSpec(format, [ArgumentSpec("N", optional: true), ArgumentSpec("FILE", optional: true)]) { shell, inv throws(ShellError) in
                     try exportCalls(shell, inv, format: format)
                 }
             },
-            setsLastValue: false, recordsInTranscript: false
+            setsLastValue: false,
+            recordsInTranscript: false
         ),
         CommandSpec(
-            name: "save", group: .script, summary: "write this session's commands as a script",
-            usage: "save FILE.adm", example: "save check.adm", arguments: [ArgumentSpec("FILE")], setsLastValue: false, recordsInTranscript: false,
+            name: "save",
+            group: .script,
+            summary: "write this session's commands as a script",
+            usage: "save FILE.adm",
+            example: "save check.adm",
+            arguments: [ArgumentSpec("FILE")],
+            setsLastValue: false,
+            recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
                 let path = try shell.text(of: inv.argument(0))
                 let header = ["# saved by adm \(shell.configuration.version) on \(UnixTime.iso8601(UnixTime.now())); run it with: adm run \(path)"]

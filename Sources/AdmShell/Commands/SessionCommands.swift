@@ -7,8 +7,11 @@ enum SessionCommands {
     static let specs: [CommandSpec] = [
         KeyCommand.spec,
         CommandSpec(
-            name: "use", group: .session, summary: "switch the active key or project",
-            usage: "use key NAME | use project ID|none", example: "use key mgmt-write",
+            name: "use",
+            group: .session,
+            summary: "switch the active key or project",
+            usage: "use key NAME | use project ID|none",
+            example: "use key mgmt-write",
             subcommands: [
                 SubcommandSpec("key", [ArgumentSpec("NAME", completion: .keyNames)]) { shell, inv throws(ShellError) in
                     let word = try inv.argument(0)
@@ -35,8 +38,11 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
-            name: "let", group: .session, summary: "set a variable to a value or to a command's result",
-            usage: "let NAME = VALUE | let NAME = COMMAND ...", example: "let sa = create-sa name=ci-bot",
+            name: "let",
+            group: .session,
+            summary: "set a variable to a value or to a command's result",
+            usage: "let NAME = VALUE | let NAME = COMMAND ...",
+            example: "let sa = create-sa name=ci-bot",
             setsLastValue: false,
             checkSyntax: { s throws(SyntaxError) in
                 let args = Array(s.arguments)
@@ -68,8 +74,12 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
-            name: "unset", group: .session, summary: "remove variables", usage: "unset NAME ...",
-            arguments: [ArgumentSpec("NAME", repeats: true)], setsLastValue: false,
+            name: "unset",
+            group: .session,
+            summary: "remove variables",
+            usage: "unset NAME ...",
+            arguments: [ArgumentSpec("NAME", repeats: true)],
+            setsLastValue: false,
             run: { shell, inv throws(ShellError) in
                 for w in inv.args.positional {
                     let name = try shell.text(of: w)
@@ -79,34 +89,56 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
-            name: "vars", group: .session, summary: "the session's variables", usage: "vars", setsLastValue: false, recordsInTranscript: false,
+            name: "vars",
+            group: .session,
+            summary: "the session's variables",
+            usage: "vars",
+            setsLastValue: false,
+            recordsInTranscript: false,
             run: { shell, _ throws(ShellError) in
                 let rows: [JSON] = shell.session.variables.keys.sorted().map { k in
                     let v = shell.session.variables[k]!
                     let text = v.serialized()
-                    return .obj(["name": .string("$" + k), "type": .string(v.typeName), "value": .string(text.count > 70 ? String(text.prefix(69)) + "…" : text)])
+                    return .obj([
+                        "name": .string("$" + k), "type": .string(v.typeName),
+                        "value": .string(text.count > 70 ? String(text.prefix(69)) + "…" : text),
+                    ])
                 }
                 if rows.isEmpty {
                     shell.say(shell.style.dim("(no variables; `let NAME = VALUE`)"))
                     return .none
                 }
-                for line in Table.render(items: rows, columns: [Column("NAME", ".name"), Column("TYPE", ".type"), Column("VALUE", ".value")], style: shell.style) {
+                for line in Table.render(
+                    items: rows,
+                    columns: [Column("NAME", ".name"), Column("TYPE", ".type"), Column("VALUE", ".value")],
+                    style: shell.style
+                ) {
                     shell.say(line)
                 }
                 return .none
             }
         ),
         CommandSpec(
-            name: "print", aliases: ["echo"], group: .session, summary: "show a value or text", usage: "print VALUE ...", example: "print $sa.api_key.id",
-            flags: Flags.output, arguments: [ArgumentSpec("VALUE", repeats: true)],
+            name: "print",
+            aliases: ["echo"],
+            group: .session,
+            summary: "show a value or text",
+            usage: "print VALUE ...",
+            example: "print $sa.api_key.id",
+            flags: Flags.output,
+            arguments: [ArgumentSpec("VALUE", repeats: true)],
             run: { shell, inv throws(ShellError) in
                 if inv.args.positional.count == 1 { return .value(try shell.value(of: inv.args.positional[0], typed: true)) }
                 return .value(.string(try inv.args.positional.map { w throws(ShellError) in try shell.text(of: w) }.joined(separator: " ")))
             }
         ),
         CommandSpec(
-            name: "sleep", group: .session, summary: "wait (e.g. for a permission change to propagate)", usage: "sleep 500ms|2s",
-            arguments: [ArgumentSpec("DURATION")], setsLastValue: false,
+            name: "sleep",
+            group: .session,
+            summary: "wait (e.g. for a permission change to propagate)",
+            usage: "sleep 500ms|2s",
+            arguments: [ArgumentSpec("DURATION")],
+            setsLastValue: false,
             run: { shell, inv throws(ShellError) in
                 let text = try shell.text(of: inv.argument(0))
                 guard let seconds = Durations.parse(text) else { throw .usage("sleep: '\(text)' is not a duration (500ms, 2s)", at: inv.location) }
@@ -115,9 +147,13 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
-            name: "help", group: .session, summary: "commands, or one command's usage, endpoint, scope and example",
-            usage: "help [COMMAND]", arguments: [ArgumentSpec("COMMAND", optional: true, completion: .commands)],
-            setsLastValue: false, recordsInTranscript: false,
+            name: "help",
+            group: .session,
+            summary: "commands, or one command's usage, endpoint, scope and example",
+            usage: "help [COMMAND]",
+            arguments: [ArgumentSpec("COMMAND", optional: true, completion: .commands)],
+            setsLastValue: false,
+            recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
                 let topic = try inv.optionalArgument(0).map { w throws(ShellError) in try shell.text(of: w) }
                 for line in Help(style: shell.style).lines(for: topic) { shell.say(line) }
@@ -125,13 +161,19 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
-            name: "history", group: .session, summary: "recent lines (history is stored without key values)",
-            usage: "history [N]", arguments: [ArgumentSpec("N", optional: true)], setsLastValue: false, recordsInTranscript: false,
+            name: "history",
+            group: .session,
+            summary: "recent lines (history is stored without key values)",
+            usage: "history [N]",
+            arguments: [ArgumentSpec("N", optional: true)],
+            setsLastValue: false,
+            recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
-                let n = try inv.optionalArgument(0).map { w throws(ShellError) -> Int in
-                    guard let n = Int(try shell.text(of: w)) else { throw .usage("history: N must be a number", at: w.location) }
-                    return n
-                } ?? 20
+                let n =
+                    try inv.optionalArgument(0).map { w throws(ShellError) -> Int in
+                        guard let n = Int(try shell.text(of: w)) else { throw .usage("history: N must be a number", at: w.location) }
+                        return n
+                    } ?? 20
                 let lines = shell.historyProvider?() ?? shell.session.transcript
                 for (i, line) in lines.suffix(n).enumerated() {
                     shell.say(shell.style.dim(DisplayWidth.pad(String(lines.count - min(n, lines.count) + i + 1), to: 5)) + TerminalText.inline(line))
@@ -140,8 +182,15 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
-            name: "exit", aliases: ["quit"], group: .session, summary: "leave adm (a script ends with STATUS, default 0)",
-            usage: "exit [STATUS]", example: "exit 1", arguments: [ArgumentSpec("STATUS", optional: true)], setsLastValue: false, recordsInTranscript: false,
+            name: "exit",
+            aliases: ["quit"],
+            group: .session,
+            summary: "leave adm (a script ends with STATUS, default 0)",
+            usage: "exit [STATUS]",
+            example: "exit 1",
+            arguments: [ArgumentSpec("STATUS", optional: true)],
+            setsLastValue: false,
+            recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
                 guard inv.args.positional.count <= 1 else { throw .usage("exit: expected at most one STATUS", at: inv.args.positional[1].location) }
                 var status: Int32 = 0

@@ -40,7 +40,10 @@ public enum Completer {
         var out: [String] = []
         var skipNext = false
         for w in words {
-            if skipNext { skipNext = false; continue }
+            if skipNext {
+                skipNext = false
+                continue
+            }
             if w.hasPrefix("--") {
                 skipNext = spec.flag(w)?.takesValue == true && !w.contains("=")
                 continue

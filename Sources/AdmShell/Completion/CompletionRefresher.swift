@@ -10,7 +10,9 @@ final class CompletionRefresher {
 
     /// Starts a refresh with `key`, unless one ran within `interval` seconds.
     func refresh(_ shell: Interpreter, every interval: Double) {
-        guard let name = shell.session.activeKey, let key = shell.session.keys[name], shell.session.idCache.shouldRefresh(every: interval) else { return }
+        guard let name = shell.session.activeKey, let key = shell.session.keys[name], shell.session.idCache.shouldRefresh(every: interval) else {
+            return
+        }
         let client = shell.client
         let cache = shell.session.idCache
         let project = shell.session.activeProject
@@ -21,9 +23,17 @@ final class CompletionRefresher {
         previous?.cancel()
         task = Task.detached(priority: .background) {
             await previous?.value
-            var calls = ["list-projects", "list-users"].map { Call(EndpointCatalog.endpoint(id: $0)!, pathParameters: [:], query: [QueryItem("limit", "100")]) }
+            var calls = ["list-projects", "list-users"].map {
+                Call(EndpointCatalog.endpoint(id: $0)!, pathParameters: [:], query: [QueryItem("limit", "100")])
+            }
             if let project {
-                calls.append(Call(EndpointCatalog.endpoint(id: "list-project-service-accounts")!, pathParameters: ["project_id": project], query: [QueryItem("limit", "100")]))
+                calls.append(
+                    Call(
+                        EndpointCatalog.endpoint(id: "list-project-service-accounts")!,
+                        pathParameters: ["project_id": project],
+                        query: [QueryItem("limit", "100")]
+                    )
+                )
             }
             for call in calls where !Task.isCancelled {
                 guard let r = try? await client.sendIfSpare(call, key: secret), r.isSuccess, let items = r.json?["data"]?.arrayValue else { continue }

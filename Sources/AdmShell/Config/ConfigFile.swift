@@ -43,7 +43,8 @@ public struct ConfigFile: Sendable {
         var profiles: [String: Profile] = [:]
         var current: String?
         for (n, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmingCharacters(in: " \t\r") } ?? ""
+            let line =
+                raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmingCharacters(in: " \t\r") } ?? ""
             if line.isEmpty { continue }
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { throw .environment("\(path):\(n + 1): expected [profile]") }
@@ -91,7 +92,9 @@ public struct ConfigFile: Sendable {
                 return SessionKey(name: entry.name, secret: Secret(try KeyCommand.readKeyFile(p)), source: .file(p))
             }
             guard isPrivate else {
-                throw .environment("\(path):\(entry.line): key \(entry.name) is a literal value but \(path) is readable by others; chmod 600 it, or use env:VAR or file:PATH")
+                throw .environment(
+                    "\(path):\(entry.line): key \(entry.name) is a literal value but \(path) is readable by others; chmod 600 it, or use env:VAR or file:PATH"
+                )
             }
             return SessionKey(name: entry.name, secret: Secret(r), source: .config(profile.name))
         }

@@ -16,7 +16,9 @@ struct FailureExplainer {
         let head = "\(call.method.rawValue) \(TerminalText.inline(call.pathAndQuery)) → \(result.status)"
         guard let error = result.error else { return [style.red("error: ") + head] + notes(result) }
         let label = TerminalText.inline(error.code ?? error.type ?? APIError.reasonPhrase(result.status))
-        var lines = [style.red("error: ") + head + (label.isEmpty ? "" : " \(label)") + (error.param.map { " (param \(TerminalText.inline($0)))" } ?? "")]
+        var lines = [
+            style.red("error: ") + head + (label.isEmpty ? "" : " \(label)") + (error.param.map { " (param \(TerminalText.inline($0)))" } ?? "")
+        ]
         lines.append("  " + TerminalText.inline(error.message) + (error.shape == .string ? style.dim("  [the error came as a bare string]") : ""))
         let key = session.calls.last(where: { $0.call == call })?.keyName.flatMap { session.keys[$0] }
         lines += explanation(for: result, key: key).map { "  " + $0 }
@@ -41,23 +43,37 @@ struct FailureExplainer {
             if let key {
                 lines.append(style.bold("key used ") + keyDescription(key))
                 if key.secret.kind != .admin {
-                    lines.append(style.yellow("this is a \(key.secret.kind.displayName): admin endpoints accept only admin keys (sk-admin-…), whatever their permissions"))
+                    lines.append(
+                        style.yellow(
+                            "this is a \(key.secret.kind.displayName): admin endpoints accept only admin keys (sk-admin-…), whatever their permissions"
+                        )
+                    )
                 }
             }
             let holders = session.orderedKeys.filter { $0.name != key?.name && session.probes[$0.name]?.grants(scope) == true }
             if !holders.isEmpty {
-                lines.append(style.bold("have it  ") + holders.map(\.name).joined(separator: ", ") + style.dim(" (probed)") + "  → retry-with \(holders[0].name)")
+                lines.append(
+                    style.bold("have it  ") + holders.map(\.name).joined(separator: ", ") + style.dim(" (probed)")
+                        + "  → retry-with \(holders[0].name)"
+                )
             } else if session.keys.count > 1 {
                 lines.append(style.bold("next     ") + "scopes --all-keys (find a key that has it), then retry-with NAME")
             }
             if error.shape == .string {
-                lines.append(style.dim("a bare-string error like this matched a known issue: a key first created restricted keeps its old permissions after being widened; a new key with the same permissions works (community report 1368874)"))
+                lines.append(
+                    style.dim(
+                        "a bare-string error like this matched a known issue: a key first created restricted keeps its old permissions after being widened; a new key with the same permissions works (community report 1368874)"
+                    )
+                )
             }
         } else if !error.unauthorizedScopes.isEmpty {
-            lines.append(style.bold("refused  ") + error.unauthorizedScopes.map(TerminalText.inline).joined(separator: ", ") + " cannot be granted to this key; "
-                + (error.unauthorizedScopes.contains("api.all.read")
-                    ? "api.all.read is what \"Read only\" asks for, and it was refused in a public report too: grant the specific read scopes instead"
-                    : "remove them or grant specific scopes"))
+            lines.append(
+                style.bold("refused  ") + error.unauthorizedScopes.map(TerminalText.inline).joined(separator: ", ")
+                    + " cannot be granted to this key; "
+                    + (error.unauthorizedScopes.contains("api.all.read")
+                        ? "api.all.read is what \"Read only\" asks for, and it was refused in a public report too: grant the specific read scopes instead"
+                        : "remove them or grant specific scopes")
+            )
         } else if error.code == "invalid_api_key" {
             if let key { lines.append(style.bold("key used ") + keyDescription(key)) }
             lines.append("the API does not know this key: revoked, expired, mistyped, or from another organization")
@@ -68,8 +84,10 @@ struct FailureExplainer {
             let bucket = shell.client.bucket(for: result.call, key: key?.secret)
             let outlook = shell.client.scheduler.outlook(bucket)
             let pace = outlook.perMinute.map { "; it granted about \(Formatting.number($0, decimals: 1)) a minute" } ?? ""
-            lines.append("rate limited: \(bucket.endpoint) kept refusing past --max-wait (\(Formatting.duration(shell.configuration.maxRateLimitWait.seconds)))\(pace); "
-                + "wait and run it again (adm remembers the pace), or raise --max-wait")
+            lines.append(
+                "rate limited: \(bucket.endpoint) kept refusing past --max-wait (\(Formatting.duration(shell.configuration.maxRateLimitWait.seconds)))\(pace); "
+                    + "wait and run it again (adm remembers the pace), or raise --max-wait"
+            )
         }
         return lines
     }
@@ -99,14 +117,20 @@ struct FailureExplainer {
     func preflight(_ call: Call, key: SessionKey) -> [String] {
         var warnings: [String] = []
         if key.secret.kind == .project || key.secret.kind == .serviceAccount, call.endpoint != nil, session.warnOnce("kind:\(key.name)") {
-            warnings.append("warning: '\(key.name)' is a \(key.secret.kind.displayName) (\(key.secret.redacted)); admin endpoints need an admin key (sk-admin-…), so this will fail with a missing scope")
+            warnings.append(
+                "warning: '\(key.name)' is a \(key.secret.kind.displayName) (\(key.secret.redacted)); admin endpoints need an admin key (sk-admin-…), so this will fail with a missing scope"
+            )
         }
         if call.method != .get, let pid = APIPath.projectID(in: call.path), session.projectStatus[pid] == "archived" {
             warnings.append("warning: project \(TerminalText.inline(pid)) is archived; archived projects refuse changes")
         }
-        if let env = shell.configuration.environmentKey, env != key.secret, !shell.configuration.builtInSandbox, session.warnOnce("envkey:\(key.name)") {
+        if let env = shell.configuration.environmentKey, env != key.secret, !shell.configuration.builtInSandbox,
+            session.warnOnce("envkey:\(key.name)")
+        {
             let envName = session.keyName(matching: env).map { " (session key '\($0)')" } ?? ""
-            warnings.append("warning: OPENAI_ADMIN_KEY is set to \(env.redacted)\(envName), but this call uses '\(key.name)' (\(key.secret.redacted)); curl and the SDKs would use the other one")
+            warnings.append(
+                "warning: OPENAI_ADMIN_KEY is set to \(env.redacted)\(envName), but this call uses '\(key.name)' (\(key.secret.redacted)); curl and the SDKs would use the other one"
+            )
         }
         return warnings
     }

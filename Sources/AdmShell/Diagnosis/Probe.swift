@@ -11,13 +11,19 @@ enum Probe {
         case .organizationAdministration:
             return Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:], query: [QueryItem("limit", "1")])
         case .usage:
-            return Call(EndpointCatalog.endpoint(id: "usage-completions")!, pathParameters: [:],
-                        query: [QueryItem("start_time", String((UnixTime.now() / 86400 - 1) * 86400)), QueryItem("limit", "1")])
+            return Call(
+                EndpointCatalog.endpoint(id: "usage-completions")!,
+                pathParameters: [:],
+                query: [QueryItem("start_time", String((UnixTime.now() / 86400 - 1) * 86400)), QueryItem("limit", "1")]
+            )
         case .auditLogs:
             return Call(EndpointCatalog.endpoint(id: "list-audit-logs")!, pathParameters: [:], query: [QueryItem("limit", "1")])
         case .fineTuningCheckpoints:
-            return Call(EndpointCatalog.endpoint(id: "listFineTuningCheckpointPermissions")!,
-                        pathParameters: ["fine_tuned_model_checkpoint": "ft:adm-probe"], query: [QueryItem("limit", "1")])
+            return Call(
+                EndpointCatalog.endpoint(id: "listFineTuningCheckpointPermissions")!,
+                pathParameters: ["fine_tuned_model_checkpoint": "ft:adm-probe"],
+                query: [QueryItem("limit", "1")]
+            )
         }
     }
 
@@ -27,8 +33,11 @@ enum Probe {
         case .organizationAdministration:
             return Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj([:]))
         case .fineTuningCheckpoints:
-            return Call(EndpointCatalog.endpoint(id: "createFineTuningCheckpointPermission")!,
-                        pathParameters: ["fine_tuned_model_checkpoint": "ft:adm-probe"], body: .obj([:]))
+            return Call(
+                EndpointCatalog.endpoint(id: "createFineTuningCheckpointPermission")!,
+                pathParameters: ["fine_tuned_model_checkpoint": "ft:adm-probe"],
+                body: .obj([:])
+            )
         case .usage, .auditLogs:
             return nil
         }
@@ -36,8 +45,11 @@ enum Probe {
 
     /// What a probe's answer says about one scope.
     static func verdict(_ result: CallResult, scope: String) -> ProbeOutcome {
-        let evidence = "\(result.call.method.rawValue) \(result.call.pathAndQuery)\(result.call.body.map { " " + $0.serialized() } ?? "") → \(result.status)"
-            + (result.error.map { ": " + ($0.missingScopes.isEmpty ? String($0.message.prefix(90)) : "Missing scopes: " + $0.missingScopes.joined(separator: ", ")) } ?? "")
+        let evidence =
+            "\(result.call.method.rawValue) \(result.call.pathAndQuery)\(result.call.body.map { " " + $0.serialized() } ?? "") → \(result.status)"
+            + (result.error.map {
+                ": " + ($0.missingScopes.isEmpty ? String($0.message.prefix(90)) : "Missing scopes: " + $0.missingScopes.joined(separator: ", "))
+            } ?? "")
         if let e = result.error, !e.missingScopes.isEmpty {
             return ProbeOutcome(verdict: .missing, evidence: evidence, missing: e.missingScopes)
         }
@@ -61,7 +73,10 @@ extension Probe {
                 let w = try await shell.calls.lookUp(call, key: key)
                 var outcome = Probe.verdict(w, scope: scope)
                 if outcome.verdict == .granted, probe.levels[category]?.verdict == .missing {
-                    outcome = ProbeOutcome(verdict: .unknown, evidence: outcome.evidence + " (but the read was refused: the API may validate before it authorizes)")
+                    outcome = ProbeOutcome(
+                        verdict: .unknown,
+                        evidence: outcome.evidence + " (but the read was refused: the API may validate before it authorizes)"
+                    )
                 }
                 probe.writes[category] = outcome
             }

@@ -17,13 +17,23 @@ enum RetryWith {
                 keys.append(k)
             }
         }
-        guard !keys.isEmpty else { throw .usage("retry-with: name at least one key (or --all); keys: \(shell.session.keyOrder.joined(separator: ", "))", at: inv.location) }
+        guard !keys.isEmpty else {
+            throw .usage("retry-with: name at least one key (or --all); keys: \(shell.session.keyOrder.joined(separator: ", "))", at: inv.location)
+        }
         if original.call.method == .post && keys.count > 1 {
             shell.warn(shell.style.yellow("note: repeating a POST with \(keys.count) keys; each success makes its own change"))
         }
         var rows: [JSON] = []
-        rows.append(row(name: (original.keyName ?? "?") + " (first)", status: original.status, error: original.error,
-                        transport: original.transportError, diff: "—", json: nil))
+        rows.append(
+            row(
+                name: (original.keyName ?? "?") + " (first)",
+                status: original.status,
+                error: original.error,
+                transport: original.transportError,
+                diff: "—",
+                json: nil
+            )
+        )
         let reference = shell.session.lastResult?.call == original.call ? shell.session.lastResult?.json : nil
         var last: CallResult?
         for key in keys {
@@ -45,8 +55,14 @@ enum RetryWith {
             for line in shell.renderer.lines(for: json) { shell.say(line) }
             shell.say("")
         }
-        for line in Table.render(items: rows, columns: [Column("KEY", ".key"), Column("STATUS", ".status"), Column("ERROR / MISSING SCOPE", ".error"),
-                                                        Column("BODY VS FIRST", ".diff")], style: shell.style) {
+        for line in Table.render(
+            items: rows,
+            columns: [
+                Column("KEY", ".key"), Column("STATUS", ".status"), Column("ERROR / MISSING SCOPE", ".error"),
+                Column("BODY VS FIRST", ".diff"),
+            ],
+            style: shell.style
+        ) {
             shell.say(line)
         }
         return .printed(value, calls: calls)
@@ -54,9 +70,15 @@ enum RetryWith {
 
     static func row(name: String, status: Int?, error: APIError?, transport: String?, diff: String, json: JSON?) -> JSON {
         let problem: String
-        if let t = transport { problem = "no response: " + t }
-        else if let e = error { problem = e.missingScopes.isEmpty ? (e.code ?? e.type ?? "") + ": " + String(e.message.prefix(70)) : "missing " + e.missingScopes.joined(separator: ", ") }
-        else { problem = "—" }
+        if let t = transport {
+            problem = "no response: " + t
+        } else if let e = error {
+            problem =
+                e.missingScopes.isEmpty
+                ? (e.code ?? e.type ?? "") + ": " + String(e.message.prefix(70)) : "missing " + e.missingScopes.joined(separator: ", ")
+        } else {
+            problem = "—"
+        }
         return .obj(["key": .string(name), "status": status.map(JSON.int) ?? .null, "error": .string(problem), "diff": .string(diff)])
     }
 

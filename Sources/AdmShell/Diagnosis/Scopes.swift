@@ -35,13 +35,21 @@ enum ScopesCommand {
         }
         let rows: [JSON] = endpoints.map { e in
             let holders = shell.session.orderedKeys.filter { shell.session.probes[$0.name]?.grants(e.scope) == true }.map(\.name)
-            return .obj(["operation": .string(e.id), "request": .string(e.signature), "scope": .string(e.scope),
-                         "category": .string(e.category.displayName), "evidence": .string(e.scopeEvidence.rawValue),
-                         "keys_with_it": .string(holders.isEmpty ? "—" : holders.joined(separator: ","))])
+            return .obj([
+                "operation": .string(e.id), "request": .string(e.signature), "scope": .string(e.scope),
+                "category": .string(e.category.displayName), "evidence": .string(e.scopeEvidence.rawValue),
+                "keys_with_it": .string(holders.isEmpty ? "—" : holders.joined(separator: ",")),
+            ])
         }
         guard inv.showsTables else { return .value(.array(rows)) }
-        for line in Table.render(items: rows, columns: [Column("OPERATION", ".operation"), Column("REQUEST", ".request"), Column("NEEDS", ".scope"),
-                                                        Column("EVIDENCE", ".evidence"), Column("PROBED KEYS WITH IT", ".keys_with_it")], style: shell.style) {
+        for line in Table.render(
+            items: rows,
+            columns: [
+                Column("OPERATION", ".operation"), Column("REQUEST", ".request"), Column("NEEDS", ".scope"),
+                Column("EVIDENCE", ".evidence"), Column("PROBED KEYS WITH IT", ".keys_with_it"),
+            ],
+            style: shell.style
+        ) {
             shell.say(line)
         }
         if endpoints.contains(where: { $0.category.isScopeNameInferred }) {
@@ -57,16 +65,28 @@ enum ScopesCommand {
             let read = probe.levels[c]
             let write = probe.writes[c]
             let writeText = c.writeScope == nil ? "—" : (write?.verdict.rawValue ?? "not probed")
-            rows.append(.obj(["category": .string(c.displayName), "read": .string(read?.verdict.rawValue ?? "?"), "write": .string(writeText),
-                              "evidence": .string(([read?.evidence, write?.evidence].compactMap { $0 }).joined(separator: " | "))]))
+            rows.append(
+                .obj([
+                    "category": .string(c.displayName), "read": .string(read?.verdict.rawValue ?? "?"), "write": .string(writeText),
+                    "evidence": .string(([read?.evidence, write?.evidence].compactMap { $0 }).joined(separator: " | ")),
+                ])
+            )
         }
         guard inv.showsTables else { return .value(matrixJSON(shell, [key])) }
         shell.say(shell.style.bold("scopes of \(key.name)") + " (\(key.secret.redacted), \(key.secret.kind.displayName))")
-        for line in Table.render(items: rows, columns: [Column("CATEGORY", ".category"), Column("READ", ".read"), Column("WRITE", ".write"), Column("EVIDENCE", ".evidence")], style: shell.style) {
+        for line in Table.render(
+            items: rows,
+            columns: [Column("CATEGORY", ".category"), Column("READ", ".read"), Column("WRITE", ".write"), Column("EVIDENCE", ".evidence")],
+            style: shell.style
+        ) {
             shell.say(colorize(line, shell.style))
         }
-        if !writes { shell.say(shell.style.dim("writes not probed: add --writes (requests that fail validation after authorization; nothing changes)")) }
-        if key.secret.kind != .admin { shell.say(shell.style.yellow("\(key.name) is a \(key.secret.kind.displayName): admin endpoints refuse it whatever its permissions")) }
+        if !writes {
+            shell.say(shell.style.dim("writes not probed: add --writes (requests that fail validation after authorization; nothing changes)"))
+        }
+        if key.secret.kind != .admin {
+            shell.say(shell.style.yellow("\(key.name) is a \(key.secret.kind.displayName): admin endpoints refuse it whatever its permissions"))
+        }
         return .printed(matrixJSON(shell, [key]))
     }
 
@@ -91,7 +111,9 @@ enum ScopesCommand {
         for c in PermissionCategory.allCases { columns.append(Column(c.displayName.uppercased(), "." + c.rawValue)) }
         let rows: [JSON] = keys.map { k in
             var members = [JSON.Member("key", .string(k.name)), JSON.Member("kind", .string(k.secret.kind.rawValue))]
-            for c in PermissionCategory.allCases { members.append(JSON.Member(c.rawValue, .string(cell(shell.session.probes[k.name], c, writes: writes)))) }
+            for c in PermissionCategory.allCases {
+                members.append(JSON.Member(c.rawValue, .string(cell(shell.session.probes[k.name], c, writes: writes))))
+            }
             return .object(members)
         }
         for line in Table.render(items: rows, columns: columns, style: shell.style) { shell.say(line) }
@@ -99,23 +121,35 @@ enum ScopesCommand {
     }
 
     static func matrixJSON(_ shell: Interpreter, _ keys: [SessionKey]) -> JSON {
-        .object(keys.map { k in
-            let p = shell.session.probes[k.name]
-            return JSON.Member(k.name, .object(PermissionCategory.allCases.map { c in
-                JSON.Member(c.shortName, .obj([
-                    "read": .string(p?.levels[c]?.verdict.rawValue ?? "unknown"),
-                    "write": c.writeScope == nil ? .null : .string(p?.writes[c]?.verdict.rawValue ?? "not probed"),
-                ]))
-            }))
-        })
+        .object(
+            keys.map { k in
+                let p = shell.session.probes[k.name]
+                return JSON.Member(
+                    k.name,
+                    .object(
+                        PermissionCategory.allCases.map { c in
+                            JSON.Member(
+                                c.shortName,
+                                .obj([
+                                    "read": .string(p?.levels[c]?.verdict.rawValue ?? "unknown"),
+                                    "write": c.writeScope == nil ? .null : .string(p?.writes[c]?.verdict.rawValue ?? "not probed"),
+                                ])
+                            )
+                        }
+                    )
+                )
+            }
+        )
     }
 
     /// The observed matrix as a least-privilege check: each key may do what it did, and must be
     /// refused what it was refused.
     static func save(_ shell: Interpreter, _ keys: [SessionKey], writes: Bool, path: String) throws(ShellError) {
-        var lines = ["# least-privilege check written by `scopes --all-keys --save` (adm \(shell.configuration.version), \(UnixTime.iso8601(UnixTime.now())))",
-                     "# Each key may do what it could, and must be refused what it was refused. Run: adm run \(path)",
-                     "# (define the same key names first, e.g. adm --keys-file FILE run \(path))"]
+        var lines = [
+            "# least-privilege check written by `scopes --all-keys --save` (adm \(shell.configuration.version), \(UnixTime.iso8601(UnixTime.now())))",
+            "# Each key may do what it could, and must be refused what it was refused. Run: adm run \(path)",
+            "# (define the same key names first, e.g. adm --keys-file FILE run \(path))",
+        ]
         for k in keys {
             guard let probe = shell.session.probes[k.name] else { continue }
             lines.append("")
@@ -126,7 +160,9 @@ enum ScopesCommand {
                     switch read.verdict {
                     case .granted: lines.append("expect ok")
                     case .missing: lines.append("expect missing-scope \(read.missing.first ?? c.readScope)")
-                    case .unknown: lines.removeLast(); lines.append("# \(c.displayName) read: unknown (\(read.evidence))")
+                    case .unknown:
+                        lines.removeLast()
+                        lines.append("# \(c.displayName) read: unknown (\(read.evidence))")
                     }
                 }
                 if let write = probe.writes[c], let call = Probe.writeCall(c), let scope = c.writeScope {
@@ -134,7 +170,9 @@ enum ScopesCommand {
                     switch write.verdict {
                     case .granted: lines.append("expect status 400   # authorized; the empty body is refused, nothing changes")
                     case .missing: lines.append("expect missing-scope \(write.missing.first ?? scope)")
-                    case .unknown: lines.removeLast(); lines.append("# \(c.displayName) write: unknown (\(write.evidence))")
+                    case .unknown:
+                        lines.removeLast()
+                        lines.append("# \(c.displayName) write: unknown (\(write.evidence))")
                     }
                 }
             }

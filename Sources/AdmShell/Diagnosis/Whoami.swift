@@ -7,18 +7,26 @@ enum Whoami {
     static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let key = try shell.calls.key(for: inv)
         guard key.secret.kind == .admin else {
-            shell.say("\(key.name) is a \(key.secret.kind.displayName) (\(key.secret.redacted)); the admin-key listing does not show it. Project keys appear under `keys --project P`.")
+            shell.say(
+                "\(key.name) is a \(key.secret.kind.displayName) (\(key.secret.redacted)); the admin-key listing does not show it. Project keys appear under `keys --project P`."
+            )
             return .printed(.obj(["name": .string(key.name), "kind": .string(key.secret.kind.rawValue), "record": .null]))
         }
         var lookedUpWith = key
         var records = try await listAdminKeys(shell, with: key)
         if records == nil {
             for other in shell.session.orderedKeys where other.name != key.name && other.secret.kind == .admin {
-                if let r = try await listAdminKeys(shell, with: other) { records = r; lookedUpWith = other; break }
+                if let r = try await listAdminKeys(shell, with: other) {
+                    records = r
+                    lookedUpWith = other
+                    break
+                }
             }
         }
         guard let records else {
-            shell.say("\(key.name) (\(key.secret.redacted)) cannot list admin keys (it lacks api.management.read), and no other session key could either; its record cannot be looked up.")
+            shell.say(
+                "\(key.name) (\(key.secret.redacted)) cannot list admin keys (it lacks api.management.read), and no other session key could either; its record cannot be looked up."
+            )
             return .printed(.obj(["name": .string(key.name), "record": .null]))
         }
         guard let record = records.first(where: { Session.redactedValue($0["redacted_value"]?.stringValue ?? "", fits: key.secret) }) else {
@@ -27,11 +35,15 @@ enum Whoami {
         }
         guard inv.showsTables else { return .value(record) }
         shell.say(shell.style.bold("\(key.name)") + "  \(key.secret.redacted)  from \(TerminalText.inline(key.source.description))")
-        for line in shell.renderer.fields(.obj([
-            "id": record["id"] ?? .null, "name": record["name"] ?? .null, "created_at": record["created_at"] ?? .null,
-            "last_used_at": record["last_used_at"] ?? .null, "expires_at": record["expires_at"] ?? .null,
-            "owner": .string("\(record["owner"]?["name"]?.stringValue ?? "?") (\(record["owner"]?["role"]?.stringValue ?? record["owner"]?["type"]?.stringValue ?? "?"))"),
-        ])) { shell.say("  " + line) }
+        for line in shell.renderer.fields(
+            .obj([
+                "id": record["id"] ?? .null, "name": record["name"] ?? .null, "created_at": record["created_at"] ?? .null,
+                "last_used_at": record["last_used_at"] ?? .null, "expires_at": record["expires_at"] ?? .null,
+                "owner": .string(
+                    "\(record["owner"]?["name"]?.stringValue ?? "?") (\(record["owner"]?["role"]?.stringValue ?? record["owner"]?["type"]?.stringValue ?? "?"))"
+                ),
+            ])
+        ) { shell.say("  " + line) }
         if lookedUpWith.name != key.name {
             shell.say(shell.style.dim("  (\(key.name) cannot list admin keys; looked it up with \(lookedUpWith.name))"))
         }

@@ -48,16 +48,33 @@ public struct Lexer {
 
     mutating func advance() {
         guard index < chars.count else { return }
-        if chars[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+        if chars[index] == "\n" {
+            line += 1
+            column = 1
+        } else {
+            column += 1
+        }
         index += 1
     }
 
     /// Spaces, tabs, carriage returns, and backslash-newline continuations.
     mutating func skipBlanks() {
         while let c = peek() {
-            if c == " " || c == "\t" || c == "\r" { advance(); continue }
-            if c == "\\", peek(1) == "\n" { advance(); advance(); continue }
-            if c == "\\", peek(1) == "\r", peek(2) == "\n" { advance(); advance(); advance(); continue }
+            if c == " " || c == "\t" || c == "\r" {
+                advance()
+                continue
+            }
+            if c == "\\", peek(1) == "\n" {
+                advance()
+                advance()
+                continue
+            }
+            if c == "\\", peek(1) == "\r", peek(2) == "\n" {
+                advance()
+                advance()
+                advance()
+                continue
+            }
             break
         }
     }
@@ -75,7 +92,10 @@ public struct Lexer {
         var parts: [WordPart] = []
         var literal = ""
         func flush() {
-            if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+            if !literal.isEmpty {
+                parts.append(.literal(literal))
+                literal = ""
+            }
         }
         // A JSON literal takes the whole word.
         if let c = peek(), c == "{" || c == "[" {
@@ -106,7 +126,10 @@ public struct Lexer {
                     return Word(parts: parts, location: start, source: String(chars[startIndex..<index]))
                 }
                 advance()
-                if let e = peek() { literal.append(e); advance() }
+                if let e = peek() {
+                    literal.append(e)
+                    advance()
+                }
             case "#" where literal.isEmpty && parts.isEmpty:
                 literal.append(c)
                 advance()
@@ -124,7 +147,8 @@ public struct Lexer {
         let start = location
         guard let next = peek(1) else { return nil }
         if next == "{" {
-            advance(); advance()
+            advance()
+            advance()
             var inner = ""
             while let c = peek(), c != "}" {
                 if c == "\n" { break }
@@ -138,25 +162,43 @@ public struct Lexer {
         guard Self.isNameStart(next) else { return nil }
         advance()
         var text = ""
-        while let c = peek(), Self.isNameChar(c) { text.append(c); advance() }
+        while let c = peek(), Self.isNameChar(c) {
+            text.append(c)
+            advance()
+        }
         // The path: `.field` and `[…]` steps directly after the name.
         while let c = peek() {
             if c == ".", let n = peek(1), Self.isNameStart(n) || n == "\"" {
-                text.append(c); advance()
+                text.append(c)
+                advance()
                 if peek() == "\"" {
-                    text.append("\""); advance()
-                    while let q = peek(), q != "\"" { text.append(q); advance() }
+                    text.append("\"")
+                    advance()
+                    while let q = peek(), q != "\"" {
+                        text.append(q)
+                        advance()
+                    }
                     guard peek() == "\"" else { throw SyntaxError("unclosed quoted field name in a variable path", at: start) }
-                    text.append("\""); advance()
+                    text.append("\"")
+                    advance()
                 } else {
-                    while let k = peek(), Self.isNameChar(k) || k == "-" { text.append(k); advance() }
+                    while let k = peek(), Self.isNameChar(k) || k == "-" {
+                        text.append(k)
+                        advance()
+                    }
                 }
             } else if c == "[" {
                 var j = 1
                 var inner = ""
-                while let k = peek(j), k != "]", k != "\n", j < 64 { inner.append(k); j += 1 }
+                while let k = peek(j), k != "]", k != "\n", j < 64 {
+                    inner.append(k)
+                    j += 1
+                }
                 guard peek(j) == "]", inner.isEmpty || Int(inner) != nil || inner.hasPrefix("\"") else { break }
-                for _ in 0...j { text.append(peek()!); advance() }
+                for _ in 0...j {
+                    text.append(peek()!)
+                    advance()
+                }
             } else {
                 break
             }
@@ -192,7 +234,10 @@ public struct Lexer {
             guard let c = peek() else {
                 throw SyntaxError("unclosed double quote: expected '\"'", at: start)
             }
-            if c == "\"" { advance(); break }
+            if c == "\"" {
+                advance()
+                break
+            }
             if c == "\\" {
                 advance()
                 guard let e = peek() else { throw SyntaxError("unclosed double quote: expected '\"'", at: start) }
@@ -203,13 +248,18 @@ public struct Lexer {
                 case "\"": literal.append("\"")
                 case "$": literal.append("$")
                 case "\n": break
-                default: literal.append("\\"); literal.append(e)
+                default:
+                    literal.append("\\")
+                    literal.append(e)
                 }
                 advance()
                 continue
             }
             if c == "$", let ref = try variable() {
-                if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+                if !literal.isEmpty {
+                    parts.append(.literal(literal))
+                    literal = ""
+                }
                 parts.append(ref)
                 continue
             }
@@ -242,7 +292,12 @@ public struct Lexer {
             out.append(c)
             advance()
             if inString {
-                if c == "\\", let n = peek() { out.append(n); advance() } else if c == "\"" { inString = false }
+                if c == "\\", let n = peek() {
+                    out.append(n)
+                    advance()
+                } else if c == "\"" {
+                    inString = false
+                }
                 continue
             }
             switch c {
@@ -252,12 +307,18 @@ public struct Lexer {
                 depth -= 1
                 if depth == 0 {
                     // Anything glued after the literal (`{…}x`) is part of the same word.
-                    while let n = peek(), !Self.isWordEnd(n) { out.append(n); advance() }
+                    while let n = peek(), !Self.isWordEnd(n) {
+                        out.append(n)
+                        advance()
+                    }
                     return out
                 }
             default: break
             }
         }
-        throw SyntaxError(inString ? "unclosed string inside a JSON literal" : "unclosed JSON literal: expected '\(out.first == "{" ? "}" : "]")'", at: start)
+        throw SyntaxError(
+            inString ? "unclosed string inside a JSON literal" : "unclosed JSON literal: expected '\(out.first == "{" ? "}" : "]")'",
+            at: start
+        )
     }
 }

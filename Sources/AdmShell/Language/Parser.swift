@@ -55,7 +55,10 @@ public enum Parser {
                     pendingPipe = at
                 case .word(let w):
                     if let at = pendingPipe {
-                        guard let text = w.literalText, text.hasPrefix(".") || text.hasPrefix("[") || w.parts.first.map({ if case .json = $0 { return true } else { return false } }) == true else {
+                        guard let text = w.literalText,
+                            text.hasPrefix(".") || text.hasPrefix("[")
+                                || w.parts.first.map({ if case .json = $0 { return true } else { return false } }) == true
+                        else {
                             throw SyntaxError("'|' must be followed by a path such as .data[].id", at: at)
                         }
                         do {
@@ -92,25 +95,34 @@ enum Checker {
             throw SyntaxError("a statement starts with a command name, not '\(first.source)'", at: first.location)
         }
         guard let spec = CommandTable.lookup(name) else {
-            throw SyntaxError("unknown command '\(name)'", at: first.location,
-                              suggestion: Suggest.closest(name, among: CommandTable.allNames).map { "did you mean \($0)?" }
-                                  ?? "type 'help' for the list of commands")
+            throw SyntaxError(
+                "unknown command '\(name)'",
+                at: first.location,
+                suggestion: Suggest.closest(name, among: CommandTable.allNames).map { "did you mean \($0)?" }
+                    ?? "type 'help' for the list of commands"
+            )
         }
         // `let NAME = COMMAND …` checks the command's own flags (in its checkSyntax).
         var acceptsFlags = spec.name != "let"
         let args = Array(s.arguments)
         for (index, word) in args.enumerated() {
             guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
-            if text == "--" { acceptsFlags = false; continue }
+            if text == "--" {
+                acceptsFlags = false
+                continue
+            }
             let flag = String(text.split(separator: "=", maxSplits: 1)[0])
             if spec.valuedFlags.contains(flag), !text.contains("="), index == args.count - 1 {
                 throw SyntaxError("\(flag) needs a value", at: word.location)
             }
             if !spec.accepts(flag: flag) {
                 let known = spec.allFlags
-                throw SyntaxError("unknown flag '\(flag)' for \(spec.name)", at: word.location,
-                                  suggestion: Suggest.closest(flag, among: known).map { "did you mean \($0)?" }
-                                      ?? (known.isEmpty ? "\(spec.name) takes no flags" : "\(spec.name) accepts: \(known.joined(separator: " "))"))
+                throw SyntaxError(
+                    "unknown flag '\(flag)' for \(spec.name)",
+                    at: word.location,
+                    suggestion: Suggest.closest(flag, among: known).map { "did you mean \($0)?" }
+                        ?? (known.isEmpty ? "\(spec.name) takes no flags" : "\(spec.name) accepts: \(known.joined(separator: " "))")
+                )
             }
         }
         try spec.checkSyntax?(s)
@@ -123,7 +135,10 @@ enum Checker {
         guard spec.firstWordMustBeSubcommand else { return }
         var skipNext = false
         for word in s.arguments {
-            if skipNext { skipNext = false; continue }
+            if skipNext {
+                skipNext = false
+                continue
+            }
             if let text = word.literalText, text.hasPrefix("--"), text.count > 2 {
                 skipNext = spec.valuedFlags.contains(text) && !text.contains("=")
                 continue
@@ -155,7 +170,8 @@ public enum Suggest {
 
     /// Damerau-Levenshtein distance (adjacent transpositions count once).
     public static func distance(_ a: String, _ b: String) -> Int {
-        let x = Array(a), y = Array(b)
+        let x = Array(a)
+        let y = Array(b)
         if x.isEmpty { return y.count }
         if y.isEmpty { return x.count }
         var d = [[Int]](repeating: [Int](repeating: 0, count: y.count + 1), count: x.count + 1)

@@ -19,7 +19,11 @@ enum CSV {
     static func render(rows: [JSON], columns: [Column]) -> String {
         var out = line(columns.map(\.header))
         for row in rows {
-            out += line(columns.map { c in field(c.path.lookup(row), key: c.path.components.last.flatMap { if case .key(let k) = $0 { return k } else { return nil } } ?? "") })
+            out += line(
+                columns.map { c in
+                    field(c.path.lookup(row), key: c.path.components.last.flatMap { if case .key(let k) = $0 { return k } else { return nil } } ?? "")
+                }
+            )
         }
         return out
     }
@@ -28,10 +32,15 @@ enum CSV {
     /// objects flattened as `owner.name`) as columns in the order first seen; an object as one row.
     static func render(_ value: JSON) -> String {
         let items: [JSON]
-        if let data = value["data"]?.arrayValue { items = data }
-        else if let rows = value["rows"]?.arrayValue { items = rows }
-        else if let array = value.arrayValue { items = array }
-        else { items = [value] }
+        if let data = value["data"]?.arrayValue {
+            items = data
+        } else if let rows = value["rows"]?.arrayValue {
+            items = rows
+        } else if let array = value.arrayValue {
+            items = array
+        } else {
+            items = [value]
+        }
         let flat = items.map { flatten($0) }
         var headers: [String] = []
         var seen = Set<String>()

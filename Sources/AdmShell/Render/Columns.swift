@@ -31,36 +31,74 @@ enum Columns {
         guard let first = items.first else { return [] }
         if let object = first["object"]?.stringValue, let chosen = byObject[object] { return chosen }
         if first["effective_at"] != nil, first["type"] != nil {
-            return [Column("TIME", ".effective_at", .time), Column("TYPE", ".type"), Column("ACTOR", ".actor.api_key.id"),
-                    Column("USER", ".actor.api_key.user.email"), Column("PROJECT", ".project.name"), Column("ID", ".id")]
+            return [
+                Column("TIME", ".effective_at", .time), Column("TYPE", ".type"), Column("ACTOR", ".actor.api_key.id"),
+                Column("USER", ".actor.api_key.user.email"), Column("PROJECT", ".project.name"), Column("ID", ".id"),
+            ]
         }
         if first["group_id"] != nil, first["project_id"] != nil {
-            return [Column("GROUP", ".group_id"), Column("NAME", ".group_name"), Column("TYPE", ".group_type"), Column("ADDED", ".created_at", .time)]
+            return [
+                Column("GROUP", ".group_id"), Column("NAME", ".group_name"), Column("TYPE", ".group_type"), Column("ADDED", ".created_at", .time),
+            ]
         }
         if first["predefined_role"] != nil {
-            return [Column("ID", ".id"), Column("NAME", ".name"), Column("RESOURCE", ".resource_type"), Column("PREDEFINED", ".predefined_role"), Column("PERMISSIONS", ".permissions", .count)]
+            return [
+                Column("ID", ".id"), Column("NAME", ".name"), Column("RESOURCE", ".resource_type"), Column("PREDEFINED", ".predefined_role"),
+                Column("PERMISSIONS", ".permissions", .count),
+            ]
         }
         return generic(first)
     }
 
     static let byObject: [String: [Column]] = [
         "organization.project": [Column("ID", ".id"), Column("NAME", ".name"), Column("STATUS", ".status"), Column("CREATED", ".created_at", .time)],
-        "organization.admin_api_key": [Column("ID", ".id"), Column("NAME", ".name"), Column("KEY", ".redacted_value"), Column("OWNER", ".owner.name"),
-                                       Column("CREATED", ".created_at", .time), Column("LAST USED", ".last_used_at", .time), Column("EXPIRES", ".expires_at", .time)],
-        "organization.project.api_key": [Column("ID", ".id"), Column("NAME", ".name"), Column("KEY", ".redacted_value"), Column("OWNER", ".owner", .owner),
-                                         Column("ACCESS", ".owner_project_access"), Column("CREATED", ".created_at", .time), Column("LAST USED", ".last_used_at", .time)],
-        "organization.project.service_account": [Column("ID", ".id"), Column("NAME", ".name"), Column("ROLE", ".role"), Column("CREATED", ".created_at", .time)],
-        "organization.user": [Column("ID", ".id"), Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ROLE", ".role"), Column("ADDED", ".added_at", .time)],
-        "organization.project.user": [Column("ID", ".id"), Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ROLE", ".role"), Column("ADDED", ".added_at", .time)],
-        "organization.invite": [Column("ID", ".id"), Column("EMAIL", ".email"), Column("ROLE", ".role"), Column("STATUS", ".status"), Column("EXPIRES", ".expires_at", .time)],
-        "project.rate_limit": [Column("ID", ".id"), Column("MODEL", ".model"), Column("RPM", ".max_requests_per_1_minute"), Column("TPM", ".max_tokens_per_1_minute"),
-                               Column("RPD", ".max_requests_per_1_day"), Column("BATCH TPD", ".batch_1_day_max_input_tokens")],
-        "role": [Column("ID", ".id"), Column("NAME", ".name"), Column("RESOURCE", ".resource_type"), Column("PREDEFINED", ".predefined_role"), Column("PERMISSIONS", ".permissions", .count)],
-        "group": [Column("ID", ".id"), Column("NAME", ".name"), Column("TYPE", ".group_type"), Column("SCIM", ".is_scim_managed"), Column("CREATED", ".created_at", .time)],
-        "organization.certificate": [Column("ID", ".id"), Column("NAME", ".name"), Column("ACTIVE", ".active"), Column("EXPIRES", ".certificate_details.expires_at", .time)],
-        "organization.project.certificate": [Column("ID", ".id"), Column("NAME", ".name"), Column("ACTIVE", ".active"), Column("EXPIRES", ".certificate_details.expires_at", .time)],
-        "organization.spend_alert": [Column("ID", ".id"), Column("THRESHOLD (¢)", ".threshold_amount"), Column("CURRENCY", ".currency"), Column("INTERVAL", ".interval"), Column("RECIPIENTS", ".notification_channel.recipients")],
-        "project.spend_alert": [Column("ID", ".id"), Column("THRESHOLD (¢)", ".threshold_amount"), Column("CURRENCY", ".currency"), Column("INTERVAL", ".interval"), Column("RECIPIENTS", ".notification_channel.recipients")],
+        "organization.admin_api_key": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("KEY", ".redacted_value"), Column("OWNER", ".owner.name"),
+            Column("CREATED", ".created_at", .time), Column("LAST USED", ".last_used_at", .time), Column("EXPIRES", ".expires_at", .time),
+        ],
+        "organization.project.api_key": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("KEY", ".redacted_value"), Column("OWNER", ".owner", .owner),
+            Column("ACCESS", ".owner_project_access"), Column("CREATED", ".created_at", .time), Column("LAST USED", ".last_used_at", .time),
+        ],
+        "organization.project.service_account": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("ROLE", ".role"), Column("CREATED", ".created_at", .time),
+        ],
+        "organization.user": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ROLE", ".role"), Column("ADDED", ".added_at", .time),
+        ],
+        "organization.project.user": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ROLE", ".role"), Column("ADDED", ".added_at", .time),
+        ],
+        "organization.invite": [
+            Column("ID", ".id"), Column("EMAIL", ".email"), Column("ROLE", ".role"), Column("STATUS", ".status"),
+            Column("EXPIRES", ".expires_at", .time),
+        ],
+        "project.rate_limit": [
+            Column("ID", ".id"), Column("MODEL", ".model"), Column("RPM", ".max_requests_per_1_minute"), Column("TPM", ".max_tokens_per_1_minute"),
+            Column("RPD", ".max_requests_per_1_day"), Column("BATCH TPD", ".batch_1_day_max_input_tokens"),
+        ],
+        "role": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("RESOURCE", ".resource_type"), Column("PREDEFINED", ".predefined_role"),
+            Column("PERMISSIONS", ".permissions", .count),
+        ],
+        "group": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("TYPE", ".group_type"), Column("SCIM", ".is_scim_managed"),
+            Column("CREATED", ".created_at", .time),
+        ],
+        "organization.certificate": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("ACTIVE", ".active"), Column("EXPIRES", ".certificate_details.expires_at", .time),
+        ],
+        "organization.project.certificate": [
+            Column("ID", ".id"), Column("NAME", ".name"), Column("ACTIVE", ".active"), Column("EXPIRES", ".certificate_details.expires_at", .time),
+        ],
+        "organization.spend_alert": [
+            Column("ID", ".id"), Column("THRESHOLD (¢)", ".threshold_amount"), Column("CURRENCY", ".currency"), Column("INTERVAL", ".interval"),
+            Column("RECIPIENTS", ".notification_channel.recipients"),
+        ],
+        "project.spend_alert": [
+            Column("ID", ".id"), Column("THRESHOLD (¢)", ".threshold_amount"), Column("CURRENCY", ".currency"), Column("INTERVAL", ".interval"),
+            Column("RECIPIENTS", ".notification_channel.recipients"),
+        ],
         "checkpoint.permission": [Column("ID", ".id"), Column("PROJECT", ".project_id"), Column("CREATED", ".created_at", .time)],
         "bucket": [Column("START", ".start_time", .time), Column("END", ".end_time", .time), Column("RESULTS", ".results", .count)],
     ]
@@ -73,7 +111,13 @@ enum Columns {
             switch m.value {
             case .object, .array: continue
             default:
-                cols.append(Column(m.key.uppercased().replacing("_", with: " "), "." + m.key, m.key.hasSuffix("_at") || m.key.hasSuffix("_time") ? .time : .plain))
+                cols.append(
+                    Column(
+                        m.key.uppercased().replacing("_", with: " "),
+                        "." + m.key,
+                        m.key.hasSuffix("_at") || m.key.hasSuffix("_time") ? .time : .plain
+                    )
+                )
             }
         }
         return cols

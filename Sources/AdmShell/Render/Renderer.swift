@@ -15,7 +15,10 @@ struct Renderer {
         case .quiet:
             return
         case .raw:
-            if let body { console.exact(String(decoding: body, as: UTF8.self) + "\n"); return }
+            if let body {
+                console.exact(String(decoding: body, as: UTF8.self) + "\n")
+                return
+            }
             console.say(value.serialized())
         case .json:
             console.say(value.serialized(pretty: true))

@@ -14,7 +14,9 @@ enum Table {
             out.append(style.bold(zip(columns, widths).map { DisplayWidth.pad($0.header, to: $1) }.joined(separator: "  ").trimmedRight()))
         }
         for row in cells {
-            out.append(zip(row, widths).map { cell, w in DisplayWidth.pad(DisplayWidth.truncate(cell, to: w), to: w) }.joined(separator: "  ").trimmedRight())
+            out.append(
+                zip(row, widths).map { cell, w in DisplayWidth.pad(DisplayWidth.truncate(cell, to: w), to: w) }.joined(separator: "  ").trimmedRight()
+            )
         }
         return out
     }

@@ -1,3 +1,5 @@
+import AdmAPI
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import AdmAPI
 
 /// How wide the terminal is: `COLUMNS` when set, else what the terminal says, else 80.
 public enum TerminalSize {

@@ -108,7 +108,8 @@ enum Repro {
     static func curl(_ calls: [CallRecord], shell: Interpreter) -> [String] {
         calls.map { c in
             let variable = envVariable(c.keyName, shell)
-            var s = "curl -sS -X \(c.call.method.rawValue) " + shellQuote(shell.client.baseURL + c.call.pathAndQuery)
+            var s =
+                "curl -sS -X \(c.call.method.rawValue) " + shellQuote(shell.client.baseURL + c.call.pathAndQuery)
                 + " -H \"Authorization: Bearer $\(variable)\""
             if let body = c.call.body { s += " -H 'Content-Type: application/json' -d " + shellQuote(body.serialized()) }
             return s
@@ -118,7 +119,8 @@ enum Repro {
     /// HTTPie commands.
     static func httpie(_ calls: [CallRecord], shell: Interpreter) -> [String] {
         calls.map { c in
-            var s = "http --check-status \(c.call.method.rawValue) " + shellQuote(shell.client.baseURL + c.call.pathAndQuery)
+            var s =
+                "http --check-status \(c.call.method.rawValue) " + shellQuote(shell.client.baseURL + c.call.pathAndQuery)
                 + " \"Authorization:Bearer $\(envVariable(c.keyName, shell))\""
             if let body = c.call.body { s = "echo " + shellQuote(body.serialized()) + " | " + s }
             return s

@@ -32,7 +32,10 @@ struct Arguments {
                 flagOrder.append(name)
                 continue
             }
-            if !flagsDone, w.literalText == "--" { flagsDone = true; continue }
+            if !flagsDone, w.literalText == "--" {
+                flagsDone = true
+                continue
+            }
             if let (key, value) = Self.pair(w) {
                 pairs.append((key, value))
             } else {
@@ -46,7 +49,7 @@ struct Arguments {
         guard case .literal(let head)? = w.parts.first, let eq = head.firstIndex(of: "=") else { return nil }
         let key = String(head[..<eq])
         guard let first = key.first, first.isLetter || first == "_",
-              key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "[" || $0 == "]" || $0 == "." })
+            key.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "[" || $0 == "]" || $0 == "." })
         else { return nil }
         var parts = Array(w.parts.dropFirst())
         let rest = String(head[head.index(after: eq)...])

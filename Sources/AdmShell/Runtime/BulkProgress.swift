@@ -47,7 +47,11 @@ final class BulkProgress {
         guard let seconds = outlook.seconds(forCalls: remaining), seconds > Self.announceAbove, let pace = outlook.perMinute else { return }
         announced = true
         let count = done == 0 ? what : "\(remaining) more call\(remaining == 1 ? "" : "s") to \(bucket.endpoint)"
-        console.warn(console.style.dim("~\(Formatting.duration(seconds)): \(count) at ~\(Formatting.number(pace, decimals: 1))/min (the endpoint's rate limit); Ctrl-C stops, keeping what finished"))
+        console.warn(
+            console.style.dim(
+                "~\(Formatting.duration(seconds)): \(count) at ~\(Formatting.number(pace, decimals: 1))/min (the endpoint's rate limit); Ctrl-C stops, keeping what finished"
+            )
+        )
     }
 
     /// Redraws the progress line (a terminal only; `Console` decides).
@@ -70,7 +74,7 @@ final class BulkProgress {
 /// Awaits `work` while `tick` runs every second (a progress line's redraw), on the caller's
 /// task: the ticks and the result arrive through one task group, so the caller alone touches
 /// its state.
-func awaitTicking<T: Sendable>(_ tick: () -> Void, _ work: @escaping @Sendable () async -> T) async -> T {
+func awaitTicking<T: Sendable>(tick: () -> Void, work: @escaping @Sendable () async -> T) async -> T {
     await withTaskGroup(of: TickEvent<T>.self, returning: T.self) { group in
         group.addTask { .done(await work()) }
         group.addTask {

@@ -113,7 +113,9 @@ struct CallRunner {
         if result.isSuccess, result.json == nil, !result.response.body.isEmpty {
             let type = result.response.header("content-type").map { "\($0.split(separator: ";")[0]), " } ?? ""
             let preview = TerminalText.inline(String(result.response.bodyText.prefix(60)))
-            throw .environment("\(record.call.method.rawValue) \(record.call.path) → \(result.status), but the answer is not JSON (\(type)\(result.response.body.count) bytes): \(preview)")
+            throw .environment(
+                "\(record.call.method.rawValue) \(record.call.path) → \(result.status), but the answer is not JSON (\(type)\(result.response.body.count) bytes): \(preview)"
+            )
         }
         if result.isSuccess, var json = result.json {
             captureSecrets(in: &json)
@@ -161,7 +163,9 @@ struct CallRunner {
             let s = Secret(secret)
             if shell.configuration.showNewSecrets {
                 // The one place a secret is printed on purpose: once, on a terminal, at creation.
-                console.sink.write(style.resolve(style.yellow("New secret for \(TerminalText.inline(what)) (shown once; copy it now): ")) + secret + "\n")
+                console.sink.write(
+                    style.resolve(style.yellow("New secret for \(TerminalText.inline(what)) (shown once; copy it now): ")) + secret + "\n"
+                )
             }
             session.addKey(SessionKey(name: keyName, secret: s, source: .created(what)))
             value["value"] = .string(s.redacted)
@@ -201,7 +205,12 @@ struct CallRunner {
         var total = 0
         var pages = 0
         var printer = StreamingPrinter(shell: shell, output: inv.output, selection: inv.statement.selection)
-        let progress = BulkProgress(console: console, scheduler: shell.client.scheduler, bucket: shell.client.bucket(for: page, key: key.secret), total: nil)
+        let progress = BulkProgress(
+            console: console,
+            scheduler: shell.client.scheduler,
+            bucket: shell.client.bucket(for: page, key: key.secret),
+            total: nil
+        )
         defer { progress.finish() }
         var last: CallResult?
         func partial(after cursor: String?) -> JSON {
@@ -219,7 +228,7 @@ struct CallRunner {
             let client = shell.client
             let secret = key.secret
             let request = page
-            let outcome = await awaitTicking({ progress.redraw() }) { await Self.outcome(of: request, client: client, key: secret) }
+            let outcome = await awaitTicking(tick: { progress.redraw() }, work: { await Self.outcome(of: request, client: client, key: secret) })
             let result: CallResult
             do { result = try finish(outcome, record: record) } catch {
                 if case .cancelled = error { throw .cancelled(partial: partial(after: cursor)) }
@@ -267,11 +276,20 @@ struct CallRunner {
     /// endpoint at the pace its limit allows; results in input order. Ctrl-C, or a call refused
     /// past `--max-wait`, stops it: the results that finished stay in `$_`, with
     /// `$_.remaining` holding the values not done (`keys --project $_.remaining` goes on).
-    func fanOut(_ calls: [Call], values: [JSON], parameter: String, key: SessionKey, inv: Invocation, concurrency: Int) async throws(ShellError) -> Outcome {
+    func fanOut(
+        _ calls: [Call],
+        values: [JSON],
+        parameter: String,
+        key: SessionKey,
+        inv: Invocation,
+        concurrency: Int
+    ) async throws(ShellError) -> Outcome {
         let client = shell.client
         let secret = key.secret
         let limit = max(1, concurrency)
-        let progress = calls.first.map { BulkProgress(console: console, scheduler: client.scheduler, bucket: client.bucket(for: $0, key: secret), total: calls.count) }
+        let progress = calls.first.map {
+            BulkProgress(console: console, scheduler: client.scheduler, bucket: client.bucket(for: $0, key: secret), total: calls.count)
+        }
         defer { progress?.finish() }
         enum Event: Sendable {
             case answered(Int, Result<CallResult, CallFailure>)
@@ -326,7 +344,13 @@ struct CallRunner {
         var done: [(CallResult, JSON)] = []
         var remaining: [JSON] = []
         for (index, call) in calls.enumerated() {
-            var record = CallRecord(statement: inv.statement.source, call: call, keyName: key.name, keyRedacted: key.secret.redacted, time: UnixTime.now())
+            var record = CallRecord(
+                statement: inv.statement.source,
+                call: call,
+                keyName: key.name,
+                keyRedacted: key.secret.redacted,
+                time: UnixTime.now()
+            )
             record.projectID = session.activeProject
             switch collected[index] {
             case .success(let r)?:
@@ -357,7 +381,9 @@ struct CallRunner {
         outcome.calls = [failed ?? results.last].compactMap { $0 }
         if let stoppedBy {
             let succeeded = done.filter { $0.0.isSuccess }.count
-            if inv.showsTables { console.warn(style.dim("\(succeeded) of \(calls.count) done before the rate limit stopped it; the rest are in $_.remaining")) }
+            if inv.showsTables {
+                console.warn(style.dim("\(succeeded) of \(calls.count) done before the rate limit stopped it; the rest are in $_.remaining"))
+            }
             outcome.failure = stoppedBy
         } else if let failed {
             outcome.failure = failed
@@ -371,14 +397,20 @@ struct CallRunner {
     func fanOutValue(_ done: [(CallResult, JSON)], parameter: String, output: OutputMode) -> JSON {
         var items: [JSON] = []
         for (r, v) in done {
-            items.append(.obj([parameter: v, "status": .int(r.status), "value": r.json ?? .null,
-                               "error": r.error.map { .string($0.message) } ?? .null]))
+            items.append(
+                .obj([
+                    parameter: v, "status": .int(r.status), "value": r.json ?? .null,
+                    "error": r.error.map { .string($0.message) } ?? .null,
+                ])
+            )
         }
         if output == .auto {
             let renderer = shell.renderer
             for item in items {
                 let status = item["status"]?.intValue ?? 0
-                console.say(style.bold("── \(parameter) \(TerminalText.inline(Interpreter.stringify(item[parameter] ?? .null)))") + style.dim(" (\(status))"))
+                console.say(
+                    style.bold("── \(parameter) \(TerminalText.inline(Interpreter.stringify(item[parameter] ?? .null)))") + style.dim(" (\(status))")
+                )
                 if let error = item["error"]?.stringValue {
                     console.say(style.red("   error: ") + TerminalText.inline(error))
                 } else if let v = item["value"] {

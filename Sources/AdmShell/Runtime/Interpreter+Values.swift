@@ -34,21 +34,36 @@ extension Interpreter {
             let c = chars[i]
             if inString {
                 out.append(c)
-                if c == "\\", i + 1 < chars.count { out.append(chars[i + 1]); i += 2; continue }
+                if c == "\\", i + 1 < chars.count {
+                    out.append(chars[i + 1])
+                    i += 2
+                    continue
+                }
                 if c == "\"" { inString = false }
                 i += 1
                 continue
             }
-            if c == "\"" { inString = true; out.append(c); i += 1; continue }
+            if c == "\"" {
+                inString = true
+                out.append(c)
+                i += 1
+                continue
+            }
             if c == "$", i + 1 < chars.count, chars[i + 1].isLetter || chars[i + 1] == "_" {
                 var j = i + 1
                 var ref = ""
-                while j < chars.count, chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." || chars[j] == "[" || chars[j] == "]" || chars[j] == "-" {
+                while j < chars.count,
+                    chars[j].isLetter || chars[j].isNumber || chars[j] == "_" || chars[j] == "." || chars[j] == "[" || chars[j] == "]"
+                        || chars[j] == "-"
+                {
                     if chars[j] == "]", !ref.contains("[") { break }
                     ref.append(chars[j])
                     j += 1
                 }
-                while ref.hasSuffix(".") { ref.removeLast(); j -= 1 }
+                while ref.hasSuffix(".") {
+                    ref.removeLast()
+                    j -= 1
+                }
                 let name = String(ref.prefix(while: { $0.isLetter || $0.isNumber || $0 == "_" }))
                 let path: JSONPath
                 do { path = try JSONPath.parse(String(ref.dropFirst(name.count))) } catch {
@@ -115,8 +130,10 @@ extension Interpreter {
         default:
             guard let v = session.variables[name] else {
                 let known = session.variables.keys.sorted()
-                throw .usage("undefined variable $\(name)" + (known.isEmpty ? "" : " (defined: \(known.map { "$" + $0 }.joined(separator: ", ")))"),
-                             at: location)
+                throw .usage(
+                    "undefined variable $\(name)" + (known.isEmpty ? "" : " (defined: \(known.map { "$" + $0 }.joined(separator: ", ")))"),
+                    at: location
+                )
             }
             base = v
         }

@@ -40,13 +40,24 @@ public final class Interpreter {
         self.configuration = configuration
         self.client = Self.client(for: configuration)
         let session = self.session
-        self.console = Console(sink: output, style: configuration.style, outputIsTerminal: configuration.outputIsTerminal,
-                               errorIsTerminal: configuration.errorIsTerminal, secrets: { session.secrets })
+        self.console = Console(
+            sink: output,
+            style: configuration.style,
+            outputIsTerminal: configuration.outputIsTerminal,
+            errorIsTerminal: configuration.errorIsTerminal,
+            secrets: { session.secrets }
+        )
     }
 
     static func client(for c: ShellConfiguration) -> AdminClient {
-        var client = AdminClient(baseURL: c.baseURL, transport: c.transport, retry: c.retry, timeout: c.timeout,
-                                 organization: c.organization, scheduler: c.rateLimits)
+        var client = AdminClient(
+            baseURL: c.baseURL,
+            transport: c.transport,
+            retry: c.retry,
+            timeout: c.timeout,
+            organization: c.organization,
+            scheduler: c.rateLimits
+        )
         client.maxRateLimitWait = c.maxRateLimitWait
         return client
     }
@@ -155,12 +166,19 @@ public final class Interpreter {
             throw .usage("\(spec.name): missing \(spec.subcommandNames.joined(separator: "|")) — usage: \(spec.usage)", at: statement.location)
         }
         let output: OutputMode
-        if !showing { output = .quiet }
-        else if args.has("--raw") { output = .raw }
-        else if args.has("--json") { output = .json }
-        else if args.has("--csv") { output = .csv }
-        else if args.has("--quiet") { output = .quiet }
-        else { output = .auto }
+        if !showing {
+            output = .quiet
+        } else if args.has("--raw") {
+            output = .raw
+        } else if args.has("--json") {
+            output = .json
+        } else if args.has("--csv") {
+            output = .csv
+        } else if args.has("--quiet") {
+            output = .quiet
+        } else {
+            output = .auto
+        }
         return Invocation(statement: statement, spec: spec, subcommand: subcommand, args: args, output: output)
     }
 

@@ -1,3 +1,5 @@
+import AdmAPI
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -5,7 +7,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import AdmAPI
 
 /// Where the shell's text finally goes. Everything reaches it through `Console`, which has
 /// already scrubbed key values, escaped what came from outside and resolved styles.

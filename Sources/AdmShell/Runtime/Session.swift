@@ -1,5 +1,5 @@
-import Synchronization
 import AdmAPI
+import Synchronization
 
 /// One API call as the session remembers it: for `retry-with`, `repro`, `export` and
 /// `what-changed`. Holds no secret: the key appears by name and redacted value.
@@ -110,7 +110,6 @@ public final class Session {
         return "other"
     }
 }
-
 
 /// Ids seen in listings, by kind (`project`, `service_account`, `user`, `key`, …), most recent
 /// first, for Tab completion. Thread-safe: background refreshes fill it while the prompt waits.

@@ -28,25 +28,39 @@ enum Expect {
         if let form = first.literalText, forms.contains(form) {
             let wanted = form == "ok" ? 1 : 2
             if args.count != wanted {
-                throw SyntaxError("expect \(form): expected \(wanted == 1 ? "nothing after it" : "one value")", at: args.count > wanted ? args[wanted].location : first.location)
+                throw SyntaxError(
+                    "expect \(form): expected \(wanted == 1 ? "nothing after it" : "one value")",
+                    at: args.count > wanted ? args[wanted].location : first.location
+                )
             }
             if form == "status" || form == "count", let t = args[1].literalText, Int(t) == nil {
                 throw SyntaxError("expect \(form): '\(t)' is not a number", at: args[1].location)
             }
             return
         }
-        let isPath = first.literalText?.hasPrefix(".") == true || (first.parts.count == 1 && { if case .variable = first.parts[0] { return true }; return false }())
+        let isPath =
+            first.literalText?.hasPrefix(".") == true
+            || (first.parts.count == 1
+                && {
+                    if case .variable = first.parts[0] { return true }
+                    return false
+                }())
         guard isPath else {
-            throw SyntaxError("expect: unknown form '\(first.source)'", at: first.location,
-                              suggestion: Suggest.closest(first.source, among: forms).map { "did you mean expect \($0)?" }
-                                  ?? "forms: status N, ok, error \"TEXT\", missing-scope SCOPE, count N, .path == VALUE")
+            throw SyntaxError(
+                "expect: unknown form '\(first.source)'",
+                at: first.location,
+                suggestion: Suggest.closest(first.source, among: forms).map { "did you mean expect \($0)?" }
+                    ?? "forms: status N, ok, error \"TEXT\", missing-scope SCOPE, count N, .path == VALUE"
+            )
         }
         if let t = first.literalText {
             do { _ = try JSONPath.parse(t) } catch { throw SyntaxError("expect: invalid path '\(t)': \(error.message)", at: first.location) }
         }
         guard args.count == 3, let op = args[1].literalText, operators.contains(op) else {
-            throw SyntaxError("expect: expected PATH OPERATOR VALUE with OPERATOR one of \(operators.joined(separator: " "))",
-                              at: args.count > 1 ? args[1].location : first.location)
+            throw SyntaxError(
+                "expect: expected PATH OPERATOR VALUE with OPERATOR one of \(operators.joined(separator: " "))",
+                at: args.count > 1 ? args[1].location : first.location
+            )
         }
     }
 
@@ -61,12 +75,21 @@ enum Expect {
         let args = Array(inv.statement.arguments)
         let clock = ContinuousClock()
         let start = clock.now
-        var record = ExpectationRecord(text: inv.statement.source, file: shell.script.currentFile, line: inv.location.line, passed: true, message: "", seconds: 0)
+        var record = ExpectationRecord(
+            text: inv.statement.source,
+            file: shell.script.currentFile,
+            line: inv.location.line,
+            passed: true,
+            message: "",
+            seconds: 0
+        )
         do {
             try check(shell, args, inv)
             record.seconds = (clock.now - start).seconds
             shell.script.expectations.append(record)
-            if shell.configuration.interactive || shell.script.echoExpectations { shell.say(shell.style.green("✓ ") + TerminalText.inline(inv.statement.source)) }
+            if shell.configuration.interactive || shell.script.echoExpectations {
+                shell.say(shell.style.green("✓ ") + TerminalText.inline(inv.statement.source))
+            }
         } catch {
             record.passed = false
             record.message = error.description
@@ -93,14 +116,19 @@ enum Expect {
             guard let r = result, r.isSuccess else { throw .expectation("expect ok: \(outcome())", at: at) }
         case "error":
             let text = try shell.text(of: args[1])
-            guard let e = result?.error else { throw .expectation("expect error \"\(text)\": the last call succeeded (\(result?.status ?? 0))", at: at) }
+            guard let e = result?.error else {
+                throw .expectation("expect error \"\(text)\": the last call succeeded (\(result?.status ?? 0))", at: at)
+            }
             guard e.message.lowercased().contains(text.lowercased()) || (e.code ?? "").contains(text) else {
                 throw .expectation("expect error \"\(text)\": the error was \"\(e.message)\"", at: at)
             }
         case "missing-scope":
             let scope = try shell.text(of: args[1])
             guard let e = result?.error, e.missingScopes.contains(scope) else {
-                throw .expectation("expect missing-scope \(scope): \(result?.error.map { $0.missingScopes.isEmpty ? "the error named no missing scope (\($0.message))" : "missing scopes were \($0.missingScopes.joined(separator: ", "))" } ?? outcome())", at: at)
+                throw .expectation(
+                    "expect missing-scope \(scope): \(result?.error.map { $0.missingScopes.isEmpty ? "the error named no missing scope (\($0.message))" : "missing scopes were \($0.missingScopes.joined(separator: ", "))" } ?? outcome())",
+                    at: at
+                )
             }
         case "unauthorized-scope":
             let scope = try shell.text(of: args[1])

@@ -75,12 +75,18 @@ public enum Reports {
     }
 
     static func json(_ runs: [FileRun]) -> String {
-        let value: JSON = .obj(["runs": .array(runs.map { run in
-            .obj([
-                "file": .string(run.file), "exit_status": .int(Int(run.exitStatus)), "seconds": .double(run.seconds),
-                "cases": .array(cases(run).map { .obj(["name": .string($0.name), "passed": .bool($0.passed), "message": .string($0.message)]) }),
-            ])
-        })])
+        let value: JSON = .obj([
+            "runs": .array(
+                runs.map { run in
+                    .obj([
+                        "file": .string(run.file), "exit_status": .int(Int(run.exitStatus)), "seconds": .double(run.seconds),
+                        "cases": .array(
+                            cases(run).map { .obj(["name": .string($0.name), "passed": .bool($0.passed), "message": .string($0.message)]) }
+                        ),
+                    ])
+                }
+            )
+        ])
         return value.serialized(pretty: true) + "\n"
     }
 

@@ -38,8 +38,12 @@ public enum ScriptRunner {
                         index += 1
                         continue
                     }
-                    let message = "\(place): \(statement.source): \(result.call.method.rawValue) \(result.call.path) → \(result.error?.description ?? "HTTP \(result.status)")"
-                    shell.warn(shell.style.red("\(place): failed: ") + TerminalText.inline(statement.source) + " → \(result.status) (add `expect status \(result.status)` after it if this is expected)")
+                    let message =
+                        "\(place): \(statement.source): \(result.call.method.rawValue) \(result.call.path) → \(result.error?.description ?? "HTTP \(result.status)")"
+                    shell.warn(
+                        shell.style.red("\(place): failed: ") + TerminalText.inline(statement.source)
+                            + " → \(result.status) (add `expect status \(result.status)` after it if this is expected)"
+                    )
                     failures.append(message)
                 } else if case .cancelled = error {
                     shell.report(error)

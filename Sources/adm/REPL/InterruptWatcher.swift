@@ -24,9 +24,15 @@ final class InterruptWatcher: Sendable {
         _ = adm_drain_interrupts()
         let task = Task { await command() }
         current.withLock { $0 = task }
-        suspended.withLock { s in source.resume(); s = false }
+        suspended.withLock { s in
+            source.resume()
+            s = false
+        }
         await task.value
-        suspended.withLock { s in source.suspend(); s = true }
+        suspended.withLock { s in
+            source.suspend()
+            s = true
+        }
         current.withLock { $0 = nil }
     }
 

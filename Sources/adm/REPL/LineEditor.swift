@@ -1,6 +1,7 @@
 @preconcurrency import CEditLine
 import CInterrupt
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -151,7 +152,10 @@ private func readInputByte() -> Int32? {
     var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
     while true {
         let r = poll(&fds, 2, -1)
-        if r < 0 { if errno == EINTR { continue }; return nil }
+        if r < 0 {
+            if errno == EINTR { continue }
+            return nil
+        }
         if fds[1].revents & Int16(POLLIN) != 0 {
             _ = adm_drain_interrupts()
             LineEditor.interrupted.store(true, ordering: .relaxed)
@@ -181,9 +185,15 @@ private func admGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
     var scalar: UInt32
     switch lead {
     case 0..<0x80: return first
-    case 0xC0..<0xE0: extra = 1; scalar = lead & 0x1F
-    case 0xE0..<0xF0: extra = 2; scalar = lead & 0x0F
-    case 0xF0..<0xF8: extra = 3; scalar = lead & 0x07
+    case 0xC0..<0xE0:
+        extra = 1
+        scalar = lead & 0x1F
+    case 0xE0..<0xF0:
+        extra = 2
+        scalar = lead & 0x0F
+    case 0xF0..<0xF8:
+        extra = 3
+        scalar = lead & 0x07
     default: return 0xFFFD
     }
     for _ in 0..<extra {

@@ -1,7 +1,7 @@
-@preconcurrency import CEditLine
-import CInterrupt
 import AdmAPI
 import AdmShell
+@preconcurrency import CEditLine
+import CInterrupt
 
 /// The interactive loop: libedit prompt showing the active key and project, history that
 /// keeps no key value (0600), Tab completion from the session and a background id cache,
@@ -72,11 +72,21 @@ enum REPL {
     static func banner(_ launched: Launcher.Launched) {
         let shell = launched.shell
         let style = shell.configuration.style
-        var lines = [style.bold("adm \(AdmVersion.string)") + style.dim(" — the OpenAI Admin API shell. help lists commands; Tab completes; Ctrl-D leaves.")]
+        var lines = [
+            style.bold("adm \(AdmVersion.string)") + style.dim(" — the OpenAI Admin API shell. help lists commands; Tab completes; Ctrl-D leaves.")
+        ]
         if let sandbox = launched.sandbox {
-            lines.append(style.dim("built-in sandbox at \(sandbox.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ")); try: use key mgmt-read; create-sa name=bot"))
+            lines.append(
+                style.dim(
+                    "built-in sandbox at \(sandbox.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ")); try: use key mgmt-read; create-sa name=bot"
+                )
+            )
         } else {
-            lines.append(style.dim("API \(shell.client.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ").isEmpty ? "none (key add NAME --env VAR)" : shell.session.keyOrder.joined(separator: ", "))"))
+            lines.append(
+                style.dim(
+                    "API \(shell.client.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ").isEmpty ? "none (key add NAME --env VAR)" : shell.session.keyOrder.joined(separator: ", "))"
+                )
+            )
         }
         for l in lines { shell.say(l) }
     }
