@@ -53,9 +53,9 @@ struct RateLimitTests {
         }
     }
 
-    @Test("a listing of many pages finishes paced")
-    func pacedListing() async throws {
-        try await withSandbox(SandboxOptions().limited(RateLimitRule(perMinute: 120, burst: 2))) { s in
+    @Test("a listing of many pages finishes paced", arguments: ["120/min,burst=2", "120/min,burst=2,retry-after"])
+    func pacedListing(rule: String) async throws {
+        try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse(rule))) { s in
             _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 30]))
             let (shell, counting) = countedShell(s)
             try await shell.run("projects --all --limit 5 --quiet")

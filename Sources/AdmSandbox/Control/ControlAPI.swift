@@ -185,6 +185,7 @@ struct ControlAPI: Sendable {
             "requests": .obj([
                 "served": .int(d.served.load(ordering: .relaxed)), "in_flight": .int(d.inFlight.load(ordering: .relaxed)),
                 "peak_in_flight": .int(d.peakInFlight.load(ordering: .relaxed)),
+                "rate_limited": .int(d.rateLimited.load(ordering: .relaxed)),
             ]),
             "db": store.persistence.map { .string($0.path) } ?? .null,
         ])

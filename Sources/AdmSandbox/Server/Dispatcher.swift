@@ -26,6 +26,8 @@ final class Dispatcher: Sendable {
     let served = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
     let peakInFlight = Atomic<Int>(0)
+    /// Requests refused by the rate limit (429).
+    let rateLimited = Atomic<Int>(0)
 
     init(store: Store, settings: SandboxSettings, fixtures: FixtureKeys) {
         self.store = store
@@ -141,6 +143,9 @@ final class Dispatcher: Sendable {
             }
             return (1 - entry.tokens) / perSecond
         }
-        if let wait { throw .rateLimited(retryAfter: rule.retryAfter ? wait : nil) }
+        if let wait {
+            rateLimited.wrappingAdd(1, ordering: .relaxed)
+            throw .rateLimited(retryAfter: rule.retryAfter ? wait : nil)
+        }
     }
 }

@@ -104,7 +104,8 @@ enum SandboxCommands {
         shell.say(
             shell.style.bold("sandbox") + " \(shell.client.baseURL)  org \(info["organization_id"]?.stringValue ?? "?")"
                 + "  rate limit: \(info["rate_limit"]?.stringValue ?? "?")  faults: \(info["faults"]?.stringValue ?? "none")  known issues: \(issues.isEmpty ? "none" : issues)"
-                + "  requests: \(info["requests"]?["served"]?.intValue ?? 0) served, at most \(info["requests"]?["peak_in_flight"]?.intValue ?? 0) at once"
+                + "  requests: \(info["requests"]?["served"]?.intValue ?? 0) served, at most \(info["requests"]?["peak_in_flight"]?.intValue ?? 0) at once, "
+                + "\(info["requests"]?["rate_limited"]?.intValue ?? 0) refused by the rate limit"
         )
         let keys = info["admin_keys"]?.arrayValue ?? []
         for line in Table.render(
