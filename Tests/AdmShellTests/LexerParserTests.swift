@@ -80,7 +80,7 @@ struct LexerParserTests {
         ("$x projects", "1:1: error: a statement starts with a command name, not '$x'"),
         (
             "projects\nkeys --nope",
-            "2:6: error: unknown flag '--nope' for keys\nkeys accepts: --json --raw --quiet --key --concurrency --all --limit --after --project"
+            "2:6: error: unknown flag '--nope' for keys\nkeys accepts: --json --raw --quiet --csv --key --concurrency --all --limit --after --project --visible-only"
         ),
     ]
 

@@ -19,7 +19,7 @@ struct EndToEndTests {
 
     @Test(
         "every example script passes against the built-in sandbox",
-        arguments: ["missing-scope", "unauthorized-scope", "stale-permissions", "tour"]
+        arguments: ["missing-scope", "unauthorized-scope", "stale-permissions", "tour", "organization"]
     )
     func examples(name: String) throws {
         let r = try Adm.run(["--sandbox", "run", "Scripts/examples/\(name).adm"])

@@ -2,6 +2,10 @@ import AdmAPI
 import AdmSandbox
 import AdmShell
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension SandboxOptions {
     /// Options for a test of something other than rate limits: the sandbox is faithful by
     /// default (the live API's 8 requests a minute per endpoint), so these turn the limit off.
@@ -26,6 +30,7 @@ public final class TestSandbox: Sendable {
 
     /// Starts a sandbox; without the limit unless `options` say otherwise (see `.unlimited`).
     public init(_ options: SandboxOptions = .unlimited) async throws {
+        _ = testStateDirectory
         server = try await SandboxServer.start(options)
         transport = try HTTPTransport()
     }
@@ -103,6 +108,13 @@ public let packageRoot: String = {
     var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
     parts.removeLast(3)
     return parts.joined(separator: "/")
+}()
+
+/// The test process's `XDG_STATE_HOME` (job journals and the like stay out of the real home).
+public let testStateDirectory: String = {
+    let path = temporaryDirectory()
+    setenv("XDG_STATE_HOME", path, 1)
+    return path
 }()
 
 /// A fresh temporary directory.

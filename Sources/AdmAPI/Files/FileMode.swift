@@ -33,6 +33,9 @@ package enum FileMode {
         }
     }
 
+    /// Removes a file (nothing when it is not there).
+    package static func remove(_ path: String) { unlink(path) }
+
     /// Sets mode 0600 on an existing file.
     package static func restrict(_ path: String) { chmod(path, 0o600) }
 
@@ -107,6 +110,38 @@ package enum FileMode {
         } catch {
             throw failure("read", path, error)
         }
+    }
+
+    /// The file's size in bytes, or nil.
+    package static func size(_ path: String) -> Int? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Int(st.st_size)
+    }
+
+    /// The bytes from `offset` to the end.
+    package static func readBytes(_ path: String, from offset: Int) throws(FileError) -> [UInt8] {
+        do {
+            let fd = try FileDescriptor.open(FilePath(path), .readOnly)
+            return try fd.closeAfter {
+                _ = try fd.seek(offset: Int64(offset), from: .start)
+                var out: [UInt8] = []
+                var buffer = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
+                    if n == 0 { break }
+                    out.append(contentsOf: buffer[0..<n])
+                }
+                return out
+            }
+        } catch {
+            throw failure("read", path, error)
+        }
+    }
+
+    /// Cuts a file to `length` bytes.
+    package static func truncate(_ path: String, to length: Int) throws(FileError) {
+        guard Glibc.truncate(path, off_t(length)) == 0 else { throw FileError("could not truncate \(path): \(String(cString: strerror(errno)))") }
     }
 
     /// An environment variable.

@@ -12,6 +12,15 @@ public enum Formatting {
         return number((value * scale).rounded() / scale)
     }
 
+    /// A number with exactly `digits` decimals: `5.0`, `11.90`.
+    public static func fixed(_ value: Double, decimals digits: Int) -> String {
+        let scale = pow10(digits)
+        let scaled = Int((abs(value) * scale).rounded())
+        let whole = scaled / Int(scale)
+        let fraction = String(scaled % Int(scale)).leftPadded(to: digits)
+        return (value < 0 && scaled > 0 ? "-" : "") + String(whole) + (digits > 0 ? "." + fraction : "")
+    }
+
     /// Seconds with three decimals: `0.250`, `12.000`.
     public static func seconds(_ value: Double) -> String {
         let ms = Int((value * 1000).rounded())

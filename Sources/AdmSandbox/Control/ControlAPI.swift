@@ -9,7 +9,8 @@ import AdmAPI
 /// - `POST /_sandbox/known-issues` `{name, enabled}`; `POST /_sandbox/faults` `{faults}`
 /// - `POST /_sandbox/rate-limit` `{rule: "8/min,burst=7" | "realistic" | "off"}`; `POST /_sandbox/reset`
 ///   (the organization back to its fixtures, the settings back to those the sandbox started with)
-/// - `POST /_sandbox/seed` `{kind: projects|service-accounts|users, count, project_id?}`
+/// - `POST /_sandbox/seed` `{kind: projects|service-accounts|users, count, project_id?}`, or
+///   `{kind: org, seed?}`: a realistic organization (`OrgSeed`)
 /// - `GET  /_sandbox/snapshot` (every object, secrets left out); `GET /_sandbox/integrity`
 struct ControlAPI: Sendable {
     let store: Store
@@ -167,14 +168,15 @@ struct ControlAPI: Sendable {
 
     private func info(_ d: Dispatcher) -> JSON {
         let settings = d.settings.withLock { $0 }
-        let (keys, counts, orgID) =
+        let (keys, counts, orgID, seeded) =
             (try? store.read { s in
                 (
                     s.records(.adminKey).map { keyInfo($0, d, settings) },
                     JSON.object(Kind.allCases.map { JSON.Member($0.rawValue, .int(s.table($0).count)) }),
-                    s.organizationID
+                    s.organizationID,
+                    s.meta["seeded"].flatMap { UInt64($0) }.map { OrgSeed.summary(s, seed: $0) } ?? JSON.null
                 )
-            }) ?? ([], .null, "")
+            }) ?? ([], .null, "", .null)
         return .obj([
             "organization_id": .string(orgID),
             "admin_keys": .array(keys),
@@ -188,6 +190,7 @@ struct ControlAPI: Sendable {
                 "rate_limited": .int(d.rateLimited.load(ordering: .relaxed)),
             ]),
             "db": store.persistence.map { .string($0.path) } ?? .null,
+            "seeded": seeded,
         ])
     }
 
@@ -203,6 +206,11 @@ struct ControlAPI: Sendable {
     }
 
     private func seed(_ body: JSON) async throws -> JSON {
+        if body["kind"]?.stringValue == "org" {
+            let seed = UInt64(max(0, body["seed"]?.intValue ?? 1))
+            let now = UnixTime.now()
+            return try await write { s throws(APIFailure) -> JSON in .obj(["kind": "org", "seeded": try OrgSeed.build(&s, seed: seed, now: now)]) }
+        }
         let count = body["count"]?.intValue ?? 0
         guard (1...1_000_000).contains(count) else { throw SandboxError.badRequest("count must be between 1 and 1000000") }
         let kind = body["kind"]?.stringValue ?? ""

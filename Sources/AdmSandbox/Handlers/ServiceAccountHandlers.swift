@@ -212,10 +212,12 @@ extension OrgState {
         scopes: [String],
         now: Int,
         expiresAt: Int? = nil,
-        secret: String? = nil
+        secret: String? = nil,
+        id: String? = nil
     ) -> (Record, String) {
         mintProjectKey(
             secret ?? IDs.serviceAccountSecret(),
+            id: id,
             project: sa.parent,
             name: name,
             now: now,
@@ -226,9 +228,17 @@ extension OrgState {
     }
 
     /// A new user-owned project key (the API cannot create these; fixtures and control can).
-    mutating func mintUserProjectKey(projectID: String, user: Record, name: String, now: Int, secret: String? = nil) -> (Record, String) {
+    mutating func mintUserProjectKey(
+        projectID: String,
+        user: Record,
+        name: String,
+        now: Int,
+        secret: String? = nil,
+        id: String? = nil
+    ) -> (Record, String) {
         mintProjectKey(
             secret ?? IDs.projectSecret(),
+            id: id,
             project: projectID,
             name: name,
             now: now,
@@ -248,6 +258,7 @@ extension OrgState {
     /// nil leaves the field out (user keys do not carry it).
     private mutating func mintProjectKey(
         _ value: String,
+        id: String?,
         project: String,
         name: String,
         now: Int,
@@ -255,7 +266,7 @@ extension OrgState {
         expiresAt: JSON?,
         hidden: [String: JSON]
     ) -> (Record, String) {
-        let keyID = IDs.key()
+        let keyID = id ?? IDs.key()
         var body: JSON = .obj([
             "object": "organization.project.api_key",
             "redacted_value": .string(IDs.redactedValue(value)),

@@ -1,15 +1,83 @@
 import AdmAPI
 
-/// Usage and costs: time buckets over generated, deterministic data (the same request always
-/// gives the same numbers), with `bucket_width`, `limit` caps per width, `group_by`, filters
-/// and `page` cursors.
+/// Usage and costs: time buckets over the organization's own usage (`UsageModel`), with
+/// `bucket_width`, `limit` caps per width, `group_by`, filters and `page` cursors.
 enum UsageHandlers {
-    /// One usage endpoint: its result object, numeric fields, and the values it groups by.
-    struct Kind {
+    /// Where a fact comes from: a key's id (or `unattributed`), the day, and who it belongs to.
+    struct Source {
+        let seed: String
+        let day: Int
+        let project: String
+        let key: String?
+        let user: String?
+        /// The share of the day's usage in the bucket.
+        let share: Double
+
+        /// The dimensions every fact of this source carries.
+        var base: [String: JSON] {
+            ["project_id": .string(project), "api_key_id": key.map(JSON.string) ?? .null, "user_id": user.map(JSON.string) ?? .null]
+        }
+
+        /// A generator fixed by the source, `what` and the day.
+        func rolls(_ what: String) -> SeededGenerator { SeededGenerator(seed: SeededGenerator.hash("\(seed)|\(what)|\(day)")) }
+
+        /// A generator fixed by the source and `what` only (the same every day: a key's habits).
+        func habit(_ what: String) -> SeededGenerator { SeededGenerator(seed: SeededGenerator.hash("\(seed)|\(what)")) }
+
+        /// `n` scaled to the bucket.
+        func scaled(_ n: Int) -> Int { Int((Double(n) * share).rounded(.down)) }
+    }
+
+    /// One usage endpoint: its result object, measures, the fields a result may be grouped by,
+    /// and how a source's usage of it looks.
+    struct Kind: Sendable {
         let path: String
         let object: String
-        let metrics: [(String, Int)]
-        let models: [String]
+        let metrics: [String]
+        let dimensions: [String]
+        /// Percent of keys that use it.
+        let users: Int
+        let generate: @Sendable (Source) -> [UsageModel.Fact]
+
+        func facts(seed: String, day: Int, project: String, key: String?, user: String?, share: Double) -> [UsageModel.Fact] {
+            let source = Source(seed: seed, day: day, project: project, key: key, user: user, share: share)
+            var habit = source.habit(path)
+            guard habit.pick(0...99) < users else { return [] }
+            return generate(source)
+        }
+    }
+
+    static let chatModels = ["gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18"]
+    /// Dollars per unit (per token, image, character, second, call).
+    static let prices: [String: Double] = [
+        "gpt-4o-2024-08-06, input": 2.50 / 1e6, "gpt-4o-2024-08-06, output": 10 / 1e6,
+        "gpt-4o-mini-2024-07-18, input": 0.15 / 1e6, "gpt-4o-mini-2024-07-18, output": 0.60 / 1e6,
+        "text-embedding-3-small": 0.02 / 1e6, "dall-e-3": 0.04, "tts-1": 15 / 1e6, "whisper-1": 0.0001, "web search tool calls": 0.025,
+    ]
+
+    /// The chat usage of a source: per model, requests and tokens (also what costs price).
+    static func chat(_ s: Source) -> [(model: String, requests: Int, input: Int, output: Int, cached: Int, batch: Bool, tier: String)] {
+        var habit = s.habit("chat")
+        let models = habit.chance(0.4) ? chatModels : [habit.element(chatModels)]
+        let batch = habit.chance(0.1)
+        let tier = habit.chance(0.15) ? "flex" : "default"
+        return models.map { model in
+            var r = s.rolls("chat|" + model)
+            let requests = s.scaled(r.pick(20...2000))
+            let input = requests * r.pick(200...1200)
+            return (model, requests, input, requests * r.pick(40...400), input * r.pick(0...35) / 100, batch, tier)
+        }
+    }
+
+    static func simple(_ s: Source, what: String, model: String, units: ClosedRange<Int>, perRequest: ClosedRange<Int>) -> (units: Int, requests: Int)
+    {
+        var r = s.rolls(what)
+        let requests = s.scaled(r.pick(perRequest))
+        return (requests * r.pick(units), requests)
+    }
+
+    static func fact(_ s: Source, _ extra: [String: JSON], _ metrics: [(String, Int)]) -> UsageModel.Fact {
+        UsageModel.Fact(dimensions: s.base.merging(extra) { _, new in new }, metrics: metrics)
     }
 
     static let kinds: [String: Kind] = {
@@ -20,106 +88,225 @@ enum UsageHandlers {
                     path: "completions",
                     object: "organization.usage.completions.result",
                     metrics: [
-                        ("input_tokens", 2_000_000), ("output_tokens", 600_000), ("input_cached_tokens", 400_000),
-                        ("input_audio_tokens", 0), ("output_audio_tokens", 0), ("num_model_requests", 3_000),
+                        "input_tokens", "output_tokens", "input_cached_tokens", "input_audio_tokens", "output_audio_tokens", "num_model_requests",
                     ],
-                    models: ["gpt-4o-2024-08-06", "gpt-4o-mini-2024-07-18"]
-                )
+                    dimensions: ["project_id", "user_id", "api_key_id", "model", "batch", "service_tier"],
+                    users: 85
+                ) { s in
+                    chat(s).map { c in
+                        fact(
+                            s,
+                            ["model": .string(c.model), "batch": .bool(c.batch), "service_tier": .string(c.tier)],
+                            [
+                                ("input_tokens", c.input), ("output_tokens", c.output), ("input_cached_tokens", c.cached), ("input_audio_tokens", 0),
+                                ("output_audio_tokens", 0), ("num_model_requests", c.requests),
+                            ]
+                        )
+                    }
+                }
             ),
             (
                 "usage-decisions",
                 Kind(
                     path: "decisions",
                     object: "organization.usage.decisions.result",
-                    metrics: [("input_tokens", 300_000), ("output_tokens", 40_000), ("num_model_requests", 800)],
-                    models: ["gpt-4o-mini-2024-07-18"]
-                )
+                    metrics: ["input_tokens", "output_tokens", "num_model_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
+                    users: 10
+                ) { s in
+                    let (tokens, requests) = simple(s, what: "decisions", model: "gpt-4o-mini-2024-07-18", units: 300...900, perRequest: 5...200)
+                    return [
+                        fact(
+                            s,
+                            ["model": "gpt-4o-mini-2024-07-18"],
+                            [("input_tokens", tokens), ("output_tokens", tokens / 8), ("num_model_requests", requests)]
+                        )
+                    ]
+                }
             ),
             (
                 "usage-embeddings",
                 Kind(
                     path: "embeddings",
                     object: "organization.usage.embeddings.result",
-                    metrics: [("input_tokens", 5_000_000), ("num_model_requests", 9_000)],
-                    models: ["text-embedding-3-small"]
-                )
+                    metrics: ["input_tokens", "num_model_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
+                    users: 30
+                ) { s in
+                    let (tokens, requests) = simple(s, what: "embeddings", model: "text-embedding-3-small", units: 100...800, perRequest: 50...3000)
+                    return [fact(s, ["model": "text-embedding-3-small"], [("input_tokens", tokens), ("num_model_requests", requests)])]
+                }
             ),
             (
                 "usage-moderations",
                 Kind(
                     path: "moderations",
                     object: "organization.usage.moderations.result",
-                    metrics: [("input_tokens", 200_000), ("num_model_requests", 1_500)],
-                    models: ["omni-moderation-latest"]
-                )
+                    metrics: ["input_tokens", "num_model_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
+                    users: 20
+                ) { s in
+                    let (tokens, requests) = simple(s, what: "moderations", model: "omni-moderation-latest", units: 50...400, perRequest: 10...800)
+                    return [fact(s, ["model": "omni-moderation-latest"], [("input_tokens", tokens), ("num_model_requests", requests)])]
+                }
             ),
             (
                 "usage-images",
                 Kind(
                     path: "images",
                     object: "organization.usage.images.result",
-                    metrics: [("images", 400), ("num_model_requests", 380)],
-                    models: ["dall-e-3"]
-                )
+                    metrics: ["images", "num_model_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model", "size", "source"],
+                    users: 10
+                ) { s in
+                    let (images, requests) = simple(s, what: "images", model: "dall-e-3", units: 1...2, perRequest: 1...60)
+                    return [
+                        fact(
+                            s,
+                            ["model": "dall-e-3", "size": "1024x1024", "source": "image.generation"],
+                            [("images", images), ("num_model_requests", requests)]
+                        )
+                    ]
+                }
             ),
             (
                 "usage-audio-speeches",
                 Kind(
                     path: "audio_speeches",
                     object: "organization.usage.audio_speeches.result",
-                    metrics: [("characters", 90_000), ("num_model_requests", 300)],
-                    models: ["tts-1"]
-                )
+                    metrics: ["characters", "num_model_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
+                    users: 8
+                ) { s in
+                    let (chars, requests) = simple(s, what: "speech", model: "tts-1", units: 100...2000, perRequest: 1...100)
+                    return [fact(s, ["model": "tts-1"], [("characters", chars), ("num_model_requests", requests)])]
+                }
             ),
             (
                 "usage-audio-transcriptions",
                 Kind(
                     path: "audio_transcriptions",
                     object: "organization.usage.audio_transcriptions.result",
-                    metrics: [("seconds", 20_000), ("num_model_requests", 250)],
-                    models: ["whisper-1"]
-                )
+                    metrics: ["seconds", "num_model_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
+                    users: 8
+                ) { s in
+                    let (seconds, requests) = simple(s, what: "transcriptions", model: "whisper-1", units: 10...600, perRequest: 1...80)
+                    return [fact(s, ["model": "whisper-1"], [("seconds", seconds), ("num_model_requests", requests)])]
+                }
             ),
             (
                 "usage-vector-stores",
                 Kind(
                     path: "vector_stores",
                     object: "organization.usage.vector_stores.result",
-                    metrics: [("usage_bytes", 800_000_000)],
-                    models: []
-                )
+                    metrics: ["usage_bytes"],
+                    dimensions: ["project_id"],
+                    users: 15
+                ) { s in
+                    var r = s.habit("bytes")
+                    return [
+                        UsageModel.Fact(
+                            dimensions: ["project_id": .string(s.project)],
+                            metrics: [("usage_bytes", s.scaled(r.pick(1_000_000...900_000_000)))]
+                        )
+                    ]
+                }
             ),
             (
                 "usage-code-interpreter-sessions",
                 Kind(
                     path: "code_interpreter_sessions",
                     object: "organization.usage.code_interpreter_sessions.result",
-                    metrics: [("num_sessions", 120)],
-                    models: []
-                )
+                    metrics: ["num_sessions"],
+                    dimensions: ["project_id"],
+                    users: 10
+                ) { s in
+                    var r = s.rolls("sessions")
+                    return [UsageModel.Fact(dimensions: ["project_id": .string(s.project)], metrics: [("num_sessions", s.scaled(r.pick(1...50)))])]
+                }
             ),
             (
                 "usage-file-search-calls",
                 Kind(
                     path: "file_search_calls",
                     object: "organization.usage.file_searches.result",
-                    metrics: [("num_requests", 700)],
-                    models: []
-                )
+                    metrics: ["num_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "vector_store_id"],
+                    users: 12
+                ) { s in
+                    var r = s.rolls("file_search")
+                    return [fact(s, ["vector_store_id": "vs_sandbox0000000000000001"], [("num_requests", s.scaled(r.pick(5...700)))])]
+                }
             ),
             (
                 "usage-web-search-calls",
                 Kind(
                     path: "web_search_calls",
                     object: "organization.usage.web_searches.result",
-                    metrics: [("num_model_requests", 500), ("num_requests", 650)],
-                    models: ["gpt-4o-search-preview"]
-                )
+                    metrics: ["num_model_requests", "num_requests"],
+                    dimensions: ["project_id", "user_id", "api_key_id", "model", "context_level"],
+                    users: 15
+                ) { s in
+                    let (calls, requests) = simple(s, what: "web_search", model: "gpt-4o-search-preview", units: 1...3, perRequest: 5...300)
+                    return [
+                        fact(
+                            s,
+                            ["model": "gpt-4o-search-preview", "context_level": "medium"],
+                            [("num_model_requests", requests), ("num_requests", calls)]
+                        )
+                    ]
+                }
             ),
-            ("usage-costs", Kind(path: "costs", object: "organization.costs.result", metrics: [], models: [])),
+            (
+                "usage-costs",
+                Kind(
+                    path: "costs",
+                    object: "organization.costs.result",
+                    metrics: ["quantity"],
+                    dimensions: ["project_id", "line_item", "api_key_id"],
+                    users: 100
+                ) { s in costFacts(s) }
+            ),
         ]
         return Dictionary(uniqueKeysWithValues: list)
     }()
+
+    /// What a source's usage costs, per line item, each rounded to whole cents.
+    static func costFacts(_ s: Source) -> [UsageModel.Fact] {
+        var items: [(String, Int)] = []
+        if kinds["usage-completions"]!.facts(seed: s.seed, day: s.day, project: s.project, key: s.key, user: s.user, share: s.share).isEmpty == false
+        {
+            for c in chat(s) {
+                items.append((c.model + ", input", c.input))
+                items.append((c.model + ", output", c.output))
+            }
+        }
+        for (kind, item) in [
+            ("usage-embeddings", "text-embedding-3-small"), ("usage-images", "dall-e-3"), ("usage-audio-speeches", "tts-1"),
+            ("usage-audio-transcriptions", "whisper-1"), ("usage-web-search-calls", "web search tool calls"),
+        ] {
+            if let fact = kinds[kind]!.facts(seed: s.seed, day: s.day, project: s.project, key: s.key, user: s.user, share: s.share).first {
+                items.append((item, kind == "usage-web-search-calls" ? fact.metrics[1].1 : fact.metrics[0].1))
+            }
+        }
+        return items.compactMap { item, units in
+            let cents = Int((Double(units) * (prices[item] ?? 0) * 100).rounded())
+            guard cents > 0 else { return nil }
+            var f = UsageModel.Fact(
+                dimensions: ["project_id": .string(s.project), "api_key_id": s.key.map(JSON.string) ?? .null, "line_item": .string(item)],
+                metrics: [("quantity", units)]
+            )
+            f.cents = cents
+            return f
+        }
+    }
+
+    /// A dimension's value as filters and group keys compare it.
+    static func text(_ v: JSON) -> String {
+        if case .string(let s) = v { return s }
+        return v.serialized()
+    }
 
     static func register(_ t: inout [String: Handler]) {
         for (id, kind) in kinds {
@@ -158,15 +345,27 @@ enum UsageHandlers {
             first = t
         }
         let groupBy = ctx.query.array("group_by")
+        var filters: [String: Set<String>] = [:]
+        for (param, field) in [
+            ("project_ids", "project_id"), ("user_ids", "user_id"), ("api_key_ids", "api_key_id"), ("models", "model"), ("line_items", "line_item"),
+        ] {
+            let values = ctx.query.array(param)
+            if !values.isEmpty { filters[field] = Set(values) }
+        }
+        if let batch = ctx.query.bool("batch") { filters["batch"] = [batch ? "true" : "false"] }
+        let model = UsageModel(state: s, now: ctx.now)
+        let strings = ctx.knownIssues.contains(.costAmountStrings)
         var buckets: [JSON] = []
         var t = first
         while t < end && buckets.count < limit {
-            buckets.append(
-                .obj([
-                    "object": "bucket", "start_time": .int(t), "end_time": .int(t + w),
-                    "results": .array(results(s, ctx, kind, at: t, width: w, groupBy: groupBy)),
-                ])
+            let results = UsageModel.results(
+                model.facts(kind, start: t, width: w),
+                kind: kind,
+                groupBy: groupBy,
+                filters: filters,
+                amountAsString: strings
             )
+            buckets.append(.obj(["object": "bucket", "start_time": .int(t), "end_time": .int(t + w), "results": .array(results)]))
             t += w
         }
         let more = t < end
@@ -174,69 +373,5 @@ enum UsageHandlers {
             "object": "page", "data": .array(buckets), "has_more": .bool(more),
             "next_page": more ? .string("page_\(t)") : .null,
         ])
-    }
-
-    /// Results of one bucket: one per combination of the grouped values (at most 20).
-    static func results(_ s: OrgState, _ ctx: OpContext, _ kind: Kind, at t: Int, width: Int, groupBy: [String]) -> [JSON] {
-        let projectFilter = Set(ctx.query.array("project_ids"))
-        var projects = s.records(.project).map(\.id)
-        if !projectFilter.isEmpty { projects = projects.filter(projectFilter.contains) }
-        let dimensions: [(String, [JSON])] = groupBy.map { field in
-            switch field {
-            case "project_id": return (field, projects.prefix(5).map(JSON.string))
-            case "user_id": return (field, s.records(.user).prefix(3).map { .string($0.id) })
-            case "api_key_id": return (field, s.table(.projectKey).all.prefix(3).map { .string($0.id) })
-            case "model": return (field, (kind.models.isEmpty ? ["gpt-4o"] : kind.models).map(JSON.string))
-            case "batch": return (field, [false, true])
-            case "service_tier": return (field, ["default", "flex"])
-            case "size": return (field, ["1024x1024"])
-            case "source": return (field, ["image.generation"])
-            case "context_level": return (field, ["medium"])
-            case "vector_store_id": return (field, ["vs_sandbox0000000000000001"])
-            case "line_item": return (field, ["gpt-4o-2024-08-06, input", "gpt-4o-2024-08-06, output", "web search tool calls"])
-            default: return (field, [.null])
-            }
-        }
-        var combos: [[(String, JSON)]] = [[]]
-        for (field, values) in dimensions {
-            combos = combos.flatMap { c in values.map { c + [(field, $0)] } }
-            if combos.count > 20 { combos = Array(combos.prefix(20)) }
-        }
-        if projects.isEmpty && groupBy.contains("project_id") { return [] }
-        let scale = Double(width) / 86400
-        return combos.map { combo in
-            let key = kind.object + String(t) + combo.map { "\($0.0)=\($0.1)" }.joined()
-            var h = hash(key)
-            var members: [JSON.Member] = [JSON.Member("object", .string(kind.object))]
-            if kind.path == "costs" {
-                h = next(h)
-                let cents = Int(Double(h % 5000) * max(scale, 1.0 / 24) + 100)
-                members.append(JSON.Member("amount", .obj(["value": .double(Double(cents) / 100), "currency": "usd"])))
-                members.append(JSON.Member("quantity", .double(Double(cents) * 1000)))
-                members.append(JSON.Member("quantity_unit", "tokens"))
-            } else {
-                for (name, typical) in kind.metrics {
-                    h = next(h)
-                    let value = typical == 0 ? 0 : Int(Double(typical) * scale * (0.5 + Double(h % 1000) / 1000))
-                    members.append(JSON.Member(name, .int(max(value, 0))))
-                }
-            }
-            for (field, value) in combo { members.append(JSON.Member(field, value)) }
-            return .object(members)
-        }
-    }
-
-    /// FNV-1a, then splitmix steps: cheap and stable across runs and platforms.
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        return next(h)
-    }
-
-    static func next(_ x: UInt64) -> UInt64 {
-        var z = x &+ 0x9e37_79b9_7f4a_7c15
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -104,11 +104,17 @@ final class Dispatcher: Sendable {
             guard let handler = Handlers.table[endpoint.id] else {
                 throw APIFailure(status: 501, message: "The sandbox does not implement \(endpoint.signature) yet.", type: "server_error")
             }
-            let ctx = OpContext(endpoint: endpoint, path: match.parameters, query: query, body: json, actor: actor, now: now, requestID: requestID)
+            var ctx = OpContext(endpoint: endpoint, path: match.parameters, query: query, body: json, actor: actor, now: now, requestID: requestID)
+            ctx.knownIssues = current.knownIssues
             let result =
                 verb == .get
                 ? try store.read { (s: inout OrgState) throws(APIFailure) -> JSON in try handler(&s, ctx) }
-                : try await store.write { (s: inout OrgState) throws(APIFailure) -> JSON in try handler(&s, ctx) }
+                : try await store.write { (s: inout OrgState) throws(APIFailure) -> JSON in
+                    let logged = s.table(.auditLog).count
+                    let result = try handler(&s, ctx)
+                    AuditCoverage.complete(&s, ctx, result: result, logged: logged)
+                    return result
+                }
             return SandboxResponse(status: 200, headers: headers(requestID), body: result.bytes())
         } catch {
             return respond(error, requestID: requestID)

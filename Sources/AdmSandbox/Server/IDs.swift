@@ -14,6 +14,12 @@ enum IDs {
     /// a few `getrandom` calls instead of 32; the modulo bias this leaves is below 2^-14.
     static func random(_ count: Int, from alphabet: [Character] = alphanumerics) -> String {
         var g = SystemRandomNumberGenerator()
+        return random(count, from: alphabet, using: &g)
+    }
+
+    /// `count` characters from `alphabet`, drawn from `g` (a seeded generator gives the same
+    /// ids every time: `sandbox seed org --seed N`).
+    static func random<G: RandomNumberGenerator>(_ count: Int, from alphabet: [Character] = alphanumerics, using g: inout G) -> String {
         let base = UInt64(alphabet.count)
         var perDraw = 0
         var capacity: UInt64 = 1
@@ -71,8 +77,13 @@ enum IDs {
     }
 
     static func auditLog(at time: Int) -> String {
+        var g = SystemRandomNumberGenerator()
+        return auditLog(at: time, using: &g)
+    }
+
+    static func auditLog<G: RandomNumberGenerator>(at time: Int, using g: inout G) -> String {
         let (y, m, d) = civilDate(time)
-        return "audit_log-" + random(20) + "_" + String(y) + (m < 10 ? "0" : "") + String(m) + (d < 10 ? "0" : "") + String(d)
+        return "audit_log-" + random(20, using: &g) + "_" + String(y) + (m < 10 ? "0" : "") + String(m) + (d < 10 ? "0" : "") + String(d)
     }
 
     /// `sk-admin-` + 58 + `T3BlbkFJ` + 58 characters, like a real admin key (133 in all).

@@ -13,6 +13,8 @@ struct OpContext: Sendable {
     /// Unix seconds.
     let now: Int
     let requestID: String
+    /// Known-issue modes switched on.
+    var knownIssues: Set<KnownIssue> = []
 
     /// A path parameter (always present: the router bound it).
     func param(_ name: String) -> String { path[name] ?? "" }

@@ -155,6 +155,7 @@ public final class SandboxServer: Sendable {
         if let orgID = meta["organization_id"], !records.isEmpty {
             var s = OrgState(organizationID: orgID, organizationName: "Sandbox Org")
             for r in records { s.restore(r) }
+            for (k, v) in meta where k != "organization_id" { s.restoreMeta(k, v) }
             return (Store(state: s, persistence: persistence), Fixtures.keys(in: s))
         }
         var (state, keys) = Fixtures.make(now: UnixTime.now())

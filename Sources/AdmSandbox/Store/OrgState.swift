@@ -14,6 +14,9 @@ struct OrgState: Sendable {
     /// Changes since the last `takeChanges()`.
     private(set) var changes: [Change] = []
     var settings = SandboxSettings()
+    /// Facts about the sandbox kept with the organization (`seeded`: what `sandbox seed org`
+    /// built, as JSON).
+    private(set) var meta: [String: String] = [:]
 
     init(organizationID: String, organizationName: String) {
         self.organizationID = organizationID
@@ -90,8 +93,18 @@ struct OrgState: Sendable {
         let settings = self.settings
         self = fresh
         self.settings = settings
-        changes = [.clear, .meta("organization_id", organizationID)] + Kind.allCases.flatMap { table($0).all.map(Change.upsert) }
+        changes =
+            [.clear, .meta("organization_id", organizationID), .meta("seeded", "")] + Kind.allCases.flatMap { table($0).all.map(Change.upsert) }
     }
+
+    /// Sets a meta value, persisted with the organization.
+    mutating func setMeta(_ key: String, _ value: String) {
+        meta[key] = value
+        changes.append(.meta(key, value))
+    }
+
+    /// Loads a meta value from the database without queueing a change.
+    mutating func restoreMeta(_ key: String, _ value: String) { meta[key] = value }
 
     mutating func takeChanges() -> [Change] {
         defer { changes.removeAll(keepingCapacity: true) }

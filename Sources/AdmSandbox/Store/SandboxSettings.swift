@@ -62,11 +62,15 @@ public enum KnownIssue: String, Sendable, CaseIterable, Hashable {
     /// An admin key first created with restricted permissions keeps them after it is widened
     /// (even to All); a key created with All is not affected. Errors come as a bare string.
     case stalePermissions = "stale-permissions"
+    /// Costs come with `amount.value` as a string (`"12.50"`) instead of a number.
+    case costAmountStrings = "cost-amount-strings"
 
     public var summary: String {
         switch self {
         case .stalePermissions:
             return "widening a key first created restricted does not take effect (errors as a bare string)"
+        case .costAmountStrings:
+            return "costs give amount.value as a string (\"12.50\") instead of a number"
         }
     }
 
@@ -76,6 +80,8 @@ public enum KnownIssue: String, Sendable, CaseIterable, Hashable {
         case .stalePermissions:
             return
                 "community.openai.com/t/admin-api-key-doesnt-work-unless-explicit-permissions-are-given/1368874 (confirmed by the forum moderator, Dec 2025)"
+        case .costAmountStrings:
+            return "github.com/steipete/CodexBar/issues/999 (a client broke on a string amount from the costs endpoint)"
         }
     }
 }

@@ -107,14 +107,19 @@ enum APICommands {
         CommandSpec(
             name: "keys",
             group: .api,
-            summary: "admin keys; with --project, a project's API keys",
-            usage: "keys [--project P] [--all] | keys create NAME | keys show ID [--project P] | keys delete ID [--project P]",
+            summary: "admin keys; with --project, a project's API keys (owners who left included)",
+            usage: "keys [--project P] [--all] [--visible-only] | keys create NAME | keys show ID [--project P] | keys delete ID [--project P]",
             example: "keys --project $_.data[].id   # every project's keys, 8 calls at a time",
             endpoints: [
                 "admin-api-keys-list", "admin-api-keys-create", "admin-api-keys-get", "admin-api-keys-delete",
                 "list-project-api-keys", "retrieve-project-api-key", "delete-project-api-key",
             ],
-            flags: Flags.api + Flags.paging + Flags.project,
+            flags: Flags.api + Flags.paging + Flags.project + [
+                FlagSpec(
+                    "--visible-only",
+                    "with --project: only what the API shows by default (it hides keys whose owner lost access to the project)"
+                )
+            ],
             subcommands: [
                 SubcommandSpec("create", [ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     if inv.args.has("--project") {
@@ -143,7 +148,11 @@ enum APICommands {
             ],
             run: { shell, inv throws(ShellError) in
                 if let project = try projectFlag(shell, inv) {
-                    return try await shell.calls.invoke("list-project-api-keys", inv, path: ["project_id": project], list: true)
+                    // Every key by default: without `any` the API hides the keys whose owner lost
+                    // access to the project — the ones an administrator is looking for (§11).
+                    let asked = inv.args.has("--visible-only") || inv.args.pairs.contains { $0.key == "owner_project_access" }
+                    let query: [String: JSON] = asked ? [:] : ["owner_project_access": "any"]
+                    return try await shell.calls.invoke("list-project-api-keys", inv, path: ["project_id": project], query: query, list: true)
                 }
                 return try await shell.calls.invoke("admin-api-keys-list", inv, list: true)
             }

@@ -132,6 +132,7 @@ enum Flags {
     static let output = [
         FlagSpec("--json", "print JSON"), FlagSpec("--raw", "print the exact response body"),
         FlagSpec("--quiet", "print nothing (the value still lands in $_)"),
+        FlagSpec("--csv", "print CSV (RFC 4180: a header row, plain numbers, ISO 8601 times)"),
     ]
     static let key = [FlagSpec("--key", value: true, "use this session key for this call only", completion: .keyNames)]
     static let paging = [
@@ -141,7 +142,6 @@ enum Flags {
     static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
     static let concurrency = [FlagSpec("--concurrency", value: true, "calls in flight when an argument is a list (default 8)")]
-    static let csv = [FlagSpec("--csv", "print CSV (RFC 4180: a header row, plain numbers, ISO 8601 times)")]
     static let api = output + key + concurrency
 }
 

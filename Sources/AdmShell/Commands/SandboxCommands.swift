@@ -11,7 +11,7 @@ enum SandboxCommands {
             usage: """
                 sandbox info | sandbox key create NAME --profile P | sandbox key set NAME --profile P | \
                 sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit off|realistic|N/min,… | sandbox reset | \
-                sandbox seed projects|service-accounts|users N [--project P] | sandbox snapshot
+                sandbox seed projects|service-accounts|users N [--project P] | sandbox seed org [--seed N] | sandbox snapshot
                 """,
             example: "sandbox key create ci --profile restricted:management=read",
             flags: Flags.output + [
@@ -22,6 +22,7 @@ enum SandboxCommands {
                     completion: .choices(["all", "read-only", "restricted:management=read", "restricted:management=write", "restricted:usage=read"])
                 ),
                 FlagSpec("--project", value: true, "project for seed", completion: .ids("project")),
+                FlagSpec("--seed", value: true, "seed org: which organization (the same number builds the same one)"),
             ],
             subcommands: [
                 SubcommandSpec("info") { shell, inv throws(ShellError) in try await info(shell, inv) },
@@ -90,7 +91,7 @@ enum SandboxCommands {
 
     /// The known-issue modes, for messages and completion.
     enum KnownIssues {
-        static let names = ["stale-permissions"]
+        static let names = ["stale-permissions", "cost-amount-strings"]
     }
 
     static func texts(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> [String] {
@@ -154,8 +155,29 @@ enum SandboxCommands {
 
     static func seed(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let args = try texts(shell, inv)
+        if args.first == "org" {
+            var body: JSON = .obj(["kind": "org"])
+            if let w = inv.args.flagWord("--seed") {
+                guard let n = Int(try shell.text(of: w)), n >= 0 else { throw .usage("--seed needs a whole number", at: w.location) }
+                body["seed"] = .int(n)
+            }
+            let r = try await control(shell, "POST", "seed", body)
+            let seeded = r["seeded"] ?? .null
+            guard inv.showsTables else { return .value(seeded) }
+            let keys = seeded["keys"]
+            shell.say(
+                shell.style.dim(
+                    "seeded an organization: \(seeded["projects"]?.intValue ?? 0) projects (\(seeded["archived_projects"]?.intValue ?? 0) archived), "
+                        + "\(seeded["users"]?.intValue ?? 0) users, \(keys?["total"]?.intValue ?? 0) keys (\(keys?["admin"]?.intValue ?? 0) admin, "
+                        + "\(keys?["project"]?.intValue ?? 0) project, \(keys?["service_account"]?.intValue ?? 0) service-account; "
+                        + "\(seeded["owner_inactive_keys"]?.intValue ?? 0) whose owner left, \(seeded["never_used_keys"]?.intValue ?? 0) never used), "
+                        + "\(seeded["pending_invites"]?.intValue ?? 0) pending invites, 90 days of usage and costs"
+                )
+            )
+            return .printed(seeded)
+        }
         guard args.count == 2, let n = Int(args[1]) else {
-            throw .usage("sandbox seed projects|service-accounts|users N [--project P]", at: inv.location)
+            throw .usage("sandbox seed projects|service-accounts|users N [--project P] | sandbox seed org [--seed N]", at: inv.location)
         }
         var body: JSON = .obj(["kind": .string(args[0]), "count": .int(n)])
         if let w = inv.args.flagWord("--project") {

@@ -6,7 +6,7 @@ struct Column {
     let path: JSONPath
     var format: CellFormat = .plain
 
-    enum CellFormat { case plain, time, redacted, owner, count }
+    enum CellFormat { case plain, time, redacted, owner, count, principal }
 
     init(_ header: String, _ path: String, _ format: CellFormat = .plain) {
         self.header = header
@@ -19,6 +19,7 @@ struct Column {
         switch format {
         case .time: return Cells.time(v)
         case .owner: return Cells.owner(v)
+        case .principal: return Cells.principal(v)
         case .count: return v?.arrayValue.map { String($0.count) } ?? Cells.text(v)
         default: return Cells.text(v)
         }
@@ -145,6 +146,14 @@ enum Cells {
         guard let t = v?.intValue else { return text(v) }
         let iso = UnixTime.iso8601(t)
         return String(iso.prefix(16)).replacing("T", with: " ")
+    }
+
+    /// A person or service account as adm's own rows hold one (`{type, id, name, email}`):
+    /// the email, or `sa:` and the name.
+    static func principal(_ v: JSON?) -> String {
+        guard let v, !v.isNull else { return "—" }
+        if v["type"]?.stringValue == "service_account" { return "sa:" + inline(v["name"]?.stringValue ?? v["id"]?.stringValue ?? "?") }
+        return inline(v["email"]?.stringValue ?? v["name"]?.stringValue ?? v["id"]?.stringValue ?? "?")
     }
 
     static func owner(_ v: JSON?) -> String {

@@ -5,10 +5,17 @@ import AdmAPI
 enum Table {
     static let maxCellWidth = 60
 
-    static func render(items: [JSON], columns: [Column], style: Style, widths fixed: [Int]? = nil, header: Bool = true) -> [String] {
+    static func render(
+        items: [JSON],
+        columns: [Column],
+        style: Style,
+        widths fixed: [Int]? = nil,
+        header: Bool = true,
+        maxWidth: Int = maxCellWidth
+    ) -> [String] {
         guard !columns.isEmpty else { return items.map { Cells.inline($0.serialized()) } }
         let cells = items.map { item in columns.map { $0.cell(item) } }
-        let widths = fixed ?? widths(cells: cells, columns: columns)
+        let widths = fixed ?? widths(cells: cells, columns: columns, maxWidth: maxWidth)
         var out: [String] = []
         if header {
             out.append(style.bold(zip(columns, widths).map { DisplayWidth.pad($0.header, to: $1) }.joined(separator: "  ").trimmedRight()))
@@ -25,9 +32,9 @@ enum Table {
         widths(cells: items.map { item in columns.map { $0.cell(item) } }, columns: columns)
     }
 
-    static func widths(cells: [[String]], columns: [Column]) -> [Int] {
+    static func widths(cells: [[String]], columns: [Column], maxWidth: Int = maxCellWidth) -> [Int] {
         columns.indices.map { i in
-            min(maxCellWidth, max(DisplayWidth.of(columns[i].header), cells.map { DisplayWidth.of($0[i]) }.max() ?? 0))
+            min(maxWidth, max(DisplayWidth.of(columns[i].header), cells.map { DisplayWidth.of($0[i]) }.max() ?? 0))
         }
     }
 }

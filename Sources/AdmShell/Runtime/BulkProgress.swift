@@ -9,9 +9,10 @@ import AdmAPI
 final class BulkProgress {
     let console: Console
     let scheduler: RateLimitScheduler
-    let bucket: RateLimitScheduler.Bucket
-    /// `31 calls to GET /…` or `pages of GET /…`.
-    let what: String
+    /// The endpoints the work calls (each paced on its own; the slowest sets the time left).
+    let buckets: [RateLimitScheduler.Bucket]
+    /// `GET /…` for one endpoint, `5 endpoints` for more.
+    let label: String
     let total: Int?
     private(set) var done = 0
     private let refusedAtStart: Int
@@ -20,14 +21,28 @@ final class BulkProgress {
     /// Estimates over this are announced.
     static let announceAbove = 10.0
 
-    init(console: Console, scheduler: RateLimitScheduler, bucket: RateLimitScheduler.Bucket, total: Int?) {
+    convenience init(console: Console, scheduler: RateLimitScheduler, bucket: RateLimitScheduler.Bucket, total: Int?) {
+        self.init(console: console, scheduler: scheduler, buckets: [bucket], total: total)
+    }
+
+    init(console: Console, scheduler: RateLimitScheduler, buckets: [RateLimitScheduler.Bucket], total: Int?) {
         self.console = console
         self.scheduler = scheduler
-        self.bucket = bucket
+        self.buckets = buckets
         self.total = total
-        self.what = total.map { "\($0) call\($0 == 1 ? "" : "s") to \(bucket.endpoint)" } ?? "pages of \(bucket.endpoint)"
-        self.refusedAtStart = scheduler.outlook(bucket).refused
+        self.label = buckets.count == 1 ? buckets[0].endpoint : "\(buckets.count) endpoints"
+        self.refusedAtStart = buckets.map { scheduler.outlook($0).refused }.reduce(0, +)
         announceIfLong()
+    }
+
+    /// The time the slowest endpoint needs for its share of `calls`, and its pace.
+    func estimate(calls: Int) -> (seconds: Double, perMinute: Double)? {
+        let share = Int((Double(calls) / Double(max(1, buckets.count))).rounded(.up))
+        return buckets.compactMap { b -> (Double, Double)? in
+            let outlook = scheduler.outlook(b)
+            guard let seconds = outlook.seconds(forCalls: share), let pace = outlook.perMinute else { return nil }
+            return (seconds, pace)
+        }.max { $0.0 < $1.0 }
     }
 
     /// Calls still to make (nil when unknown: a listing's pages).
@@ -42,11 +57,9 @@ final class BulkProgress {
 
     /// Prints the estimate line once, when the work is known to take long.
     func announceIfLong() {
-        guard !announced, let remaining, remaining > 0 else { return }
-        let outlook = scheduler.outlook(bucket)
-        guard let seconds = outlook.seconds(forCalls: remaining), seconds > Self.announceAbove, let pace = outlook.perMinute else { return }
+        guard !announced, let remaining, remaining > 0, let (seconds, pace) = estimate(calls: remaining), seconds > Self.announceAbove else { return }
         announced = true
-        let count = done == 0 ? what : "\(remaining) more call\(remaining == 1 ? "" : "s") to \(bucket.endpoint)"
+        let count = "\(remaining)\(done == 0 ? "" : " more") call\(remaining == 1 ? "" : "s") to \(label)"
         console.warn(
             console.style.dim(
                 "~\(Formatting.duration(seconds)): \(count) at ~\(Formatting.number(pace, decimals: 1))/min (the endpoint's rate limit); Ctrl-C stops, keeping what finished"
@@ -56,13 +69,16 @@ final class BulkProgress {
 
     /// Redraws the progress line (a terminal only; `Console` decides).
     func redraw() {
-        let outlook = scheduler.outlook(bucket)
         var parts = [total.map { "\(done)/\($0)" } ?? "\(done) page\(done == 1 ? "" : "s")"]
-        let refused = outlook.refused - refusedAtStart
+        let refused = buckets.map { scheduler.outlook($0).refused }.reduce(0, +) - refusedAtStart
         if refused > 0 { parts.append("\(refused) refused (429)") }
-        if let pace = outlook.perMinute, outlook.paced { parts.append("~\(Formatting.number(pace, decimals: 1))/min") }
-        if let remaining, let seconds = outlook.seconds(forCalls: remaining), remaining > 0 { parts.append("~\(Formatting.duration(seconds)) left") }
-        console.progress(console.style.dim(bucket.endpoint + "  " + parts.joined(separator: " · ")))
+        if let remaining, remaining > 0, let (seconds, pace) = estimate(calls: remaining) {
+            parts.append("~\(Formatting.number(pace, decimals: 1))/min")
+            parts.append("~\(Formatting.duration(seconds)) left")
+        } else if buckets.count == 1, let pace = scheduler.outlook(buckets[0]).perMinute {
+            parts.append("~\(Formatting.number(pace, decimals: 1))/min")
+        }
+        console.progress(console.style.dim(label + "  " + parts.joined(separator: " · ")))
     }
 
     /// Removes the progress line.

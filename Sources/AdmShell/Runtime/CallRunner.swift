@@ -240,7 +240,7 @@ struct CallRunner {
                 // A later page refused (past --max-wait): the pages read stay in $_.
                 await prepareExplanation(result, key: key)
                 var outcome = Outcome.printed(partial(after: cursor), calls: [result])
-                outcome.failure = result
+                outcome.failure = .api(result)
                 return outcome
             }
             pages += 1
@@ -258,7 +258,8 @@ struct CallRunner {
             page = page.with(query: endpoint.paging == .usagePage ? "page" : "after", next)
         }
         printer.finish(total: total, pages: pages)
-        return .printed(partial(after: nil), calls: last.map { [$0] } ?? [])
+        // CSV is one table: the interpreter renders it from the items kept.
+        return Outcome(value: partial(after: nil), printed: inv.output != .csv, calls: last.map { [$0] } ?? [])
     }
 
     static func nextPage(_ endpoint: Endpoint, _ json: JSON, _ items: [JSON]) -> String? {
@@ -291,54 +292,17 @@ struct CallRunner {
             BulkProgress(console: console, scheduler: client.scheduler, bucket: client.bucket(for: $0, key: secret), total: calls.count)
         }
         defer { progress?.finish() }
-        enum Event: Sendable {
-            case answered(Int, Result<CallResult, CallFailure>)
-            case tick
-        }
-        var collected = [Result<CallResult, CallFailure>?](repeating: nil, count: calls.count)
-        var stoppedBy: CallResult?
-        await withTaskGroup(of: Event.self) { group in
-            var next = 0
-            var inFlight = 0
-            func start() {
-                let index = next
-                let call = calls[index]
-                group.addTask { .answered(index, await Self.outcome(of: call, client: client, key: secret)) }
-                next += 1
-                inFlight += 1
-            }
-            while next < calls.count && inFlight < limit { start() }
-            if progress != nil {
-                group.addTask {
-                    try? await Task.sleep(for: .seconds(1))
-                    return .tick
-                }
-            }
-            while inFlight > 0, let event = await group.next() {
-                switch event {
-                case .tick:
-                    progress?.redraw()
-                    if inFlight > 0, !Task.isCancelled {
-                        group.addTask {
-                            try? await Task.sleep(for: .seconds(1))
-                            return .tick
-                        }
-                    }
-                case .answered(let index, let result):
-                    inFlight -= 1
-                    collected[index] = result
-                    progress?.advance()
-                    if case .success(let r) = result, r.status == 429 {
-                        // Refused past --max-wait: the rest would wait as long.
-                        stoppedBy = r
-                        group.cancelAll()
-                        continue
-                    }
-                    if !Task.isCancelled, stoppedBy == nil, next < calls.count { start() }
-                }
-            }
-            group.cancelAll()
-        }
+        // A call refused past --max-wait stops the rest: they would wait as long.
+        let collected = await runBounded(
+            count: calls.count,
+            concurrency: limit,
+            progress: progress,
+            stop: { if case .success(let r) = $0 { return r.status == 429 } else { return false } },
+            work: { index in await Self.outcome(of: calls[index], client: client, key: secret) }
+        )
+        let stoppedBy = collected.lazy.compactMap { result -> CallResult? in
+            if case .success(let r)? = result, r.status == 429 { return r } else { return nil }
+        }.first
         progress?.finish()
         var results: [CallResult] = []
         var done: [(CallResult, JSON)] = []
@@ -384,11 +348,12 @@ struct CallRunner {
             if inv.showsTables {
                 console.warn(style.dim("\(succeeded) of \(calls.count) done before the rate limit stopped it; the rest are in $_.remaining"))
             }
-            outcome.failure = stoppedBy
+            outcome.failure = .api(stoppedBy)
+            await prepareExplanation(stoppedBy, key: key)
         } else if let failed {
-            outcome.failure = failed
+            outcome.failure = .api(failed)
+            await prepareExplanation(failed, key: key)
         }
-        if let failure = outcome.failure { await prepareExplanation(failure, key: key) }
         return outcome
     }
 

@@ -29,6 +29,9 @@ public final class Interpreter {
     public var historyProvider: (() -> [String])?
     /// Reads a secret without echo (the REPL provides it; nil when there is no terminal).
     public var promptForSecret: ((String) -> String?)?
+    /// Asks a yes/no question at the terminal (the REPL provides it; nil in scripts, where a
+    /// change to the organization needs `--yes`).
+    public var confirm: ((String) -> Bool)?
     /// Tab's id cache, refreshed in the background.
     let completionRefresher = CompletionRefresher()
 
@@ -140,8 +143,8 @@ public final class Interpreter {
             }
         }
         if let failure = outcome.failure {
-            session.lastResult = failure
-            throw .api(failure)
+            if case .api(let result) = failure { session.lastResult = result }
+            throw failure
         }
         return outcome.value
     }

@@ -35,8 +35,9 @@ final class Invocation {
 
     var location: SourceLocation { statement.location }
 
-    /// Whether the value is shown as tables and fields (not JSON, raw, CSV or nothing).
-    var showsTables: Bool { output == .auto }
+    /// Whether the command shows its value as tables and fields itself (not JSON, raw, CSV or
+    /// nothing; and not when a `| path` selection picks a part of it for the interpreter to show).
+    var showsTables: Bool { output == .auto && statement.selection == nil }
 
     /// The declared arguments of what runs.
     var declaredArguments: [ArgumentSpec] { subcommand?.arguments ?? spec.arguments }

@@ -4,15 +4,16 @@ import AdmAPI
 /// `| path` selection reads); `printed` says the command already showed it (a listing streamed
 /// page by page, a comparison table), so the interpreter does not render it again; `calls` are
 /// the API results it stands on, the last of which `expect status`, `$status` and `--raw`
-/// read. A call that failed is thrown (`ShellError.api`) — but for bulk work that showed what
-/// it could first (a fan-out with failed calls, pages read before a refusal): it keeps its value
-/// and names the call that failed in `failure`, which the interpreter throws once `$_` is set.
+/// read. A call that failed is thrown (`ShellError.api`) — but work that showed what it could
+/// first (a fan-out with failed calls, pages read before a refusal, a diff that found drift)
+/// keeps its value and names its failure in `failure`, which the interpreter throws once `$_`
+/// is set.
 struct Outcome {
     var value: JSON?
     var printed = false
     var calls: [CallResult] = []
-    /// A call that failed after the value was made (thrown once the value is kept and shown).
-    var failure: CallResult?
+    /// What failed after the value was made (thrown once the value is kept and shown).
+    var failure: ShellError?
 
     init(value: JSON?, printed: Bool = false, calls: [CallResult] = []) {
         self.value = value

@@ -45,6 +45,8 @@ public final class Session {
     public var adminKeyRecords: [JSON] = []
     /// Warnings already given (each once per session).
     public var warned: Set<String> = []
+    /// Names for the ids usage and costs carry, looked up once per session.
+    let names = NameCache()
 
     public init() {}
 

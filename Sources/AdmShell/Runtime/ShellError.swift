@@ -8,6 +8,9 @@ public enum ShellError: Error, Sendable, CustomStringConvertible {
     case api(CallResult)
     /// An `expect` did not hold: exit 1.
     case expectation(String, at: SourceLocation?)
+    /// A check found what it looks for (`diff`: the organization drifted): exit 1. Like a
+    /// refused call, an `expect` right after it may judge it instead.
+    case differs(String)
     /// No usable response (connection, timeout, TLS): exit 3.
     case transport(CallFailure)
     /// Something outside the script is wrong (no key, unreadable file): exit 3.
@@ -20,6 +23,7 @@ public enum ShellError: Error, Sendable, CustomStringConvertible {
         case .usage(let m, _): return m
         case .api(let r): return "\(r.call.method.rawValue) \(r.call.pathAndQuery) → \(r.error?.description ?? "HTTP \(r.status)")"
         case .expectation(let m, _): return m
+        case .differs(let m): return m
         case .transport(let f): return f.description
         case .environment(let m): return m
         case .cancelled: return "cancelled"
@@ -29,7 +33,7 @@ public enum ShellError: Error, Sendable, CustomStringConvertible {
     /// 1 an expectation failed, 2 the script is malformed, 3 a usage or connection error.
     public var exitStatus: Int32 {
         switch self {
-        case .api, .expectation: return 1
+        case .api, .expectation, .differs: return 1
         case .usage: return 2
         case .transport, .environment: return 3
         case .cancelled: return 130

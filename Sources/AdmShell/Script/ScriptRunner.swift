@@ -45,6 +45,11 @@ public enum ScriptRunner {
                             + " → \(result.status) (add `expect status \(result.status)` after it if this is expected)"
                     )
                     failures.append(message)
+                } else if case .differs = error, index + 1 < statements.count, statements[index + 1].command == "expect" {
+                    // What the check found is in $_; the expect judges it.
+                    shell.report(error)
+                    index += 1
+                    continue
                 } else if case .cancelled = error {
                     shell.report(error)
                     return ScriptOutcome(exitStatus: 130, failures: failures + ["cancelled"], statements: index)

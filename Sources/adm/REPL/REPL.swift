@@ -20,6 +20,12 @@ enum REPL {
         }
         shell.historyProvider = LineEditor.entries
         shell.promptForSecret = { LineEditor.readSecret(prompt: $0) }
+        shell.confirm = { question in
+            if case .line(let answer) = LineEditor.read(prompt: question) {
+                return ["y", "yes"].contains(answer.trimmingCharacters(in: " \t").lowercased())
+            }
+            return false
+        }
         banner(launched)
         shell.refreshCompletionCache(every: 0)
         let watcher = InterruptWatcher()

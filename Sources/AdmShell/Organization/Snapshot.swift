@@ -1,0 +1,199 @@
+import AdmAPI
+
+/// The organization's configuration as one JSON document — projects and their settings,
+/// members and roles, groups, roles, service accounts, rate limits, spend alerts and limits,
+/// data retention, key metadata — never a secret, and nothing that changes by merely being
+/// used (`last_used_at`). Lists are sorted by a stable key and objects keep a fixed field
+/// order, so two snapshots diff cleanly. What the key could not read is recorded as
+/// `{"unreadable": "<status> <message>"}` rather than left out; a setting that is not set (a
+/// 404 for a spend limit) is null.
+struct Snapshot {
+    let reader: OrgReader
+
+    /// The per-project reads, in the order they appear under each project.
+    static let perProject: [(field: String, id: String)] = [
+        ("members", "list-project-users"), ("groups", "list-project-groups"), ("service_accounts", "list-project-service-accounts"),
+        ("keys", "list-project-api-keys"), ("rate_limits", "list-project-rate-limits"), ("spend_alerts", "list-project-spend-alerts"),
+        ("spend_limit", "Getprojectspendlimit"), ("data_retention", "retrieve-project-data-retention"),
+    ]
+
+    /// Reads the organization.
+    func take() async throws(ShellError) -> JSON {
+        let users = try await reader.all("list-users")
+        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
+            .sorted { ($0["name"]?.stringValue ?? "", $0["id"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
+        let emails = Dictionary(users.compactMap { u in u["id"]?.stringValue.map { ($0, u["email"] ?? .null) } }, uniquingKeysWith: { a, _ in a })
+        // Organization-wide reads, then each project's, interleaved by endpoint.
+        var requests: [(id: String, path: [String: String])] = [
+            ("list-invites", [:]), ("list-groups", [:]), ("list-roles", [:]), ("admin-api-keys-list", [:]), ("list-organization-spend-alerts", [:]),
+            ("Getorganizationspendlimit", [:]), ("retrieve-organization-data-retention", [:]),
+        ]
+        for project in projects {
+            for (_, id) in Self.perProject { requests.append((id, ["project_id": project["id"]?.stringValue ?? ""])) }
+        }
+        let listings = await reader.many(requests, concurrency: min(64, max(8, Self.perProject.count * 2)))
+        if OrgReader.incomplete(listings) {
+            if Task.isCancelled { throw .cancelled() }
+            throw .environment("snapshot: the organization could not be read whole (the rate limit stopped it past --max-wait)")
+        }
+        func part(_ index: Int, single: Bool = false) -> JSON {
+            switch listings[index] {
+            case .items(let items, _)?: return single ? (items.first ?? .null) : .array(items)
+            case .refused(let r)? where single && r.status == 404: return .null  // no such setting: none set
+            case .refused(let r)?: return .obj(["unreadable": .string("\(r.status) \(r.error?.message ?? "")")])
+            case .failed(let f)?: return .obj(["unreadable": .string(f.description)])
+            case nil: return .null
+            }
+        }
+        let groups = part(1).arrayValue ?? []
+        var groupMembers: [JSON] = []
+        if !groups.isEmpty {
+            let members = await reader.many(groups.map { ("list-group-users", ["group_id": $0["id"]?.stringValue ?? ""]) }, concurrency: 8)
+            groupMembers = members.map { listing in
+                .array(
+                    (listing?.items ?? []).compactMap { m in m["email"] ?? m["user_id"].flatMap { emails[$0.stringValue ?? ""] } ?? m["id"] }.sorted(
+                        by: Self.order
+                    )
+                )
+            }
+        }
+        var document: JSON = .obj([
+            "object": "organization.snapshot", "version": 1, "organization": shell.session.organizationID.map(JSON.string) ?? .null,
+            "taken_at": .string(UnixTime.iso8601(UnixTime.now())),
+        ])
+        document["users"] = .array(users.map { Self.pick($0, ["id", "name", "email", "role"]) }.sorted(by: Self.byKey("email")))
+        document["invites"] = Self.list(part(0), ["email", "role", "status", "projects"], by: "email")
+        document["groups"] = .array(
+            zip(groups, groupMembers).map { g, members in
+                var out = Self.pick(g, ["id", "name", "group_type", "is_scim_managed"])
+                out["members"] = members
+                return out
+            }.sorted(by: Self.byKey("name"))
+        )
+        document["roles"] = Self.list(part(2), ["id", "name", "resource_type", "predefined_role", "permissions"], by: "name")
+        document["admin_keys"] = Self.list(part(3), ["id", "name", "redacted_value", "owner", "created_at", "expires_at"], by: "id")
+        document["spend_alerts"] = Self.list(part(4), ["id", "threshold_amount", "currency", "interval", "notification_channel"], by: "id")
+        document["spend_limit"] = part(5, single: true)
+        document["data_retention"] = part(6, single: true)
+        var projectDocs: [JSON] = []
+        for (n, project) in projects.enumerated() {
+            var doc = Self.pick(project, ["id", "name", "status", "created_at"])
+            for (k, (field, id)) in Self.perProject.enumerated() {
+                let value = part(7 + n * Self.perProject.count + k, single: !EndpointCatalog.endpoint(id: id)!.paging.isPaged)
+                doc[field] = Self.projectPart(field, value)
+            }
+            projectDocs.append(doc)
+        }
+        document["projects"] = .array(projectDocs)
+        return Self.withoutVolatile(document)
+    }
+
+    var shell: Interpreter { reader.shell }
+
+    static func projectPart(_ field: String, _ value: JSON) -> JSON {
+        switch field {
+        case "members": return list(value, ["id", "email", "name", "role"], by: "email")
+        case "groups": return list(value, ["group_id", "group_name", "role"], by: "group_name")
+        case "service_accounts": return list(value, ["id", "name", "role"], by: "name")
+        case "keys": return list(value, ["id", "name", "redacted_value", "owner", "owner_project_access", "created_at"], by: "id")
+        case "rate_limits":
+            return list(
+                value,
+                ["id", "model", "max_requests_per_1_minute", "max_tokens_per_1_minute", "max_requests_per_1_day", "max_images_per_1_minute"],
+                by: "id"
+            )
+        case "spend_alerts": return list(value, ["id", "threshold_amount", "currency", "interval", "notification_channel"], by: "id")
+        default: return withoutVolatile(value)
+        }
+    }
+
+    /// The fields of `item` named in `fields`, in that order (the ones it has).
+    static func pick(_ item: JSON, _ fields: [String]) -> JSON {
+        .object(fields.compactMap { f in item[f].map { JSON.Member(f, withoutVolatile($0)) } })
+    }
+
+    /// A list's items narrowed to `fields` and sorted by `key`; an unreadable part as it is.
+    static func list(_ value: JSON, _ fields: [String], by key: String) -> JSON {
+        guard let items = value.arrayValue else { return value }
+        return .array(items.map { pick($0, fields) }.sorted(by: byKey(key)))
+    }
+
+    static func byKey(_ key: String) -> (JSON, JSON) -> Bool {
+        { a, b in (a[key]?.serialized() ?? "", a["id"]?.serialized() ?? "") < (b[key]?.serialized() ?? "", b["id"]?.serialized() ?? "") }
+    }
+
+    static func order(_ a: JSON, _ b: JSON) -> Bool { a.serialized() < b.serialized() }
+
+    /// Without what changes by use alone.
+    static func withoutVolatile(_ value: JSON) -> JSON {
+        switch value {
+        case .object(let members): return .object(members.filter { $0.key != "last_used_at" }.map { JSON.Member($0.key, withoutVolatile($0.value)) })
+        case .array(let items): return .array(items.map(withoutVolatile))
+        default: return value
+        }
+    }
+}
+
+/// What differs between two snapshots, path by path, with names where ids are not telling:
+/// `projects[Search].members[ada@example.com].role: member → owner`.
+enum SnapshotDiff {
+    struct Change {
+        enum Kind: String { case added, removed, changed }
+        let kind: Kind
+        let path: String
+        let before: JSON?
+        let after: JSON?
+    }
+
+    /// Fields that say when, not what.
+    static let ignored: Set<String> = ["taken_at"]
+
+    static func changes(_ a: JSON, _ b: JSON, path: String = "") -> [Change] {
+        switch (a, b) {
+        case (.object(let x), .object(let y)):
+            var out: [Change] = []
+            let keys = x.map(\.key) + y.map(\.key).filter { k in !x.contains { $0.key == k } }
+            for k in keys where !ignored.contains(k) {
+                let p = path.isEmpty ? k : path + "." + k
+                switch (a[k], b[k]) {
+                case (let u?, let v?): out += changes(u, v, path: p)
+                case (let u?, nil): out.append(Change(kind: .removed, path: p, before: u, after: nil))
+                case (nil, let v?): out.append(Change(kind: .added, path: p, before: nil, after: v))
+                default: break
+                }
+            }
+            return out
+        case (.array(let x), .array(let y)) where (x + y).allSatisfy({ identity($0) != nil }):
+            var out: [Change] = []
+            let before = Dictionary(x.map { (identity($0)!, $0) }, uniquingKeysWith: { a, _ in a })
+            let after = Dictionary(y.map { (identity($0)!, $0) }, uniquingKeysWith: { a, _ in a })
+            for item in x {
+                let id = identity(item)!
+                let p = path + "[" + label(item) + "]"
+                if let other = after[id] {
+                    out += changes(item, other, path: p)
+                } else {
+                    out.append(Change(kind: .removed, path: p, before: item, after: nil))
+                }
+            }
+            for item in y where before[identity(item)!] == nil {
+                out.append(Change(kind: .added, path: path + "[" + label(item) + "]", before: nil, after: item))
+            }
+            return out
+        default:
+            return a == b ? [] : [Change(kind: .changed, path: path, before: a, after: b)]
+        }
+    }
+
+    /// How an item is matched across snapshots: its id, else its email, else its name.
+    static func identity(_ item: JSON) -> String? {
+        for k in ["id", "email", "group_id", "name"] { if let v = item[k]?.stringValue { return k + ":" + v } }
+        return nil
+    }
+
+    /// How an item is named in a path: its name or email, else its id.
+    static func label(_ item: JSON) -> String {
+        for k in ["name", "email", "group_name", "model", "id"] { if let v = item[k]?.stringValue { return v } }
+        return "?"
+    }
+}

@@ -1,0 +1,65 @@
+import AdmAPI
+import AdmTestSupport
+import Foundation
+import Testing
+
+@Suite("Organization-wide jobs of the adm binary", .serialized)
+struct OrganizationJobsTests {
+    /// How many project keys the sandbox at `baseURL` holds (`sandbox info`).
+    func projectKeys(_ transport: HTTPTransport, _ baseURL: String) async throws -> Int {
+        let r = try await transport.send(
+            WireRequest(method: .get, url: APIPath.sandboxControl(for: baseURL) + "/info"),
+            credential: nil,
+            timeout: .seconds(10)
+        )
+        return try JSON.parse(bytes: r.body)["counts"]?["projectKey"]?.intValue ?? -1
+    }
+
+    @Test("offboard killed halfway (SIGKILL) finishes when run again: no key of theirs, not a member")
+    func offboardResumes() async throws {
+        let transport = try HTTPTransport()
+        defer { Task { await transport.shutdown() } }
+        let dir = temporaryDirectory()
+        // 300 ms a request, no rate limit: slow enough to kill in the middle of the deletions.
+        let server = try Adm.Server(arguments: ["--rate-limit", "off", "--faults", "latency=300"], keysFile: dir + "/keys")
+        defer { server.stop() }
+        let state = temporaryDirectory()
+        let env = ["XDG_STATE_HOME": state]
+        let base = ["--base-url", server.baseURL, "--keys-file", dir + "/keys", "--key", "owner"]
+        let seeded = try Adm.run(base + ["-e", "sandbox seed org --quiet; inventory keys --kind project --json"], environment: env)
+        #expect(seeded.status == 0, "\(seeded.all)")
+        let rows = (try JSONSerialization.jsonObject(with: Data(seeded.stdout.utf8)) as? [String: Any])?["data"] as? [[String: Any]] ?? []
+        var keysByEmail: [String: Int] = [:]
+        for r in rows where (r["owner_status"] as? String) == "active" && !((r["flags"] as? [String]) ?? []).contains("project_archived") {
+            keysByEmail[(r["owner"] as? [String: Any])?["email"] as? String ?? "", default: 0] += 1
+        }
+        let email = try #require(keysByEmail.filter { $0.value >= 2 }.keys.sorted().first, "a seeded person with two keys")
+        let before = try await projectKeys(transport, server.baseURL)
+        let job = Process()
+        job.executableURL = URL(fileURLWithPath: Adm.path)
+        job.arguments = base + ["-e", "offboard \(email) --yes"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = state
+        environment["NO_COLOR"] = "1"
+        job.environment = environment
+        job.standardOutput = FileHandle.nullDevice
+        job.standardError = FileHandle.nullDevice
+        try job.run()
+        // Kill it once the first key is gone (a condition, not a clock; 120 s at the most).
+        let deadline = Date().addingTimeInterval(120)
+        while try await projectKeys(transport, server.baseURL) == before, job.isRunning, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        kill(job.processIdentifier, SIGKILL)
+        job.waitUntilExit()
+        #expect(job.terminationReason == .uncaughtSignal, "waited for the first deletion before the kill; the job ended on its own first")
+        #expect(try await projectKeys(transport, server.baseURL) < before)
+        let again = try Adm.run(base + ["-e", "offboard \(email) --yes"], environment: env)
+        #expect(again.status == 0, "\(again.all)")
+        #expect(again.stdout.contains("done earlier"), "\(again.stdout)")
+        let check = try Adm.run(base + ["-e", "inventory keys --json"], environment: env)
+        #expect(!check.stdout.contains("\"\(email)\""))
+        let users = try Adm.run(base + ["-e", "users --all --json"], environment: env)
+        #expect(!users.stdout.contains(email))
+    }
+}
