@@ -195,7 +195,8 @@ struct SandboxBehaviourTests {
         try await withSandbox { s in
             // Usage exists over the last 90 days; a week that ended yesterday at midnight UTC.
             let today = UnixTime.now() / 86400 * 86400
-            let start = String(today - 8 * 86400), end = String(today - 86400)
+            let start = String(today - 8 * 86400)
+            let end = String(today - 86400)
             let r = try await s.call(
                 "usage-completions",
                 key: "usage",

@@ -249,7 +249,9 @@ struct OrgSeed {
             createdAt = min(createdAt, used - g.pick(5...90) * Self.day)
             lastUsed = used
         case .recent:
-            lastUsed = max(createdAt, now - g.pick(0...(14 * Self.day)))
+            // Most keys in use were used today; a few not for a week or two.
+            let idleFor = g.pick(0...9) < 8 ? g.pick(0...(20 * 3600)) : g.pick(1...14) * Self.day
+            lastUsed = max(createdAt, now - idleFor)
         }
         s.update(kind, key.id) { r in
             r.body["created_at"] = .int(createdAt)

@@ -248,7 +248,7 @@ enum UsageHandlers {
                     dimensions: ["project_id", "user_id", "api_key_id", "model", "context_level"],
                     users: 15
                 ) { s in
-                    let (calls, requests) = simple(s, what: "web_search", model: "gpt-4o-search-preview", units: 1...3, perRequest: 5...300)
+                    let (calls, requests) = simple(s, what: "web_search", model: "gpt-4o-search-preview", units: 1...3, perRequest: 2...60)
                     return [
                         fact(
                             s,

@@ -8,8 +8,9 @@ import AdmAPI
 /// whether through batch or the flex tier follow from a hash of its id and the day, so the same
 /// request always gives the same numbers. A little usage with no key (`api_key_id` null) goes to
 /// the oldest project, so even the fixture organization has some. Costs are the usage priced per
-/// line item, each fact rounded to whole cents. The current bucket holds only what has happened
-/// so far.
+/// line item, each fact rounded to whole cents. Data lands by the hour, as usage data arrives
+/// late: the current bucket holds what happened up to the last full hour, and two requests in the
+/// same hour see the same figures.
 struct UsageModel {
     /// One day's usage of one key (or none), one model, one kind.
     struct Fact {
@@ -40,7 +41,7 @@ struct UsageModel {
 
     init(state: OrgState, now: Int) {
         self.state = state
-        self.now = now
+        self.now = now - now % 3600
         keys = state.table(.projectKey).all.map { r in
             let user =
                 r.body["owner"]?["type"]?.stringValue == "user"

@@ -40,6 +40,11 @@ struct GroupedReport {
 
     func mainValue(_ row: Row) -> Double { main.map { row.values[$0] }.reduce(0, +) }
 
+    /// The rows as every output shows them: days in date order, groups largest first (ties by name).
+    var ordered: [Row] {
+        byDay ? rows : rows.sorted { (mainValue($0), $1.name) > (mainValue($1), $0.name) }
+    }
+
     var totals: [Double] { measures.indices.map { i in rows.map { $0.values[i] }.reduce(0, +) } }
 
     func format(_ value: Double, _ measure: Measure) -> String {
@@ -81,14 +86,14 @@ struct GroupedReport {
                 out.append(
                     style.dim(
                         "\(rows.count) days; the highest \(UnixTime.iso8601(day).prefix(10)) (\(format(peak.values[main[0]], measures[main[0]]))); "
-                            + "an average day \(format(grand / Double(max(1, rows.count)) * (main.count == 1 ? 1 : 1), measures[main[0]]))"
+                            + "an average day \(format(grand / Double(max(1, rows.count)), measures[main[0]]))"
                             + (rows.last?.incomplete == true ? "; today is incomplete" : "")
                     )
                 )
             }
             return out
         }
-        let sorted = byDay ? rows : rows.sorted { mainValue($0) > mainValue($1) }
+        let sorted = ordered
         let names = sorted.map { row -> String in
             let label = Cells.inline(row.name) + (row.named ? "" : " (no name)") + (row.incomplete ? " *" : "")
             return DisplayWidth.truncate(label, to: 40)
@@ -134,7 +139,7 @@ struct GroupedReport {
     func json(extra: [JSON.Member] = []) -> JSON {
         let total = totals
         let grand = main.map { total[$0] }.reduce(0, +)
-        let items: [JSON] = rows.map { row in
+        let items: [JSON] = ordered.map { row in
             var members: [JSON.Member] = []
             if byDay, let day = row.day {
                 members.append(JSON.Member("date", .string(String(UnixTime.iso8601(day).prefix(10)))))

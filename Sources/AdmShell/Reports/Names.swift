@@ -22,6 +22,14 @@ final class NameCache {
         return projects?[id]
     }
 
+    /// The ids of the projects called `name` (exactly, then ignoring case).
+    func projectIDs(named name: String, reader: OrgReader) async throws(ShellError) -> [String] {
+        _ = try await project("", reader: reader)
+        let all = projects ?? [:]
+        let exact = all.filter { $0.value == name }.map(\.key)
+        return (exact.isEmpty ? all.filter { $0.value.lowercased() == name.lowercased() }.map(\.key) : exact).sorted()
+    }
+
     /// The names of the keys of `projectIDs`, read in one go (the projects not read yet).
     func loadKeys(of projectIDs: [String], reader: OrgReader) async throws(ShellError) {
         _ = try await project("", reader: reader)

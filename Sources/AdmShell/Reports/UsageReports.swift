@@ -60,7 +60,7 @@ enum UsageReports {
         let range = try ReportRange.parse(shell, inv)
         let reader = try OrgReader(shell, inv)
         let by = try grouping(shell, inv, allowed: EndpointCatalog.endpoint(id: "usage-costs")!)
-        var query = range.query + (try projectFilter(shell, inv, reader))
+        var query = range.query + (try await projectFilter(shell, inv, reader))
         if let field = by.field {
             query += QueryItem.items(name: "group_by", value: .array(([field] + (field == "api_key_id" ? ["project_id"] : [])).map(JSON.string)))
         }
@@ -129,7 +129,7 @@ enum UsageReports {
         let range = try ReportRange.parse(shell, inv)
         let reader = try OrgReader(shell, inv)
         let by = try grouping(shell, inv, allowed: endpoint)
-        var query = range.query + (try projectFilter(shell, inv, reader))
+        var query = range.query + (try await projectFilter(shell, inv, reader))
         if let field = by.field {
             query += QueryItem.items(name: "group_by", value: .array(([field] + (field == "api_key_id" ? ["project_id"] : [])).map(JSON.string)))
         }
@@ -152,7 +152,7 @@ enum UsageReports {
                 let values = measures.map { Double(result[$0]?.intValue ?? 0) }
                 for i in values.indices { day[i] += values[i] }
                 if let field = by.field {
-                    let key = result[field].map { $0.stringValue ?? $0.serialized() } ?? ""
+                    let key = result[field].flatMap { $0.isNull ? nil : $0.stringValue ?? $0.serialized() } ?? ""
                     var g = groups[key, default: (result["project_id"]?.stringValue, [Double](repeating: 0, count: measures.count))]
                     for i in values.indices { g.values[i] += values[i] }
                     groups[key] = g
@@ -224,12 +224,30 @@ enum UsageReports {
         return values
     }
 
-    /// `--project` as `project_ids[]` (names resolved to ids).
-    static func projectFilter(_ shell: Interpreter, _ inv: Invocation, _ reader: OrgReader) throws(ShellError) -> [QueryItem] {
+    /// `--project` as `project_ids[]`: ids as they are, names looked up (an unknown or
+    /// ambiguous name is an error naming it).
+    static func projectFilter(_ shell: Interpreter, _ inv: Invocation, _ reader: OrgReader) async throws(ShellError) -> [QueryItem] {
         guard let w = inv.args.flagWord("--project") else { return [] }
         let value = try shell.value(of: w)
-        let items = value.arrayValue?.map(Interpreter.stringify) ?? Interpreter.stringify(value).split(separator: ",").map(String.init)
-        return QueryItem.items(name: "project_ids", value: .array(items.map(JSON.string)))
+        let given = value.arrayValue?.map(Interpreter.stringify) ?? Interpreter.stringify(value).split(separator: ",").map(String.init)
+        var ids: [String] = []
+        for item in given.map({ $0.trimmingCharacters(in: " ") }) where !item.isEmpty {
+            if item.hasPrefix("proj_") {
+                ids.append(item)
+                continue
+            }
+            let found = try await shell.session.names.projectIDs(named: item, reader: reader)
+            guard found.count == 1 else {
+                throw .usage(
+                    found.isEmpty
+                        ? "--project: no project is called '\(item)'"
+                        : "--project: \(found.count) projects are called '\(item)' (\(found.joined(separator: ", "))); give an id",
+                    at: w.location
+                )
+            }
+            ids += found
+        }
+        return QueryItem.items(name: "project_ids", value: .array(ids.map(JSON.string)))
     }
 
     /// Rows for grouped figures, with names: projects, keys (via their projects), users.
@@ -254,7 +272,7 @@ enum UsageReports {
             rows.append(
                 GroupedReport.Row(
                     id: unattributed ? nil : g.id,
-                    name: name ?? (unattributed ? "(none)" : g.id),
+                    name: name ?? (unattributed ? "(no \(field.replacing("_id", with: "").replacing("_", with: " ")))" : g.id),
                     named: name != nil || unattributed,
                     values: g.values
                 )
