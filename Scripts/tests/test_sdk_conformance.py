@@ -86,9 +86,23 @@ def schema_validators(spec):
 def test_every_admin_method_validates(sandbox, spec):
     exchanges = []
 
+    # Every write that succeeds leaves an audit event: the sandbox's log must grow after each.
+    audit_size = [0]
+    unlogged = []
+
+    def logged():
+        return httpx2.get(sandbox.control + '/info').json()['counts']['auditLog']
+
     def keep(response):
         response.read()
         exchanges.append((response.request.method, response.request.url.path, response.status_code, response.text))
+        # (A `validate` checks a key or a bucket and changes nothing: no event.)
+        write = response.request.method != 'GET' and not response.request.url.path.endswith('/validate')
+        if write and response.status_code == 200:
+            size = logged()
+            if size <= audit_size[0]:
+                unlogged.append(f'{response.request.method} {response.request.url.path}')
+            audit_size[0] = size
 
     http = httpx2.Client(event_hooks={'response': [keep]})
     owner = sandbox.keys['owner']
@@ -98,6 +112,7 @@ def test_every_admin_method_validates(sandbox, spec):
     org = Recorder(client.admin.organization, 'admin.organization', calls)
     ft = Recorder(client.fine_tuning.checkpoints.permissions, 'ft', calls)
     httpx2.post(sandbox.control + '/seed', json={'kind': 'users', 'count': 3}).raise_for_status()
+    audit_size[0] = logged()
 
     # Admin API keys.
     key = org.admin_api_keys.create(name='conformance', expires_in_seconds=86400)
@@ -292,6 +307,12 @@ def test_every_admin_method_validates(sandbox, spec):
     assert org.projects.service_accounts.delete(sa.id, project_id=pid).deleted
     assert org.projects.users.delete(member.id, project_id=pid).deleted
     assert org.projects.archive(spare.id).status == 'archived'
+
+    assert unlogged == [], f'writes that left no audit event: {unlogged}'
+    documented = set(spec['components']['schemas']['AuditLogEventType']['enum'])
+    events = drain(org.audit_logs.list(limit=100), at_most=10_000)
+    assert {e.type for e in events} <= documented, {e.type for e in events} - documented
+    assert len(events) >= len([x for x in exchanges if x[0] != 'GET' and x[2] == 200 and not x[1].endswith('/validate')])
 
     missing = every_method(client.admin, 'admin') - {c.replace('admin.organization', 'admin.organization') for c in calls}
     assert missing == set(), f'admin methods not exercised: {sorted(missing)}'

@@ -101,10 +101,15 @@ enum ExternalHandlers {
                     ])
                 )
             )
+            // The documented event types have none for external storage; the project it
+            // belongs to is what changed.
             s.audit(
-                "external_storage.registered",
+                "project.updated",
                 ctx,
-                details: .obj(["id": .string(id), "data": .obj(["geography": "US", "provider": r.body["provider"]!])])
+                details: .obj([
+                    "id": .string(pid),
+                    "changes_requested": .obj(["external_storage": .obj(["id": .string(id), "geography": "US", "provider": r.body["provider"]!])]),
+                ])
             )
             return r.body
         }
@@ -114,9 +119,13 @@ enum ExternalHandlers {
         }
         t.on("external-storage-delete") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_storage_id")
-            _ = try s.record(.externalStorage, id, what: "external storage configuration", param: "external_storage_id")
+            let r = try s.record(.externalStorage, id, what: "external storage configuration", param: "external_storage_id")
             s.remove(.externalStorage, id)
-            s.audit("external_storage.removed", ctx, details: .obj(["id": .string(id)]))
+            s.audit(
+                "project.updated",
+                ctx,
+                details: .obj(["id": r.body["project_id"] ?? .null, "changes_requested": .obj(["external_storage_removed": .string(id)])])
+            )
             return .obj(["id": .string(id), "object": "organization.external_storage.deleted", "deleted": true])
         }
         t.on("external-storage-validate") { (s, ctx) throws(APIFailure) in

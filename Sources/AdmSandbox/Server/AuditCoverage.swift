@@ -18,6 +18,9 @@ enum AuditCoverage {
         "delete-organization-spend-alert": "organization.updated",
         "create-project-spend-alert": "project.updated", "update-project-spend-alert": "project.updated",
         "delete-project-spend-alert": "project.updated",
+        "Updateorganizationspendlimit": "organization.updated", "Deleteorganizationspendlimit": "organization.updated",
+        "Updateprojectspendlimit": "project.updated", "Deleteprojectspendlimit": "project.updated",
+        "activateProjectCertificates": "certificates.activated", "deactivateProjectCertificates": "certificates.deactivated",
     ]
 
     /// Logs the event of `ctx`'s write when its handler logged none (`logged`: the audit
