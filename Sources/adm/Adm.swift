@@ -59,8 +59,12 @@ struct Adm: AsyncParsableCommand {
         } else if interactive {
             return await REPL.run(launched)
         } else {
-            var text = ""
-            while let line = readLine(strippingNewline: false) { text += line }
+            let text: String
+            do { text = try TextFile.readStandardInput(kind: "script") } catch {
+                StandardOutput().writeError("adm: error: \(error)\n")
+                await Scripts.close(launched)
+                return error.notText ? 2 : 3
+            }
             await Scripts.runText(launched, text: text, file: "<stdin>")
         }
     }

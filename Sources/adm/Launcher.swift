@@ -76,6 +76,40 @@ enum Launcher {
             do { transport = try RecordingTransport(inner: transport, path: record) } catch { throw LaunchError("--record: \(error)") }
         }
 
+        // From here a failure must release what was started: the transport's threads (whose
+        // client traps in debug builds when dropped unreleased) and the sandbox.
+        do {
+            let shell = try configure(
+                o,
+                interactive: interactive,
+                transport: transport,
+                connections: transportConfig.connectionsPerHost,
+                baseURL: baseURL,
+                sandbox: sandbox,
+                profile: profile,
+                config: config
+            )
+            return Launched(shell: shell, sandbox: sandbox)
+        } catch {
+            await transport.shutdown()
+            await sandbox?.stop()
+            throw error
+        }
+    }
+
+    /// The shell: its configuration, its keys (sandbox, profile, keys file, environment), the
+    /// active key and project.
+    private static func configure(
+        _ o: LaunchOptions,
+        interactive: Bool,
+        transport: any Transport,
+        connections: Int,
+        baseURL: String,
+        sandbox: SandboxServer?,
+        profile: ConfigFile.Profile?,
+        config: ConfigFile?
+    ) throws(LaunchError) -> Interpreter {
+        let env = FileMode.environment
         var configuration = ShellConfiguration(baseURL: baseURL, transport: transport)
         configuration.retry = RetryPolicy(maxRetries: max(0, o.retries))
         if let text = o.maxWait ?? profile?.maxWait {
@@ -91,7 +125,7 @@ enum Launcher {
         configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
         configuration.builtInSandbox = sandbox != nil
         configuration.concurrency = max(1, o.concurrency)
-        configuration.maxConcurrency = transportConfig.connectionsPerHost
+        configuration.maxConcurrency = connections
         configuration.interactive = interactive
         configuration.showNewSecrets = interactive && StandardOutput.isTerminal(1)
         configuration.allowLiteralKeys = o.allowLiteralKey
@@ -134,6 +168,6 @@ enum Launcher {
             session.activeKey = k
         }
         if let p = o.project { session.activeProject = p }
-        return Launched(shell: shell, sandbox: sandbox)
+        return shell
     }
 }

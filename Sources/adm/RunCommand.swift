@@ -59,10 +59,12 @@ struct RunCommand: AsyncParsableCommand {
         var previous: Launcher.Launched?
         for file in files {
             let text: String
-            do { text = try FileMode.read(file) } catch {
+            do { text = try TextFile.read(file, kind: "script") } catch {
+                // A binary file is a bad script (2); one that cannot be read, a launch failure (3).
+                let status: Int32 = error.notText ? 2 : 3
                 StandardOutput().writeError("adm run: error: \(error)\n")
-                worst = max(worst, 3)
-                runs.append(Reports.FileRun(file: file, expectations: [], failures: [error.description], exitStatus: 3, seconds: 0))
+                worst = max(worst, status)
+                runs.append(Reports.FileRun(file: file, expectations: [], failures: [error.description], exitStatus: status, seconds: 0))
                 if keepGoing { continue } else { break }
             }
             let launched: Launcher.Launched

@@ -75,6 +75,27 @@ struct SandboxBehaviourTests {
         }
     }
 
+    @Test("what the spec forbids and an outside tester found accepted: no body where one is required, null where a field is not nullable")
+    func strictBodies() async throws {
+        try await withSandbox { s in
+            let project = try #require(try await s.call("list-projects", key: "owner").json?["data"]?[0]?["id"]?.stringValue)
+            for path in ["/organization/projects/\(project)", "/organization/projects/\(project)/hosted_tool_permissions"] {
+                let r = try await s.raw(.post, path, key: "owner")
+                #expect(r.status == 400, "POST \(path) with no body")
+                #expect(APIError.decode(r)?.message == "The request body is required: a JSON object (it may be {}).")
+                #expect(APIError.decode(r)?.type == "invalid_request_error")
+                // An empty object is a body: nothing to change.
+                #expect(try await s.raw(.post, path, key: "owner", body: "{}").status == 200, "POST \(path) with {}")
+            }
+            let key = try await s.raw(.post, "/organization/admin_api_keys", key: "owner", body: #"{"name": "x", "expires_in_seconds": null}"#)
+            #expect(key.status == 400)
+            #expect(APIError.decode(key)?.message == "Invalid type for 'expires_in_seconds': expected an integer, but got null instead.")
+            #expect(APIError.decode(key)?.param == "expires_in_seconds")
+            // A field the spec marks nullable takes null.
+            #expect(try await s.raw(.post, "/organization/projects/\(project)", key: "owner", body: #"{"name": null}"#).status == 200)
+        }
+    }
+
     @Test("query parameters are checked: ranges and enums")
     func queryValidation() async throws {
         try await withSandbox { s in

@@ -52,6 +52,8 @@ struct LexerParserTests {
         ("let 9x = 1", "1:5: error: let: '9x' is not a variable name (letters, digits, _)"),
         ("let _ = 1", "1:5: error: let: $_ is built in and cannot be set"),
         ("let x = projects --alll", "1:18: error: unknown flag '--alll' for projects\ndid you mean --all?"),
+        ("let s = crate-sa x", "1:9: error: unknown command 'crate-sa'\ndid you mean create-sa? (to store text, quote it)"),
+        ("let p = create-project name=x", "1:9: error: unknown command 'create-project'\nto store text, quote it: let p = \"…\""),
         ("use", "1:1: error: use: expected 'use key NAME' or 'use project ID'"),
         ("use key", "1:1: error: use key: expected one key name"),
         ("use key a b", "1:1: error: use key: expected one key name"),

@@ -19,6 +19,7 @@ enum Adm {
     static func run(
         _ arguments: [String],
         stdin: String? = nil,
+        stdinBytes: [UInt8]? = nil,
         environment: [String: String] = [:],
         directory: String = packageRoot
     ) throws -> Result {
@@ -41,6 +42,7 @@ enum Adm {
         p.standardInput = input
         try p.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let stdinBytes { input.fileHandleForWriting.write(Data(stdinBytes)) }
         try input.fileHandleForWriting.close()
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()

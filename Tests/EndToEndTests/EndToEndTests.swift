@@ -87,6 +87,31 @@ struct EndToEndTests {
         #expect(badExit.stderr.contains("exit: STATUS must be a number from 0 to 255"))
     }
 
+    @Test("a binary script, keys file or cassette is refused by name and byte offset, none of its bytes echoed")
+    func binaryFiles() throws {
+        let dir = temporaryDirectory()
+        let bytes = Array("projects\n".utf8) + [0x00, 0x01, 0x1B, 0x5B, 0x32, 0x4A, 0xFF, 0x9B]
+        let script = dir + "/binary.adm"
+        #expect(FileManager.default.createFile(atPath: script, contents: Data(bytes), attributes: [.posixPermissions: 0o600]))
+        let run = try Adm.run(["--sandbox", "run", script])
+        #expect(run.status == 2)
+        #expect(run.stderr == "adm run: error: \(script): not a text script (binary data at byte 9)\n")
+        #expect(run.stdout.isEmpty)
+        let piped = try Adm.run(["--sandbox"], stdinBytes: bytes)
+        #expect(piped.status == 2)
+        #expect(piped.stderr == "adm: error: <stdin>: not a text script (binary data at byte 9)\n")
+        let keys = try Adm.run(["--keys-file", script, "-e", "keys"])
+        #expect(keys.status == 3)
+        #expect(keys.stderr == "adm: error: \(script): not a text keys file (binary data at byte 9)\n")
+        let load = try Adm.run(["--sandbox", "-e", "key load \(script)"])
+        #expect(load.status != 0)
+        #expect(load.stderr.contains("\(script): not a text keys file (binary data at byte 9)"))
+        let replay = try Adm.run(["--replay", script, "-e", "projects"], environment: ["OPENAI_ADMIN_KEY": "sk-admin-test"])
+        #expect(replay.status == 3)
+        #expect(replay.stderr == "adm: error: --replay: \(script): not a text cassette (binary data at byte 9)\n")
+        for r in [run, piped, keys, load, replay] { #expect(!r.all.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0 }) }
+    }
+
     @Test("a fan-out wider than its concurrency finishes every call, in order")
     func fanOutWiderThanConcurrency() throws {
         // 20 projects, 3 calls in flight: slots are refilled as calls finish (the release build

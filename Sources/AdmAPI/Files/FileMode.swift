@@ -11,7 +11,13 @@ import Darwin
 /// A file that could not be read or written, with the reason from the system.
 public struct FileError: Error, Sendable, CustomStringConvertible {
     public let description: String
-    public init(_ description: String) { self.description = description }
+    /// The file was read but is not text (`TextFile`): a mistake in what was given, not in
+    /// the machine.
+    public var notText = false
+    public init(_ description: String, notText: Bool = false) {
+        self.description = description
+        self.notText = notText
+    }
 }
 
 /// Creating files that may hold secrets (0600 from the first byte) and checking paths. Writes go
@@ -93,22 +99,31 @@ package enum FileMode {
         String(decoding: try readBytes(path), as: UTF8.self)
     }
 
-    /// The whole file as bytes.
-    package static func readBytes(_ path: String) throws(FileError) -> [UInt8] {
+    /// The file's bytes from `offset` (0: all of them).
+    package static func readBytes(_ path: String, from offset: Int = 0) throws(FileError) -> [UInt8] {
         do {
             let fd = try FileDescriptor.open(FilePath(path), .readOnly)
             return try fd.closeAfter {
-                var out: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 65536)
-                while true {
-                    let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
-                    if n == 0 { break }
-                    out.append(contentsOf: buffer[0..<n])
-                }
-                return out
+                if offset > 0 { _ = try fd.seek(offset: Int64(offset), from: .start) }
+                return try readToEnd(fd)
             }
         } catch {
             throw failure("read", path, error)
+        }
+    }
+
+    /// Everything on standard input (a script piped to adm).
+    package static func readStandardInput() throws(FileError) -> [UInt8] {
+        do { return try readToEnd(.standardInput) } catch { throw failure("read", "standard input", error) }
+    }
+
+    private static func readToEnd(_ fd: FileDescriptor) throws -> [UInt8] {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
+            if n == 0 { return out }
+            out.append(contentsOf: buffer[0..<n])
         }
     }
 
@@ -117,26 +132,6 @@ package enum FileMode {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
         return Int(st.st_size)
-    }
-
-    /// The bytes from `offset` to the end.
-    package static func readBytes(_ path: String, from offset: Int) throws(FileError) -> [UInt8] {
-        do {
-            let fd = try FileDescriptor.open(FilePath(path), .readOnly)
-            return try fd.closeAfter {
-                _ = try fd.seek(offset: Int64(offset), from: .start)
-                var out: [UInt8] = []
-                var buffer = [UInt8](repeating: 0, count: 65536)
-                while true {
-                    let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
-                    if n == 0 { break }
-                    out.append(contentsOf: buffer[0..<n])
-                }
-                return out
-            }
-        } catch {
-            throw failure("read", path, error)
-        }
     }
 
     /// Cuts a file to `length` bytes.

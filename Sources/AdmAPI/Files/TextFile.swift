@@ -4,9 +4,17 @@
 public enum TextFile {
     /// The file's text. `kind` names what it should have been (`script`, `keys file`).
     public static func read(_ path: String, kind: String = "file") throws(FileError) -> String {
-        let bytes = try FileMode.readBytes(path)
+        try decode(try FileMode.readBytes(path), name: path, kind: kind)
+    }
+
+    /// Standard input's text (a piped script), refused like a file's.
+    public static func readStandardInput(kind: String) throws(FileError) -> String {
+        try decode(try FileMode.readStandardInput(), name: "<stdin>", kind: kind)
+    }
+
+    static func decode(_ bytes: [UInt8], name: String, kind: String) throws(FileError) -> String {
         if let offset = binaryOffset(bytes) {
-            throw FileError("\(path): not a text \(kind) (binary data at byte \(offset))")
+            throw FileError("\(name): not a text \(kind) (binary data at byte \(offset))", notText: true)
         }
         return String(decoding: bytes, as: UTF8.self)
     }

@@ -88,7 +88,7 @@ public final class ReplayTransport: Transport {
     private let entries: Mutex<[CassetteEntry?]>
 
     public init(path: String) throws(FileError) {
-        let text = try FileMode.read(path)
+        let text = try TextFile.read(path, kind: "cassette")
         var list: [CassetteEntry?] = []
         for (n, line) in text.split(separator: "\n").enumerated() where !line.trimmingCharacters(in: " \r\t").isEmpty {
             guard let json = try? JSON.parse(String(line)), let entry = CassetteEntry(json: json) else {

@@ -76,7 +76,7 @@ struct APIFailure: Error, Sendable {
     static func invalidType(_ name: String, expected: String, got: JSON) -> APIFailure {
         APIFailure(
             status: 400,
-            message: "Invalid type for '\(name)': expected \(expected), but got \(article(got.typeName)) instead.",
+            message: "Invalid type for '\(name)': expected \(expected), but got \(got.isNull ? "null" : article(got.typeName)) instead.",
             param: name,
             code: "invalid_type"
         )

@@ -18,8 +18,10 @@ enum Validation {
         guard !endpoint.body.isEmpty else { return }
         guard case .object(let members) = body else {
             if body.isNull {
-                if endpoint.bodyRequired, let first = endpoint.body.first(where: \.required) { throw .missingParameter(first.name) }
-                return
+                guard endpoint.bodyRequired else { return }
+                if let first = endpoint.body.first(where: \.required) { throw .missingParameter(first.name) }
+                // A body whose fields are all optional is still required (spec: `required: true`).
+                throw .invalid("The request body is required: a JSON object (it may be {}).", code: "missing_required_parameter")
             }
             throw .invalid("The request body must be a JSON object, not \(APIFailure.article(body.typeName)).")
         }
@@ -27,9 +29,15 @@ enum Validation {
             throw .unknownParameter(member.key)
         }
         for field in endpoint.body {
-            guard let value = body[field.name], !value.isNull else {
+            guard let value = body[field.name] else {
                 if field.required { throw .missingParameter(field.name) }
                 continue
+            }
+            if value.isNull {
+                if field.nullable { continue }
+                if field.required { throw .missingParameter(field.name) }
+                // Optional is not nullable: leave the field out instead.
+                throw .invalidType(field.name, expected: expectation(field.type), got: value)
             }
             try checkBody(field.type, value, field: field, name: field.name)
         }
@@ -65,24 +73,36 @@ enum Validation {
     static func checkBody(_ type: FieldType, _ value: JSON, field: Field, name: String) throws(APIFailure) {
         switch type {
         case .string:
-            guard case .string = value else { throw .invalidType(name, expected: "a string", got: value) }
+            guard case .string = value else { throw .invalidType(name, expected: expectation(type), got: value) }
         case .integer:
-            guard let n = value.intValue, value.doubleValue == Double(n) else { throw .invalidType(name, expected: "an integer", got: value) }
+            guard let n = value.intValue, value.doubleValue == Double(n) else { throw .invalidType(name, expected: expectation(type), got: value) }
             try checkRange(field, n, name: name)
         case .number:
-            guard value.doubleValue != nil else { throw .invalidType(name, expected: "a number", got: value) }
+            guard value.doubleValue != nil else { throw .invalidType(name, expected: expectation(type), got: value) }
         case .boolean:
-            guard case .bool = value else { throw .invalidType(name, expected: "a boolean", got: value) }
+            guard case .bool = value else { throw .invalidType(name, expected: expectation(type), got: value) }
         case .object:
             break  // nested shapes are checked by the handlers that use them
         case .oneOf(let values):
-            guard case .string(let s) = value else { throw .invalidType(name, expected: "a string", got: value) }
+            guard case .string(let s) = value else { throw .invalidType(name, expected: expectation(type), got: value) }
             guard values.contains(s) else { throw .invalidValue(name, s, supported: values) }
         case .array(let element):
-            guard case .array(let items) = value else { throw .invalidType(name, expected: "an array", got: value) }
+            guard case .array(let items) = value else { throw .invalidType(name, expected: expectation(type), got: value) }
             for (i, item) in items.enumerated() {
                 try checkBody(element, item, field: field, name: "\(name)[\(i)]")
             }
+        }
+    }
+
+    /// What a value of `type` is called in an error: "a string", "an integer", ….
+    static func expectation(_ type: FieldType) -> String {
+        switch type {
+        case .string, .oneOf: return "a string"
+        case .integer: return "an integer"
+        case .number: return "a number"
+        case .boolean: return "a boolean"
+        case .object: return "an object"
+        case .array: return "an array"
         }
     }
 }

@@ -19,7 +19,7 @@ struct Help {
             out.append("")
             out.append(style.bold(group.rawValue))
             for spec in CommandTable.all where spec.group == group {
-                out.append("  " + DisplayWidth.pad(spec.name, to: 14) + spec.summary)
+                out.append("  " + DisplayWidth.column(spec.name, 14) + spec.summary)
             }
         }
         out.append("")
@@ -47,19 +47,19 @@ struct Help {
         }
         if !spec.flags.isEmpty {
             out.append("flags:")
-            for f in spec.flags { out.append("  " + DisplayWidth.pad(f.name + (f.takesValue ? " VALUE" : ""), to: 22) + f.help) }
+            for f in spec.flags { out.append("  " + DisplayWidth.column(f.name + (f.takesValue ? " VALUE" : ""), 22) + f.help) }
         }
         let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
         if !endpoints.isEmpty {
             out.append("reaches:")
             for e in endpoints {
-                out.append("  " + DisplayWidth.pad(e.signature, to: 64) + " needs " + e.scope + style.dim(" [\(e.scopeEvidence.rawValue)]"))
+                out.append("  " + DisplayWidth.column(e.signature, 64) + " needs " + e.scope + style.dim(" [\(e.scopeEvidence.rawValue)]"))
             }
         }
         if spec.name == "call" {
             out.append("operations (\(EndpointCatalog.all.count)):")
             for e in EndpointCatalog.all {
-                out.append("  " + DisplayWidth.pad(e.method.rawValue, to: 7) + DisplayWidth.pad(e.path, to: 86) + style.dim(e.id))
+                out.append("  " + DisplayWidth.column(e.method.rawValue, 8) + DisplayWidth.column(e.path, 86) + style.dim(e.id))
             }
         }
         return out
@@ -75,7 +75,7 @@ struct Help {
             out.append("  \(label):")
             for f in fields {
                 out.append(
-                    "    " + DisplayWidth.pad(f.name + (f.required ? "*" : ""), to: 34) + DisplayWidth.pad("\(f.type)", to: 24)
+                    "    " + DisplayWidth.column(f.name + (f.required ? "*" : ""), 34) + DisplayWidth.column("\(f.type)", 24)
                         + style.dim(String(f.help.prefix(80)))
                 )
             }

@@ -55,6 +55,17 @@ enum SessionCommands {
                 if reserved.contains(name) { throw SyntaxError("let: $\(name) is built in and cannot be set", at: args[0].location) }
                 if let command = args[2].literalText, CommandTable.lookup(command) != nil {
                     try Checker.check(Statement(words: Array(args[2...]), selection: s.selection, location: args[2].location))
+                } else if let word = args[2].literalText, args.count > 3,
+                    args[3...].contains(where: { $0.literalText.map { $0.hasPrefix("--") || $0.contains("=") } ?? false })
+                        || (word.contains("-") && Suggest.closest(word, among: CommandTable.allNames) != nil)
+                {
+                    // `let p = create-project name=x` reads as a command with a typo, not as text.
+                    throw SyntaxError(
+                        "unknown command '\(word)'",
+                        at: args[2].location,
+                        suggestion: Suggest.closest(word, among: CommandTable.allNames).map { "did you mean \($0)? (to store text, quote it)" }
+                            ?? "to store text, quote it: let \(name) = \"…\""
+                    )
                 }
             },
             run: { shell, inv throws(ShellError) in

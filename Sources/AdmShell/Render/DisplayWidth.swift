@@ -28,15 +28,37 @@ enum DisplayWidth {
     static func truncate(_ text: String, to width: Int) -> String {
         guard of(text) > width else { return text }
         guard width > 0 else { return "" }
+        let chars = Array(text)
         var out = ""
         var used = 0
-        for c in text {
-            let w = of(c)
+        var i = 0
+        while i < chars.count {
+            // An escape TerminalText wrote (`\e`, `\u202e`) stays whole or goes.
+            let unit = escapeLength(chars, at: i)
+            let piece = String(chars[i..<(i + unit)])
+            let w = of(piece)
             if used + w > width - 1 { break }
-            out.append(c)
+            out += piece
             used += w
+            i += unit
         }
         return out + "…"
+    }
+
+    /// How many characters from `i` belong together: 2 for `\e` `\r` `\n` `\t`, 6 for `\uXXXX`, else 1.
+    static func escapeLength(_ chars: [Character], at i: Int) -> Int {
+        guard chars[i] == "\\", i + 1 < chars.count else { return 1 }
+        switch chars[i + 1] {
+        case "e", "r", "n", "t": return 2
+        case "u" where i + 5 < chars.count && chars[(i + 2)...(i + 5)].allSatisfy(\.isHexDigit): return 6
+        default: return 1
+        }
+    }
+
+    /// `text` as a column `width` cells wide that never runs into the next: padded, or, when it
+    /// is wider, followed by two spaces.
+    static func column(_ text: String, _ width: Int) -> String {
+        of(text) + 2 > width ? text + "  " : pad(text, to: width)
     }
 
     /// `text` followed by spaces up to `width` cells.
