@@ -51,7 +51,7 @@ struct Adm: AsyncParsableCommand {
         do {
             launched = try await Launcher.launch(options, interactive: interactive)
         } catch {
-            StandardOutput().writeError("adm: error: \(error)\n")
+            Console.standard().warn("adm: error: \(error)")
             return 3
         }
         if let execute {
@@ -61,7 +61,7 @@ struct Adm: AsyncParsableCommand {
         } else {
             let text: String
             do { text = try TextFile.readStandardInput(kind: "script") } catch {
-                StandardOutput().writeError("adm: error: \(error)\n")
+                Console.standard().warn("adm: error: \(error)")
                 await Scripts.close(launched)
                 return error.notText ? 2 : 3
             }

@@ -38,7 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         for r in report {
             let parts = r.split(separator: "=", maxSplits: 1).map(String.init)
             guard let format = Reports.Format(rawValue: parts[0]) else {
-                StandardOutput().writeError("adm run: error: --report \(r): expected junit=PATH, tap[=PATH] or json[=PATH]\n")
+                Console.standard().warn("adm run: error: --report \(r): expected junit=PATH, tap[=PATH] or json[=PATH]")
                 throw ExitCode(3)
             }
             reports.append((format, parts.count == 2 ? parts[1] : nil))
@@ -47,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
         for v in variables {
             let parts = v.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, !parts[0].isEmpty else {
-                StandardOutput().writeError("adm run: error: --var \(v): expected NAME=VALUE\n")
+                Console.standard().warn("adm run: error: --var \(v): expected NAME=VALUE")
                 throw ExitCode(3)
             }
             presets.append((parts[0], (try? JSON.parse(parts[1])) ?? .string(parts[1])))
@@ -62,14 +62,14 @@ struct RunCommand: AsyncParsableCommand {
             do { text = try TextFile.read(file, kind: "script") } catch {
                 // A binary file is a bad script (2); one that cannot be read, a launch failure (3).
                 let status: Int32 = error.notText ? 2 : 3
-                StandardOutput().writeError("adm run: error: \(error)\n")
+                Console.standard().warn("adm run: error: \(error)")
                 worst = max(worst, status)
                 runs.append(Reports.FileRun(file: file, expectations: [], failures: [error.description], exitStatus: status, seconds: 0))
                 if keepGoing { continue } else { break }
             }
             let launched: Launcher.Launched
             do { launched = try await Launcher.launch(root.options.launchOptions, interactive: false) } catch {
-                StandardOutput().writeError("adm: error: \(error)\n")
+                Console.standard().warn("adm: error: \(error)")
                 if let previous { await Scripts.close(previous) }
                 throw ExitCode(3)
             }
@@ -96,11 +96,11 @@ struct RunCommand: AsyncParsableCommand {
             let text = Reports.render(runs, format: format)
             if let path {
                 do { try FileMode.writePrivate(path, text) } catch {
-                    StandardOutput().writeError("adm run: error: --report: \(error)\n")
+                    Console.standard().warn("adm run: error: --report: \(error)")
                     worst = max(worst, 3)
                 }
             } else {
-                StandardOutput().write(text)
+                Console.standard().exact(text)
             }
         }
         if let previous { await Scripts.finish(previous) }

@@ -28,7 +28,7 @@ struct SandboxCommand: AsyncParsableCommand {
         let knownIssue = root.options.knownIssue
         let faults = root.options.faults
         guard host == "127.0.0.1" || host == "::1" || host == "localhost" else {
-            StandardOutput().writeError("adm sandbox: error: the sandbox listens on loopback only (127.0.0.1, ::1)\n")
+            Console.standard().warn("adm sandbox: error: the sandbox listens on loopback only (127.0.0.1, ::1)")
             throw ExitCode(3)
         }
         var options = SandboxOptions()
@@ -38,14 +38,14 @@ struct SandboxCommand: AsyncParsableCommand {
         options.databasePath = db
         if let spec = root.options.rateLimit {
             do { options.rateLimit = try RateLimitRule.parse(spec) } catch {
-                StandardOutput().writeError("adm sandbox: error: --rate-limit: \(error)\n")
+                Console.standard().warn("adm sandbox: error: --rate-limit: \(error)")
                 throw ExitCode(3)
             }
         }
         for name in knownIssue {
             guard let issue = KnownIssue(rawValue: name) else {
-                StandardOutput().writeError(
-                    "adm sandbox: error: unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))\n"
+                Console.standard().warn(
+                    "adm sandbox: error: unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))"
                 )
                 throw ExitCode(3)
             }
@@ -53,29 +53,29 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         if let faults {
             do { options.faults = try Faults.parse(faults) } catch {
-                StandardOutput().writeError("adm sandbox: error: --faults: \(error)\n")
+                Console.standard().warn("adm sandbox: error: --faults: \(error)")
                 throw ExitCode(3)
             }
         }
         let server: SandboxServer
         do { server = try await SandboxServer.start(options) } catch {
-            StandardOutput().writeError("adm sandbox: error: \(error)\n")
+            Console.standard().warn("adm sandbox: error: \(error)")
             throw ExitCode(3)
         }
         let keysPath = keysFile ?? SandboxServer.defaultKeysFile
         do { try server.writeKeysFile(keysPath) } catch {
-            StandardOutput().writeError("adm sandbox: error: \(error)\n")
+            Console.standard().warn("adm sandbox: error: \(error)")
             await server.stop()
             throw ExitCode(3)
         }
-        let out = StandardOutput()
-        out.write("adm sandbox listening on \(server.baseURL) (organization \(server.organizationID))\n")
-        out.write("fixture keys: \(server.fixtureKeys.map(\.name).joined(separator: ", ")) → \(keysPath) (mode 0600)\n")
-        if let db { out.write("organization kept in \(db)\n") }
-        out.write("rate limit: \(RateLimitRule.describe(options.rateLimit)) (change it with --rate-limit, or sandbox rate-limit SPEC)\n")
-        out.write("connect: adm --base-url \(server.baseURL) --keys-file \(keysPath)\n")
+        let out = Console.standard()
+        out.say("adm sandbox listening on \(server.baseURL) (organization \(server.organizationID))")
+        out.say("fixture keys: \(server.fixtureKeys.map(\.name).joined(separator: ", ")) → \(keysPath) (mode 0600)")
+        if let db { out.say("organization kept in \(db)") }
+        out.say("rate limit: \(RateLimitRule.describe(options.rateLimit)) (change it with --rate-limit, or sandbox rate-limit SPEC)")
+        out.say("connect: adm --base-url \(server.baseURL) --keys-file \(keysPath)")
         // SIGINT or SIGTERM stops it gracefully (ServiceLifecycle).
         await server.wait()
-        out.write("stopped\n")
+        out.say("stopped")
     }
 }

@@ -107,6 +107,13 @@ public struct AdminClient: Sendable {
                 elapsed: clock.now - start
             )
         }
+        /// Waits before the next attempt, noting why.
+        func pause(_ delay: Double, _ reason: String) async throws(CallFailure) {
+            notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
+            onRetry?(reason, delay)
+            try await Self.sleep(delay, attempts: attempt, notes: notes)
+            attempt += 1
+        }
         while true {
             if background && attempt == 1 {
                 guard scheduler.admitBackground(bucket) else { return nil }
@@ -124,10 +131,7 @@ public struct AdminClient: Sendable {
                 if error == .cancelled { throw CallFailure(error: error, attempts: attempt, notes: notes) }
                 switch retry.decide(method: call.method, error: error, attempt: attempt - refusals) {
                 case .retry(let delay, let reason):
-                    notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
-                    onRetry?(reason, delay)
-                    try await Self.sleep(delay, attempts: attempt, notes: notes)
-                    attempt += 1
+                    try await pause(delay, reason)
                     continue
                 case .stop(let note):
                     if let note { notes.append(note) }
@@ -162,10 +166,7 @@ public struct AdminClient: Sendable {
             }
             switch retry.decide(method: call.method, response: response, attempt: attempt - refusals) {
             case .retry(let delay, let reason):
-                notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
-                onRetry?(reason, delay)
-                try await Self.sleep(delay, attempts: attempt, notes: notes)
-                attempt += 1
+                try await pause(delay, reason)
                 continue
             case .stop(let note):
                 if let note { notes.append(note) }

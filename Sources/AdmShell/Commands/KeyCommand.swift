@@ -159,15 +159,12 @@ public enum KeyCommand {
                 "probed": .string(probe == nil ? "—" : (granted.isEmpty ? "nothing" : granted.joined(separator: " "))),
             ])
         }
-        for line in Table.render(
-            items: rows,
+        shell.sayTable(
+            rows,
             columns: [
                 Column(" ", ".active"), Column("NAME", ".name"), Column("KEY", ".key"), Column("KIND", ".kind"),
                 Column("SOURCE", ".source"), Column("PROBED SCOPES", ".probed"),
-            ],
-            style: shell.style
-        ) {
-            shell.say(line)
-        }
+            ]
+        )
     }
 }

@@ -109,16 +109,13 @@ enum SandboxCommands {
                 + "\(info["requests"]?["rate_limited"]?.intValue ?? 0) refused by the rate limit"
         )
         let keys = info["admin_keys"]?.arrayValue ?? []
-        for line in Table.render(
-            items: keys,
+        shell.sayTable(
+            keys,
             columns: [
                 Column("NAME", ".name"), Column("ID", ".id"), Column("PROFILE", ".profile"),
                 Column("CREATED AS", ".created_profile"), Column("STALE", ".stale"),
-            ],
-            style: shell.style
-        ) {
-            shell.say(line)
-        }
+            ]
+        )
         return .printed(info)
     }
 

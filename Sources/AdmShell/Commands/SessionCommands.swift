@@ -119,13 +119,7 @@ enum SessionCommands {
                     shell.say(shell.style.dim("(no variables; `let NAME = VALUE`)"))
                     return .none
                 }
-                for line in Table.render(
-                    items: rows,
-                    columns: [Column("NAME", ".name"), Column("TYPE", ".type"), Column("VALUE", ".value")],
-                    style: shell.style
-                ) {
-                    shell.say(line)
-                }
+                shell.sayTable(rows, columns: [Column("NAME", ".name"), Column("TYPE", ".type"), Column("VALUE", ".value")])
                 return .none
             }
         ),

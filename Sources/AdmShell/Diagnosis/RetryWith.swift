@@ -55,16 +55,13 @@ enum RetryWith {
             for line in shell.renderer.lines(for: json) { shell.say(line) }
             shell.say("")
         }
-        for line in Table.render(
-            items: rows,
+        shell.sayTable(
+            rows,
             columns: [
                 Column("KEY", ".key"), Column("STATUS", ".status"), Column("ERROR / MISSING SCOPE", ".error"),
                 Column("BODY VS FIRST", ".diff"),
-            ],
-            style: shell.style
-        ) {
-            shell.say(line)
-        }
+            ]
+        )
         return .printed(value, calls: calls)
     }
 

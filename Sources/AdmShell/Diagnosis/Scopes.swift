@@ -42,16 +42,13 @@ enum ScopesCommand {
             ])
         }
         guard inv.showsTables else { return .value(.array(rows)) }
-        for line in Table.render(
-            items: rows,
+        shell.sayTable(
+            rows,
             columns: [
                 Column("OPERATION", ".operation"), Column("REQUEST", ".request"), Column("NEEDS", ".scope"),
                 Column("EVIDENCE", ".evidence"), Column("PROBED KEYS WITH IT", ".keys_with_it"),
-            ],
-            style: shell.style
-        ) {
-            shell.say(line)
-        }
+            ]
+        )
         if endpoints.contains(where: { $0.category.isScopeNameInferred }) {
             shell.say(shell.style.dim("The Audit Logs and Fine-tuning scope strings were never seen publicly; these names are adm's inference."))
         }
@@ -116,7 +113,7 @@ enum ScopesCommand {
             }
             return .object(members)
         }
-        for line in Table.render(items: rows, columns: columns, style: shell.style) { shell.say(line) }
+        shell.sayTable(rows, columns: columns)
         if !writes { shell.say(shell.style.dim("writes not probed: add --writes to tell read from read+write")) }
     }
 
@@ -154,26 +151,27 @@ enum ScopesCommand {
             guard let probe = shell.session.probes[k.name] else { continue }
             lines.append("")
             lines.append("use key \(k.name)")
+            /// The probe's call and what it should answer; a comment where the probe could not tell.
+            func check(_ call: String, _ outcome: ProbeOutcome, granted: String, scope: String, what: String) {
+                switch outcome.verdict {
+                case .granted: lines += [call, granted]
+                case .missing: lines += [call, "expect missing-scope \(outcome.missing.first ?? scope)"]
+                case .unknown: lines.append("# \(what): unknown (\(outcome.evidence))")
+                }
+            }
             for c in PermissionCategory.allCases {
                 if let read = probe.levels[c] {
-                    lines.append(Repro.canonical(Probe.readCall(c)).replacing(try! Regex(#"start_time=\d+"#), with: "start_time=0"))
-                    switch read.verdict {
-                    case .granted: lines.append("expect ok")
-                    case .missing: lines.append("expect missing-scope \(read.missing.first ?? c.readScope)")
-                    case .unknown:
-                        lines.removeLast()
-                        lines.append("# \(c.displayName) read: unknown (\(read.evidence))")
-                    }
+                    let call = Repro.canonical(Probe.readCall(c)).replacing(try! Regex(#"start_time=\d+"#), with: "start_time=0")
+                    check(call, read, granted: "expect ok", scope: c.readScope, what: "\(c.displayName) read")
                 }
                 if let write = probe.writes[c], let call = Probe.writeCall(c), let scope = c.writeScope {
-                    lines.append(Repro.canonical(call))
-                    switch write.verdict {
-                    case .granted: lines.append("expect status 400   # authorized; the empty body is refused, nothing changes")
-                    case .missing: lines.append("expect missing-scope \(write.missing.first ?? scope)")
-                    case .unknown:
-                        lines.removeLast()
-                        lines.append("# \(c.displayName) write: unknown (\(write.evidence))")
-                    }
+                    check(
+                        Repro.canonical(call),
+                        write,
+                        granted: "expect status 400   # authorized; the empty body is refused, nothing changes",
+                        scope: scope,
+                        what: "\(c.displayName) write"
+                    )
                 }
             }
         }

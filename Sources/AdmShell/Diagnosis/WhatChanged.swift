@@ -86,16 +86,13 @@ enum WhatChanged {
                     "change": .string(change.count > 60 ? String(change.prefix(59)) + "…" : change),
                 ])
             }
-            for line in Table.render(
-                items: rows,
+            shell.sayTable(
+                rows,
                 columns: [
                     Column("WHEN (UTC)", ".time", .time), Column("EVENT", ".type"), Column("RESOURCE", ".resource"),
                     Column("BY", ".by"), Column("CHANGE", ".change"),
-                ],
-                style: shell.style
-            ) {
-                shell.say(line)
-            }
+                ]
+            )
         }
         return .printed(value)
     }

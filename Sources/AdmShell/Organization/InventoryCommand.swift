@@ -169,7 +169,7 @@ enum InventoryCommand {
         switch inv.output {
         case .auto where inv.showsTables:
             if !rows.isEmpty {
-                for line in Table.render(items: rows, columns: columns, style: shell.style) { shell.say(line) }
+                shell.sayTable(rows, columns: columns)
             }
             shell.say(shell.style.dim(summary))
             return .printed(value)

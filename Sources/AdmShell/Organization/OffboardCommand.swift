@@ -53,23 +53,27 @@ enum OffboardCommand {
         reader.warnUnread(memberListings, names: projects.map { $0["name"]?.stringValue ?? "" }, what: "the members")
 
         var steps: [OrgJob.Step] = []
+        /// A change inside a project: a call, or — the project archived, which refuses changes —
+        /// a note saying so (or nothing, when leaving the organization covers it anyway).
+        func projectStep(_ id: String, _ what: String, in project: JSON, _ call: Call, noteIfArchived: Bool = true) {
+            if project["status"]?.stringValue == "archived" {
+                if noteIfArchived { steps.append(.init(id: id, what: what, note: "the project is archived; the API refuses changes to it")) }
+            } else {
+                steps.append(.init(id: id, what: what, call: call))
+            }
+        }
         for (project, listing) in zip(projects, keyListings) {
             let pid = project["id"]?.stringValue ?? ""
             let pname = Cells.inline(project["name"]?.stringValue ?? pid)
             for key in listing?.items ?? [] where key["owner"]?["type"]?.stringValue == "user" && isTheirs(key["owner"]) {
                 let kid = key["id"]?.stringValue ?? ""
                 let what = "delete key \(Cells.text(key["name"])) (\(Cells.text(key["redacted_value"]))) in \(pname)"
-                if project["status"]?.stringValue == "archived" {
-                    steps.append(.init(id: "delete-key \(kid)", what: what, note: "the project is archived; the API refuses changes to it"))
-                } else {
-                    steps.append(
-                        .init(
-                            id: "delete-key \(kid)",
-                            what: what,
-                            call: Call(op("delete-project-api-key"), pathParameters: ["project_id": pid, "api_key_id": kid])
-                        )
-                    )
-                }
+                projectStep(
+                    "delete-key \(kid)",
+                    what,
+                    in: project,
+                    Call(op("delete-project-api-key"), pathParameters: ["project_id": pid, "api_key_id": kid])
+                )
             }
         }
         for key in adminKeys where isTheirs(key["owner"]) {
@@ -86,22 +90,14 @@ enum OffboardCommand {
             for (project, listing) in zip(projects, memberListings) where (listing?.items ?? []).contains(where: { $0["id"]?.stringValue == userID })
             {
                 let pid = project["id"]?.stringValue ?? ""
-                let what = "remove from project \(Cells.inline(project["name"]?.stringValue ?? pid))"
-                if project["status"]?.stringValue == "archived" {
-                    // The API refuses changes to an archived project; leaving the organization
-                    // ends the membership anyway.
-                    if user == nil {
-                        steps.append(.init(id: "leave-project \(pid)", what: what, note: "the project is archived; the API refuses changes to it"))
-                    }
-                } else {
-                    steps.append(
-                        .init(
-                            id: "leave-project \(pid)",
-                            what: what,
-                            call: Call(op("delete-project-user"), pathParameters: ["project_id": pid, "user_id": userID])
-                        )
-                    )
-                }
+                // Leaving the organization ends an archived project's membership anyway.
+                projectStep(
+                    "leave-project \(pid)",
+                    "remove from project \(Cells.inline(project["name"]?.stringValue ?? pid))",
+                    in: project,
+                    Call(op("delete-project-user"), pathParameters: ["project_id": pid, "user_id": userID]),
+                    noteIfArchived: user == nil
+                )
             }
             for (group, listing) in zip(groups, groupListings)
             where (listing?.items ?? []).contains(where: { $0["id"]?.stringValue == userID || $0["user_id"]?.stringValue == userID }) {

@@ -26,6 +26,18 @@ public final class Console {
         self.secrets = secrets
     }
 
+    /// A console on standard output and standard error before any session exists (launch
+    /// errors quote flags, the environment and files: outside text like any other).
+    public static func standard() -> Console {
+        Console(
+            sink: StandardOutput(),
+            style: Style.detect(),
+            outputIsTerminal: StandardOutput.isTerminal(1),
+            errorIsTerminal: StandardOutput.isTerminal(2),
+            secrets: { [] }
+        )
+    }
+
     /// The finished form of `text`.
     func finish(_ text: String) -> String {
         style.resolve(TerminalText.clean(Redaction.scrub(text, secrets: secrets())))

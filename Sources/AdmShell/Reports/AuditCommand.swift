@@ -86,7 +86,7 @@ enum AuditCommand {
             return .printed(value)
         }
         if rows.isEmpty { shell.say(shell.style.dim("(no events)")) }
-        for line in Table.render(items: rows, columns: columns, style: shell.style) { shell.say(line) }
+        shell.sayTable(rows, columns: columns)
         if hasMore, let last = events.last?["id"]?.stringValue {
             shell.say(shell.style.dim("more: --all for every page, or --after \(Cells.inline(last))"))
         }

@@ -57,55 +57,19 @@ enum UsageReports {
     // MARK: Costs
 
     static func costs(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
-        let range = try ReportRange.parse(shell, inv)
-        let reader = try OrgReader(shell, inv)
-        let by = try grouping(shell, inv, allowed: EndpointCatalog.endpoint(id: "usage-costs")!)
-        var query = range.query + (try await projectFilter(shell, inv, reader))
-        if let field = by.field {
-            query += QueryItem.items(name: "group_by", value: .array(([field] + (field == "api_key_id" ? ["project_id"] : [])).map(JSON.string)))
-        }
-        let buckets = try await reader.all("usage-costs", query: query)
-        var currency = "usd"
-        var groups: [String: (project: String?, cents: Double)] = [:]
-        var days: [GroupedReport.Row] = []
-        for bucket in buckets {
-            guard let start = bucket["start_time"]?.intValue else { continue }
-            var dayCents = 0.0
-            for result in bucket["results"]?.arrayValue ?? [] {
-                let cents = amountCents(result["amount"]?["value"])
-                currency = result["amount"]?["currency"]?.stringValue ?? currency
-                dayCents += cents
-                if let field = by.field {
-                    let id = result[field]?.stringValue ?? ""
-                    groups[id, default: (result["project_id"]?.stringValue, 0)].cents += cents
-                }
-            }
-            days.append(GroupedReport.Row(id: nil, name: dayLabel(start), values: [dayCents], day: start, incomplete: range.incomplete(start)))
-        }
-        let rows: [GroupedReport.Row]
-        if let field = by.field {
-            rows = try await named(groups.map { ($0.key, $0.value.project, [$0.value.cents]) }, field: field, reader: reader, shell: shell)
-        } else {
-            rows = days
-        }
-        let report = GroupedReport(
-            title: "Costs \(range.description)" + (by.field == nil ? "" : ", by \(by.word)"),
-            groupHeader: by.header,
-            groupKey: by.field ?? "date",
+        let reading = try await read(shell, inv, endpoint: EndpointCatalog.endpoint(id: "usage-costs")!)
+        let results = reading.buckets.flatMap { $0["results"]?.arrayValue ?? [] }
+        let currency = results.lazy.compactMap { $0["amount"]?["currency"]?.stringValue }.first ?? "usd"
+        return try await report(
+            reading,
+            title: "Costs",
             measures: [.init(header: "AMOUNT", key: "amount", money: true)],
             main: [0],
-            rows: rows,
             currency: currency,
-            byDay: by.field == nil
-        )
-        return show(
-            report,
+            values: { [amountCents($0["amount"]?["value"])] },
             shell: shell,
             inv: inv,
-            extra: [
-                JSON.Member("object", "costs"), JSON.Member("by", .string(by.word)), JSON.Member("start_time", .int(range.start)),
-                JSON.Member("end_time", range.end.map(JSON.int) ?? .null),
-            ]
+            extra: [JSON.Member("object", "costs")]
         )
     }
 
@@ -126,6 +90,42 @@ enum UsageReports {
         guard let id = UsageKinds.endpointID(kind), let endpoint = EndpointCatalog.endpoint(id: id) else {
             throw .usage("usage: unknown kind '\(kind)' (\(UsageKinds.names.joined(separator: ", ")))", at: inv.location)
         }
+        let reading = try await read(shell, inv, endpoint: endpoint)
+        // The measures: the numbers the results carry, in their order.
+        var measures: [String] = []
+        for result in reading.buckets.flatMap({ $0["results"]?.arrayValue ?? [] }) {
+            for m in result.objectValue ?? [] where m.value.intValue != nil && !measures.contains(m.key) && !groupings.values.contains(m.key) {
+                measures.append(m.key)
+            }
+        }
+        // The bar follows the main measure: tokens in and out where there are tokens.
+        let main = ["input_tokens", "output_tokens"].compactMap { measures.firstIndex(of: $0) }
+        return try await report(
+            reading,
+            title: "Usage: \(kind.replacing("-", with: "_"))",
+            measures: measures.map { .init(header: header($0), key: $0) },
+            main: main.isEmpty ? (measures.isEmpty ? [] : [0]) : main,
+            currency: "",
+            values: { result in measures.map { Double(result[$0]?.intValue ?? 0) } },
+            shell: shell,
+            inv: inv,
+            extra: [JSON.Member("object", "usage"), JSON.Member("kind", .string(kind))]
+        )
+    }
+
+    // MARK: The pipeline both share
+
+    /// What a report read: its range, its grouping, and every bucket of every page.
+    struct Reading {
+        let range: ReportRange
+        let by: (word: String, field: String?, header: String)
+        let reader: OrgReader
+        let buckets: [JSON]
+    }
+
+    /// Reads every page of `endpoint`'s buckets over the range, grouped by `--by` with the API's
+    /// `group_by` (keys with their projects, which name them), filtered by `--project`.
+    static func read(_ shell: Interpreter, _ inv: Invocation, endpoint: Endpoint) async throws(ShellError) -> Reading {
         let range = try ReportRange.parse(shell, inv)
         let reader = try OrgReader(shell, inv)
         let by = try grouping(shell, inv, allowed: endpoint)
@@ -133,28 +133,35 @@ enum UsageReports {
         if let field = by.field {
             query += QueryItem.items(name: "group_by", value: .array(([field] + (field == "api_key_id" ? ["project_id"] : [])).map(JSON.string)))
         }
-        let buckets = try await reader.all(id, query: query)
-        // The measures: the numbers the results carry, in their order.
-        var measures: [String] = []
-        for bucket in buckets {
-            for result in bucket["results"]?.arrayValue ?? [] {
-                for m in result.objectValue ?? [] where m.value.intValue != nil && !measures.contains(m.key) && !groupings.values.contains(m.key) {
-                    measures.append(m.key)
-                }
-            }
-        }
+        return Reading(range: range, by: by, reader: reader, buckets: try await reader.all(endpoint.id, query: query))
+    }
+
+    /// Sums each result's `values` by day, or by group with names, and shows the report.
+    static func report(
+        _ reading: Reading,
+        title: String,
+        measures: [GroupedReport.Measure],
+        main: [Int],
+        currency: String,
+        values: (JSON) -> [Double],
+        shell: Interpreter,
+        inv: Invocation,
+        extra: [JSON.Member]
+    ) async throws(ShellError) -> Outcome {
+        let (range, by) = (reading.range, reading.by)
+        let zero = [Double](repeating: 0, count: measures.count)
         var groups: [String: (project: String?, values: [Double])] = [:]
         var days: [GroupedReport.Row] = []
-        for bucket in buckets {
+        for bucket in reading.buckets {
             guard let start = bucket["start_time"]?.intValue else { continue }
-            var day = [Double](repeating: 0, count: measures.count)
+            var day = zero
             for result in bucket["results"]?.arrayValue ?? [] {
-                let values = measures.map { Double(result[$0]?.intValue ?? 0) }
-                for i in values.indices { day[i] += values[i] }
+                let figures = values(result)
+                for i in figures.indices { day[i] += figures[i] }
                 if let field = by.field {
                     let key = result[field].flatMap { $0.isNull ? nil : $0.stringValue ?? $0.serialized() } ?? ""
-                    var g = groups[key, default: (result["project_id"]?.stringValue, [Double](repeating: 0, count: measures.count))]
-                    for i in values.indices { g.values[i] += values[i] }
+                    var g = groups[key, default: (result["project_id"]?.stringValue, zero)]
+                    for i in figures.indices { g.values[i] += figures[i] }
                     groups[key] = g
                 }
             }
@@ -162,29 +169,27 @@ enum UsageReports {
         }
         let rows: [GroupedReport.Row]
         if let field = by.field {
-            rows = try await named(groups.map { ($0.key, $0.value.project, $0.value.values) }, field: field, reader: reader, shell: shell)
+            rows = try await named(groups.map { ($0.key, $0.value.project, $0.value.values) }, field: field, reader: reading.reader, shell: shell)
         } else {
             rows = days
         }
-        // The bar follows the main measure: tokens in and out where there are tokens.
-        let main = ["input_tokens", "output_tokens"].compactMap { measures.firstIndex(of: $0) }
         let report = GroupedReport(
-            title: "Usage: \(kind.replacing("-", with: "_")) \(range.description)" + (by.field == nil ? "" : ", by \(by.word)"),
+            title: "\(title) \(range.description)" + (by.field == nil ? "" : ", by \(by.word)"),
             groupHeader: by.header,
             groupKey: by.field ?? "date",
-            measures: measures.map { .init(header: header($0), key: $0) },
-            main: main.isEmpty ? (measures.isEmpty ? [] : [0]) : main,
+            measures: measures,
+            main: main,
             rows: rows,
-            currency: "",
+            currency: currency,
             byDay: by.field == nil
         )
         return show(
             report,
             shell: shell,
             inv: inv,
-            extra: [
-                JSON.Member("object", "usage"), JSON.Member("kind", .string(kind)), JSON.Member("by", .string(by.word)),
-                JSON.Member("start_time", .int(range.start)), JSON.Member("end_time", range.end.map(JSON.int) ?? .null),
+            extra: extra + [
+                JSON.Member("by", .string(by.word)), JSON.Member("start_time", .int(range.start)),
+                JSON.Member("end_time", range.end.map(JSON.int) ?? .null),
             ]
         )
     }

@@ -70,6 +70,11 @@ public final class Interpreter {
     /// A line on standard output (through the console).
     public func say(_ text: String) { console.say(text) }
 
+    /// A table of `items` on standard output.
+    func sayTable(_ items: [JSON], columns: [Column]) {
+        for line in Table.render(items: items, columns: columns, style: style) { say(line) }
+    }
+
     /// A line on standard error (through the console).
     public func warn(_ text: String) { console.warn(text) }
 
