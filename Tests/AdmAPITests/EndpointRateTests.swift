@@ -61,6 +61,7 @@ struct EndpointRateTests {
         arguments: [
             (13, 7, 10.0, 8, 0.005), (13, 7, 8.0, 8, 0.005), (41, 5, 120.0, 8, 0.005), (200, 7, 8.0, 8, 0.005),
             (31, 7, 8.0, 8, 0.2), (11, 5, 120.0, 1, 0.005), (100, 5, 120.0, 8, 0.005), (60, 10, 10.0, 8, 0.2),
+            (11, 7, 8.0, 1, 0.005), (11, 5, 120.0, 1, 0.2), (41, 7, 7.0, 8, 0.3),
         ]
     )
     func learns(calls: Int, burst: Int, perMinute: Double, concurrency: Int, latency: Double) {
@@ -68,6 +69,17 @@ struct EndpointRateTests {
         let floor = Double(calls - burst) / (perMinute / 60)
         #expect(seconds <= 1.15 * floor + 2, "took \(seconds) s against a floor of \(floor) s")
         #expect(refusals <= burst + 3)
+    }
+
+    @Test(
+        "a loop of one-liners, each reading what the last one learned, is refused at most 3 times in all",
+        arguments: [(7, 8.0, 0.005), (5, 120.0, 0.005), (7, 10.0, 0.005), (10, 10.0, 0.2)]
+    )
+    func oneLiners(burst: Int, perMinute: Double, latency: Double) {
+        let (seconds, refusals) = simulateOneLiners(count: 15, burst: burst, perMinute: perMinute, latency: latency)
+        let floor = Double(15 - burst) / (perMinute / 60)
+        #expect(refusals <= 3)
+        #expect(seconds <= 1.15 * floor + 10, "took \(seconds) s against a floor of \(floor) s")
     }
 
     @Test("a state saved by one process paces the next: a full bucket's burst goes at once, then the learned pace")
@@ -121,12 +133,19 @@ extension EndpointRateTests {
         for (calls, burst, perMinute, concurrency, latency) in [
             (13, 7, 10.0, 8, 0.005), (13, 7, 8.0, 8, 0.005), (41, 5, 120.0, 8, 0.005), (200, 7, 8.0, 8, 0.005),
             (31, 7, 8.0, 8, 0.2), (11, 5, 120.0, 1, 0.005), (100, 5, 120.0, 8, 0.005), (60, 10, 10.0, 8, 0.2),
-            (41, 7, 7.0, 8, 0.3), (20, 7, 8.0, 1, 0.005), (11, 7, 10.0, 1, 0.005),
+            (41, 7, 7.0, 8, 0.3), (20, 7, 8.0, 1, 0.005), (11, 7, 10.0, 1, 0.005), (11, 7, 8.0, 1, 0.005), (11, 5, 120.0, 1, 0.2),
         ] {
             let (seconds, refusals) = simulate(calls: calls, burst: burst, perMinute: perMinute, concurrency: concurrency, latency: latency)
             let floor = Double(calls - burst) / (perMinute / 60)
             print(
                 "n=\(calls) B=\(burst) R=\(perMinute)/min c=\(concurrency) lat=\(latency): \(Formatting.number(seconds, decimals: 1)) s, floor \(Formatting.number(floor, decimals: 1)), ratio \(Formatting.number(seconds / floor, decimals: 2)), refusals \(refusals)"
+            )
+        }
+        for (burst, perMinute, latency) in [(7, 8.0, 0.005), (7, 10.0, 0.005), (7, 7.0, 0.3), (5, 120.0, 0.005), (10, 10.0, 0.2)] {
+            let (seconds, refusals) = simulateOneLiners(count: 15, burst: burst, perMinute: perMinute, latency: latency)
+            let floor = Double(15 - burst) / (perMinute / 60)
+            print(
+                "15 one-liners B=\(burst) R=\(perMinute)/min lat=\(latency): \(Formatting.number(seconds, decimals: 1)) s, floor \(Formatting.number(floor, decimals: 1)), refusals \(refusals)"
             )
         }
     }
@@ -139,4 +158,34 @@ extension EndpointRateTests {
         guard spec.count == 5 else { return }
         print(simulate(calls: Int(spec[0]), burst: Int(spec[1]), perMinute: spec[2], concurrency: Int(spec[3]), latency: spec[4]))
     }
+}
+
+/// A loop of one-liners in simulated time: each process reads the state the last one saved,
+/// makes its one call (waiting out refusals), and saves what it learned; a process starts
+/// `gap` seconds after the last one ended.
+func simulateOneLiners(count: Int, burst: Int, perMinute: Double, latency: Double, gap: Double = 0.01) -> (seconds: Double, refusals: Int) {
+    var bucket = SimulatedBucket(burst: burst, perMinute: perMinute)
+    var saved: JSON?
+    var now = 0.0
+    var refusals = 0
+    for _ in 0..<count {
+        var rate = saved.flatMap { EndpointRate(saved: $0) } ?? EndpointRate()
+        while true {
+            let send = rate.nextSend(now: now)
+            rate.admit(now: send)
+            let granted = bucket.take(at: send + latency / 2)
+            now = send + latency
+            rate.record(sent: send, received: now, granted: granted)
+            if FileMode.environment("ADM_RATE_TRACE_LOOP") != nil {
+                print(
+                    "  \(Formatting.number(send, decimals: 2)) \(granted ? "ok " : "REF") rate=\(rate.rate.map { Formatting.number($0 * 60, decimals: 2) } ?? "-")/min"
+                )
+            }
+            if granted { break }
+            refusals += 1
+        }
+        saved = rate.saved
+        now += gap
+    }
+    return (now, refusals)
 }

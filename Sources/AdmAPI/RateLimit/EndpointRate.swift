@@ -6,20 +6,26 @@
 /// steady refill) and the learning has three phases:
 ///
 /// - **Free**: until the first refusal, calls go as fast as they are made.
-/// - **Search**: after the first refusal the bucket is empty; probes go 0.25, 0.75, 1.75, 3.75,
-///   5.5, 6.5, 7.5, 9, … s after it (`searchLadder`) until one is granted. The first token came
-///   between the last two probes, which seeds the rate (one token per the window's middle).
+/// - **Search**: after the first refusal the bucket is empty; probes go 2, 9, 14, 20, … s after
+///   it (`searchLadder`) until one is granted: few probes, since each refused one counts against
+///   the loop of one-liners too (≤ 3 refusals in 15). A grant at 2 s means a fast endpoint, and
+///   what piled up meanwhile is **counted**: calls go back to back until one is refused, and the
+///   grants over the time since the drain give the rate. A later grant seeds the rate at one
+///   token per the wait, on the slow side.
 /// - **Cruise**: calls go when a predicted token is there (the rate, capped at the burst seen).
-///   While nothing bounds the rate from above, each grant raises it by 15%; a refusal lowers it
-///   by 12%; near a known upper bound it creeps up by 3% and settles 10% under it.
+///   While the rate is well under what the answers bound it by, each grant raises it by 20%; a
+///   refusal lowers it by 12% and empties the model's bucket (the next call waits a whole
+///   token); near a known upper bound it creeps up by 3% and settles 10% under it.
 ///
 /// Bounds come from the event log and hold whatever the bucket's fill was: a refusal after a
 /// grant (any event leaves ≥ 0 tokens) bounds the rate above, a grant long after a refusal
 /// (< 1 token then) bounds it below. A refill that arrives in batches (a fixed window) is spotted
 /// when, after a search longer than 16 s, calls sent back to back are granted too: from then on
 /// calls go back to back while a batch lasts and wait one period (the search's length, widened
-/// by 10% each time it proves short) for the next. These constants were tuned in a simulation of the jobs (bursts 5–10,
-/// 7–120 per minute, latencies 5–500 ms): time within 1.15× the floor, refusals ≤ burst + 3.
+/// by 10% each time it proves short) for the next. These constants were tuned in a simulation
+/// of the jobs and of a loop of one-liners (bursts 5–10, 7–120 per minute, latencies
+/// 5–500 ms; EndpointRateTests): time within 1.15× the floor + 2 s, refusals ≤ burst + 3 in a
+/// job and ≤ 3 across 15 one-liners.
 ///
 /// Times are wall-clock seconds (`UnixTime.precise()`), so the state can be saved and read by
 /// the next process.
@@ -74,13 +80,22 @@ struct EndpointRate: Sendable, Equatable {
     }
     /// Set when, after a long search, calls sent back to back were granted too.
     private var window: Window?
+    /// A count of what a short search let pile up: the first probe was granted, so the
+    /// endpoint is fast; calls go back to back until one is refused, and the grants over the
+    /// time since the drain give the rate.
+    private struct Count: Sendable, Equatable {
+        /// When the drain was seen (the first refusal: < 1 token then).
+        var since: Double
+        var grants: Int
+    }
+    private var count: Count?
 
     static let historyLength = 48
     /// When the probes of a search go, in seconds after the refusal that began it: doubling at
     /// first (fast endpoints answer in well under a second), finer where the live admin
     /// endpoints' refill lies (6–9 s: 7–10 a minute), then widening to several minutes.
-    static let searchLadder: [Double] = [0.25, 0.75, 1.75, 3.75, 5.5, 6.5, 7.5, 9, 11, 14, 18, 24, 32, 45, 60, 90, 120, 180, 300]
-    static let raise = 1.15
+    static let searchLadder: [Double] = [2, 9, 14, 20, 30, 45, 60, 90, 120, 180, 300]
+    static let raise = 1.2
     static let lower = 1.12
     static let creep = 1.03
     static let settle = 1.10
@@ -118,6 +133,7 @@ struct EndpointRate: Sendable, Equatable {
                 last + max(0.05, latency)
             )
         }
+        if count != nil { return inFlight > 0 ? recheck : floor }
         if let window {
             if inFlight > 0 { return recheck }
             return window.open ? floor : max(floor, window.start + window.period)
@@ -184,12 +200,13 @@ struct EndpointRate: Sendable, Equatable {
         if let rate { bringTokens(to: received, rate: rate) }
         tokens = 0
         tokensAt = received
-        defer {
-            // < 1 token now, and none left after the last grant: at the (new) pace, what came since.
-            if let rate, lastGrantSent < sent {
-                tokens = min(0.95, max(0, (sent - lastGrantSent) * rate))
-                tokensAt = sent
-            }
+        if let c = count {
+            // The pile is used up: it grew for `c.grants` tokens over the time since the drain.
+            count = nil
+            rate = Double(c.grants) / max(0.05, sent - c.since)
+            tokens = 0
+            tokensAt = received
+            return
         }
         if var w = window {
             if w.open, w.grants <= 1 {
@@ -230,13 +247,26 @@ struct EndpointRate: Sendable, Equatable {
             // The first token came between the last refused probe and this one.
             let anchor = searchAnchor ?? sent
             let wait = max(0.01, sent - anchor)
-            let before = searchSteps >= 2 ? min(Self.searchLadder[min(searchSteps - 2, Self.searchLadder.count - 1)], wait) : 0
-            rate = 2 / (before + wait)
+            // Conservative: the token came at the latest when it was found.
+            rate = 1 / wait
             tokens = 0
             tokensAt = sent
+            if searchSteps <= 1 { count = Count(since: anchor, grants: 1) }
             searchSteps = 0
             searchAnchor = nil
             window = wait >= Self.batchSearch ? Window(period: wait, start: sent, open: true, grants: 1) : nil
+            return
+        }
+        if var c = count {
+            c.grants += 1
+            count = c
+            // A full bucket: the count says only that the rate is at least this.
+            if c.grants >= burstSeen {
+                count = nil
+                rate = Double(c.grants) / max(0.05, sent - c.since)
+                tokens = 0
+                tokensAt = sent
+            }
             return
         }
         if var w = window {
@@ -249,7 +279,7 @@ struct EndpointRate: Sendable, Equatable {
             rate = max(current, Double(w.grants) / w.period)
             return
         }
-        if known.high == .infinity {
+        if current * Self.raise * Self.settle < known.high {
             setRate(current * Self.raise, at: sent)
         } else if current * Self.settle < known.high {
             setRate(min(current * Self.creep, known.high / Self.settle), at: sent)
@@ -308,6 +338,7 @@ extension EndpointRate {
             "upper": upperBound.isFinite ? .double(upperBound) : .null, "tokens": .double(tokens), "tokens_at": .double(tokensAt),
             "not_before": .double(notBefore), "latency": .double(latency),
             "events": .array(events.suffix(16).map { .array([.double($0.sent), .double($0.received), .bool($0.granted)]) }),
+            "count": count.map { .obj(["since": .double($0.since), "grants": .int($0.grants)]) } ?? .null,
         ])
     }
 
@@ -326,6 +357,9 @@ extension EndpointRate {
         events = (json["events"]?.arrayValue ?? []).compactMap { e in
             guard let a = e.arrayValue, a.count == 3, let s = a[0].doubleValue, let r = a[1].doubleValue, let g = a[2].boolValue else { return nil }
             return Event(sent: s, received: r, granted: g)
+        }
+        if let since = json["count"]?["since"]?.doubleValue, let grants = json["count"]?["grants"]?.intValue {
+            count = Count(since: since, grants: grants)
         }
         lastRefusalReceived = events.last(where: { !$0.granted })?.received ?? -.infinity
         if limited, rate == nil { searchSteps = max(1, events.reversed().prefix { !$0.granted }.count) }
