@@ -5,14 +5,13 @@ enum CheckpointHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("listFineTuningCheckpointPermissions") { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
-            let project = ctx.query.string("project_id")
             return Pager.page(
                 s,
                 .checkpointPermission,
                 parent: checkpoint,
                 style: .cursor,
                 options: Pager.options(ctx),
-                where: project.map { p in { $0.body["project_id"]?.stringValue == p } }
+                where: Pager.matching(ctx, "project_id")
             )
         }
         t.on("createFineTuningCheckpointPermission") { (s, ctx) throws(APIFailure) in

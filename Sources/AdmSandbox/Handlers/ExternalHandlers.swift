@@ -24,13 +24,12 @@ enum ExternalHandlers {
 
     static func register(_ t: inout [String: Handler]) {
         t.on("external-keys-list") { (s, ctx) throws(APIFailure) in
-            let purpose = ctx.query.string("purpose")
-            return Pager.page(
+            Pager.page(
                 s,
                 .externalKey,
                 style: .cursorByID,
                 options: Pager.options(ctx),
-                where: purpose.map { p in { $0.body["purpose"]?.stringValue == p } }
+                where: Pager.matching(ctx, "purpose")
             )
         }
         t.on("external-keys-create") { (s, ctx) throws(APIFailure) in
@@ -73,13 +72,12 @@ enum ExternalHandlers {
             return .obj(["status": "valid"])
         }
         t.on("external-storage-list") { (s, ctx) throws(APIFailure) in
-            let project = ctx.query.string("project_id")
-            return Pager.page(
+            Pager.page(
                 s,
                 .externalStorage,
                 style: .cursorByID,
                 options: Pager.options(ctx),
-                where: project.map { p in { $0.body["project_id"]?.stringValue == p } }
+                where: Pager.matching(ctx, "project_id")
             )
         }
         t.on("external-storage-create") { (s, ctx) throws(APIFailure) in

@@ -119,14 +119,13 @@ enum IdentityProviderHandlers {
         t.on("workload-identity-providers-federation-rules-list") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("workload_identity_provider_id")
             _ = try s.record(.identityProvider, pid, what: "workload identity provider", param: "workload_identity_provider_id")
-            let sa = ctx.query.string("service_account_id")
             return Pager.page(
                 s,
                 .federationRule,
                 parent: pid,
                 style: .cursorByID,
                 options: Pager.options(ctx),
-                where: sa.map { id in { $0.body["service_account_id"]?.stringValue == id } }
+                where: Pager.matching(ctx, "service_account_id")
             )
         }
         t.on("workload-identity-providers-federation-rules-create") { (s, ctx) throws(APIFailure) in

@@ -23,6 +23,12 @@ enum Pager {
         return Options(limit: limit, after: ctx.query.string("after"), before: ctx.query.string("before"), descending: descending)
     }
 
+    /// The records whose `field` equals the query parameter of the same name, when the request
+    /// gives one (`?project_id=…`); nil (every record) when it does not.
+    static func matching(_ ctx: OpContext, _ field: String) -> ((Record) -> Bool)? {
+        ctx.query.string(field).map { value in { $0.body[field]?.stringValue == value } }
+    }
+
     /// A page of the records of `kind` under `parent`, optionally filtered, mapped by `render`.
     /// Kinds stored under composite ids (`proj_…/user-…`) pass the `cursorPrefix` that turns a
     /// body id back into a record id.
