@@ -262,7 +262,51 @@ def rate_limits():
         s.stop()
 
 
-SECTIONS = {'speed': speed, 'rate-limits': rate_limits}
+def organization():
+    """9. Organization-wide jobs and reports over `sandbox seed org` under the default limit
+    (8/min, burst 7): calls made against the minimum (one largest page per listing; names looked
+    up once), time against the floor of the busiest endpoint (endpoints have buckets of their own
+    and are read side by side). Each job starts from a clean state directory (first contact)."""
+    s = Sandbox('--rate-limit', 'off')
+    s.post('/seed', {'kind': 'org', 'seed': 1})
+    auth = ['-H', f'Authorization: Bearer {s.keys["owner"]}']
+    projects = len(json.loads(sh(['curl', '-sS', *auth, s.url + '/organization/projects?include_archived=true&limit=100']))['data'])
+    groups = len(json.loads(sh(['curl', '-sS', *auth, s.url + '/organization/groups?limit=100']))['data'])
+    # The projects with costs in the last 30 days: only their keys need names.
+    start = int(time.time()) // 86400 * 86400 - 29 * 86400
+    costs = json.loads(sh(['curl', '-sS', '-g', *auth, s.url + f'/organization/costs?start_time={start}&limit=180&group_by[]=project_id']))
+    spending = len({r['project_id'] for b in costs['data'] for r in b['results'] if r.get('project_id')})
+    jobs = [
+        # admin keys, projects, users; then each project's keys.
+        ('inventory keys', 'inventory keys --quiet', 3 + projects, projects),
+        # 7 organization reads, users, projects, 8 reads per project, each group's members.
+        ('snapshot', f'snapshot {WORK}/org.json --quiet', 9 + 8 * projects + groups, projects),
+        # 90 daily buckets in one page of costs (up to 180), one listing of projects for the names.
+        ('costs --days 90 --by project', 'costs --days 90 --by project --quiet', 2, 1),
+        # A page of costs, the projects, then the keys of each project that spent, for their names.
+        ('costs --days 30 --by api_key', 'costs --days 30 --by api_key --quiet', 2 + spending, spending),
+    ]
+    for (name, script, minimum, busiest) in jobs:
+        state = tempfile.mkdtemp(prefix='adm-state-', dir=WORK)
+        env = dict(os.environ, XDG_STATE_HOME=state, NO_COLOR='1')
+        s.post('/rate-limit', {'rule': '8/min,burst=7'})  # fresh buckets for the job
+        before = s.info()
+        t0 = time.time()
+        status = subprocess.run(s.adm('--key', 'owner', '-e', script), capture_output=True, text=True, env=env).returncode
+        elapsed = time.time() - t0
+        after = s.info()
+        refused = after['rate_limited'] - before['rate_limited']
+        calls = after['served'] - before['served'] - refused
+        floor = max(0.0, (busiest - 7) / (8 / 60))
+        met = status == 0 and calls <= minimum and elapsed <= 1.15 * floor + 2
+        print(f'9. {name}: exit {status}, {elapsed:.1f} s vs floor {floor:.1f} s, {calls} calls (minimum {minimum}), {refused} refused', flush=True)
+        rows.append((f'9. {name}, seeded organization ({projects} projects); 8/min,burst=7: {calls} calls (minimum {minimum}), {refused} refused',
+                     elapsed * 1000, 'ms', 'floor of the busiest endpoint', floor * 1000, (elapsed / floor) if floor else None,
+                     '≤ 1.15× floor + 2 s, minimum calls, exit 0', met))
+    s.stop()
+
+
+SECTIONS = {'speed': speed, 'rate-limits': rate_limits, 'organization': organization}
 
 
 def main():

@@ -39,6 +39,7 @@ public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePo
     return runFuzzerDriver(&count, &arguments, fuzzerTestOneInput)
 }
 #else
+/// Without libFuzzer: runs each file named on the command line through the fuzz target once.
 @main
 struct Replay {
     static func main() throws {

@@ -13,6 +13,7 @@ struct LaunchError: Error, CustomStringConvertible {
 enum Launcher {
     static let defaultBaseURL = "https://api.openai.com/v1"
 
+    /// What a launch built: the shell, and the built-in sandbox when `--sandbox` started one.
     struct Launched {
         let shell: Interpreter
         let sandbox: SandboxServer?

@@ -218,6 +218,7 @@ struct OrgSeed {
         writeEvents(&s)
     }
 
+    /// How a seeded key has been used: never, not for months, or lately.
     enum UsePattern { case never, idle, recent }
 
     /// A user key in `project`, created after `since`, used in one of the three patterns.

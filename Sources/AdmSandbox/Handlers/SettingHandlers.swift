@@ -121,6 +121,7 @@ enum SettingHandlers {
 
 /// The per-model limits every new project starts with.
 enum RateLimitDefaults {
+    /// One model's default rate limit: its id (`rl-gpt-4o`) and the object the API returns.
     struct Limit {
         let id: String
         let json: JSON

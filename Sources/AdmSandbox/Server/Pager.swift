@@ -4,6 +4,7 @@ import AdmAPI
 /// 100,000 records: a cursor is found by binary search on insertion order, and a deleted
 /// cursor id still works (its position is remembered).
 enum Pager {
+    /// What a list request asks for: how many, after or before which id, in which order.
     struct Options {
         var limit: Int
         var after: String?

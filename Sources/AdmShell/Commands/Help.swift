@@ -52,8 +52,9 @@ struct Help {
         let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
         if !endpoints.isEmpty {
             out.append("reaches:")
+            let width = endpoints.map { DisplayWidth.of($0.signature) }.max()! + 2
             for e in endpoints {
-                out.append("  " + DisplayWidth.column(e.signature, 64) + " needs " + e.scope + style.dim(" [\(e.scopeEvidence.rawValue)]"))
+                out.append("  " + DisplayWidth.column(e.signature, width) + "needs " + e.scope + style.dim(" [\(e.scopeEvidence.rawValue)]"))
             }
         }
         if spec.name == "call" {

@@ -117,6 +117,7 @@ extension CallRunner {
         }
     }
 
+    /// A `k=v` value that does not fit the field's type in the catalog.
     struct CoercionError: Error, CustomStringConvertible { let description: String }
 
     static func coerce(_ v: JSON, to type: FieldType, name: String) throws(CoercionError) -> JSON {

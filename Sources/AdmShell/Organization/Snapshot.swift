@@ -137,7 +137,9 @@ struct Snapshot {
 /// What differs between two snapshots, path by path, with names where ids are not telling:
 /// `projects[Search].members[ada@example.com].role: member → owner`.
 enum SnapshotDiff {
+    /// One difference between two snapshots, at a path that names things (`projects[Billing].name`).
     struct Change {
+        /// What happened at the path.
         enum Kind: String { case added, removed, changed }
         let kind: Kind
         let path: String

@@ -6,6 +6,7 @@ struct Column {
     let path: JSONPath
     var format: CellFormat = .plain
 
+    /// How a cell shows its value: as it is, a time, a redacted key, an owner, a count, a principal.
     enum CellFormat { case plain, time, redacted, owner, count, principal }
 
     init(_ header: String, _ path: String, _ format: CellFormat = .plain) {

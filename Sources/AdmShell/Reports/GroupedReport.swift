@@ -15,6 +15,7 @@ struct GroupedReport {
         var money = false
     }
 
+    /// One row: a group (a project, a model, a key) or a day, with its figures.
     struct Row {
         /// The id grouped by (nil for a day or an ungrouped total).
         var id: String?

@@ -166,6 +166,7 @@ public struct KeyProbe: Sendable {
 
 /// The result of probing one permission.
 public struct ProbeOutcome: Sendable {
+    /// What a probe concluded about a scope.
     public enum Verdict: String, Sendable { case granted, missing, unknown }
     public var verdict: Verdict
     public var evidence: String

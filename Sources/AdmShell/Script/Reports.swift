@@ -2,6 +2,7 @@ import AdmAPI
 
 /// Test reports of script runs: JUnit XML, TAP, JSON.
 public enum Reports {
+    /// The report formats `adm run --report` writes.
     public enum Format: String, Sendable { case junit, tap, json }
 
     /// A run of one script file.
