@@ -139,6 +139,12 @@ struct TransportSafetyTests {
         #expect(throws: Never.self) { try HTTPTransport.validate(baseURL: "http://127.0.0.1:8080/v1") }
         #expect(throws: Never.self) { try HTTPTransport.validate(baseURL: "http://localhost:1/v1") }
         #expect(throws: Never.self) { try HTTPTransport.validate(baseURL: "https://api.openai.com/v1") }
+        #expect(throws: Never.self) { try HTTPTransport.validate(baseURL: "http://[::1]:8080/v1") }
+        #expect(throws: Never.self) { try HTTPTransport.validate(baseURL: "HTTPS://api.openai.com/v1") }
+        // A name that starts like a loopback address resolves anywhere: the key would travel in clear.
+        for url in ["http://127.0.0.1.nip.io/v1", "http://127.example.com/v1", "http://127.0.0.1x/v1", "http://localhost.example.com/v1"] {
+            #expect(throws: TransportError.insecureURL(url)) { try HTTPTransport.validate(baseURL: url) }
+        }
     }
 
     @Test("a refused connection is reported clearly")

@@ -116,6 +116,8 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     public let body: [Field]
     /// The path's template segments, split once.
     public let segments: [PathSegment]
+    /// `GET /organization/projects` (every call's rate-limit bucket is named by it).
+    public let signature: String
 
     public init(
         id: String,
@@ -148,6 +150,7 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         self.query = query
         self.body = body
         self.segments = PathSegment.split(path)
+        self.signature = "\(method.rawValue) \(path)"
     }
 
     /// Read or write, by method.
@@ -162,9 +165,6 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     public var pathParameters: [String] {
         segments.compactMap { if case .parameter(let p) = $0 { return p } else { return nil } }
     }
-
-    /// `GET /organization/projects`.
-    public var signature: String { "\(method.rawValue) \(path)" }
 
     /// The largest page `--all` asks for: the `limit` maximum the spec gives, for usage the
     /// maximum of the bucket width (31 days, 168 hours, 1440 minutes), else 100; nil when the

@@ -70,7 +70,6 @@ public final class HTTPTransport: Transport {
     }
 
     public func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse {
-        let host = APIPath.authority(of: request.url)
         try Self.checkScheme(request.url)
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: configuration.userAgent)
@@ -110,7 +109,7 @@ public final class HTTPTransport: Transport {
                 body: buffer.readBytes(length: buffer.readableBytes) ?? []
             )
         } catch {
-            throw Self.classify(error, host: host, seconds: seconds, limit: configuration.maxBodyBytes)
+            throw Self.classify(error, host: APIPath.authority(of: request.url), seconds: seconds, limit: configuration.maxBodyBytes)
         }
     }
 
@@ -126,12 +125,19 @@ public final class HTTPTransport: Transport {
 
     /// Plain http only to loopback: anything else would send the key unencrypted.
     static func checkScheme(_ url: String) throws(TransportError) {
+        if url.utf8.starts(with: "https://".utf8) { return }  // every call: no allocation
         let lower = url.lowercased()
         if lower.hasPrefix("https://") { return }
         guard lower.hasPrefix("http://") else { throw .invalidURL(url) }
-        let host = APIPath.host(of: url).lowercased()
-        let loopback = host == "localhost" || host.hasPrefix("127.") || host == "[::1]" || host == "::1"
-        if !loopback { throw .insecureURL(url) }
+        if !isLoopback(APIPath.host(of: url).lowercased()) { throw .insecureURL(url) }
+    }
+
+    /// `localhost`, `[::1]`, or an IPv4 address in 127.0.0.0/8 — not a name that merely starts
+    /// with `127.` (`127.example.com` resolves anywhere).
+    static func isLoopback(_ host: String) -> Bool {
+        if host == "localhost" || host == "[::1]" || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { o in UInt8(o) != nil && o.allSatisfy(\.isASCII) }
     }
 
     /// Turns the client's many error types into one clear `TransportError`.

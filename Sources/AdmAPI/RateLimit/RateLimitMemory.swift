@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Learned rate limits kept between processes, so one-liners in a shell loop start paced
 /// instead of each finding the limit afresh.
 ///
@@ -19,9 +21,19 @@ public struct RateLimitMemory: Sendable {
     /// The name of a base URL and key's state: 64 bits of FNV-1a over both (a 64-bit digest of a
     /// key holding well over 100 bits of randomness gives nothing of it away).
     public static func owner(baseURL: String, key: Secret?) -> String {
+        if let last = lastOwner.withLock({ $0 }), last.baseURL == baseURL, last.key == key { return last.owner }
+        let owner = hashOwner(baseURL: baseURL, key: key?.unredacted ?? "")
+        lastOwner.withLock { $0 = (baseURL, key, owner) }
+        return owner
+    }
+
+    /// The last owner named (every call asks; a session mostly uses one key).
+    private static let lastOwner = Mutex<(baseURL: String, key: Secret?, owner: String)?>(nil)
+
+    private static func hashOwner(baseURL: String, key: String) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in "adm-rate-limit\u{0}\(baseURL)\u{0}".utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        for byte in (key?.unredacted ?? "").utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in key.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return String(String(hash, radix: 16).leftPadded(to: 16))
     }
 

@@ -50,6 +50,14 @@ public final class RateLimitScheduler: Sendable {
         var rate = EndpointRate()
         /// Tickets waiting for a turn, oldest first.
         var waiting: [Int] = []
+        /// Tickets behind the first, parked until they are first.
+        var parked: [Int: CheckedContinuation<Void, Never>] = [:]
+
+        /// The first ticket's continuation, when it is parked (to resume outside the lock).
+        mutating func unparkFirst() -> CheckedContinuation<Void, Never>? {
+            guard let first = waiting.first else { return nil }
+            return parked.removeValue(forKey: first)
+        }
     }
 
     private struct State {
@@ -68,13 +76,31 @@ public final class RateLimitScheduler: Sendable {
 
     /// Waits for a turn to send a call to `bucket`. Throws `CancellationError` when the task is
     /// cancelled while waiting.
+    ///
+    /// Calls queue in order. The first in line sleeps until the model predicts a token (waking
+    /// at least every second, as an answer may change the pace); the others are parked and
+    /// resumed the moment they become first, so a queue drains as fast as tokens allow.
     public func admit(_ bucket: Bucket) async throws(CancellationError) {
+        enum Step {
+            case go
+            case sleep(Double)
+            case park
+        }
         var ticket: Int?
         defer {
-            if let ticket { state.withLock { s in s.lanes[bucket]?.waiting.removeAll { $0 == ticket } } }
+            if let ticket {
+                let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+                    s.lanes[bucket]?.waiting.removeAll { $0 == ticket }
+                    s.lanes[bucket]?.parked.removeValue(forKey: ticket)
+                    return s.lanes[bucket]?.unparkFirst()
+                }
+                next?.resume()
+            }
         }
         while true {
-            let wake: Double? = state.withLock { s in
+            if Task.isCancelled { throw CancellationError() }
+            var resume: CheckedContinuation<Void, Never>?
+            let step: Step = state.withLock { s in
                 load(bucket.owner, into: &s)
                 let now = UnixTime.precise()
                 var lane = s.lanes[bucket, default: Lane()]
@@ -83,26 +109,49 @@ public final class RateLimitScheduler: Sendable {
                     // Nothing queued and the endpoint is free: go at once (the common case).
                     if lane.waiting.isEmpty, lane.rate.nextSend(now: now) <= now {
                         lane.rate.admit(now: now)
-                        return nil
+                        return .go
                     }
                     s.nextTicket += 1
                     ticket = s.nextTicket
                     lane.waiting.append(s.nextTicket)
                 }
+                guard lane.waiting.first == ticket else { return .park }
                 let next = lane.rate.nextSend(now: now)
-                guard lane.waiting.first == ticket else { return max(next, now + 0.05) }
-                if next <= now {
-                    lane.rate.admit(now: now)
-                    lane.waiting.removeFirst()
-                    ticket = nil
-                    return nil
-                }
-                return next
+                guard next <= now else { return .sleep(next - now) }
+                lane.rate.admit(now: now)
+                lane.waiting.removeFirst()
+                ticket = nil
+                // The next in line may go at once too (a free endpoint, a full bucket).
+                resume = lane.unparkFirst()
+                return .go
             }
-            guard let wake else { return }
-            // Re-check at least every second: an answer may change the pace meanwhile.
-            let seconds = min(max(wake - UnixTime.precise(), 0.001), 1)
-            do { try await Task.sleep(for: .milliseconds(Int((seconds * 1000).rounded(.up)))) } catch { throw CancellationError() }
+            resume?.resume()
+            switch step {
+            case .go:
+                return
+            case .sleep(let seconds):
+                let wait = min(max(seconds, 0.001), 1)
+                do { try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) } catch { throw CancellationError() }
+            case .park:
+                await park(ticket!, in: bucket)
+            }
+        }
+    }
+
+    /// Parks `ticket` until it is first in line (or its task is cancelled).
+    private func park(_ ticket: Int, in bucket: Bucket) async {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { s -> Bool in
+                    // First already, or cancelled before parking (the handler found nothing to resume).
+                    guard s.lanes[bucket]?.waiting.first != ticket, !Task.isCancelled else { return true }
+                    s.lanes[bucket]?.parked[ticket] = continuation
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { s in s.lanes[bucket]?.parked.removeValue(forKey: ticket) }?.resume()
         }
     }
 

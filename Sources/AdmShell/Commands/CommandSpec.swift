@@ -103,7 +103,8 @@ struct CommandSpec: Sendable {
     /// What runs when no subcommand is named; nil when one must be.
     var run: CommandAction?
 
-    var valuedFlags: Set<String> { Set(flags.filter(\.takesValue).map(\.name)) }
+    /// Whether `flag` is one of this command's and takes a value (`--limit 5`).
+    func takesValue(_ flag: String) -> Bool { flags.contains { $0.name == flag && $0.takesValue } }
     var allFlags: [String] { flags.map(\.name) }
     func accepts(flag: String) -> Bool { flags.contains { $0.name == flag } }
     func flag(_ name: String) -> FlagSpec? { flags.first { $0.name == name } }

@@ -112,7 +112,7 @@ enum Checker {
                 continue
             }
             let flag = String(text.split(separator: "=", maxSplits: 1)[0])
-            if spec.valuedFlags.contains(flag), !text.contains("="), index == args.count - 1 {
+            if spec.takesValue(flag), !text.contains("="), index == args.count - 1 {
                 throw SyntaxError("\(flag) needs a value", at: word.location)
             }
             if !spec.accepts(flag: flag) {
@@ -140,7 +140,7 @@ enum Checker {
                 continue
             }
             if let text = word.literalText, text.hasPrefix("--"), text.count > 2 {
-                skipNext = spec.valuedFlags.contains(text) && !text.contains("=")
+                skipNext = spec.takesValue(text) && !text.contains("=")
                 continue
             }
             if Arguments.pair(word) != nil { continue }

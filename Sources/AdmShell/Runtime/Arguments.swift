@@ -8,15 +8,15 @@ struct Arguments {
     var flags: [String: Word?] = [:]
     var flagOrder: [String] = []
 
-    /// Sorts `words`; `valued` lists flags that take a value (`--limit 5` or `--limit=5`).
-    init(_ words: ArraySlice<Word>, valued: Set<String>) throws(ShellError) {
+    /// Sorts `words`; `takesValue` says which flags take a value (`--limit 5` or `--limit=5`).
+    init(_ words: ArraySlice<Word>, takesValue: (String) -> Bool) throws(ShellError) {
         var iterator = Array(words).makeIterator()
         var flagsDone = false
         while let w = iterator.next() {
             if !flagsDone, let text = w.literalText, text.hasPrefix("--"), text.count > 2 {
                 let pieces = text.split(separator: "=", maxSplits: 1).map(String.init)
                 let name = pieces[0]
-                if valued.contains(name) {
+                if takesValue(name) {
                     if pieces.count == 2 {
                         flags[name] = Word(parts: [.literal(pieces[1])], location: w.location, source: pieces[1])
                     } else {

@@ -159,7 +159,7 @@ public final class Interpreter {
         guard let spec = CommandTable.lookup(statement.command) else {
             throw .usage("unknown command '\(statement.command)'", at: statement.location)
         }
-        var args = try Arguments(statement.arguments, valued: spec.valuedFlags)
+        var args = try Arguments(statement.arguments, takesValue: spec.takesValue)
         var subcommand: SubcommandSpec?
         if let first = args.positional.first, !spec.subcommands.isEmpty {
             let word = first.literalText ?? ""

@@ -30,7 +30,7 @@ public final class Session {
     public var last: JSON?
     /// The last API call's result.
     public var lastResult: CallResult?
-    /// The API calls made, oldest first (the last 200).
+    /// The API calls made, oldest first (at least the last 200).
     public private(set) var calls: [CallRecord] = []
     /// Statements run, for `save`.
     public private(set) var transcript: [String] = []
@@ -75,7 +75,8 @@ public final class Session {
 
     public func record(_ call: CallRecord) {
         calls.append(call)
-        if calls.count > 200 { calls.removeFirst(calls.count - 200) }
+        // The last 200 are kept; trimmed in batches, so a long script does not move them each time.
+        if calls.count > 400 { calls.removeFirst(calls.count - 200) }
     }
 
     public func remember(statement: String) {
