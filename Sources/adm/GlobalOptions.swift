@@ -59,13 +59,13 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Sandbox faults (--sandbox, adm sandbox), e.g. latency=20,error-rate=0.1,reset-rate=0.05,rate-limit=50/s.",
+            "Sandbox faults (--sandbox, adm sandbox), e.g. latency=20,error-rate=0.1,reset-rate=0.05 (the rate limit is --rate-limit).",
             valueName: "spec"
         )
     )
     var faults: String?
 
-    @Option(help: ArgumentHelp("Sandbox known-issue mode (--sandbox, adm sandbox): stale-permissions.", valueName: "name"))
+    @Option(help: ArgumentHelp("Sandbox known-issue mode (--sandbox, adm sandbox): stale-permissions, cost-amount-strings.", valueName: "name"))
     var knownIssue: [String] = []
 
     @Option(
