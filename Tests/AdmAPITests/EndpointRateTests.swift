@@ -15,6 +15,12 @@ struct SimulatedBucket {
         tokens = capacity
     }
 
+    /// Seconds until the next token (what a `Retry-After` would say).
+    func wait(at time: Double) -> Double {
+        let now = min(capacity, tokens + (time - last) * perSecond)
+        return now >= 1 ? 0 : (1 - now) / perSecond
+    }
+
     mutating func take(at time: Double) -> Bool {
         tokens = min(capacity, tokens + (time - last) * perSecond)
         last = time
@@ -72,11 +78,13 @@ struct EndpointRateTests {
     }
 
     @Test(
-        "a loop of one-liners, each reading what the last one learned, is refused at most 3 times in all",
-        arguments: [(7, 8.0, 0.005), (5, 120.0, 0.005), (7, 10.0, 0.005), (10, 10.0, 0.2)]
+        "a loop of one-liners, each reading what the last one learned, is refused at most 3 times in all (with Retry-After too)",
+        arguments: [(7, 8.0, 0.005), (5, 120.0, 0.005), (7, 10.0, 0.005), (10, 10.0, 0.2)],
+        [false, true]
     )
-    func oneLiners(burst: Int, perMinute: Double, latency: Double) {
-        let (seconds, refusals) = simulateOneLiners(count: 15, burst: burst, perMinute: perMinute, latency: latency)
+    func oneLiners(job: (burst: Int, perMinute: Double, latency: Double), retryAfter: Bool) {
+        let (burst, perMinute, latency) = job
+        let (seconds, refusals) = simulateOneLiners(count: 15, burst: burst, perMinute: perMinute, latency: latency, retryAfter: retryAfter)
         let floor = Double(15 - burst) / (perMinute / 60)
         #expect(refusals <= 3)
         #expect(seconds <= 1.15 * floor + 10, "took \(seconds) s against a floor of \(floor) s")
@@ -163,7 +171,14 @@ extension EndpointRateTests {
 /// A loop of one-liners in simulated time: each process reads the state the last one saved,
 /// makes its one call (waiting out refusals), and saves what it learned; a process starts
 /// `gap` seconds after the last one ended.
-func simulateOneLiners(count: Int, burst: Int, perMinute: Double, latency: Double, gap: Double = 0.01) -> (seconds: Double, refusals: Int) {
+func simulateOneLiners(
+    count: Int,
+    burst: Int,
+    perMinute: Double,
+    latency: Double,
+    gap: Double = 0.01,
+    retryAfter: Bool = false
+) -> (seconds: Double, refusals: Int) {
     var bucket = SimulatedBucket(burst: burst, perMinute: perMinute)
     var saved: JSON?
     var now = 0.0
@@ -174,8 +189,9 @@ func simulateOneLiners(count: Int, burst: Int, perMinute: Double, latency: Doubl
             let send = rate.nextSend(now: now)
             rate.admit(now: send)
             let granted = bucket.take(at: send + latency / 2)
+            let serverWait = !granted && retryAfter ? bucket.wait(at: send + latency / 2).rounded(.up) : nil
             now = send + latency
-            rate.record(sent: send, received: now, granted: granted)
+            rate.record(sent: send, received: now, granted: granted, serverWait: serverWait)
             if FileMode.environment("ADM_RATE_TRACE_LOOP") != nil {
                 print(
                     "  \(Formatting.number(send, decimals: 2)) \(granted ? "ok " : "REF") rate=\(rate.rate.map { Formatting.number($0 * 60, decimals: 2) } ?? "-")/min"

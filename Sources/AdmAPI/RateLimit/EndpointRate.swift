@@ -251,7 +251,9 @@ struct EndpointRate: Sendable, Equatable {
             rate = 1 / wait
             tokens = 0
             tokensAt = sent
-            if searchSteps <= 1 { count = Count(since: anchor, grants: 1) }
+            // Granted at the first probe: a fast endpoint, unless the server named the wait
+            // (`Retry-After`), which says when the one token came, not that more piled up.
+            if searchSteps <= 1, notBefore <= anchor + Self.searchLadder[0] { count = Count(since: anchor, grants: 1) }
             searchSteps = 0
             searchAnchor = nil
             window = wait >= Self.batchSearch ? Window(period: wait, start: sent, open: true, grants: 1) : nil
