@@ -129,7 +129,17 @@ struct ReliabilityTests {
             sa-key $sa.id scopes=api.model.read
             sa-key $sa.id scopes=api.all.read
             expect unauthorized-scope api.all.read
+            rotate walker0 --yes --retire-old --save \(dir)/rotated-keys
             sa delete $sa.id
+            inventory keys --csv
+            inventory people
+            snapshot \(dir)/snapshot.json
+            diff \(dir)/snapshot.json
+            offboard $env.NOBODY --dry-run
+            let u = users | .data[0].email
+            offboard $u --dry-run
+            audit export \(dir)/audit.jsonl
+            costs --days 2 --by project --csv
             rate-limits
             rate-limits set gpt-4o max_requests_per_1_minute=10
             audit --since 1d --limit 5
@@ -166,24 +176,34 @@ struct ReliabilityTests {
             key add shouldfail \(canary)
             """
         try walk.write(toFile: dir + "/walk.adm", atomically: true, encoding: .utf8)
+        let state = dir + "/state"
         let r = try Adm.run(
             [
                 "--base-url", server.baseURL, "--keys-file", dir + "/canary-keys", "--verbose", "--record", dir + "/cassette.jsonl",
                 "run", "--keep-going", "--report", "junit=\(dir)/report.xml", "--report", "json=\(dir)/report.json", dir + "/walk.adm",
             ],
-            environment: ["OPENAI_ADMIN_KEY": canary, "CANARY": canary]
+            environment: ["OPENAI_ADMIN_KEY": canary, "CANARY": canary, "NOBODY": "nobody@example.com", "XDG_STATE_HOME": state]
         )
         // Every command of the language was walked.
         let used = Set(walk.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) })
         let all = Set([
             "projects", "project", "users", "user", "invites", "keys", "create-sa", "sa", "sa-key", "rate-limits", "audit", "usage", "costs", "roles",
             "groups", "call", "key", "use", "let", "unset", "vars", "print", "sleep", "help", "history", "scopes", "whoami", "retry-with",
-            "what-changed", "expect", "repro", "export", "save", "sandbox",
+            "what-changed", "expect", "repro", "export", "save", "sandbox", "inventory", "offboard", "rotate", "snapshot", "diff",
         ])
         #expect(all.subtracting(used).isEmpty)
         #expect(r.stderr.contains("refusing a key typed on the command line"))
         var texts = ["stdout": r.stdout, "stderr": r.stderr]
-        for file in ["cassette.jsonl", "report.xml", "report.json", "scopes.adm", "calls.http", "session.adm"] {
+        // What adm keeps in its state directory (learned rate limits, job journals) is held to the same rule.
+        let kept = (FileManager.default.subpaths(atPath: state) ?? []).filter { path in
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: state + "/" + path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+        #expect(kept.contains { $0.hasPrefix("adm/rate-limits/") }, "state kept: \(kept)")
+        let written = [
+            "cassette.jsonl", "report.xml", "report.json", "scopes.adm", "calls.http", "session.adm", "rotated-keys", "snapshot.json", "audit.jsonl",
+        ]
+        for file in written + kept.map({ "state/" + $0 }) {
             let path = dir + "/" + file
             #expect(FileManager.default.fileExists(atPath: path), "\(file) was not written")
             texts[file] = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
@@ -195,6 +215,12 @@ struct ReliabilityTests {
             #expect(!Redaction.leaks(text, secrets: [secret]), "the canary leaked into \(name)")
         }
         #expect(r.stdout.contains("sk-admin-…"), "the redacted form is shown")
+        // rotate's new key is in the file it was saved to, and nowhere else.
+        let rotated = texts["rotated-keys"]?.split(separator: "=", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
+        #expect(rotated.hasPrefix("sk-"), "rotate saved a key: \(r.all)")
+        for (name, text) in texts where name != "rotated-keys" {
+            #expect(!Redaction.leaks(text, secrets: [Secret(rotated)]), "rotate's new key leaked into \(name)")
+        }
     }
 }
 
