@@ -48,7 +48,7 @@ def test_tab_completes_a_command_and_a_live_project_id():
     child.expect(PROMPT)
     child.send('create-')
     child.send('\t')
-    time.sleep(0.3)
+    child.expect_exact('sa ')  # the completion, echoed: a condition, not a pause
     child.sendline('name=tabbed')  # runs only if Tab made the line "create-sa name=tabbed"
     child.expect(r'name\s+tabbed')
     child.expect(PROMPT)
@@ -56,7 +56,7 @@ def test_tab_completes_a_command_and_a_live_project_id():
     child.expect(PROMPT)
     child.send('use project proj_')
     child.send('\t')
-    time.sleep(0.3)
+    child.expect(r'[A-Za-z0-9]{24} ')
     child.sendline('')  # runs only if Tab completed the whole id
     child.expect(r'using project proj_[A-Za-z0-9]{24}\r\n')
     child.expect(PROMPT)
