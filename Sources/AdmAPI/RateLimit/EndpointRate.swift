@@ -90,6 +90,15 @@ struct EndpointRate: Sendable, Equatable {
     }
     private var count: Count?
 
+    /// A count ends: its grants piled up between the drain and the last call sent, so that is the
+    /// rate; the bucket is empty from `emptyAt`.
+    private mutating func endCount(_ c: Count, lastSent: Double, emptyAt: Double) {
+        count = nil
+        rate = Double(c.grants) / max(0.05, lastSent - c.since)
+        tokens = 0
+        tokensAt = emptyAt
+    }
+
     static let historyLength = 48
     /// When the probes of a search go, in seconds after the refusal that began it: doubling at
     /// first (fast endpoints answer in well under a second), finer where the live admin
@@ -202,10 +211,7 @@ struct EndpointRate: Sendable, Equatable {
         tokensAt = received
         if let c = count {
             // The pile is used up: it grew for `c.grants` tokens over the time since the drain.
-            count = nil
-            rate = Double(c.grants) / max(0.05, sent - c.since)
-            tokens = 0
-            tokensAt = received
+            endCount(c, lastSent: sent, emptyAt: received)
             return
         }
         if var w = window {
@@ -263,12 +269,7 @@ struct EndpointRate: Sendable, Equatable {
             c.grants += 1
             count = c
             // A full bucket: the count says only that the rate is at least this.
-            if c.grants >= burstSeen {
-                count = nil
-                rate = Double(c.grants) / max(0.05, sent - c.since)
-                tokens = 0
-                tokensAt = sent
-            }
+            if c.grants >= burstSeen { endCount(c, lastSent: sent, emptyAt: sent) }
             return
         }
         if var w = window {
