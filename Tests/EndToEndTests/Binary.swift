@@ -15,13 +15,34 @@ enum Adm {
         var all: String { stdout + stderr }
     }
 
-    /// Runs adm with `arguments`, optional stdin, extra environment; waits for it.
+    /// Runs adm with `arguments`, optional stdin, extra environment; waits for it on a thread of
+    /// its own. Waiting on a pipe blocks a thread: on Swift's cooperative pool (as many threads as
+    /// cores) two such waits starve every other test's awaits until they end — a loaded CI
+    /// machine saw a test's condition-polling loop stall for 40 s that way.
     static func run(
         _ arguments: [String],
         stdin: String? = nil,
         stdinBytes: [UInt8]? = nil,
         environment: [String: String] = [:],
         directory: String = packageRoot
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(
+                    with: Swift.Result {
+                        try runBlocking(arguments, stdin: stdin, stdinBytes: stdinBytes, environment: environment, directory: directory)
+                    }
+                )
+            }
+        }
+    }
+
+    private static func runBlocking(
+        _ arguments: [String],
+        stdin: String?,
+        stdinBytes: [UInt8]?,
+        environment: [String: String],
+        directory: String
     ) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)

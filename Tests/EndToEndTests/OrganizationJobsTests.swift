@@ -26,7 +26,7 @@ struct OrganizationJobsTests {
         let state = temporaryDirectory()
         let env = ["XDG_STATE_HOME": state]
         let base = ["--base-url", server.baseURL, "--keys-file", dir + "/keys", "--key", "owner"]
-        let seeded = try Adm.run(base + ["-e", "sandbox seed org --quiet; inventory keys --kind project --json"], environment: env)
+        let seeded = try await Adm.run(base + ["-e", "sandbox seed org --quiet; inventory keys --kind project --json"], environment: env)
         #expect(seeded.status == 0, "\(seeded.all)")
         let rows = (try JSONSerialization.jsonObject(with: Data(seeded.stdout.utf8)) as? [String: Any])?["data"] as? [[String: Any]] ?? []
         var keysByEmail: [String: Int] = [:]
@@ -54,12 +54,12 @@ struct OrganizationJobsTests {
         job.waitUntilExit()
         #expect(job.terminationReason == .uncaughtSignal, "waited for the first deletion before the kill; the job ended on its own first")
         #expect(try await projectKeys(transport, server.baseURL) < before)
-        let again = try Adm.run(base + ["-e", "offboard \(email) --yes"], environment: env)
+        let again = try await Adm.run(base + ["-e", "offboard \(email) --yes"], environment: env)
         #expect(again.status == 0, "\(again.all)")
         #expect(again.stdout.contains("done earlier"), "\(again.stdout)")
-        let check = try Adm.run(base + ["-e", "inventory keys --json"], environment: env)
+        let check = try await Adm.run(base + ["-e", "inventory keys --json"], environment: env)
         #expect(!check.stdout.contains("\"\(email)\""))
-        let users = try Adm.run(base + ["-e", "users --all --json"], environment: env)
+        let users = try await Adm.run(base + ["-e", "users --all --json"], environment: env)
         #expect(!users.stdout.contains(email))
     }
 }

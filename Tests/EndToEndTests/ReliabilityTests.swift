@@ -89,12 +89,12 @@ struct ReliabilityTests {
     /// no byte of it — no 12-character slice — reaches any output or file, and every file that
     /// may hold a secret is 0600.
     @Test("a canary key never leaks from any command, log, cassette, export, save or report")
-    func canaryWalk() throws {
+    func canaryWalk() async throws {
         let dir = temporaryDirectory()
         let server = try Adm.Server(keysFile: dir + "/fixture-keys")
         defer { server.stop() }
         // adm itself makes the canary (a sandbox admin key) and exports it to a 0600 file.
-        let made = try Adm.run([
+        let made = try await Adm.run([
             "--base-url", server.baseURL, "--keys-file", dir + "/fixture-keys", "-e",
             "sandbox key create canary --profile all; key export canary \(dir)/canary-keys",
         ])
@@ -177,7 +177,7 @@ struct ReliabilityTests {
             """
         try walk.write(toFile: dir + "/walk.adm", atomically: true, encoding: .utf8)
         let state = dir + "/state"
-        let r = try Adm.run(
+        let r = try await Adm.run(
             [
                 "--base-url", server.baseURL, "--keys-file", dir + "/canary-keys", "--verbose", "--record", dir + "/cassette.jsonl",
                 "run", "--keep-going", "--report", "junit=\(dir)/report.xml", "--report", "json=\(dir)/report.json", dir + "/walk.adm",
