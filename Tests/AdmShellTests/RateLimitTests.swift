@@ -53,6 +53,26 @@ struct RateLimitTests {
         }
     }
 
+    @Test("past --max-wait a fan-out stops: the error names the endpoint, the pace it saw and --max-wait; $_ keeps what finished")
+    func maxWait() async throws {
+        // Two at once, then one every 30 s: with --max-wait 2s the third listing waits too long.
+        try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse("2/min,burst=2"))) { s in
+            _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 5]))
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            shell.configuration.maxRateLimitWait = .seconds(2)
+            try await shell.run("let ids = projects --all | .data[].id")
+            await shell.runInteractive("keys --project $ids --quiet")
+            let endpoint = "GET /organization/projects/{project_id}/api_keys"
+            #expect(out.errors.contains("rate limited: \(endpoint) kept refusing past --max-wait (2 s)"), "\(out.errors)")
+            #expect(out.errors.contains("raise --max-wait"))
+            let last = shell.session.last
+            let finished = last?["results"]?.arrayValue?.filter { $0["status"] == 200 }.count ?? 0
+            #expect(finished == 2, "the burst went through: \(String(describing: last))")
+            #expect(finished + (last?["remaining"]?.arrayValue?.count ?? 0) == 6, "what finished and what remains make the whole input")
+        }
+    }
+
     @Test("a listing of many pages finishes paced", arguments: ["120/min,burst=2", "120/min,burst=2,retry-after"])
     func pacedListing(rule: String) async throws {
         try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse(rule))) { s in

@@ -324,7 +324,8 @@ struct CallRunner {
                 session.record(record)
                 if let json = r.json { session.noteIDs(json) }
                 results.append(r)
-                done.append((r, values[index]))
+                // Refused past --max-wait, the call did not happen: it stays to do.
+                if r.status == 429 { remaining.append(values[index]) } else { done.append((r, values[index])) }
             case .failure(let f)? where f.error != .cancelled:
                 record.transportError = f.description
                 session.record(record)
