@@ -32,7 +32,7 @@ struct RateLimitTests {
 
     @Test(
         "a fan-out faster than the endpoint's limit finishes every call, paced (a bare 429, as the live API)",
-        arguments: ["120/min,burst=5", "120/min,burst=5,retry-after"]
+        arguments: ["120/min,burst=5", "120/min,burst=5,retry-after", "120/min,burst=5,ratelimit-headers"]
     )
     func pacedFanOut(rule: String) async throws {
         try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse(rule))) { s in
@@ -70,6 +70,31 @@ struct RateLimitTests {
             let finished = last?["results"]?.arrayValue?.filter { $0["status"] == 200 }.count ?? 0
             #expect(finished == 2, "the burst went through: \(String(describing: last))")
             #expect(finished + (last?["remaining"]?.arrayValue?.count ?? 0) == 6, "what finished and what remains make the whole input")
+        }
+    }
+
+    @Test("the completion cache's refresh takes only a spare token: nothing while a call waits for one, no refusal of its own")
+    func backgroundYields() async throws {
+        // Two at once, then one every 10 s.
+        try await withSandbox(SandboxOptions().limited(try RateLimitRule.parse("6/min,burst=2"))) { s in
+            let (shell, counting) = countedShell(s)
+            let client = shell.client
+            let key = s.key("owner")
+            let call = Call(endpoint: nil, method: .get, path: "/organization/projects")
+            // Nothing learned, nobody waiting: the refresh goes.
+            #expect(try await client.sendIfSpare(call, key: key)?.status == 200)
+            #expect(try await client.send(call, key: key).status == 200)
+            // The bucket is empty: the next call is refused and waits for a token.
+            let waiting = Task { try await client.send(call, key: key) }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while counting.refused == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(counting.refused == 1, "waited 30 s for the third call to be refused")
+            let sent = counting.statuses.withLock { $0.values.reduce(0, +) }
+            // While it waits, a refresh does not go: the token that comes back is the waiting call's.
+            #expect(try await client.sendIfSpare(call, key: key) == nil)
+            #expect(counting.statuses.withLock { $0.values.reduce(0, +) } == sent)
+            waiting.cancel()
+            _ = await waiting.result
         }
     }
 
