@@ -70,7 +70,7 @@ struct GlobalOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
-            "Sandbox rate limit (--sandbox, adm sandbox): realistic (the default: 8/min, burst 7, per key and endpoint, a bare 429), off, or N/min[,burst=B][,scope=key|org][,retry-after].",
+            "Sandbox rate limit (--sandbox, adm sandbox): realistic (the default: 8/min, burst 7, per key and endpoint, a bare 429), off, or N/min[,burst=B][,scope=key|org][,retry-after][,ratelimit-headers].",
             valueName: "spec"
         )
     )

@@ -83,6 +83,43 @@ struct RetryPolicyTests {
         #expect(policy.decide(method: .get, response: response(404), attempt: 1) == .stop(note: nil))
     }
 
+    @Test("x-ratelimit-*-requests give the wait for one token: reset ÷ the tokens missing")
+    func rateLimitHeaders() {
+        func delay(_ limit: String, _ remaining: String, _ reset: String) -> Double? {
+            RetryPolicy.serverDelay(
+                response(
+                    429,
+                    [
+                        Header("x-ratelimit-limit-requests", limit), Header("x-ratelimit-remaining-requests", remaining),
+                        Header("x-ratelimit-reset-requests", reset),
+                    ]
+                )
+            )
+        }
+        #expect(delay("60", "0", "6m0s") == 6)
+        #expect(delay("8", "0", "52.5s") == 6.5625)
+        #expect(delay("7", "3", "1m30s") == 22.5)
+        #expect(delay("1", "0", "20ms") == 0.02)
+        #expect(delay("7", "7", "0s") == nil, "a full bucket names no wait")
+        #expect(delay("7", "0", "soon") == nil)
+        #expect(delay("x", "0", "1s") == nil)
+        // Retry-After, when both come, is the server's own word.
+        #expect(
+            RetryPolicy.serverDelay(
+                response(
+                    429,
+                    [
+                        Header("Retry-After", "3"), Header("x-ratelimit-limit-requests", "1"),
+                        Header("x-ratelimit-remaining-requests", "0"), Header("x-ratelimit-reset-requests", "9s"),
+                    ]
+                )
+            ) == 3
+        )
+        #expect(Durations.parse("1m30.5s") == 90.5)
+        #expect(Durations.goStyle(90.5) == "1m30.5s")
+        #expect(Durations.goStyle(0.02) == "20ms")
+    }
+
     @Test("a server-named delay is honoured up to two minutes; x-should-retry: false is obeyed")
     func serverDelay() {
         #expect(

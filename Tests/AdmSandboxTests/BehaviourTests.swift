@@ -227,10 +227,21 @@ struct SandboxBehaviourTests {
             #expect(try await s.raw(.get, "/organization/users", key: "owner").status == 200)
             let second = try await s.raw(.get, "/organization/users", key: "reader").status
             #expect(second == 429 || clock.now - started >= .seconds(60), "a minute had not passed, so no token had come back")
+            // ratelimit-headers: the bucket's size, what is left, the time until it is full.
+            _ = try await s.control(.post, "rate-limit", .obj(["rule": "8/min,burst=2,ratelimit-headers"]))
+            let (_, withHeaders) = try await requestUntilRefused(s, key: "owner", burst: 2, perMinute: 8)
+            #expect(withHeaders?.header("x-ratelimit-limit-requests") == "2")
+            #expect(withHeaders?.header("x-ratelimit-remaining-requests") == "0")
+            let untilFull = withHeaders?.header("x-ratelimit-reset-requests").flatMap(Durations.parse) ?? -1
+            #expect(untilFull > 0 && untilFull <= 15, "two tokens at 7.5 s each: \(untilFull)")
+            #expect(withHeaders?.header("Retry-After") == nil)
             _ = try await s.control(.post, "rate-limit", .obj(["rule": "off"]))
             for _ in 0..<10 { #expect(try await s.raw(.get, "/organization/users", key: "reader").status == 200) }
             let bad = try await s.control(.post, "rate-limit", .obj(["rule": "fast"]))
-            #expect(bad["error"]?["message"] == "'fast' is not a rate; expected off, realistic, or N/min[,burst=B][,scope=key|org][,retry-after]")
+            #expect(
+                bad["error"]?["message"]
+                    == "'fast' is not a rate; expected off, realistic, or N/min[,burst=B][,scope=key|org][,retry-after][,ratelimit-headers]"
+            )
         }
     }
 

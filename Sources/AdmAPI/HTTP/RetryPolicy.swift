@@ -74,8 +74,9 @@ public struct RetryPolicy: Sendable, Hashable {
         return base * Double.random(in: 0.75...1.0)
     }
 
-    /// The delay a response asks for: `retry-after-ms`, else `Retry-After` in seconds.
-    /// (An HTTP-date `Retry-After` is not honoured; the backoff applies instead.)
+    /// The delay a response asks for: `retry-after-ms`, else `Retry-After` in seconds, else
+    /// what `x-ratelimit-*-requests` imply (below). (An HTTP-date `Retry-After` is not
+    /// honoured; the backoff applies instead.)
     public static func serverDelay(_ response: WireResponse) -> Double? {
         if let ms = response.header("retry-after-ms").flatMap({ Double($0.trimmingCharacters(in: " ")) }), ms >= 0 {
             return ms / 1000
@@ -83,6 +84,20 @@ public struct RetryPolicy: Sendable, Hashable {
         if let s = response.header("retry-after").flatMap({ Double($0.trimmingCharacters(in: " ")) }), s >= 0 {
             return s
         }
-        return nil
+        return rateLimitHeadersDelay(response)
+    }
+
+    /// OpenAI's other APIs say how full the bucket is: `x-ratelimit-limit-requests` (its size),
+    /// `x-ratelimit-remaining-requests`, and `x-ratelimit-reset-requests` (`6m0s`, `20ms`: until
+    /// it is full again). The missing tokens come back in that time, so one comes back in
+    /// reset / (limit − remaining). No witness has seen these on the admin endpoints; when they
+    /// come, adm waits for that one token instead of searching for it.
+    static func rateLimitHeadersDelay(_ response: WireResponse) -> Double? {
+        guard let limit = response.header("x-ratelimit-limit-requests").flatMap({ Int($0.trimmingCharacters(in: " ")) }),
+            let remaining = response.header("x-ratelimit-remaining-requests").flatMap({ Int($0.trimmingCharacters(in: " ")) }),
+            let reset = response.header("x-ratelimit-reset-requests").flatMap({ Durations.parse($0.trimmingCharacters(in: " ")) }),
+            remaining < limit
+        else { return nil }
+        return reset / Double(limit - remaining)
     }
 }

@@ -133,14 +133,24 @@ struct APIFailure: Error, Sendable {
     }
 
     /// The live Admin API's refusal (reference §11): a bare 429, no `Retry-After`, no
-    /// `x-ratelimit-*`; `retryAfter` adds the header the spec allows (whole seconds, ≥ 1).
-    static func rateLimited(retryAfter wait: Double?) -> APIFailure {
-        APIFailure(
+    /// `x-ratelimit-*`; `retryAfter` adds the header the spec allows (whole seconds, ≥ 1), and
+    /// `bucket` the `x-ratelimit-*-requests` headers of OpenAI's other APIs (size, tokens left,
+    /// seconds until full).
+    static func rateLimited(retryAfter wait: Double?, bucket: (limit: Int, remaining: Int, untilFull: Double)? = nil) -> APIFailure {
+        var headers = wait.map { [Header("Retry-After", String(max(1, Int($0.rounded(.up)))))] } ?? []
+        if let bucket {
+            headers += [
+                Header("x-ratelimit-limit-requests", String(bucket.limit)),
+                Header("x-ratelimit-remaining-requests", String(bucket.remaining)),
+                Header("x-ratelimit-reset-requests", Durations.goStyle(bucket.untilFull)),
+            ]
+        }
+        return APIFailure(
             status: 429,
             message: "You're making too many requests, please slow down.",
             type: "requests",
             code: "rate_limit_exceeded",
-            headers: wait.map { [Header("Retry-After", String(max(1, Int($0.rounded(.up)))))] } ?? []
+            headers: headers
         )
     }
 

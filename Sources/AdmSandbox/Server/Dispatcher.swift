@@ -138,7 +138,8 @@ final class Dispatcher: Sendable {
         let now = UnixTime.precise()
         let perSecond = rule.perMinute / 60
         let capacity = Double(rule.burst)
-        let wait: Double? = buckets.withLock { b in
+        // nil when granted; else the wait for the next token and the tokens left.
+        let refusal: (wait: Double, tokens: Double)? = buckets.withLock { b in
             var entry = b[bucket] ?? (tokens: capacity, last: now)
             entry.tokens = min(capacity, entry.tokens + (now - entry.last) * perSecond)
             entry.last = now
@@ -147,11 +148,14 @@ final class Dispatcher: Sendable {
                 entry.tokens -= 1
                 return nil
             }
-            return (1 - entry.tokens) / perSecond
+            return ((1 - entry.tokens) / perSecond, entry.tokens)
         }
-        if let wait {
+        if let refusal {
             rateLimited.wrappingAdd(1, ordering: .relaxed)
-            throw .rateLimited(retryAfter: rule.retryAfter ? wait : nil)
+            throw .rateLimited(
+                retryAfter: rule.retryAfter ? refusal.wait : nil,
+                bucket: rule.rateLimitHeaders ? (rule.burst, Int(refusal.tokens), (capacity - refusal.tokens) / perSecond) : nil
+            )
         }
     }
 }

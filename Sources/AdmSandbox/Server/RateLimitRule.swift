@@ -3,10 +3,13 @@ import AdmAPI
 /// The sandbox's rate limit: a token bucket per key (or per organization) and endpoint (method
 /// and path template), as users observed on the live Admin API (reference §11): about 7–10
 /// requests a minute per endpoint, refused with a bare 429 — no `Retry-After`, no
-/// `x-ratelimit-*`. The spec allows an optional `Retry-After`, which `retry-after` adds.
+/// `x-ratelimit-*`. The spec allows an optional `Retry-After`, which `retry-after` adds;
+/// `ratelimit-headers` adds the `x-ratelimit-*-requests` headers OpenAI's other APIs send (no
+/// witness has seen them on the admin endpoints; they are here so that a client's use of them
+/// can be tried).
 ///
-/// Written `off`, `realistic` (8/min, burst 7), or `N/min[,burst=B][,scope=key|org][,retry-after]`
-/// (`N/s` too).
+/// Written `off`, `realistic` (8/min, burst 7), or
+/// `N/min[,burst=B][,scope=key|org][,retry-after][,ratelimit-headers]` (`N/s` too).
 public struct RateLimitRule: Sendable, Hashable, CustomStringConvertible {
     /// Who shares a bucket: each key on its own, or the whole organization.
     public enum Scope: String, Sendable, Hashable { case key, org }
@@ -18,12 +21,16 @@ public struct RateLimitRule: Sendable, Hashable, CustomStringConvertible {
     public var scope: Scope
     /// Whether a refusal carries `Retry-After` (whole seconds until the next token).
     public var retryAfter: Bool
+    /// Whether a refusal carries `x-ratelimit-limit-requests` (the bucket's size),
+    /// `x-ratelimit-remaining-requests` and `x-ratelimit-reset-requests` (until it is full).
+    public var rateLimitHeaders: Bool
 
-    public init(perMinute: Double, burst: Int = 7, scope: Scope = .key, retryAfter: Bool = false) {
+    public init(perMinute: Double, burst: Int = 7, scope: Scope = .key, retryAfter: Bool = false, rateLimitHeaders: Bool = false) {
         self.perMinute = perMinute
         self.burst = burst
         self.scope = scope
         self.retryAfter = retryAfter
+        self.rateLimitHeaders = rateLimitHeaders
     }
 
     /// What was observed on the live API: 8 a minute, 7 at once, per key and endpoint, no hint.
@@ -54,6 +61,8 @@ public struct RateLimitRule: Sendable, Hashable, CustomStringConvertible {
                 rule.scope = s
             case ("retry-after", 1):
                 rule.retryAfter = true
+            case ("ratelimit-headers", 1):
+                rule.rateLimitHeaders = true
             default:
                 throw .badRequest("unknown rate-limit option '\(option)'; \(usage)")
             }
@@ -61,11 +70,12 @@ public struct RateLimitRule: Sendable, Hashable, CustomStringConvertible {
         return rule
     }
 
-    static let usage = "expected off, realistic, or N/min[,burst=B][,scope=key|org][,retry-after]"
+    static let usage = "expected off, realistic, or N/min[,burst=B][,scope=key|org][,retry-after][,ratelimit-headers]"
 
     public var description: String {
         var s = Formatting.number(perMinute) + "/min,burst=\(burst),scope=\(scope.rawValue)"
         if retryAfter { s += ",retry-after" }
+        if rateLimitHeaders { s += ",ratelimit-headers" }
         return s
     }
 

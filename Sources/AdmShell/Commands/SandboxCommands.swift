@@ -61,7 +61,10 @@ enum SandboxCommands {
                     inv throws(ShellError) in
                     let args = try texts(shell, inv)
                     guard let spec = args.first, args.count == 1 else {
-                        throw .usage("sandbox rate-limit off|realistic|N/min[,burst=B][,scope=key|org][,retry-after]", at: inv.location)
+                        throw .usage(
+                            "sandbox rate-limit off|realistic|N/min[,burst=B][,scope=key|org][,retry-after][,ratelimit-headers]",
+                            at: inv.location
+                        )
                     }
                     let r = try await control(shell, "POST", "rate-limit", .obj(["rule": .string(spec)]))
                     shell.say(shell.style.dim("rate limit: \(r["rule"]?.stringValue ?? "?")"))
