@@ -89,4 +89,34 @@ struct TerminalSafetyTests {
             #expect(!long.contains("\u{FFFD}"))
         }
     }
+
+    @Test("on a terminal a table fits its width, the widest column giving way; in a pipe every cell is whole")
+    func fittedToTheTerminal() async throws {
+        try await withSandbox { s in
+            let long = "Research and development of the next assistants"
+            _ = try await project(s, named: long)
+            for (terminal, width) in [(true, 60), (true, 100), (false, 60)] {
+                let out = CapturedOutput()
+                let shell = s.shell(output: out)
+                shell.configuration.outputIsTerminal = terminal
+                shell.configuration.width = width
+                try await shell.run("projects")
+                let lines = out.standard.split(separator: "\n").map(String.init)
+                let widest = lines.map(DisplayWidth.of).max() ?? 0
+                if terminal {
+                    #expect(widest <= width, "\(lines)")
+                    // Still a table: the columns after the name line up.
+                    let starts = Set(
+                        lines.compactMap { line in
+                            (line.range(of: "STATUS") ?? line.range(of: "active")).map { DisplayWidth.of(String(line[..<$0.lowerBound])) }
+                        }
+                    )
+                    #expect(starts.count == 1, "\(lines)")
+                } else {
+                    #expect(widest > width)
+                    #expect(out.standard.contains(long), "a pipe gets the whole name")
+                }
+            }
+        }
+    }
 }

@@ -74,7 +74,8 @@ enum ScopesCommand {
         for line in Table.render(
             items: rows,
             columns: [Column("CATEGORY", ".category"), Column("READ", ".read"), Column("WRITE", ".write"), Column("EVIDENCE", ".evidence")],
-            style: shell.style
+            style: shell.style,
+            fit: shell.tableFit
         ) {
             shell.say(colorize(line, shell.style))
         }

@@ -138,7 +138,13 @@ struct OrgJob {
         value["report"] = .array(report)
         if inv.showsTables {
             shell.say(style.bold(title) + " — report")
-            for line in Table.render(items: report, columns: [Column("STEP", ".step"), Column("RESULT", ".result")], style: style, maxWidth: 90) {
+            for line in Table.render(
+                items: report,
+                columns: [Column("STEP", ".step"), Column("RESULT", ".result")],
+                style: style,
+                maxWidth: 90,
+                fit: shell.tableFit.map { $0 - 2 }
+            ) {
                 shell.say("  " + line)
             }
             if failed(report) > 0 || Task.isCancelled {

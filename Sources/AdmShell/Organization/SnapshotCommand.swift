@@ -59,7 +59,8 @@ enum SnapshotCommand {
                             items: shown,
                             columns: [Column("CHANGE", ".change"), Column("PATH", ".path"), Column("BEFORE → AFTER", ".value")],
                             style: shell.style,
-                            maxWidth: 100
+                            maxWidth: 100,
+                            fit: shell.tableFit
                         ) {
                             shell.say(line)
                         }

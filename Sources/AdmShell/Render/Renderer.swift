@@ -6,8 +6,10 @@ import AdmAPI
 /// widths are counted in display cells.
 struct Renderer {
     let style: Style
-    /// The terminal's width in cells (for charts; tables are as wide as their cells).
+    /// The terminal's width in cells (for charts).
     var width = 80
+    /// The width tables are fitted to: the terminal's, when output goes to one.
+    var fit: Int?
 
     /// Shows `value` on `console` as `mode` says; `body` is the answer's body, for `--raw`.
     func show(_ value: JSON, mode: OutputMode, body: [UInt8]?, on console: Console) {
@@ -34,7 +36,7 @@ struct Renderer {
         switch value {
         case .array(let items):
             if items.allSatisfy({ if case .object = $0 { return true } else { return false } }), !items.isEmpty {
-                return Table.render(items: items, columns: Columns.forItems(items), style: style)
+                return Table.render(items: items, columns: Columns.forItems(items), style: style, fit: fit)
             }
             return items.map { Cells.text($0) }
         case .object:
@@ -43,7 +45,7 @@ struct Renderer {
                 if object == "page" {
                     out = usageRows(data)
                 } else {
-                    out = data.isEmpty ? [style.dim("(none)")] : Table.render(items: data, columns: Columns.forItems(data), style: style)
+                    out = data.isEmpty ? [style.dim("(none)")] : Table.render(items: data, columns: Columns.forItems(data), style: style, fit: fit)
                 }
                 if let count = value["count"]?.intValue, value["pages"] != nil {
                     let truncated = value["truncated"]?.boolValue == true ? "; $_ keeps the first \(CallRunner.allCap)" : ""
@@ -104,7 +106,7 @@ struct Renderer {
         for m in first.objectValue ?? [] where m.key != "start" {
             columns.append(Column(m.key.uppercased().replacing("_", with: " "), "." + m.key))
         }
-        return Table.render(items: rows, columns: columns, style: style)
+        return Table.render(items: rows, columns: columns, style: style, fit: fit)
     }
 }
 
@@ -153,6 +155,10 @@ struct StreamingPrinter {
         if columns == nil {
             columns = Columns.forItems(items)
             widths = Table.widths(items: items, columns: columns!)
+            if let fit = renderer.fit {
+                let cells = items.map { item in columns!.map { $0.cell(item) } }
+                widths = Table.fitted(widths!, cells: cells, columns: columns!, in: fit)
+            }
         }
         for line in Table.render(items: items, columns: columns!, style: renderer.style, widths: widths, header: header) {
             console.say(line)

@@ -162,7 +162,8 @@ enum AuditCommand {
                         columns: columns,
                         style: shell.style,
                         widths: header ? nil : Table.widths(items: rows, columns: columns),
-                        header: header
+                        header: header,
+                        fit: shell.tableFit
                     ) {
                         shell.say(line)
                     }

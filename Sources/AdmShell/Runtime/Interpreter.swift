@@ -36,7 +36,9 @@ public final class Interpreter {
     let completionRefresher = CompletionRefresher()
 
     var style: Style { configuration.style }
-    var renderer: Renderer { Renderer(style: style, width: configuration.width) }
+    var renderer: Renderer { Renderer(style: style, width: configuration.width, fit: tableFit) }
+    /// The width tables are fitted to: the terminal's when output goes to one, else none.
+    var tableFit: Int? { configuration.outputIsTerminal ? configuration.width : nil }
     var calls: CallRunner { CallRunner(shell: self) }
 
     public init(configuration: ShellConfiguration, output: OutputSink) {
@@ -72,7 +74,7 @@ public final class Interpreter {
 
     /// A table of `items` on standard output.
     func sayTable(_ items: [JSON], columns: [Column]) {
-        for line in Table.render(items: items, columns: columns, style: style) { say(line) }
+        for line in Table.render(items: items, columns: columns, style: style, fit: tableFit) { say(line) }
     }
 
     /// A line on standard error (through the console).

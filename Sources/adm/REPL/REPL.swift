@@ -53,6 +53,8 @@ enum REPL {
             LineEditor.addHistory(shell.historyLine(line.replacing("\n", with: " ")))
             LineEditor.saveHistory(historyPath)
             let text = line
+            // The terminal may have been resized since the last line: tables and charts follow it.
+            shell.configuration.width = TerminalSize.columns()
             await watcher.run { await box.shell.runInteractive(text) }
             if shell.shouldExit { break }
             shell.refreshCompletionCache()
