@@ -23,18 +23,13 @@ enum CertificateHandlers {
             if s.table(.certificate).count >= 50 {
                 throw .invalid("The organization already has 50 certificates, the maximum.", param: "certificate")
             }
-            let id = IDs.certificate()
-            let r = s.put(
-                Record(
-                    kind: .certificate,
-                    id: id,
-                    body: .obj([
-                        "object": "certificate", "id": .string(id), "name": ctx.field("name") ?? .null, "created_at": .int(ctx.now),
-                        "certificate_details": .obj(["valid_at": .int(ctx.now), "expires_at": .int(ctx.now + 365 * 86400)]),
-                    ]),
-                    hidden: .obj(["pem": .string(pem), "active": false, "projects": .array([])])
-                )
-            )
+            let r = s.create(.certificate, IDs.certificate(), hidden: .obj(["pem": .string(pem), "active": false, "projects": .array([])])) { id in
+                .obj([
+                    "object": "certificate", "id": .string(id), "name": ctx.field("name") ?? .null, "created_at": .int(ctx.now),
+                    "certificate_details": .obj(["valid_at": .int(ctx.now), "expires_at": .int(ctx.now + 365 * 86400)]),
+                ])
+            }
+            let id = r.id
             s.audit("certificate.created", ctx, details: .obj(["id": .string(id), "name": r.body["name"]!]))
             return r.body
         }

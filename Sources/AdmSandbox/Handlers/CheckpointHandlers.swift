@@ -31,17 +31,12 @@ enum CheckpointHandlers {
                     data.append(existing.body)
                     continue
                 }
-                let id = IDs.checkpointPermission()
-                let r = s.put(
-                    Record(
-                        kind: .checkpointPermission,
-                        id: id,
-                        parent: checkpoint,
-                        body: .obj([
-                            "object": "checkpoint.permission", "id": .string(id), "created_at": .int(ctx.now), "project_id": .string(pid),
-                        ])
-                    )
-                )
+                let r = s.create(.checkpointPermission, IDs.checkpointPermission(), parent: checkpoint) { id in
+                    .obj([
+                        "object": "checkpoint.permission", "id": .string(id), "created_at": .int(ctx.now), "project_id": .string(pid),
+                    ])
+                }
+                let id = r.id
                 s.audit(
                     "checkpoint.permission.created",
                     ctx,

@@ -88,17 +88,14 @@ enum ExternalHandlers {
             let type = provider["type"]?.stringValue ?? ""
             guard let fields = storageFields[type] else { throw .invalidValue("provider.type", type, supported: ["aws", "azure", "gcp", "oci"]) }
             for f in fields where provider[f]?.stringValue == nil { throw .missingParameter("provider.\(f)") }
-            let id = IDs.externalStorage()
-            let r = s.put(
-                Record(
-                    kind: .externalStorage,
-                    id: id,
-                    body: .obj([
-                        "id": .string(id), "object": "organization.external_storage", "created_at": .int(ctx.now),
-                        "geography": "US", "project_id": .string(pid), "provider": completeProvider(provider, type, s), "status": "pending",
-                    ])
-                )
-            )
+            let completed = completeProvider(provider, type, s)
+            let r = s.create(.externalStorage, IDs.externalStorage()) { id in
+                .obj([
+                    "id": .string(id), "object": "organization.external_storage", "created_at": .int(ctx.now),
+                    "geography": "US", "project_id": .string(pid), "provider": completed, "status": "pending",
+                ])
+            }
+            let id = r.id
             // The documented event types have none for external storage; the project it
             // belongs to is what changed.
             s.audit(

@@ -8,17 +8,13 @@ enum GroupHandlers {
         }
         t.on("create-group") { (s, ctx) throws(APIFailure) in
             let name = try groupName(ctx)
-            let id = IDs.group()
-            let g = s.put(
-                Record(
-                    kind: .group,
-                    id: id,
-                    body: .obj([
-                        "object": "group", "id": .string(id), "name": .string(name), "created_at": .int(ctx.now),
-                        "is_scim_managed": false, "group_type": "group",
-                    ])
-                )
-            )
+            let g = s.create(.group, IDs.group()) { id in
+                .obj([
+                    "object": "group", "id": .string(id), "name": .string(name), "created_at": .int(ctx.now),
+                    "is_scim_managed": false, "group_type": "group",
+                ])
+            }
+            let id = g.id
             s.audit("group.created", ctx, details: .obj(["id": .string(id), "data": .obj(["group_name": .string(name)])]))
             return g.body
         }

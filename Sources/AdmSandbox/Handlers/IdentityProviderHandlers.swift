@@ -13,21 +13,18 @@ enum IdentityProviderHandlers {
             let verification =
                 try self.verification(ctx, issuer: issuer)
                 ?? .obj(["type": "discovery", "discovery_url": .string(issuer + "/.well-known/openid-configuration")])
-            let id = IDs.identityProvider()
-            let r = s.put(
-                Record(
-                    kind: .identityProvider,
-                    id: id,
-                    body: .obj([
-                        "id": .string(id), "object": "organization.workload_identity_provider",
-                        "attribute_transformations": try transformations(ctx) ?? .array([]),
-                        "audience": .string(ctx.string("audience")!), "created_at": .int(ctx.now),
-                        "description": ctx.field("description") ?? .null, "enabled": ctx.field("enabled") ?? true,
-                        "issuer": .string(issuer), "name": .string(ctx.string("name")!), "type": "oidc",
-                        "updated_at": .int(ctx.now), "verification": verification,
-                    ])
-                )
-            )
+            let attributeTransformations = try transformations(ctx) ?? .array([])
+            let r = s.create(.identityProvider, IDs.identityProvider()) { id in
+                .obj([
+                    "id": .string(id), "object": "organization.workload_identity_provider",
+                    "attribute_transformations": attributeTransformations,
+                    "audience": .string(ctx.string("audience")!), "created_at": .int(ctx.now),
+                    "description": ctx.field("description") ?? .null, "enabled": ctx.field("enabled") ?? true,
+                    "issuer": .string(issuer), "name": .string(ctx.string("name")!), "type": "oidc",
+                    "updated_at": .int(ctx.now), "verification": verification,
+                ])
+            }
+            let id = r.id
             s.audit("workload_identity_provider.created", ctx, details: .obj(["id": .string(id), "data": .obj(["name": r.body["name"]!])]))
             return r.body
         }
@@ -137,21 +134,16 @@ enum IdentityProviderHandlers {
             _ = try s.child(.serviceAccount, saID, parent: projectID, what: "service account", param: "service_account_id")
             let matchers = try self.matchers(ctx, required: true)!
             let permissions = try self.permissions(ctx) ?? .obj(["type": "service_account_default"])
-            let id = IDs.federationRule()
-            let r = s.put(
-                Record(
-                    kind: .federationRule,
-                    id: id,
-                    parent: providerID,
-                    body: .obj([
-                        "id": .string(id), "object": "organization.workload_identity_federation_rule",
-                        "attribute_matchers": matchers, "created_at": .int(ctx.now), "description": ctx.field("description") ?? .null,
-                        "enabled": ctx.field("enabled") ?? true, "name": ctx.field("name") ?? .null, "permissions": permissions,
-                        "project_id": .string(projectID), "service_account_id": .string(saID), "updated_at": .int(ctx.now),
-                        "workload_identity_provider_id": .string(providerID),
-                    ])
-                )
-            )
+            let r = s.create(.federationRule, IDs.federationRule(), parent: providerID) { id in
+                .obj([
+                    "id": .string(id), "object": "organization.workload_identity_federation_rule",
+                    "attribute_matchers": matchers, "created_at": .int(ctx.now), "description": ctx.field("description") ?? .null,
+                    "enabled": ctx.field("enabled") ?? true, "name": ctx.field("name") ?? .null, "permissions": permissions,
+                    "project_id": .string(projectID), "service_account_id": .string(saID), "updated_at": .int(ctx.now),
+                    "workload_identity_provider_id": .string(providerID),
+                ])
+            }
+            let id = r.id
             s.audit(
                 "workload_identity_provider_mapping.created",
                 ctx,

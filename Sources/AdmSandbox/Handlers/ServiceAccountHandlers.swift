@@ -29,21 +29,16 @@ enum ServiceAccountHandlers {
             let name = ctx.string("name") ?? ""
             if name.trimmingCharacters(in: " ").isEmpty { throw .invalid("Service account name must not be empty.", param: "name") }
             let only = ctx.field("create_service_account_only")?.boolValue ?? false
-            let saID = IDs.serviceAccount()
-            let sa = s.put(
-                Record(
-                    kind: .serviceAccount,
-                    id: saID,
-                    parent: pid,
-                    body: .obj([
-                        "object": "organization.project.service_account",
-                        "id": .string(saID),
-                        "name": .string(name),
-                        "role": .string(only ? "none" : "member"),
-                        "created_at": .int(ctx.now),
-                    ])
-                )
-            )
+            let sa = s.create(.serviceAccount, IDs.serviceAccount(), parent: pid) { saID in
+                .obj([
+                    "object": "organization.project.service_account",
+                    "id": .string(saID),
+                    "name": .string(name),
+                    "role": .string(only ? "none" : "member"),
+                    "created_at": .int(ctx.now),
+                ])
+            }
+            let saID = sa.id
             s.audit("service_account.created", ctx, project: project, details: .obj(["id": .string(saID), "data": .obj(["role": sa.body["role"]!])]))
             var response = sa.body
             if only {

@@ -147,19 +147,15 @@ enum UserHandlers {
             } else if let d = s.defaultProject {
                 projects = [.obj(["id": .string(d.id), "role": "member"])]
             }
-            let id = IDs.invite()
-            let invite = s.put(
-                Record(
-                    kind: .invite,
-                    id: id,
-                    body: .obj([
-                        "object": "organization.invite", "id": .string(id), "email": .string(email),
-                        "role": .string(ctx.string("role") ?? "reader"), "status": "pending",
-                        "created_at": .int(ctx.now), "expires_at": .int(ctx.now + 7 * 86400), "accepted_at": .null,
-                        "projects": .array(projects),
-                    ])
-                )
-            )
+            let invite = s.create(.invite, IDs.invite()) { id in
+                .obj([
+                    "object": "organization.invite", "id": .string(id), "email": .string(email),
+                    "role": .string(ctx.string("role") ?? "reader"), "status": "pending",
+                    "created_at": .int(ctx.now), "expires_at": .int(ctx.now + 7 * 86400), "accepted_at": .null,
+                    "projects": .array(projects),
+                ])
+            }
+            let id = invite.id
             s.audit("invite.sent", ctx, details: .obj(["id": .string(id), "data": .obj(["email": .string(email), "role": invite.body["role"]!])]))
             return invite.body
         }

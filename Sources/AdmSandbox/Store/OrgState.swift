@@ -34,6 +34,13 @@ struct OrgState: Sendable {
         return seq
     }
 
+    /// Stores a new record of `kind` under `id` (a fresh one from `IDs`), its body built from
+    /// that id: the shape of every create handler.
+    @discardableResult
+    mutating func create(_ kind: Kind, _ id: String, parent: String = "", hidden: JSON = .object([]), body: (String) -> JSON) -> Record {
+        put(Record(kind: kind, id: id, parent: parent, body: body(id), hidden: hidden))
+    }
+
     /// Stores a new record (assigning its order) or replaces an existing one.
     @discardableResult
     mutating func put(_ record: Record) -> Record {
