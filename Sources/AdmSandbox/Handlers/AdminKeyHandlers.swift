@@ -6,11 +6,9 @@ import AdmAPI
 enum AdminKeyHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("admin-api-keys-list") { (s, ctx) throws(APIFailure) in
-            Pager.page(s, .adminKey, style: ctx.endpoint.paging, options: Pager.options(ctx))
+            Pager.page(s, ctx, .adminKey)
         }
-        t.on("admin-api-keys-get") { (s, ctx) throws(APIFailure) in
-            try s.record(.adminKey, ctx.param("key_id"), what: "API key", param: "key_id").body
-        }
+        t.onRetrieve("admin-api-keys-get", .adminKey, "key_id", what: "API key")
         t.on("admin-api-keys-create") { (s, ctx) throws(APIFailure) in
             let name = ctx.string("name") ?? ""
             let expires = ctx.field("expires_in_seconds")?.intValue

@@ -13,7 +13,7 @@ enum AuditLogHandlers {
             var options = Pager.options(ctx, defaultDescending: true)
             options.descending = true
             if options.limit > 100 { options.limit = 100 }
-            return Pager.page(s, .auditLog, style: ctx.endpoint.paging, options: options) { r in
+            return Pager.page(s, ctx, .auditLog, options: options) { r in
                 let at = r.body["effective_at"]?.intValue ?? 0
                 if let v = effective["gt"], !(at > v) { return false }
                 if let v = effective["gte"], !(at >= v) { return false }

@@ -7,12 +7,10 @@ enum CertificateHandlers {
         t.on("listOrganizationCertificates") { (s, ctx) throws(APIFailure) in
             Pager.page(
                 s,
+                ctx,
                 .certificate,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx, defaultDescending: true),
-                render: { r in
-                    listItem(r, object: "organization.certificate", active: r.hidden["active"]?.boolValue ?? false)
-                }
+                defaultDescending: true,
+                render: { r in listItem(r, object: "organization.certificate", active: r.hidden["active"]?.boolValue ?? false) }
             )
         }
         t.on("uploadCertificate") { (s, ctx) throws(APIFailure) in
@@ -82,12 +80,10 @@ enum CertificateHandlers {
             _ = try s.project(pid)
             return Pager.page(
                 s,
+                ctx,
                 .certificate,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx, defaultDescending: true),
-                render: { r in
-                    listItem(r, object: "organization.project.certificate", active: activeIn(r, pid))
-                }
+                defaultDescending: true,
+                render: { r in listItem(r, object: "organization.project.certificate", active: activeIn(r, pid)) }
             )
         }
         for (op, activate) in [("activateProjectCertificates", true), ("deactivateProjectCertificates", false)] {

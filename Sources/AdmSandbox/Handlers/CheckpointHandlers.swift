@@ -5,14 +5,7 @@ enum CheckpointHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("listFineTuningCheckpointPermissions") { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
-            return Pager.page(
-                s,
-                .checkpointPermission,
-                parent: checkpoint,
-                style: .cursor,
-                options: Pager.options(ctx),
-                where: Pager.matching(ctx, "project_id")
-            )
+            return Pager.page(s, ctx, .checkpointPermission, parent: checkpoint, filteredBy: "project_id")
         }
         t.on("createFineTuningCheckpointPermission") { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")

@@ -24,13 +24,7 @@ enum ExternalHandlers {
 
     static func register(_ t: inout [String: Handler]) {
         t.on("external-keys-list") { (s, ctx) throws(APIFailure) in
-            Pager.page(
-                s,
-                .externalKey,
-                style: .cursorByID,
-                options: Pager.options(ctx),
-                where: Pager.matching(ctx, "purpose")
-            )
+            Pager.page(s, ctx, .externalKey, filteredBy: "purpose")
         }
         t.on("external-keys-create") { (s, ctx) throws(APIFailure) in
             let type = ctx.string("type") ?? ""
@@ -53,9 +47,7 @@ enum ExternalHandlers {
             s.audit("external_key.registered", ctx, details: .obj(["id": .string(id), "data": .obj(["type": .string(type)])]))
             return r.body
         }
-        t.on("external-keys-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.record(.externalKey, ctx.param("external_key_id"), what: "external key", param: "external_key_id").body
-        }
+        t.onRetrieve("external-keys-retrieve", .externalKey, "external_key_id", what: "external key")
         t.on("external-keys-delete") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_key_id")
             let key = try s.record(.externalKey, id, what: "external key", param: "external_key_id")
@@ -72,13 +64,7 @@ enum ExternalHandlers {
             return .obj(["status": "valid"])
         }
         t.on("external-storage-list") { (s, ctx) throws(APIFailure) in
-            Pager.page(
-                s,
-                .externalStorage,
-                style: .cursorByID,
-                options: Pager.options(ctx),
-                where: Pager.matching(ctx, "project_id")
-            )
+            Pager.page(s, ctx, .externalStorage, filteredBy: "project_id")
         }
         t.on("external-storage-create") { (s, ctx) throws(APIFailure) in
             let pid = ctx.string("project_id") ?? ""
@@ -108,10 +94,7 @@ enum ExternalHandlers {
             )
             return r.body
         }
-        t.on("external-storage-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.record(.externalStorage, ctx.param("external_storage_id"), what: "external storage configuration", param: "external_storage_id")
-                .body
-        }
+        t.onRetrieve("external-storage-retrieve", .externalStorage, "external_storage_id", what: "external storage configuration")
         t.on("external-storage-delete") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_storage_id")
             let r = try s.record(.externalStorage, id, what: "external storage configuration", param: "external_storage_id")

@@ -4,7 +4,7 @@ import AdmAPI
 enum GroupHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("list-groups") { (s, ctx) throws(APIFailure) in
-            Pager.page(s, .group, style: ctx.endpoint.paging, options: Pager.options(ctx))
+            Pager.page(s, ctx, .group)
         }
         t.on("create-group") { (s, ctx) throws(APIFailure) in
             let name = try groupName(ctx)
@@ -18,9 +18,7 @@ enum GroupHandlers {
             s.audit("group.created", ctx, details: .obj(["id": .string(id), "data": .obj(["group_name": .string(name)])]))
             return g.body
         }
-        t.on("retrieve-group") { (s, ctx) throws(APIFailure) in
-            try s.record(.group, ctx.param("group_id"), what: "group", param: "group_id").body
-        }
+        t.onRetrieve("retrieve-group", .group, "group_id", what: "group")
         t.on("update-group") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("group_id")
             _ = try s.record(.group, id, what: "group", param: "group_id")
@@ -73,14 +71,11 @@ enum GroupHandlers {
             _ = try s.record(.group, gid, what: "group", param: "group_id")
             return Pager.page(
                 s,
+                ctx,
                 .groupUser,
                 parent: gid,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx),
                 cursorPrefix: gid + "/",
-                render: { r in
-                    .obj(["id": r.body["id"]!, "name": r.body["name"]!, "email": r.body["email"] ?? .null])
-                }
+                render: { r in .obj(["id": r.body["id"]!, "name": r.body["name"]!, "email": r.body["email"] ?? .null]) }
             )
         }
         t.on("add-group-user") { (s, ctx) throws(APIFailure) in
@@ -88,51 +83,31 @@ enum GroupHandlers {
             _ = try s.record(.group, gid, what: "group", param: "group_id")
             let uid = ctx.string("user_id") ?? ""
             let user = try s.record(.user, uid, what: "user", param: "user_id")
-            if s.get(.groupUser, gid + "/" + uid) == nil {
-                s.put(
-                    Record(
-                        kind: .groupUser,
-                        id: gid + "/" + uid,
-                        parent: gid,
-                        body: .obj([
-                            "id": .string(uid), "name": user.body["name"] ?? "", "email": user.body["email"] ?? .null,
-                            "picture": .null, "is_service_account": false, "user_type": "user",
-                        ])
-                    )
-                )
+            s.createOnce(.groupUser, gid + "/" + uid, parent: gid) {
+                .obj([
+                    "id": .string(uid), "name": user.body["name"] ?? "", "email": user.body["email"] ?? .null,
+                    "picture": .null, "is_service_account": false, "user_type": "user",
+                ])
             }
             return .obj(["object": "group.user", "user_id": .string(uid), "group_id": .string(gid)])
         }
         t.on("retrieve-group-user") { (s, ctx) throws(APIFailure) in
-            let gid = ctx.param("group_id")
-            _ = try s.record(.group, gid, what: "group", param: "group_id")
-            let uid = ctx.param("user_id")
-            guard let m = s.get(.groupUser, gid + "/" + uid) else { throw .notFound("group member", uid, param: "user_id") }
-            return m.body
+            try s.groupMember(ctx).body
         }
         t.on("remove-group-user") { (s, ctx) throws(APIFailure) in
-            let gid = ctx.param("group_id")
-            _ = try s.record(.group, gid, what: "group", param: "group_id")
-            let uid = ctx.param("user_id")
-            guard s.remove(.groupUser, gid + "/" + uid) != nil else { throw .notFound("group member", uid, param: "user_id") }
+            s.remove(.groupUser, try s.groupMember(ctx).id)
             return OrgState.deleted("group.user.deleted", nil)
         }
     }
 
     static func registerProjectGroups(_ t: inout [String: Handler]) {
         t.on("list-project-groups") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return Pager.page(
-                items: s.records(.projectGroup, parent: pid).map(\.body),
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx),
-                id: { $0["group_id"]?.stringValue }
-            )
+            let pid = try s.project(ctx, writing: false).id
+            return Pager.page(ctx, items: s.records(.projectGroup, parent: pid).map(\.body), id: { $0["group_id"]?.stringValue })
         }
         t.on("add-project-group") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
+            let project = try s.project(ctx, writing: true)
+            let pid = project.id
             let gid = ctx.string("group_id") ?? ""
             let group = try s.record(.group, gid, what: "group", param: "group_id")
             let roleID = ctx.string("role") ?? ""
@@ -154,18 +129,20 @@ enum GroupHandlers {
             return body
         }
         t.on("retrieve-project-group") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            let gid = ctx.param("group_id")
-            guard let pg = s.get(.projectGroup, pid + "/" + gid) else { throw .notFound("project group", gid, param: "group_id") }
-            return pg.body
+            try s.inProject(ctx, .projectGroup, "group_id", what: "project group", writing: false).record.body
         }
         t.on("remove-project-group") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.activeProject(pid)
-            let gid = ctx.param("group_id")
-            guard s.remove(.projectGroup, pid + "/" + gid) != nil else { throw .notFound("project group", gid, param: "group_id") }
+            s.remove(.projectGroup, try s.inProject(ctx, .projectGroup, "group_id", what: "project group", writing: true).record.id)
             return OrgState.deleted("project.group.deleted", nil)
         }
+    }
+}
+
+extension OrgState {
+    /// The member of the group the request's path names, the user its path names: 404 naming the
+    /// group or the member.
+    fileprivate func groupMember(_ ctx: OpContext) throws(APIFailure) -> Record {
+        let group = try record(.group, ctx.param("group_id"), what: "group", param: "group_id")
+        return try child(.groupUser, ctx.param("user_id"), parent: group.id, what: "group member", param: "user_id")
     }
 }

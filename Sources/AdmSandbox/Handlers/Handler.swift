@@ -32,6 +32,12 @@ extension Dictionary where Key == String, Value == Handler {
         precondition(EndpointCatalog.endpoint(id: id) != nil, "no catalog operation \(id)")
         self[id] = handler
     }
+
+    /// Registers the read of one top-level record of `kind`, named by the path parameter
+    /// `param`; 404 naming `what`.
+    mutating func onRetrieve(_ id: String, _ kind: Kind, _ param: String, what: String) {
+        on(id) { (s, ctx) throws(APIFailure) in try s.record(kind, ctx.param(param), what: what, param: param).body }
+    }
 }
 
 extension OrgState {
@@ -48,10 +54,33 @@ extension OrgState {
         return p
     }
 
-    /// A record of `kind` under `parent`, or 404 naming `what`.
+    /// The project the request's path names, or 404; with `writing`, 400 when it is archived.
+    func project(_ ctx: OpContext, writing: Bool) throws(APIFailure) -> Record {
+        let id = ctx.param("project_id")
+        return writing ? try activeProject(id) : try project(id)
+    }
+
+    /// A record of `kind` under `parent`, or 404 naming `what`. For the kinds stored under
+    /// `parent/id` (memberships), `id` is the member's.
     func child(_ kind: Kind, _ id: String, parent: String, what: String, param: String? = nil) throws(APIFailure) -> Record {
-        guard let r = get(kind, id), r.parent == parent else { throw .notFound(what, id, param: param) }
+        guard let r = get(kind, kind.isMembership ? parent + "/" + id : id), r.parent == parent else { throw .notFound(what, id, param: param) }
         return r
+    }
+
+    /// The project the request's path names and the record of `kind` in it that the path
+    /// parameter `param` names: 404 naming the project or `what`; with `writing`, 400 when the
+    /// project is archived.
+    func inProject(
+        _ ctx: OpContext,
+        _ kind: Kind,
+        _ param: String,
+        what: String,
+        writing: Bool
+    ) throws(APIFailure) -> (
+        project: Record, record: Record
+    ) {
+        let project = try project(ctx, writing: writing)
+        return (project, try child(kind, ctx.param(param), parent: project.id, what: what, param: param))
     }
 
     /// A top-level record of `kind`, or 404.
@@ -84,6 +113,12 @@ extension OrgState {
                 hidden: .obj(["actor_id": .string(ctx.actor.keyID), "user_id": ctx.actor.userID.map(JSON.string) ?? .null])
             )
         )
+    }
+
+    /// Logs a change of `updated`'s role (`user.updated`, `service_account.updated`).
+    mutating func auditRoleChange(_ type: String, _ ctx: OpContext, project: Record? = nil, _ updated: Record) {
+        let id = updated.body["id"] ?? .string(updated.id)
+        audit(type, ctx, project: project, details: .obj(["id": id, "changes_requested": .obj(["role": updated.body["role"] ?? .null])]))
     }
 
     /// The organization user behind an id, as the `owner` of an admin key.

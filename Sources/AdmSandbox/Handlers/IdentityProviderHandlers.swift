@@ -4,7 +4,7 @@ import AdmAPI
 enum IdentityProviderHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("workload-identity-providers-list") { (s, ctx) throws(APIFailure) in
-            Pager.page(s, .identityProvider, style: .cursorByID, options: Pager.options(ctx))
+            Pager.page(s, ctx, .identityProvider)
         }
         t.on("workload-identity-providers-create") { (s, ctx) throws(APIFailure) in
             for f in ["audience", "issuer", "name"] where (ctx.string(f) ?? "").isEmpty { throw .missingParameter(f) }
@@ -28,14 +28,7 @@ enum IdentityProviderHandlers {
             s.audit("workload_identity_provider.created", ctx, details: .obj(["id": .string(id), "data": .obj(["name": r.body["name"]!])]))
             return r.body
         }
-        t.on("workload-identity-providers-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.record(
-                .identityProvider,
-                ctx.param("workload_identity_provider_id"),
-                what: "workload identity provider",
-                param: "workload_identity_provider_id"
-            ).body
-        }
+        t.onRetrieve("workload-identity-providers-retrieve", .identityProvider, "workload_identity_provider_id", what: "workload identity provider")
         t.on("workload-identity-providers-update") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("workload_identity_provider_id")
             let existing = try s.record(.identityProvider, id, what: "workload identity provider", param: "workload_identity_provider_id")
@@ -112,18 +105,23 @@ enum IdentityProviderHandlers {
         return v
     }
 
+    /// The federation rule the request's path names, under the provider it names; 404 naming it.
+    static func rule(_ s: OrgState, _ ctx: OpContext) throws(APIFailure) -> Record {
+        let param = "workload_identity_federation_rule_id"
+        return try s.child(
+            .federationRule,
+            ctx.param(param),
+            parent: ctx.param("workload_identity_provider_id"),
+            what: "federation rule",
+            param: param
+        )
+    }
+
     static func registerRules(_ t: inout [String: Handler]) {
         t.on("workload-identity-providers-federation-rules-list") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("workload_identity_provider_id")
             _ = try s.record(.identityProvider, pid, what: "workload identity provider", param: "workload_identity_provider_id")
-            return Pager.page(
-                s,
-                .federationRule,
-                parent: pid,
-                style: .cursorByID,
-                options: Pager.options(ctx),
-                where: Pager.matching(ctx, "service_account_id")
-            )
+            return Pager.page(s, ctx, .federationRule, parent: pid, filteredBy: "service_account_id")
         }
         t.on("workload-identity-providers-federation-rules-create") { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
@@ -152,18 +150,11 @@ enum IdentityProviderHandlers {
             return r.body
         }
         t.on("workload-identity-providers-federation-rules-retrieve") { (s, ctx) throws(APIFailure) in
-            try s.child(
-                .federationRule,
-                ctx.param("workload_identity_federation_rule_id"),
-                parent: ctx.param("workload_identity_provider_id"),
-                what: "federation rule",
-                param: "workload_identity_federation_rule_id"
-            ).body
+            try rule(s, ctx).body
         }
         t.on("workload-identity-providers-federation-rules-update") { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
-            let id = ctx.param("workload_identity_federation_rule_id")
-            _ = try s.child(.federationRule, id, parent: providerID, what: "federation rule", param: "workload_identity_federation_rule_id")
+            let id = try rule(s, ctx).id
             let matchers = try self.matchers(ctx, required: false)
             let permissions = try self.permissions(ctx)
             let r = s.update(.federationRule, id) { r in
@@ -181,8 +172,8 @@ enum IdentityProviderHandlers {
         }
         t.on("workload-identity-providers-federation-rules-delete") { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
-            let id = ctx.param("workload_identity_federation_rule_id")
-            let r = try s.child(.federationRule, id, parent: providerID, what: "federation rule", param: "workload_identity_federation_rule_id")
+            let r = try rule(s, ctx)
+            let id = r.id
             s.remove(.federationRule, id)
             s.audit(
                 "workload_identity_provider_mapping.deleted",

@@ -6,13 +6,7 @@ enum ProjectHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("list-projects") { (s, ctx) throws(APIFailure) in
             let includeArchived = ctx.query.bool("include_archived") ?? false
-            return Pager.page(
-                s,
-                .project,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx),
-                where: includeArchived ? nil : { $0.body["status"]?.stringValue != "archived" }
-            )
+            return Pager.page(s, ctx, .project, where: includeArchived ? nil : { $0.body["status"]?.stringValue != "archived" })
         }
         t.on("create-project") { (s, ctx) throws(APIFailure) in
             let name = ctx.string("name") ?? ""

@@ -26,7 +26,7 @@ enum RoleHandlers {
     static func register(_ t: inout [String: Handler]) {
         // Organization roles.
         t.on("list-roles") { (s, ctx) throws(APIFailure) in
-            Pager.page(items: s.roles(projectID: nil), style: ctx.endpoint.paging, options: Pager.options(ctx))
+            Pager.page(ctx, items: s.roles(projectID: nil))
         }
         t.on("create-role") { (s, ctx) throws(APIFailure) in try createRole(&s, ctx, projectID: nil) }
         t.on("retrieve-role") { (s, ctx) throws(APIFailure) in
@@ -39,7 +39,7 @@ enum RoleHandlers {
         t.on("list-project-roles") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
-            return Pager.page(items: s.roles(projectID: pid), style: ctx.endpoint.paging, options: Pager.options(ctx))
+            return Pager.page(ctx, items: s.roles(projectID: pid))
         }
         t.on("create-project-role") { (s, ctx) throws(APIFailure) in
             _ = try s.activeProject(ctx.param("project_id"))
@@ -132,34 +132,23 @@ enum RoleHandlers {
             t.on(f.list) { (s, ctx) throws(APIFailure) in
                 let (scope, _, pid) = try principalScope(s, ctx, f.principal, project: f.project, writing: false)
                 let items = s.records(.roleAssignment, parent: scope).compactMap { a in assignedRole(s, a, projectID: pid) }
-                return Pager.page(items: items, style: ctx.endpoint.paging, options: Pager.options(ctx))
+                return Pager.page(ctx, items: items)
             }
             t.on(f.assign) { (s, ctx) throws(APIFailure) in
                 let (scope, principal, pid) = try principalScope(s, ctx, f.principal, project: f.project, writing: true)
                 let roleID = ctx.string("role_id") ?? ""
                 guard let role = s.role(roleID, projectID: pid) else { throw .notFound("role", roleID, param: "role_id") }
-                if s.get(.roleAssignment, scope + "|" + roleID) == nil {
-                    s.put(
-                        Record(
-                            kind: .roleAssignment,
-                            id: scope + "|" + roleID,
-                            parent: scope,
-                            body: .obj([
-                                "role_id": .string(roleID), "created_at": .int(ctx.now), "created_by": .string(ctx.actor.keyID),
-                            ]),
-                            hidden: .obj(["principal_id": .string(principal.id), "principal_type": .string(f.principal == .user ? "user" : "group")])
-                        )
-                    )
-                    s.audit(
-                        "role.assignment.created",
-                        ctx,
-                        details: .obj([
-                            "id": .string(roleID), "principal_id": .string(principal.id),
-                            "principal_type": .string(f.principal == .user ? "user" : "group"),
-                            "resource_id": .string(pid ?? s.organizationID),
-                            "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
-                        ])
-                    )
+                let hidden: JSON = .obj(["principal_id": .string(principal.id), "principal_type": .string(f.principal == .user ? "user" : "group")])
+                if s.createOnce(
+                    .roleAssignment,
+                    scope + "|" + roleID,
+                    parent: scope,
+                    hidden: hidden,
+                    body: {
+                        .obj(["role_id": .string(roleID), "created_at": .int(ctx.now), "created_by": .string(ctx.actor.keyID)])
+                    }
+                ) {
+                    s.audit("role.assignment.created", ctx, details: assignment(s, roleID, principal, f.principal, projectID: pid))
                 }
                 switch f.principal {
                 case .user:
@@ -186,15 +175,7 @@ enum RoleHandlers {
                 let (scope, principal, pid) = try principalScope(s, ctx, f.principal, project: f.project, writing: true)
                 let roleID = ctx.param("role_id")
                 guard s.remove(.roleAssignment, scope + "|" + roleID) != nil else { throw .notFound("role assignment", roleID, param: "role_id") }
-                s.audit(
-                    "role.assignment.deleted",
-                    ctx,
-                    details: .obj([
-                        "id": .string(roleID), "principal_id": .string(principal.id),
-                        "principal_type": .string(f.principal == .user ? "user" : "group"),
-                        "resource_id": .string(pid ?? s.organizationID), "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
-                    ])
-                )
+                s.audit("role.assignment.deleted", ctx, details: assignment(s, roleID, principal, f.principal, projectID: pid))
                 return OrgState.deleted(f.principal == .user ? "user.role.deleted" : "group.role.deleted", nil)
             }
         }
@@ -220,6 +201,14 @@ enum RoleHandlers {
         }
         let scope = (pid.map { "proj:\($0):" } ?? "org:") + (principal == .user ? "user:" : "group:") + record.id
         return (scope, record, pid)
+    }
+
+    /// What the audit log says of an assignment: the role, to whom, on what.
+    static func assignment(_ s: OrgState, _ roleID: String, _ principal: Record, _ type: Principal, projectID pid: String?) -> JSON {
+        .obj([
+            "id": .string(roleID), "principal_id": .string(principal.id), "principal_type": .string(type == .user ? "user" : "group"),
+            "resource_id": .string(pid ?? s.organizationID), "resource_type": .string(pid == nil ? "api.organization" : "api.project"),
+        ])
     }
 
     /// An assignment as `AssignedRoleDetails`.

@@ -19,16 +19,15 @@ enum ServiceAccountHandlers {
 
     static func register(_ t: inout [String: Handler]) {
         t.on("list-project-service-accounts") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return Pager.page(s, .serviceAccount, parent: pid, style: ctx.endpoint.paging, options: Pager.options(ctx))
+            Pager.page(s, ctx, .serviceAccount, parent: try s.project(ctx, writing: false).id)
         }
         t.on("create-project-service-account") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
+            let project = try s.project(ctx, writing: true)
+            let pid = project.id
             let name = ctx.string("name") ?? ""
             if name.trimmingCharacters(in: " ").isEmpty { throw .invalid("Service account name must not be empty.", param: "name") }
             let only = ctx.field("create_service_account_only")?.boolValue ?? false
+            let expires = try expiry(ctx)
             let sa = s.create(.serviceAccount, IDs.serviceAccount(), parent: pid) { saID in
                 .obj([
                     "object": "organization.project.service_account",
@@ -44,31 +43,16 @@ enum ServiceAccountHandlers {
             if only {
                 response["api_key"] = .null
             } else {
-                let expires = try expiry(ctx)
-                let (key, secret) = s.mintServiceAccountKey(sa: sa, name: "Secret Key", scopes: [], now: ctx.now, expiresAt: expires)
-                s.audit("api_key.created", ctx, project: project, details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array([])])]))
-                response["api_key"] = .obj([
-                    "object": "organization.project.service_account.api_key",
-                    "value": .string(secret),
-                    "name": key.body["name"]!,
-                    "created_at": .int(ctx.now),
-                    "id": .string(key.id),
-                    "expires_at": expires.map(JSON.int) ?? .null,
-                ])
+                response["api_key"] = newKey(&s, ctx, project: project, sa: sa, name: "Secret Key", scopes: [], expires: expires)
             }
             return response
         }
         t.on("retrieve-project-service-account") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return try s.child(.serviceAccount, ctx.param("service_account_id"), parent: pid, what: "service account", param: "service_account_id")
-                .body
+            try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: false).record.body
         }
         t.on("update-project-service-account") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
-            let id = ctx.param("service_account_id")
-            _ = try s.child(.serviceAccount, id, parent: pid, what: "service account", param: "service_account_id")
+            let (project, sa) = try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: true)
+            let id = sa.id
             if let name = ctx.string("name"), name.trimmingCharacters(in: " ").isEmpty {
                 throw .invalid("Service account name must not be empty.", param: "name")
             }
@@ -77,20 +61,13 @@ enum ServiceAccountHandlers {
                 if let role = ctx.string("role") { r.body["role"] = .string(role) }
             }!
             s.refreshServiceAccountKeys(updated)
-            s.audit(
-                "service_account.updated",
-                ctx,
-                project: project,
-                details: .obj(["id": .string(id), "changes_requested": .obj(["role": updated.body["role"]!])])
-            )
+            s.auditRoleChange("service_account.updated", ctx, project: project, updated)
             return updated.body
         }
         t.on("delete-project-service-account") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
-            let id = ctx.param("service_account_id")
-            _ = try s.child(.serviceAccount, id, parent: pid, what: "service account", param: "service_account_id")
-            for key in s.records(.projectKey, parent: pid) where key.hidden["service_account_id"]?.stringValue == id {
+            let (project, sa) = try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: true)
+            let id = sa.id
+            for key in s.records(.projectKey, parent: project.id) where key.hidden["service_account_id"]?.stringValue == id {
                 s.remove(.projectKey, key.id)
             }
             s.remove(.serviceAccount, id)
@@ -98,44 +75,49 @@ enum ServiceAccountHandlers {
             return OrgState.deleted("organization.project.service_account.deleted", id)
         }
         t.on("CreateanAPIkeyforaserviceaccount") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
-            let sa = try s.child(.serviceAccount, ctx.param("service_account_id"), parent: pid, what: "service account", param: "service_account_id")
+            let (project, sa) = try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: true)
             let scopes = ctx.field("scopes")?.arrayValue?.compactMap(\.stringValue) ?? []
             try checkScopes(scopes)
             let expires = try expiry(ctx)
-            let (key, secret) = s.mintServiceAccountKey(
-                sa: sa,
-                name: ctx.string("name") ?? "Secret Key",
-                scopes: scopes,
-                now: ctx.now,
-                expiresAt: expires
-            )
-            s.audit(
-                "api_key.created",
-                ctx,
-                project: project,
-                details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array(scopes.map(JSON.string))])])
-            )
-            return .obj([
-                "object": "organization.project.service_account.api_key",
-                "value": .string(secret),
-                "name": key.body["name"]!,
-                "created_at": .int(ctx.now),
-                "id": .string(key.id),
-                "expires_at": expires.map(JSON.int) ?? .null,
-            ])
+            return newKey(&s, ctx, project: project, sa: sa, name: ctx.string("name") ?? "Secret Key", scopes: scopes, expires: expires)
         }
         registerProjectKeys(&t)
     }
 
-    /// `expires_in_seconds` (1…31,536,000) as an absolute time.
-    static func expiry(_ ctx: OpContext) throws(APIFailure) -> Int? {
+    /// Mints a key for `sa`, logs it, and answers with the key and its secret: the one time the
+    /// secret is shown.
+    static func newKey(
+        _ s: inout OrgState,
+        _ ctx: OpContext,
+        project: Record,
+        sa: Record,
+        name: String,
+        scopes: [String],
+        expires: Int?
+    ) -> JSON {
+        let (key, secret) = s.mintServiceAccountKey(sa: sa, name: name, scopes: scopes, now: ctx.now, expiresAt: expires)
+        s.audit(
+            "api_key.created",
+            ctx,
+            project: project,
+            details: .obj(["id": .string(key.id), "data": .obj(["scopes": .array(scopes.map(JSON.string))])])
+        )
+        return .obj([
+            "object": "organization.project.service_account.api_key", "value": .string(secret), "name": key.body["name"]!,
+            "created_at": .int(ctx.now), "id": .string(key.id), "expires_at": expires.map(JSON.int) ?? .null,
+        ])
+    }
+
+    /// `expires_in_seconds`, checked: 1…31,536,000.
+    static func expiresIn(_ ctx: OpContext) throws(APIFailure) -> Int? {
         guard let seconds = ctx.field("expires_in_seconds")?.intValue else { return nil }
         if seconds < 1 { throw .belowMinimum("expires_in_seconds", 1, got: seconds) }
         if seconds > 31_536_000 { throw .aboveMaximum("expires_in_seconds", 31_536_000, got: seconds) }
-        return ctx.now + seconds
+        return seconds
     }
+
+    /// `expires_in_seconds` as an absolute time.
+    static func expiry(_ ctx: OpContext) throws(APIFailure) -> Int? { try expiresIn(ctx).map { ctx.now + $0 } }
 
     /// E8: any scope outside what the organization may grant is refused, all named at once.
     static func checkScopes(_ scopes: [String]) throws(APIFailure) {
@@ -145,28 +127,22 @@ enum ServiceAccountHandlers {
 
     static func registerProjectKeys(_ t: inout [String: Handler]) {
         t.on("list-project-api-keys") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
+            let project = try s.project(ctx, writing: false)
             let access = ctx.query.string("owner_project_access") ?? "active"
             return Pager.page(
                 s,
+                ctx,
                 .projectKey,
-                parent: pid,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx),
+                parent: project.id,
                 where: access == "any" ? nil : { $0.body["owner_project_access"]?.stringValue == access }
             )
         }
         t.on("retrieve-project-api-key") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return try s.child(.projectKey, ctx.param("api_key_id"), parent: pid, what: "API key", param: "api_key_id").body
+            try s.inProject(ctx, .projectKey, "api_key_id", what: "API key", writing: false).record.body
         }
         t.on("delete-project-api-key") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
-            let id = ctx.param("api_key_id")
-            let key = try s.child(.projectKey, id, parent: pid, what: "API key", param: "api_key_id")
+            let (project, key) = try s.inProject(ctx, .projectKey, "api_key_id", what: "API key", writing: true)
+            let id = key.id
             if key.body["owner"]?["type"]?.stringValue == "service_account" {
                 throw .invalid("API keys owned by a service account cannot be deleted; delete the service account instead.", param: "api_key_id")
             }
@@ -175,17 +151,11 @@ enum ServiceAccountHandlers {
             return OrgState.deleted("organization.project.api_key.deleted", id)
         }
         t.on("projects-api-keys-update") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
-            let id = ctx.param("api_key_id")
-            _ = try s.child(.projectKey, id, parent: pid, what: "API key", param: "api_key_id")
+            let (project, key) = try s.inProject(ctx, .projectKey, "api_key_id", what: "API key", writing: true)
+            let id = key.id
             let scopes = ctx.field("scopes")?.arrayValue?.compactMap(\.stringValue)
             if let scopes { try checkScopes(scopes) }
-            let expires = ctx.field("expires_in_seconds")?.intValue
-            if let expires, !(1...31_536_000).contains(expires) {
-                throw expires < 1
-                    ? .belowMinimum("expires_in_seconds", 1, got: expires) : .aboveMaximum("expires_in_seconds", 31_536_000, got: expires)
-            }
+            let expires = try expiresIn(ctx)
             let updated = s.update(.projectKey, id) { r in
                 if let scopes { r.hidden["scopes"] = .array(scopes.map(JSON.string)) }
                 if let expires { r.body["expires_at"] = .int(ctx.now + expires) }

@@ -14,70 +14,40 @@ enum SettingHandlers {
             return body
         }
         t.onProjectSetting(
-            "retrieve-project-data-retention",
             "data_retention",
-            default: .obj(["object": "project.data_retention", "type": "organization_default"])
-        )
-        t.on("update-project-data-retention") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.activeProject(pid)
-            let body: JSON = .obj(["object": "project.data_retention", "type": try ctx.required("retention_type")])
-            s.putSetting(pid + "/data_retention", body)
-            return body
+            default: .obj(["object": "project.data_retention", "type": "organization_default"]),
+            read: "retrieve-project-data-retention",
+            write: "update-project-data-retention"
+        ) { ctx, _ throws(APIFailure) in
+            .obj(["object": "project.data_retention", "type": try ctx.required("retention_type")])
         }
-        t.onProjectSetting("retrieve-project-model-permissions", "model_permissions", default: defaultModelPermissions)
-        t.on("update-project-model-permissions") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.activeProject(pid)
-            let body: JSON = .obj([
-                "object": "project.model_permissions", "mode": try ctx.required("mode"), "model_ids": try ctx.required("model_ids"),
-            ])
-            s.putSetting(pid + "/model_permissions", body)
-            return body
+        t.onProjectSetting(
+            "model_permissions",
+            default: defaultModelPermissions,
+            read: "retrieve-project-model-permissions",
+            write: "update-project-model-permissions"
+        ) { ctx, _ throws(APIFailure) in
+            .obj(["object": "project.model_permissions", "mode": try ctx.required("mode"), "model_ids": try ctx.required("model_ids")])
         }
         t.on("delete-project-model-permissions") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.activeProject(pid)
+            let pid = try s.project(ctx, writing: true).id
             s.remove(.setting, pid + "/model_permissions")
             return OrgState.deleted("project.model_permissions.deleted", nil)
         }
-        t.onProjectSetting("retrieve-project-hosted-tool-permissions", "hosted_tool_permissions", default: defaultHostedTools)
-        t.on("update-project-hosted-tool-permissions") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.activeProject(pid)
-            var body = s.setting(pid + "/hosted_tool_permissions") ?? defaultHostedTools
-            for tool in toolNames {
-                guard let v = ctx.field(tool) else { continue }
-                guard let enabled = v["enabled"]?.boolValue else {
-                    throw .invalidType("\(tool).enabled", expected: "a boolean", got: v["enabled"] ?? .null)
-                }
-                body[tool] = .obj(["enabled": .bool(enabled)])
-            }
-            s.putSetting(pid + "/hosted_tool_permissions", body)
-            return body
-        }
-        t.onProjectSetting("projects-service-tier-settings-retrieve", "service_tier_settings", default: defaultServiceTiers)
-        t.on("projects-service-tier-settings-update") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.activeProject(pid)
-            var body = s.setting(pid + "/service_tier_settings") ?? defaultServiceTiers
-            if let d = ctx.field("default") { body["default"] = d }
-            if let tiers = ctx.field("enabled_tiers") {
-                switch tiers {
-                case .string("all"): body["enabled_tiers"] = tiers
-                case .array(let items) where items.allSatisfy({ ["flex", "fast", "ultrafast"].contains($0.stringValue ?? "") }):
-                    body["enabled_tiers"] = tiers
-                default:
-                    throw .invalid(
-                        "Invalid 'enabled_tiers': expected \"all\" or a list of flex, fast, ultrafast.",
-                        param: "enabled_tiers",
-                        code: "invalid_value"
-                    )
-                }
-            }
-            s.putSetting(pid + "/service_tier_settings", body)
-            return body
-        }
+        t.onProjectSetting(
+            "hosted_tool_permissions",
+            default: defaultHostedTools,
+            read: "retrieve-project-hosted-tool-permissions",
+            write: "update-project-hosted-tool-permissions",
+            changeHostedTools
+        )
+        t.onProjectSetting(
+            "service_tier_settings",
+            default: defaultServiceTiers,
+            read: "projects-service-tier-settings-retrieve",
+            write: "projects-service-tier-settings-update",
+            changeServiceTiers
+        )
         registerRateLimits(&t)
     }
 
@@ -86,18 +56,42 @@ enum SettingHandlers {
     static let defaultHostedTools: JSON = .object(toolNames.map { JSON.Member($0, .obj(["enabled": true])) })
     static let defaultServiceTiers: JSON = .obj(["object": "project.service_tier_settings", "default": "standard", "enabled_tiers": "all"])
 
+    /// The tools the request names, each turned on or off.
+    @Sendable static func changeHostedTools(_ ctx: OpContext, _ current: JSON) throws(APIFailure) -> JSON {
+        var tools = current
+        for tool in toolNames {
+            guard let v = ctx.field(tool) else { continue }
+            guard let enabled = v["enabled"]?.boolValue else {
+                throw .invalidType("\(tool).enabled", expected: "a boolean", got: v["enabled"] ?? .null)
+            }
+            tools[tool] = .obj(["enabled": .bool(enabled)])
+        }
+        return tools
+    }
+
+    /// The default tier and the enabled ones (`all`, or a list), as the request gives them.
+    @Sendable static func changeServiceTiers(_ ctx: OpContext, _ current: JSON) throws(APIFailure) -> JSON {
+        var tiers = current
+        if let d = ctx.field("default") { tiers["default"] = d }
+        guard let enabled = ctx.field("enabled_tiers") else { return tiers }
+        switch enabled {
+        case .string("all"): tiers["enabled_tiers"] = enabled
+        case .array(let items) where items.allSatisfy({ ["flex", "fast", "ultrafast"].contains($0.stringValue ?? "") }):
+            tiers["enabled_tiers"] = enabled
+        default:
+            throw .invalid(
+                "Invalid 'enabled_tiers': expected \"all\" or a list of flex, fast, ultrafast.",
+                param: "enabled_tiers",
+                code: "invalid_value"
+            )
+        }
+        return tiers
+    }
+
     static func registerRateLimits(_ t: inout [String: Handler]) {
         t.on("list-project-rate-limits") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return Pager.page(
-                s,
-                .rateLimit,
-                parent: pid,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx, defaultLimit: 100),
-                cursorPrefix: pid + "/"
-            )
+            let pid = try s.project(ctx, writing: false).id
+            return Pager.page(s, ctx, .rateLimit, parent: pid, defaultLimit: 100, cursorPrefix: pid + "/")
         }
         t.on("update-project-rate-limits") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
@@ -170,13 +164,24 @@ extension OrgState {
 }
 
 extension [String: Handler] {
-    /// A read of one project's setting `name` (archived projects may be read), or `default`
-    /// while it was never set.
-    fileprivate mutating func onProjectSetting(_ id: String, _ name: String, default fallback: JSON) {
-        on(id) { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return s.setting(pid + "/" + name) ?? fallback
+    /// One project's setting `name`: `read` answers it (archived projects may be read), or
+    /// `fallback` while it was never set; `write` stores what `change` makes of the request and
+    /// the current value (archived projects refuse).
+    fileprivate mutating func onProjectSetting(
+        _ name: String,
+        default fallback: JSON,
+        read: String,
+        write: String,
+        _ change: @escaping @Sendable (OpContext, JSON) throws(APIFailure) -> JSON
+    ) {
+        on(read) { (s, ctx) throws(APIFailure) in
+            s.setting(try s.project(ctx, writing: false).id + "/" + name) ?? fallback
+        }
+        on(write) { (s, ctx) throws(APIFailure) in
+            let id = try s.project(ctx, writing: true).id + "/" + name
+            let body = try change(ctx, s.setting(id) ?? fallback)
+            s.putSetting(id, body)
+            return body
         }
     }
 }

@@ -8,7 +8,7 @@ enum SpendHandlers {
             let object = isProject ? "project.spend_alert" : "organization.spend_alert"
             t.on("list-\(scope)-spend-alerts") { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: false)
-                return Pager.page(s, .spendAlert, parent: parent, style: ctx.endpoint.paging, options: Pager.options(ctx))
+                return Pager.page(s, ctx, .spendAlert, parent: parent)
             }
             t.on("create-\(scope)-spend-alert") { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: true)

@@ -5,17 +5,9 @@ enum UserHandlers {
     static func register(_ t: inout [String: Handler]) {
         t.on("list-users") { (s, ctx) throws(APIFailure) in
             let emails = Set(ctx.query.array("emails").map { $0.lowercased() })
-            return Pager.page(
-                s,
-                .user,
-                style: ctx.endpoint.paging,
-                options: Pager.options(ctx),
-                where: emails.isEmpty ? nil : { emails.contains($0.body["email"]?.stringValue?.lowercased() ?? "") }
-            )
+            return Pager.page(s, ctx, .user, where: emails.isEmpty ? nil : { emails.contains($0.body["email"]?.stringValue?.lowercased() ?? "") })
         }
-        t.on("retrieve-user") { (s, ctx) throws(APIFailure) in
-            try s.record(.user, ctx.param("user_id"), what: "user", param: "user_id").body
-        }
+        t.onRetrieve("retrieve-user", .user, "user_id", what: "user")
         t.on("modify-user") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("user_id")
             let user = try s.record(.user, id, what: "user", param: "user_id")
@@ -32,7 +24,7 @@ enum UserHandlers {
                 if let role { r.body["role"] = .string(role) }
                 for f in ["technical_level", "developer_persona"] { if let v = ctx.string(f) { r.body[f] = .string(v) } }
             }!
-            s.audit("user.updated", ctx, details: .obj(["id": .string(id), "changes_requested": .obj(["role": updated.body["role"] ?? .null])]))
+            s.auditRoleChange("user.updated", ctx, updated)
             return updated.body
         }
         t.on("delete-user") { (s, ctx) throws(APIFailure) in
@@ -53,13 +45,12 @@ enum UserHandlers {
 
     static func registerProjectUsers(_ t: inout [String: Handler]) {
         t.on("list-project-users") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            return Pager.page(s, .projectUser, parent: pid, style: ctx.endpoint.paging, options: Pager.options(ctx), cursorPrefix: pid + "/")
+            let pid = try s.project(ctx, writing: false).id
+            return Pager.page(s, ctx, .projectUser, parent: pid, cursorPrefix: pid + "/")
         }
         t.on("create-project-user") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
+            let project = try s.project(ctx, writing: true)
+            let pid = project.id
             let role = ctx.string("role") ?? ""
             guard ["owner", "member"].contains(role) else { throw .invalidValue("role", role, supported: ["owner", "member"]) }
             let user: Record
@@ -84,37 +75,24 @@ enum UserHandlers {
             return member.body
         }
         t.on("retrieve-project-user") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            _ = try s.project(pid)
-            let uid = ctx.param("user_id")
-            guard let m = s.get(.projectUser, pid + "/" + uid) else { throw .notFound("project member", uid, param: "user_id") }
-            return m.body
+            try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: false).record.body
         }
         t.on("modify-project-user") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
+            let (project, member) = try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: true)
             let uid = ctx.param("user_id")
-            guard s.get(.projectUser, pid + "/" + uid) != nil else { throw .notFound("project member", uid, param: "user_id") }
             if let role = ctx.string("role"), !["owner", "member"].contains(role) {
                 throw .invalidValue("role", role, supported: ["owner", "member"])
             }
-            let updated = s.update(.projectUser, pid + "/" + uid) { r in
+            let updated = s.update(.projectUser, member.id) { r in
                 if let role = ctx.string("role") { r.body["role"] = .string(role) }
             }!
-            s.audit(
-                "user.updated",
-                ctx,
-                project: project,
-                details: .obj(["id": .string(uid), "changes_requested": .obj(["role": updated.body["role"]!])])
-            )
+            s.auditRoleChange("user.updated", ctx, project: project, updated)
             return updated.body
         }
         t.on("delete-project-user") { (s, ctx) throws(APIFailure) in
-            let pid = ctx.param("project_id")
-            let project = try s.activeProject(pid)
+            let (project, member) = try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: true)
             let uid = ctx.param("user_id")
-            guard s.get(.projectUser, pid + "/" + uid) != nil else { throw .notFound("project member", uid, param: "user_id") }
-            s.remove(.projectUser, pid + "/" + uid)
+            s.remove(.projectUser, member.id)
             s.audit("user.deleted", ctx, project: project, details: .obj(["id": .string(uid)]))
             return OrgState.deleted("organization.project.user.deleted", uid)
         }
@@ -122,7 +100,7 @@ enum UserHandlers {
 
     static func registerInvites(_ t: inout [String: Handler]) {
         t.on("list-invites") { (s, ctx) throws(APIFailure) in
-            Pager.page(s, .invite, style: ctx.endpoint.paging, options: Pager.options(ctx))
+            Pager.page(s, ctx, .invite)
         }
         t.on("inviteUser") { (s, ctx) throws(APIFailure) in
             let email = ctx.string("email") ?? ""
@@ -159,9 +137,7 @@ enum UserHandlers {
             s.audit("invite.sent", ctx, details: .obj(["id": .string(id), "data": .obj(["email": .string(email), "role": invite.body["role"]!])]))
             return invite.body
         }
-        t.on("retrieve-invite") { (s, ctx) throws(APIFailure) in
-            try s.record(.invite, ctx.param("invite_id"), what: "invite", param: "invite_id").body
-        }
+        t.onRetrieve("retrieve-invite", .invite, "invite_id", what: "invite")
         t.on("delete-invite") { (s, ctx) throws(APIFailure) in
             let id = ctx.param("invite_id")
             let invite = try s.record(.invite, id, what: "invite", param: "invite_id")

@@ -26,18 +26,54 @@ enum Pager {
 
     /// The records whose `field` equals the query parameter of the same name, when the request
     /// gives one (`?project_id=…`); nil (every record) when it does not.
-    static func matching(_ ctx: OpContext, _ field: String) -> ((Record) -> Bool)? {
+    private static func matching(_ ctx: OpContext, _ field: String) -> ((Record) -> Bool)? {
         ctx.query.string(field).map { value in { $0.body[field]?.stringValue == value } }
     }
 
-    /// A page of the records of `kind` under `parent`, optionally filtered, mapped by `render`.
+    /// A page of the records of `kind` under `parent` as the request in `ctx` asks for it: the
+    /// endpoint's paging style; the query's `limit`, cursors and `order` with the endpoint's
+    /// defaults (or `defaultLimit`, `defaultDescending`), unless `options` says otherwise; with
+    /// `filteredBy`, only the records whose field of that name equals the query parameter of the
+    /// same name when the request gives one (`?project_id=…`).
+    static func page(
+        _ state: OrgState,
+        _ ctx: OpContext,
+        _ kind: Kind,
+        parent: String = "",
+        options: Options? = nil,
+        defaultLimit: Int? = nil,
+        defaultDescending: Bool? = nil,
+        filteredBy field: String? = nil,
+        cursorPrefix: String = "",
+        where filter: ((Record) -> Bool)? = nil,
+        render: (Record) -> JSON = { $0.body }
+    ) -> JSON {
+        page(
+            state,
+            kind,
+            parent: parent,
+            style: ctx.endpoint.paging,
+            options: options ?? Pager.options(ctx, defaultLimit: defaultLimit, defaultDescending: defaultDescending),
+            cursorPrefix: cursorPrefix,
+            where: filter ?? field.flatMap { matching(ctx, $0) },
+            render: render
+        )
+    }
+
+    /// The page of items already in hand (small filtered or computed lists) that the request in
+    /// `ctx` asks for, in the endpoint's paging style.
+    static func page(_ ctx: OpContext, items: [JSON], id: (JSON) -> String? = { $0["id"]?.stringValue }) -> JSON {
+        page(items: items, style: ctx.endpoint.paging, options: Pager.options(ctx), id: id)
+    }
+
+    /// The engine behind the pages: a page of the records of `kind` under `parent`, optionally filtered, mapped by `render`.
     /// Kinds stored under composite ids (`proj_…/user-…`) pass the `cursorPrefix` that turns a
     /// body id back into a record id.
     ///
     /// The work is proportional to the page, not the table: cursors are found by binary search
     /// on insertion order, and the filter runs only on the records walked (the page, and up to
     /// the next match for `has_more`). Nothing is copied; a descending page walks backwards.
-    static func page(
+    private static func page(
         _ state: OrgState,
         _ kind: Kind,
         parent: String = "",
@@ -89,7 +125,7 @@ enum Pager {
     }
 
     /// The envelope for items already in hand (small filtered or computed lists).
-    static func page(items: [JSON], style: Paging, options: Options, id: (JSON) -> String? = { $0["id"]?.stringValue }) -> JSON {
+    private static func page(items: [JSON], style: Paging, options: Options, id: (JSON) -> String? = { $0["id"]?.stringValue }) -> JSON {
         var list = items
         if options.descending { list.reverse() }
         var start = 0

@@ -41,6 +41,15 @@ struct OrgState: Sendable {
         put(Record(kind: kind, id: id, parent: parent, body: body(id), hidden: hidden))
     }
 
+    /// Stores a new record of `kind` under `id` unless one is there already (adding a member
+    /// twice changes nothing); true when it stored one.
+    @discardableResult
+    mutating func createOnce(_ kind: Kind, _ id: String, parent: String = "", hidden: JSON = .object([]), body: () -> JSON) -> Bool {
+        guard get(kind, id) == nil else { return false }
+        put(Record(kind: kind, id: id, parent: parent, body: body(), hidden: hidden))
+        return true
+    }
+
     /// Stores a new record (assigning its order) or replaces an existing one.
     @discardableResult
     mutating func put(_ record: Record) -> Record {

@@ -6,6 +6,10 @@ enum Kind: String, Sendable, CaseIterable {
     case adminKey, project, user, invite, serviceAccount, projectKey, projectUser, certificate
     case group, groupUser, role, roleAssignment, projectGroup, spendAlert, setting, rateLimit
     case auditLog, checkpointPermission, externalKey, externalStorage, identityProvider, federationRule
+
+    /// Memberships are stored under the composite id `parent/member id` (`proj_…/user-…`), so
+    /// one member may stand in many projects or groups.
+    var isMembership: Bool { self == .projectUser || self == .projectGroup || self == .groupUser }
 }
 
 /// One stored object: the body the API shows, plus `hidden` fields it never shows (a key's
