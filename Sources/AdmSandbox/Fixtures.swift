@@ -46,7 +46,12 @@ enum Fixtures {
             let (record, secret) = s.mintAdminKey(name: name, profile: profile, ownerUserID: owner.id, now: now, secret: secrets[name])
             keys.append(FixtureKey(name: name, profile: profile, secret: Secret(secret), id: record.id))
         }
-        let (pk, psecret) = s.mintUserProjectKey(projectID: project.id, user: owner, name: projectKeyName, now: now, secret: secrets[projectKeyName])
+        let (pk, psecret) = s.mintProjectKey(
+            for: .user(owner, projectID: project.id),
+            name: projectKeyName,
+            now: now,
+            secret: secrets[projectKeyName]
+        )
         keys.append(FixtureKey(name: projectKeyName, profile: nil, secret: Secret(psecret), id: pk.id))
         return (s, keys)
     }

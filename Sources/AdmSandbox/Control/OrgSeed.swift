@@ -141,8 +141,8 @@ struct OrgSeed {
                 )
                 for n in 0..<(g.chance(0.3) ? 2 : 1) {
                     let keyCreated = n == 0 ? created : created + g.pick(1...60) * Self.day
-                    let (key, _) = s.mintServiceAccountKey(
-                        sa: sa,
+                    let (key, _) = s.mintProjectKey(
+                        for: .serviceAccount(sa),
                         name: n == 0 ? "Secret Key" : "rotation-\(n + 1)",
                         scopes: [],
                         now: min(keyCreated, now - Self.day),
@@ -225,9 +225,8 @@ struct OrgSeed {
     mutating func userKey(_ s: inout OrgState, project: Record, user: Record, since: Int) -> Record {
         let created = min(now - 20 * Self.day, since + g.pick(0...200) * Self.day)
         let first = (user.body["name"]?.stringValue ?? "user").split(separator: " ").first.map { $0.lowercased() } ?? "user"
-        let (key, _) = s.mintUserProjectKey(
-            projectID: project.id,
-            user: user,
+        let (key, _) = s.mintProjectKey(
+            for: .user(user, projectID: project.id),
             name: "\(first)-\(g.element(Self.keyNames))",
             now: created,
             id: id("key_", 16)

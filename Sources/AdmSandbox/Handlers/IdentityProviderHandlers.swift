@@ -117,6 +117,15 @@ enum IdentityProviderHandlers {
         )
     }
 
+    /// Logs a change to a federation rule (`created`, `updated`), naming it and its provider.
+    static func logRule(_ change: String, _ s: inout OrgState, _ ctx: OpContext, _ rule: Record) {
+        s.audit(
+            "workload_identity_provider_mapping." + change,
+            ctx,
+            details: .obj(["id": .string(rule.id), "identity_provider_id": .string(rule.parent)])
+        )
+    }
+
     static func registerRules(_ t: inout [String: Handler]) {
         t.on("workload-identity-providers-federation-rules-list") { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("workload_identity_provider_id")
@@ -141,19 +150,13 @@ enum IdentityProviderHandlers {
                     "workload_identity_provider_id": .string(providerID),
                 ])
             }
-            let id = r.id
-            s.audit(
-                "workload_identity_provider_mapping.created",
-                ctx,
-                details: .obj(["id": .string(id), "identity_provider_id": .string(providerID)])
-            )
+            logRule("created", &s, ctx, r)
             return r.body
         }
         t.on("workload-identity-providers-federation-rules-retrieve") { (s, ctx) throws(APIFailure) in
             try rule(s, ctx).body
         }
         t.on("workload-identity-providers-federation-rules-update") { (s, ctx) throws(APIFailure) in
-            let providerID = ctx.param("workload_identity_provider_id")
             let id = try rule(s, ctx).id
             let matchers = try self.matchers(ctx, required: false)
             let permissions = try self.permissions(ctx)
@@ -163,11 +166,7 @@ enum IdentityProviderHandlers {
                 if let permissions { r.body["permissions"] = permissions }
                 r.body["updated_at"] = .int(ctx.now)
             }!
-            s.audit(
-                "workload_identity_provider_mapping.updated",
-                ctx,
-                details: .obj(["id": .string(id), "identity_provider_id": .string(providerID)])
-            )
+            logRule("updated", &s, ctx, r)
             return r.body
         }
         t.on("workload-identity-providers-federation-rules-delete") { (s, ctx) throws(APIFailure) in

@@ -95,7 +95,7 @@ enum ServiceAccountHandlers {
         scopes: [String],
         expires: Int?
     ) -> JSON {
-        let (key, secret) = s.mintServiceAccountKey(sa: sa, name: name, scopes: scopes, now: ctx.now, expiresAt: expires)
+        let (key, secret) = s.mintProjectKey(for: .serviceAccount(sa), name: name, scopes: scopes, now: ctx.now, expiresAt: expires)
         s.audit(
             "api_key.created",
             ctx,
@@ -170,82 +170,52 @@ enum ServiceAccountHandlers {
 }
 
 extension OrgState {
-    /// A new key for a service account; returns the record and its secret.
-    mutating func mintServiceAccountKey(
-        sa: Record,
+    /// Who a new project key belongs to: a service account (in its project), or a user in a
+    /// project (the API cannot create these; fixtures and the seed can).
+    enum KeyOwner {
+        case serviceAccount(Record)
+        case user(Record, projectID: String)
+    }
+
+    /// A new project key; returns the record and its secret. A service account's key carries
+    /// its scopes and `expires_at` (null when it never expires); a user's carries neither.
+    mutating func mintProjectKey(
+        for owner: KeyOwner,
         name: String,
-        scopes: [String],
+        scopes: [String] = [],
         now: Int,
         expiresAt: Int? = nil,
         secret: String? = nil,
         id: String? = nil
     ) -> (Record, String) {
-        mintProjectKey(
-            secret ?? IDs.serviceAccountSecret(),
-            id: id,
-            project: sa.parent,
-            name: name,
-            now: now,
-            owner: .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)]),
-            expiresAt: .some(expiresAt.map(JSON.int) ?? .null),
-            hidden: ["service_account_id": .string(sa.id), "scopes": .array(scopes.map(JSON.string))]
-        )
-    }
-
-    /// A new user-owned project key (the API cannot create these; fixtures and control can).
-    mutating func mintUserProjectKey(
-        projectID: String,
-        user: Record,
-        name: String,
-        now: Int,
-        secret: String? = nil,
-        id: String? = nil
-    ) -> (Record, String) {
-        mintProjectKey(
-            secret ?? IDs.projectSecret(),
-            id: id,
-            project: projectID,
-            name: name,
-            now: now,
-            owner: .obj([
+        let keyID = id ?? IDs.key()
+        let value: String
+        let project: String
+        var body: JSON = .obj([
+            "object": "organization.project.api_key", "redacted_value": "", "name": .string(name), "created_at": .int(now),
+            "last_used_at": .null, "id": .string(keyID), "owner_project_access": "active",
+        ])
+        var hidden: [JSON.Member]
+        switch owner {
+        case .serviceAccount(let sa):
+            (value, project) = (secret ?? IDs.serviceAccountSecret(), sa.parent)
+            body["owner"] = .obj(["type": "service_account", "service_account": Self.serviceAccountOwner(sa)])
+            body["expires_at"] = expiresAt.map(JSON.int) ?? .null
+            hidden = [JSON.Member("scopes", .array(scopes.map(JSON.string))), JSON.Member("service_account_id", .string(sa.id))]
+        case .user(let user, let projectID):
+            (value, project) = (secret ?? IDs.projectSecret(), projectID)
+            body["owner"] = .obj([
                 "type": "user",
                 "user": .obj([
                     "id": .string(user.id), "created_at": user.body["added_at"] ?? .int(now),
                     "email": user.body["email"] ?? "", "name": user.body["name"] ?? "", "role": user.body["role"] ?? "owner",
                 ]),
-            ]),
-            expiresAt: nil,
-            hidden: ["user_id": .string(user.id), "scopes": .array([])]
-        )
-    }
-
-    /// The `organization.project.api_key` record both kinds of project key share; `expiresAt`
-    /// nil leaves the field out (user keys do not carry it).
-    private mutating func mintProjectKey(
-        _ value: String,
-        id: String?,
-        project: String,
-        name: String,
-        now: Int,
-        owner: JSON,
-        expiresAt: JSON?,
-        hidden: [String: JSON]
-    ) -> (Record, String) {
-        let keyID = id ?? IDs.key()
-        var body: JSON = .obj([
-            "object": "organization.project.api_key",
-            "redacted_value": .string(IDs.redactedValue(value)),
-            "name": .string(name),
-            "created_at": .int(now),
-            "last_used_at": .null,
-            "id": .string(keyID),
-            "owner_project_access": "active",
-            "owner": owner,
-        ])
-        if let expiresAt { body["expires_at"] = expiresAt }
-        let links = hidden.sorted { $0.key < $1.key }.map { JSON.Member($0.key, $0.value) }
-        let secretAndLinks = JSON.object([JSON.Member("secret", .string(value))] + links)
-        return (put(Record(kind: .projectKey, id: keyID, parent: project, body: body, hidden: secretAndLinks)), value)
+            ])
+            hidden = [JSON.Member("scopes", .array([])), JSON.Member("user_id", .string(user.id))]
+        }
+        body["redacted_value"] = .string(IDs.redactedValue(value))
+        hidden.insert(JSON.Member("secret", .string(value)), at: 0)
+        return (put(Record(kind: .projectKey, id: keyID, parent: project, body: body, hidden: .object(hidden))), value)
     }
 
     /// Keeps the owner copy inside a service account's keys in step with the account.

@@ -79,11 +79,8 @@ enum SettingHandlers {
         case .array(let items) where items.allSatisfy({ ["flex", "fast", "ultrafast"].contains($0.stringValue ?? "") }):
             tiers["enabled_tiers"] = enabled
         default:
-            throw .invalid(
-                "Invalid 'enabled_tiers': expected \"all\" or a list of flex, fast, ultrafast.",
-                param: "enabled_tiers",
-                code: "invalid_value"
-            )
+            let expected = "expected \"all\" or a list of flex, fast, ultrafast"
+            throw .invalid("Invalid 'enabled_tiers': \(expected).", param: "enabled_tiers", code: "invalid_value")
         }
         return tiers
     }

@@ -79,7 +79,6 @@ enum UserHandlers {
         }
         t.on("modify-project-user") { (s, ctx) throws(APIFailure) in
             let (project, member) = try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: true)
-            let uid = ctx.param("user_id")
             if let role = ctx.string("role"), !["owner", "member"].contains(role) {
                 throw .invalidValue("role", role, supported: ["owner", "member"])
             }
