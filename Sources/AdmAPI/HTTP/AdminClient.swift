@@ -107,12 +107,20 @@ public struct AdminClient: Sendable {
                 elapsed: clock.now - start
             )
         }
-        /// Waits before the next attempt, noting why.
-        func pause(_ delay: Double, _ reason: String) async throws(CallFailure) {
-            notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
-            onRetry?(reason, delay)
-            try await Self.sleep(delay, attempts: attempt, notes: notes)
-            attempt += 1
+        /// Follows the retry policy: waits and returns true to try again, noting why; or notes
+        /// why not and returns false.
+        func retried(_ decision: RetryPolicy.Decision) async throws(CallFailure) -> Bool {
+            switch decision {
+            case .retry(let delay, let reason):
+                notes.append("retry \(attempt) after \(reason), waited \(Formatting.number(delay, decimals: 3)) s")
+                onRetry?(reason, delay)
+                try await Self.sleep(delay, attempts: attempt, notes: notes)
+                attempt += 1
+                return true
+            case .stop(let note):
+                if let note { notes.append(note) }
+                return false
+            }
         }
         while true {
             if background && attempt == 1 {
@@ -129,14 +137,8 @@ public struct AdminClient: Sendable {
             } catch {
                 scheduler.abandon(bucket)
                 if error == .cancelled { throw CallFailure(error: error, attempts: attempt, notes: notes) }
-                switch retry.decide(method: call.method, error: error, attempt: attempt - refusals) {
-                case .retry(let delay, let reason):
-                    try await pause(delay, reason)
-                    continue
-                case .stop(let note):
-                    if let note { notes.append(note) }
-                    throw CallFailure(error: error, attempts: attempt, notes: notes)
-                }
+                if try await retried(retry.decide(method: call.method, error: error, attempt: attempt - refusals)) { continue }
+                throw CallFailure(error: error, attempts: attempt, notes: notes)
             }
             let received = UnixTime.precise()
             let refused = response.status == 429
@@ -164,13 +166,7 @@ public struct AdminClient: Sendable {
                 attempt += 1
                 continue
             }
-            switch retry.decide(method: call.method, response: response, attempt: attempt - refusals) {
-            case .retry(let delay, let reason):
-                try await pause(delay, reason)
-                continue
-            case .stop(let note):
-                if let note { notes.append(note) }
-            }
+            if try await retried(retry.decide(method: call.method, response: response, attempt: attempt - refusals)) { continue }
             return result(response)
         }
     }

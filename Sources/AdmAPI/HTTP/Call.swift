@@ -47,14 +47,9 @@ public struct Call: Sendable, Hashable {
 
 /// A query parameter. Arrays are sent the way the official SDK sends them, `name[]=a&name[]=b`,
 /// and nested objects as `name[key]=value`.
-public struct QueryItem: Sendable, Hashable {
-    public var name: String
-    public var value: String
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
+public typealias QueryItem = Named<String>
 
+extension Named<String> {
     /// The items for one parameter and its JSON value.
     public static func items(name: String, value: JSON) -> [QueryItem] {
         switch value {

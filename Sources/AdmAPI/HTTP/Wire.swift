@@ -19,14 +19,7 @@ public struct WireRequest: Sendable, Hashable {
 }
 
 /// A header name and value.
-public struct Header: Sendable, Hashable {
-    public var name: String
-    public var value: String
-    public init(_ name: String, _ value: String) {
-        self.name = name
-        self.value = value
-    }
-}
+public typealias Header = Named<String>
 
 /// A response as received.
 public struct WireResponse: Sendable, Hashable {

@@ -14,13 +14,14 @@ public enum JSON: Sendable, Hashable {
     case object([Member])
 
     /// One key and its value inside an object.
-    public struct Member: Sendable, Hashable {
-        public var key: String
-        public var value: JSON
-        public init(_ key: String, _ value: JSON) {
-            self.key = key
-            self.value = value
-        }
+    public typealias Member = Named<JSON>
+}
+
+extension Named<JSON> {
+    /// The member's key: the name, as JSON calls it.
+    @inlinable public var key: String {
+        get { name }
+        set { name = newValue }
     }
 }
 

@@ -117,11 +117,7 @@ struct JSONByteParser {
         defer { depth -= 1 }
         index += 1
         var members: [JSON.Member] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
+        if closes("}") { return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of JSON inside an object") }
@@ -137,17 +133,7 @@ struct JSONByteParser {
             } else {
                 members.append(JSON.Member(key, value))
             }
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of JSON inside an object") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            throw error("expected ',' or '}' in an object")
+            if try endsAfterElement("}", in: "an object") { return .object(members) }
         }
     }
 
@@ -156,25 +142,37 @@ struct JSONByteParser {
         defer { depth -= 1 }
         index += 1
         var items: [JSON] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(items)
-        }
+        if closes("]") { return .array(items) }
         while true {
             skipWhitespace()
             items.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unexpected end of JSON inside an array") }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
-                continue
-            }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(items)
-            }
-            throw error("expected ',' or ']' in an array")
+            if try endsAfterElement("]", in: "an array") { return .array(items) }
+        }
+    }
+
+    /// After the opening bracket: true, past it, when `close` comes at once (an empty container).
+    @inline(__always)
+    mutating func closes(_ close: Unicode.Scalar) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: close) else { return false }
+        index += 1
+        return true
+    }
+
+    /// After an element: false past a `,` (another element follows), true past `close`.
+    @inline(__always)
+    mutating func endsAfterElement(_ close: Unicode.Scalar, in container: String) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end of JSON inside \(container)") }
+        switch bytes[index] {
+        case UInt8(ascii: ","):
+            index += 1
+            return false
+        case UInt8(ascii: close):
+            index += 1
+            return true
+        default:
+            throw error("expected ',' or '\(close)' in \(container)")
         }
     }
 

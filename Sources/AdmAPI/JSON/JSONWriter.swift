@@ -24,37 +24,43 @@ extension JSON {
         case .double(let d): out.append(contentsOf: JSON.format(d).utf8)
         case .string(let s): JSON.writeString(s, into: &out)
         case .array(let items):
-            if items.isEmpty {
-                out.append(contentsOf: "[]".utf8)
-                return
-            }
-            out.append(UInt8(ascii: "["))
-            for n in items.indices {
-                let item = items[n]
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { newline(&out, indent + 1) }
+            JSON.writeContainer(items, open: "[", close: "]", into: &out, pretty: pretty, indent: indent) { item, out in
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { newline(&out, indent) }
-            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            if members.isEmpty {
-                out.append(contentsOf: "{}".utf8)
-                return
-            }
-            out.append(UInt8(ascii: "{"))
-            for n in members.indices {
-                let member = members[n]
-                if n > 0 { out.append(UInt8(ascii: ",")) }
-                if pretty { newline(&out, indent + 1) }
+            JSON.writeContainer(members, open: "{", close: "}", into: &out, pretty: pretty, indent: indent) { member, out in
                 JSON.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
                 if pretty { out.append(UInt8(ascii: " ")) }
                 member.value.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { newline(&out, indent) }
-            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// `open`, the elements as `element` writes them, separated by commas (pretty: one to a
+    /// line, indented a level deeper), then `close`; `[]` or `{}` when there are none.
+    @inline(__always)
+    static func writeContainer<Element>(
+        _ elements: [Element],
+        open: Unicode.Scalar,
+        close: Unicode.Scalar,
+        into out: inout [UInt8],
+        pretty: Bool,
+        indent: Int,
+        element: (Element, inout [UInt8]) -> Void
+    ) {
+        out.append(UInt8(ascii: open))
+        if elements.isEmpty {
+            out.append(UInt8(ascii: close))
+            return
+        }
+        for n in elements.indices {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            if pretty { newline(&out, indent + 1) }
+            element(elements[n], &out)
+        }
+        if pretty { newline(&out, indent) }
+        out.append(UInt8(ascii: close))
     }
 
     /// Appends the decimal digits of `i` with no intermediate `String`.
@@ -69,7 +75,7 @@ extension JSON {
         out[start...].reverse()
     }
 
-    private func newline(_ out: inout [UInt8], _ level: Int) {
+    private static func newline(_ out: inout [UInt8], _ level: Int) {
         out.append(UInt8(ascii: "\n"))
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: level * 2))
     }

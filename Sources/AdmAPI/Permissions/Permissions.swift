@@ -120,13 +120,14 @@ public enum PermissionProfile: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .all: return "all"
         case .readOnly: return "read-only"
-        case .restricted(let levels):
-            let parts = PermissionCategory.allCases.compactMap { c -> String? in
-                guard let l = levels[c], l != .none else { return nil }
-                return "\(c.shortName)=\(l.rawValue)"
-            }
-            return "restricted:" + parts.joined(separator: ",")
+        case .restricted(let levels): return "restricted:" + Self.granted(levels) { "\($0.shortName)=\($1.rawValue)" }.joined(separator: ",")
         }
+    }
+
+    /// The categories a restricted profile grants anything in, in the form's order, each as
+    /// `describe` puts it.
+    private static func granted(_ levels: [PermissionCategory: AccessLevel], _ describe: (PermissionCategory, AccessLevel) -> String) -> [String] {
+        PermissionCategory.allCases.compactMap { c in levels[c].flatMap { $0 == AccessLevel.none ? nil : describe(c, $0) } }
     }
 
     /// As the admin-key form would describe it: `All`, `Read only`, `Restricted (Usage API: Read)`.
@@ -135,10 +136,7 @@ public enum PermissionProfile: Sendable, Hashable, CustomStringConvertible {
         case .all: return "All"
         case .readOnly: return "Read only"
         case .restricted(let levels):
-            let parts = PermissionCategory.allCases.compactMap { c -> String? in
-                guard let l = levels[c], l != .none else { return nil }
-                return "\(c.displayName): \(l.rawValue.prefix(1).uppercased() + l.rawValue.dropFirst())"
-            }
+            let parts = Self.granted(levels) { "\($0.displayName): \($1.rawValue.prefix(1).uppercased() + $1.rawValue.dropFirst())" }
             return "Restricted (" + (parts.isEmpty ? "nothing" : parts.joined(separator: ", ")) + ")"
         }
     }

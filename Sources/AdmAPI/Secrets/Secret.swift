@@ -27,18 +27,13 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 public enum KeyKind: String, Sendable, CaseIterable {
     case admin, project, serviceAccount, legacyUser, unknown
 
+    /// Each kind's prefix, the most specific first (`sk-` last: every key starts with it).
+    static let prefixes: [(prefix: String, kind: KeyKind)] = [
+        ("sk-admin-", .admin), ("sk-proj-", .project), ("sk-svcacct-", .serviceAccount), ("sk-", .legacyUser),
+    ]
+
     public init(value: String) {
-        if value.hasPrefix("sk-admin-") {
-            self = .admin
-        } else if value.hasPrefix("sk-proj-") {
-            self = .project
-        } else if value.hasPrefix("sk-svcacct-") {
-            self = .serviceAccount
-        } else if value.hasPrefix("sk-") {
-            self = .legacyUser
-        } else {
-            self = .unknown
-        }
+        self = Self.prefixes.first { value.hasPrefix($0.prefix) }?.kind ?? .unknown
     }
 
     public var displayName: String {

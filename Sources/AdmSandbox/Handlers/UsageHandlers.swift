@@ -76,6 +76,29 @@ enum UsageHandlers {
         return (requests * r.pick(units), requests)
     }
 
+    /// A usage endpoint of one model, measured in one unit besides requests (embeddings,
+    /// moderations, speech, transcriptions); `rolls` names its dice.
+    static func oneModel(
+        _ path: String,
+        metric: String,
+        model: String,
+        users: Int,
+        units: ClosedRange<Int>,
+        perRequest: ClosedRange<Int>,
+        rolls: String
+    ) -> Kind {
+        Kind(
+            path: path,
+            object: "organization.usage.\(path).result",
+            metrics: [metric, "num_model_requests"],
+            dimensions: ["project_id", "user_id", "api_key_id", "model"],
+            users: users
+        ) { s in
+            let (n, requests) = simple(s, what: rolls, model: model, units: units, perRequest: perRequest)
+            return [fact(s, ["model": .string(model)], [(metric, n), ("num_model_requests", requests)])]
+        }
+    }
+
     static func fact(_ s: Source, _ extra: [String: JSON], _ metrics: [(String, Int)]) -> UsageModel.Fact {
         UsageModel.Fact(dimensions: s.base.merging(extra) { _, new in new }, metrics: metrics)
     }
@@ -126,29 +149,27 @@ enum UsageHandlers {
             ),
             (
                 "usage-embeddings",
-                Kind(
-                    path: "embeddings",
-                    object: "organization.usage.embeddings.result",
-                    metrics: ["input_tokens", "num_model_requests"],
-                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
-                    users: 30
-                ) { s in
-                    let (tokens, requests) = simple(s, what: "embeddings", model: "text-embedding-3-small", units: 100...800, perRequest: 50...3000)
-                    return [fact(s, ["model": "text-embedding-3-small"], [("input_tokens", tokens), ("num_model_requests", requests)])]
-                }
+                oneModel(
+                    "embeddings",
+                    metric: "input_tokens",
+                    model: "text-embedding-3-small",
+                    users: 30,
+                    units: 100...800,
+                    perRequest: 50...3000,
+                    rolls: "embeddings"
+                )
             ),
             (
                 "usage-moderations",
-                Kind(
-                    path: "moderations",
-                    object: "organization.usage.moderations.result",
-                    metrics: ["input_tokens", "num_model_requests"],
-                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
-                    users: 20
-                ) { s in
-                    let (tokens, requests) = simple(s, what: "moderations", model: "omni-moderation-latest", units: 50...400, perRequest: 10...800)
-                    return [fact(s, ["model": "omni-moderation-latest"], [("input_tokens", tokens), ("num_model_requests", requests)])]
-                }
+                oneModel(
+                    "moderations",
+                    metric: "input_tokens",
+                    model: "omni-moderation-latest",
+                    users: 20,
+                    units: 50...400,
+                    perRequest: 10...800,
+                    rolls: "moderations"
+                )
             ),
             (
                 "usage-images",
@@ -171,29 +192,19 @@ enum UsageHandlers {
             ),
             (
                 "usage-audio-speeches",
-                Kind(
-                    path: "audio_speeches",
-                    object: "organization.usage.audio_speeches.result",
-                    metrics: ["characters", "num_model_requests"],
-                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
-                    users: 8
-                ) { s in
-                    let (chars, requests) = simple(s, what: "speech", model: "tts-1", units: 100...2000, perRequest: 1...100)
-                    return [fact(s, ["model": "tts-1"], [("characters", chars), ("num_model_requests", requests)])]
-                }
+                oneModel("audio_speeches", metric: "characters", model: "tts-1", users: 8, units: 100...2000, perRequest: 1...100, rolls: "speech")
             ),
             (
                 "usage-audio-transcriptions",
-                Kind(
-                    path: "audio_transcriptions",
-                    object: "organization.usage.audio_transcriptions.result",
-                    metrics: ["seconds", "num_model_requests"],
-                    dimensions: ["project_id", "user_id", "api_key_id", "model"],
-                    users: 8
-                ) { s in
-                    let (seconds, requests) = simple(s, what: "transcriptions", model: "whisper-1", units: 10...600, perRequest: 1...80)
-                    return [fact(s, ["model": "whisper-1"], [("seconds", seconds), ("num_model_requests", requests)])]
-                }
+                oneModel(
+                    "audio_transcriptions",
+                    metric: "seconds",
+                    model: "whisper-1",
+                    users: 8,
+                    units: 10...600,
+                    perRequest: 1...80,
+                    rolls: "transcriptions"
+                )
             ),
             (
                 "usage-vector-stores",

@@ -212,9 +212,7 @@ enum APICommands {
                     return try await shell.calls.invoke("update-project-service-account", inv, path: path, body: .obj(["role": .string(role)]))
                 },
             ],
-            run: { shell, inv throws(ShellError) in
-                try await shell.calls.invoke("list-project-service-accounts", inv, path: ["project_id": try shell.projectID(inv)], list: true)
-            }
+            run: projectList("list-project-service-accounts")
         ),
         CommandSpec(
             name: "sa-key",
@@ -248,9 +246,7 @@ enum APICommands {
                     )
                 }
             ],
-            run: { shell, inv throws(ShellError) in
-                try await shell.calls.invoke("list-project-rate-limits", inv, path: ["project_id": try shell.projectID(inv)], list: true)
-            }
+            run: projectList("list-project-rate-limits")
         ),
         CommandSpec(
             name: "roles",
@@ -321,6 +317,13 @@ enum APICommands {
     }
 
     /// `--project P` when given (a list fans out).
+    /// The action of a command that lists something of the session's project (or `--project`'s).
+    static func projectList(_ operation: String) -> CommandAction {
+        { shell, inv throws(ShellError) in
+            try await shell.calls.invoke(operation, inv, path: ["project_id": try shell.projectID(inv)], list: true)
+        }
+    }
+
     static func projectFlag(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
         try inv.args.flagWord("--project").map { w throws(ShellError) in try shell.value(of: w) }
     }

@@ -75,15 +75,7 @@ enum InventoryCommand {
             value["remaining_projects"] = .array(unread)
             if Task.isCancelled { throw .cancelled(partial: value) }
         }
-        return show(
-            shell,
-            inv,
-            value: value,
-            rows: rows,
-            columns: KeyInventory.columns,
-            csv: KeyInventory.csvColumns,
-            summary: KeyInventory.summaryLine(summary, idleDays: idleDays)
-        )
+        return show(shell, inv, value, KeyInventory.layout, summary: KeyInventory.summaryLine(summary, idleDays: idleDays))
     }
 
     // MARK: People
@@ -132,22 +124,19 @@ enum InventoryCommand {
         let pending = rows.filter { $0["kind"] == "invite" }.count
         let value: JSON = .obj(["object": "list", "data": .array(rows)])
         if Task.isCancelled { throw .cancelled(partial: value) }
-        return show(
-            shell,
-            inv,
-            value: value,
-            rows: rows,
-            columns: [
-                Column("KIND", ".kind"), Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ROLE", ".role"),
-                Column("SINCE", ".added_at", .time), Column("PROJECTS (ROLE)", ".project_roles"),
-            ],
-            csv: [
-                CSV.Column("kind", ".kind"), CSV.Column("id", ".id"), CSV.Column("name", ".name"), CSV.Column("email", ".email"),
-                CSV.Column("role", ".role"), CSV.Column("added_at", ".added_at"), CSV.Column("projects", ".project_roles"),
-            ],
-            summary: "\(rows.count - pending) people, \(pending) pending invite\(pending == 1 ? "" : "s")"
-        )
+        return show(shell, inv, value, peopleLayout, summary: "\(rows.count - pending) people, \(pending) pending invite\(pending == 1 ? "" : "s")")
     }
+
+    static let peopleLayout = Layout(
+        columns: [
+            Column("KIND", ".kind"), Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ROLE", ".role"),
+            Column("SINCE", ".added_at", .time), Column("PROJECTS (ROLE)", ".project_roles"),
+        ],
+        csv: [
+            CSV.Column("kind", ".kind"), CSV.Column("id", ".id"), CSV.Column("name", ".name"), CSV.Column("email", ".email"),
+            CSV.Column("role", ".role"), CSV.Column("added_at", ".added_at"), CSV.Column("projects", ".project_roles"),
+        ]
+    )
 
     /// `Search:owner; Billing:member`.
     static func roleList(_ projects: [JSON]) -> String {
@@ -156,25 +145,24 @@ enum InventoryCommand {
 
     // MARK: Shared
 
-    /// The value shown as a table with a summary line, as CSV, or as JSON.
-    static func show(
-        _ shell: Interpreter,
-        _ inv: Invocation,
-        value: JSON,
-        rows: [JSON],
-        columns: [Column],
-        csv: [CSV.Column],
-        summary: String
-    ) -> Outcome {
+    /// How a listing shows: its table's columns on a terminal, its CSV's with `--csv`.
+    struct Layout: Sendable {
+        let columns: [Column]
+        let csv: [CSV.Column]
+    }
+
+    /// The listing (`{data: rows, …}`) shown as a table with a summary line, as CSV, or as JSON.
+    static func show(_ shell: Interpreter, _ inv: Invocation, _ value: JSON, _ layout: Layout, summary: String) -> Outcome {
+        let rows = value["data"]?.arrayValue ?? []
         switch inv.output {
         case .auto where inv.showsTables:
             if !rows.isEmpty {
-                shell.sayTable(rows, columns: columns)
+                shell.sayTable(rows, columns: layout.columns)
             }
             shell.say(shell.style.dim(summary))
             return .printed(value)
         case .csv:
-            shell.console.exact(CSV.render(rows: rows, columns: csv))
+            shell.console.exact(CSV.render(rows: rows, columns: layout.csv))
             return .printed(value)
         default:
             return .value(value)

@@ -110,6 +110,7 @@ struct KeyInventory {
     }
 
     /// The table's columns, and the CSV's.
+    static let layout = InventoryCommand.Layout(columns: columns, csv: csvColumns)
     static let columns = [
         Column("KIND", ".kind"), Column("PROJECT", ".project"), Column("NAME", ".name"), Column("KEY", ".redacted_value"),
         Column("OWNER", ".owner", .principal), Column("OWNER STATUS", ".owner_status"), Column("CREATED", ".created_at", .time),

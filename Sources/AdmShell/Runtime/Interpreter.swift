@@ -175,20 +175,7 @@ public final class Interpreter {
         } else if spec.run == nil {
             throw .usage("\(spec.name): missing \(spec.subcommandNames.joined(separator: "|")) — usage: \(spec.usage)", at: statement.location)
         }
-        let output: OutputMode
-        if !showing {
-            output = .quiet
-        } else if args.has("--raw") {
-            output = .raw
-        } else if args.has("--json") {
-            output = .json
-        } else if args.has("--csv") {
-            output = .csv
-        } else if args.has("--quiet") {
-            output = .quiet
-        } else {
-            output = .auto
-        }
+        let output = showing ? OutputMode.flags.first { args.has($0.flag) }?.mode ?? .auto : .quiet
         return Invocation(statement: statement, spec: spec, subcommand: subcommand, args: args, output: output)
     }
 

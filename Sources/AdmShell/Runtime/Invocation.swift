@@ -12,6 +12,9 @@ enum OutputMode: Sendable {
     case csv
     /// Nothing (the value still lands in `$_`).
     case quiet
+
+    /// The flag that asks for each mode, in precedence order (`--raw` wins over `--json`).
+    static let flags: [(flag: String, mode: OutputMode)] = [("--raw", .raw), ("--json", .json), ("--csv", .csv), ("--quiet", .quiet)]
 }
 
 /// One statement being run: its words sorted into arguments, the command and subcommand it
