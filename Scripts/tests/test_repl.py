@@ -179,6 +179,7 @@ def test_a_canary_key_never_reaches_the_screen_or_the_history():
         child.sendline('key add lit ' + other)
         child.expect('refusing a key typed on the command line')
         child.expect(PROMPT)
+        settle(child)
         child.sendeof()
         child.expect(pexpect.EOF)
         screen = ''.join(log)
