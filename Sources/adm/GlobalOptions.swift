@@ -22,18 +22,18 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Start with this project active (default $OPENAI_PROJECT_ID).", valueName: "id"))
     var project: String?
 
-    @Option(help: ArgumentHelp("Seconds before a request is abandoned.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds before a request is abandoned (0.1 to 86400).", valueName: "seconds"))
     var timeout: Double = LaunchOptions().timeout
 
     @Option(
         help: ArgumentHelp(
-            "Retries for calls that are safe to repeat (GET, DELETE; a POST only when it provably never arrived or got 429).",
+            "Retries for calls that are safe to repeat (GET, DELETE; a POST only when it provably never arrived or got 429); 0 to 10.",
             valueName: "n"
         )
     )
     var retries: Int = LaunchOptions().retries
 
-    @Option(help: ArgumentHelp("Calls in flight when a command fans out over a list.", valueName: "n"))
+    @Option(help: ArgumentHelp("Calls in flight when a command fans out over a list (1 to 64).", valueName: "n"))
     var concurrency: Int = LaunchOptions().concurrency
 
     @Option(help: ArgumentHelp("Also trust the CA certificates in this PEM file (verification stays on).", valueName: "path"))
@@ -77,7 +77,10 @@ struct GlobalOptions: ParsableArguments {
     var rateLimit: String?
 
     @Option(
-        help: ArgumentHelp("How long a call may keep being refused by a rate limit before it fails (default 30m; 90s, 2h).", valueName: "duration")
+        help: ArgumentHelp(
+            "How long a call may keep being refused by a rate limit before it fails (default 30m; 0s to 7d: 90s, 2h).",
+            valueName: "duration"
+        )
     )
     var maxWait: String?
 }

@@ -1,3 +1,6 @@
+import AdmAPI
+import AdmShell
+
 /// What a session is started with: `GlobalOptions` as plain values, and the one place their
 /// defaults are written. The one-liner fast path (`OneLiner`) fills it without
 /// swift-argument-parser; every other path converts the parsed `GlobalOptions`.
@@ -22,6 +25,36 @@ struct LaunchOptions: Equatable, Sendable {
     var knownIssue: [String] = []
     var rateLimit: String?
     var maxWait: String?
+}
+
+extension LaunchOptions {
+    /// The ranges of the numeric options, written once (help and errors quote them).
+    static let timeoutRange = 0.1...86_400.0
+    static let retriesRange = 0...10
+    static let concurrencyRange = 1...64
+    /// `--max-wait` and the config's `max_wait`, in seconds: up to a week.
+    static let maxWaitRange = 0...604_800.0
+
+    /// Refuses a number out of its documented range (a `nan` timeout once trapped at start).
+    func check() throws(LaunchError) {
+        guard Self.timeoutRange.contains(timeout) else {
+            let why = timeout.isFinite ? "is out of range" : "is not a number"
+            throw LaunchError("--timeout: '\(Formatting.number(timeout))' \(why): seconds from 0.1 to 86400")
+        }
+        guard Self.retriesRange.contains(retries) else { throw LaunchError("--retries: '\(retries)' is out of range: a whole number from 0 to 10") }
+        guard Self.concurrencyRange.contains(concurrency) else {
+            throw LaunchError("--concurrency: '\(concurrency)' is out of range: a whole number from 1 to 64")
+        }
+    }
+
+    /// `text` (`--max-wait`, the config's `max_wait`) as seconds within `maxWaitRange`.
+    static func maxWait(_ text: String, from origin: String) throws(LaunchError) -> Double {
+        guard let seconds = Durations.parse(text.trimmingCharacters(in: " ")), maxWaitRange.contains(seconds) else {
+            let why = Durations.parse(text.trimmingCharacters(in: " ")) == nil ? "is not a duration" : "is out of range"
+            throw LaunchError("\(origin): '\(TerminalText.inline(String(text.prefix(40))))' \(why): a duration from 0s to 7d (90s, 30m, 2h)")
+        }
+        return seconds
+    }
 }
 
 extension GlobalOptions {

@@ -20,13 +20,21 @@ enum Launcher {
     }
 
     static func launch(_ o: LaunchOptions, interactive: Bool) async throws(LaunchError) -> Launched {
+        try o.check()
         var sandbox: SandboxServer?
         let env = FileMode.environment
-        let config: ConfigFile?
-        do { config = try ConfigFile.load() } catch { throw LaunchError(error.description) }
-        let profileName = o.profile ?? env("ADM_PROFILE")
+        // The built-in sandbox stands alone: its own fixture keys, and nothing of the config
+        // file (a profile's keys could be real ones) unless a profile is named with --profile.
+        let standsAlone = o.sandbox && o.profile == nil
+        var config: ConfigFile?
+        if !standsAlone {
+            do { config = try ConfigFile.load() } catch { throw LaunchError(error.description) }
+        }
+        let profileName = o.profile ?? (o.sandbox ? nil : env("ADM_PROFILE"))
         var profile: ConfigFile.Profile?
-        if let profileName {
+        if standsAlone {
+            profile = nil
+        } else if let profileName {
             guard let p = config?.profiles[profileName] else {
                 let known = config.map { $0.profiles.keys.sorted().joined(separator: ", ") } ?? ""
                 throw LaunchError(
@@ -112,20 +120,19 @@ enum Launcher {
     ) throws(LaunchError) -> Interpreter {
         let env = FileMode.environment
         var configuration = ShellConfiguration(baseURL: baseURL, transport: transport)
-        configuration.retry = RetryPolicy(maxRetries: max(0, o.retries))
-        if let text = o.maxWait ?? profile?.maxWait {
-            guard let seconds = Durations.parse(text), seconds >= 0 else {
-                throw LaunchError("--max-wait: '\(text)' is not a duration (90s, 30m, 2h)")
-            }
-            configuration.maxRateLimitWait = .milliseconds(Int(seconds * 1000))
+        configuration.retry = RetryPolicy(maxRetries: o.retries)
+        if let text = o.maxWait {
+            configuration.maxRateLimitWait = .seconds(clamped: try LaunchOptions.maxWait(text, from: "--max-wait"))
+        } else if let text = profile?.maxWait, let config {
+            configuration.maxRateLimitWait = .seconds(clamped: try LaunchOptions.maxWait(text, from: "\(config.path): max_wait"))
         }
         // What endpoints granted is kept between processes; not for the built-in sandbox,
         // whose port and keys are new each time.
         configuration.rateLimits = RateLimitScheduler(memory: sandbox == nil ? .standard : nil)
-        configuration.timeout = .milliseconds(Int(max(0.1, o.timeout) * 1000))
+        configuration.timeout = .seconds(clamped: o.timeout)
         configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
         configuration.builtInSandbox = sandbox != nil
-        configuration.concurrency = max(1, o.concurrency)
+        configuration.concurrency = o.concurrency
         configuration.maxConcurrency = connections
         configuration.interactive = interactive
         configuration.showNewSecrets = interactive && StandardOutput.isTerminal(1)
@@ -138,8 +145,11 @@ enum Launcher {
         configuration.outputIsTerminal = StandardOutput.isTerminal(1)
         configuration.errorIsTerminal = StandardOutput.isTerminal(2)
         configuration.width = TerminalSize.columns()
-        let envKey = env("OPENAI_ADMIN_KEY").flatMap { $0.isEmpty ? nil : Secret($0.trimmingCharacters(in: " \n\r\t")) }
-        if sandbox == nil { configuration.environmentKey = envKey }
+        var envKey: Secret?
+        if sandbox == nil, let raw = env("OPENAI_ADMIN_KEY"), !raw.trimmingCharacters(in: " \t\r\n").isEmpty {
+            do { envKey = try Secret.reading(raw, from: "$OPENAI_ADMIN_KEY") } catch { throw LaunchError(error.description) }
+        }
+        configuration.environmentKey = envKey
 
         let shell = Interpreter(configuration: configuration, output: StandardOutput())
         let session = shell.session

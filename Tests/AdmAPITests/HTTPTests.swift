@@ -132,7 +132,7 @@ struct RetryPolicyTests {
         )
         #expect(
             policy.decide(method: .get, response: response(503, [Header("Retry-After", "600")]), attempt: 1)
-                == .stop(note: "not retried: the server asked to wait 600 s")
+                == .stop(note: "not retried: the server asked to wait 10 min")
         )
         #expect(
             policy.decide(method: .get, response: response(500, [Header("x-should-retry", "false")]), attempt: 1)

@@ -116,7 +116,8 @@ struct SandboxBehaviourTests {
             let sa = created.json!
             #expect(sa["object"] == "organization.project.service_account")
             #expect(sa["role"] == "member")
-            #expect(sa["api_key"]?["value"]?.stringValue?.hasPrefix("sk-svcacct-") == true)
+            #expect(created.minted.first?.secret.kind == .serviceAccount)
+            #expect(sa["api_key"]?["value"]?.stringValue == created.minted.first?.secret.redacted, "the client keeps the value out of the JSON")
             let id = sa["id"]!.stringValue!
             #expect(id.hasPrefix("svc_acct_"))
             let fetched = try await s.call("retrieve-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": id])
@@ -125,7 +126,7 @@ struct SandboxBehaviourTests {
             let saKeys = keys.json!["data"]!.arrayValue!.filter { $0["owner"]?["service_account"]?["id"]?.stringValue == id }
             #expect(saKeys.count == 1)
             #expect(saKeys[0]["redacted_value"]?.stringValue?.contains("…") == false)
-            #expect(!keys.response.bodyText.contains("sk-svcacct-") || !keys.response.bodyText.contains(sa["api_key"]!["value"]!.stringValue!))
+            #expect(!keys.response.bodyText.contains(created.minted.first!.secret.unredacted))
             let keyID = saKeys[0]["id"]!.stringValue!
             let refused = try await s.call("delete-project-api-key", key: "owner", path: ["project_id": p, "api_key_id": keyID])
             #expect(refused.status == 400)

@@ -101,7 +101,7 @@ struct SandboxPermissionTests {
                 path: ["project_id": s.defaultProject],
                 body: .obj(["name": "k"])
             )
-            let value = sa.json?["api_key"]?["value"]?.stringValue ?? ""
+            let value = sa.minted.first?.secret.unredacted ?? ""
             let client = s.client
             let viaSA = try await client.send(
                 Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj(["name": "x"])),

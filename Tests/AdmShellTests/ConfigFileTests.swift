@@ -112,7 +112,7 @@ struct ConfigFileTests {
             _ = try ConfigFile.load(binary)
             Issue.record("a binary config loaded")
         } catch {
-            #expect(error.description == "\(binary): not a text config file (binary data at byte 8)")
+            #expect(error.description == "\(binary): not a text config file (binary data at byte 8, line 2)")
         }
         #expect(try ConfigFile.load(temporaryDirectory() + "/none") == nil)
     }

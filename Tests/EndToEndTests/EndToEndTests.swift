@@ -87,7 +87,7 @@ struct EndToEndTests {
         #expect(exited.stdout == "a\n")
         let badExit = try await Adm.run(["--sandbox", "-e", "exit many"])
         #expect(badExit.status == 2)
-        #expect(badExit.stderr.contains("exit: STATUS must be a number from 0 to 255"))
+        #expect(badExit.stderr.contains("exit STATUS: 'many' is not a number: a whole number from 0 to 255"))
     }
 
     @Test("a binary script, keys file or cassette is refused by name and byte offset, none of its bytes echoed")
@@ -98,20 +98,20 @@ struct EndToEndTests {
         #expect(FileManager.default.createFile(atPath: script, contents: Data(bytes), attributes: [.posixPermissions: 0o600]))
         let run = try await Adm.run(["--sandbox", "run", script])
         #expect(run.status == 2)
-        #expect(run.stderr == "adm run: error: \(script): not a text script (binary data at byte 9)\n")
+        #expect(run.stderr == "adm run: error: \(script): not a text script (binary data at byte 9, line 2)\n")
         #expect(run.stdout.isEmpty)
         let piped = try await Adm.run(["--sandbox"], stdinBytes: bytes)
         #expect(piped.status == 2)
-        #expect(piped.stderr == "adm: error: <stdin>: not a text script (binary data at byte 9)\n")
+        #expect(piped.stderr == "adm: error: <stdin>: not a text script (binary data at byte 9, line 2)\n")
         let keys = try await Adm.run(["--keys-file", script, "-e", "keys"])
         #expect(keys.status == 3)
-        #expect(keys.stderr == "adm: error: \(script): not a text keys file (binary data at byte 9)\n")
+        #expect(keys.stderr == "adm: error: \(script): not a text keys file (binary data at byte 9, line 2)\n")
         let load = try await Adm.run(["--sandbox", "-e", "key load \(script)"])
         #expect(load.status != 0)
-        #expect(load.stderr.contains("\(script): not a text keys file (binary data at byte 9)"))
+        #expect(load.stderr.contains("\(script): not a text keys file (binary data at byte 9, line 2)"))
         let replay = try await Adm.run(["--replay", script, "-e", "projects"], environment: ["OPENAI_ADMIN_KEY": "sk-admin-test"])
         #expect(replay.status == 3)
-        #expect(replay.stderr == "adm: error: --replay: \(script): not a text cassette (binary data at byte 9)\n")
+        #expect(replay.stderr == "adm: error: --replay: \(script): not a text cassette (binary data at byte 9, line 2)\n")
         for r in [run, piped, keys, load, replay] { #expect(!r.all.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0 }) }
     }
 

@@ -123,3 +123,18 @@ public func temporaryDirectory() -> String {
     FileMode.makeDirectories(path)
     return path
 }
+
+/// Writes `bytes` to `path` with `mode` (a fixture file: a key file, a script, someone's file).
+public func writeTestFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600) {
+    unlink(path)
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode)
+    precondition(fd >= 0, "could not create \(path)")
+    _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+    fchmod(fd, mode)
+    close(fd)
+}
+
+/// Writes `text` to `path` with `mode`.
+public func writeTestFile(_ path: String, _ text: String, mode: mode_t = 0o600) {
+    writeTestFile(path, Array(text.utf8), mode: mode)
+}

@@ -1,6 +1,9 @@
 /// Reading files that must be text (scripts, key files, the config file, cassettes, bodies):
-/// a file that is not UTF-8, or holds a NUL byte, is refused by name and byte offset, and none
-/// of its content is echoed (it could be anything, and it could drive the terminal).
+/// a file that is not UTF-8, or holds a NUL byte, is refused by name, line and byte offset, and
+/// none of its content is echoed (it could be anything, and it could drive the terminal).
+///
+/// Text is read as people have it: a UTF-8 byte-order mark is dropped and CRLF line ends (a file
+/// saved on Windows) read as LF, so every reader sees lines, never a `\r` at their end.
 public enum TextFile {
     /// The file's text. `kind` names what it should have been (`script`, `keys file`).
     public static func read(_ path: String, kind: String = "file") throws(FileError) -> String {
@@ -14,9 +17,36 @@ public enum TextFile {
 
     static func decode(_ bytes: [UInt8], name: String, kind: String) throws(FileError) -> String {
         if let offset = binaryOffset(bytes) {
-            throw FileError("\(name): not a text \(kind) (binary data at byte \(offset))", notText: true)
+            let line = bytes[..<offset].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw FileError("\(name): not a text \(kind) (binary data at byte \(offset), line \(line))", notText: true)
         }
-        return String(decoding: bytes, as: UTF8.self)
+        let body = bytes.starts(with: byteOrderMark) ? bytes[3...] : bytes[...]
+        return normalizingLineEnds(String(decoding: body, as: UTF8.self))
+    }
+
+    /// The UTF-8 byte-order mark some editors put first.
+    static let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+
+    /// `text` with CRLF (and a lone CR) line ends as LF. Swift reads `"\r\n"` as one
+    /// `Character`, so this works on Unicode scalars.
+    public static func normalizingLineEnds(_ text: String) -> String {
+        guard text.utf8.contains(0x0D) else { return text }
+        var scalars = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in text.unicodeScalars {
+            if scalar == "\r" {
+                scalars.append("\n")
+                previousWasCR = true
+                continue
+            }
+            if scalar == "\n", previousWasCR {
+                previousWasCR = false
+                continue
+            }
+            previousWasCR = false
+            scalars.append(scalar)
+        }
+        return String(scalars)
     }
 
     /// Where `bytes` stop being text: a NUL, or the first byte of an invalid UTF-8 sequence.

@@ -28,6 +28,16 @@ public struct APIError: Sendable, Hashable, CustomStringConvertible {
     public static func decode(_ response: WireResponse) -> APIError? {
         guard !response.isSuccess else { return nil }
         let contentType = response.header("content-type")?.lowercased() ?? ""
+        if (300..<400).contains(response.status) {
+            // The transport never follows a redirect: the key would travel with it.
+            let target = response.header("location").map { " to \(APIPath.authority(of: $0).isEmpty ? $0 : APIPath.authority(of: $0))" } ?? ""
+            return APIError(
+                status: response.status,
+                message:
+                    "HTTP \(response.status): the server redirected\(target); adm does not follow redirects (the key would go with it): check --base-url",
+                shape: .notJSON
+            )
+        }
         if response.body.isEmpty {
             return APIError(
                 status: response.status,
@@ -128,12 +138,18 @@ public struct APIError: Sendable, Hashable, CustomStringConvertible {
 }
 
 extension StringProtocol {
-    /// The string without leading and trailing characters from `set`.
+    /// The string without leading and trailing Unicode scalars from `set`.
+    ///
+    /// By scalars, not `Character`s: Swift reads `"\r\n"` as one `Character`, which is in no set
+    /// of single characters, so a key file saved on Windows kept its line end (and sent it in the
+    /// Authorization header).
     package func trimmingCharacters(in set: String) -> String {
-        let chars = Set(set)
-        var s = Substring(self)
-        while let f = s.first, chars.contains(f) { s.removeFirst() }
-        while let l = s.last, chars.contains(l) { s.removeLast() }
-        return String(s)
+        let chars = Set(set.unicodeScalars)
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !chars.contains($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !chars.contains($0) })!
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[first...last])
+        return String(out)
     }
 }

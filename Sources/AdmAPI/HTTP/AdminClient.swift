@@ -11,6 +11,9 @@ public struct CallResult: Sendable {
     /// What the retry logic did: the retries made, or why none was made.
     public var notes: [String]
     public var elapsed: Duration
+    /// Key values the answer carried, taken out of `json` and `response.body` (which hold their
+    /// redacted forms) by `SecretCapture`.
+    public var minted: [MintedKey] = []
 
     public var status: Int { response.status }
     public var isSuccess: Bool { response.isSuccess }
@@ -32,6 +35,9 @@ public struct AdminClient: Sendable {
     public let scheduler: RateLimitScheduler
     /// How long a call may keep being refused (429) before it fails: `--max-wait`.
     public var maxRateLimitWait: Duration = .seconds(30 * 60)
+    /// Where the key values answers carry are kept until the shell adopts them (shared by every
+    /// copy of this client).
+    public var minted = MintedKeys()
 
     public init(
         baseURL: String,
@@ -87,6 +93,9 @@ public struct AdminClient: Sendable {
         var attempt = 1
         var refusals = 0
         var refusedSince: Double?
+        var lastRefusal: WireResponse?
+        /// The wait the last refusal named (`Retry-After`), as the server gave it.
+        var serverAsked: Double?
         var notes: [String] = []
         func result(_ response: WireResponse) -> CallResult {
             var notes = notes
@@ -96,8 +105,17 @@ public struct AdminClient: Sendable {
                     at: 0
                 )
             }
-            let json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
-            return CallResult(
+            var response = response
+            var json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
+            var keys: [MintedKey] = []
+            if response.isSuccess, let parsed = json {
+                (json, keys) = SecretCapture.extract(from: parsed)
+                if !keys.isEmpty {
+                    response.body = SecretCapture.redact(response.body, keys: keys)
+                    minted.add(keys)
+                }
+            }
+            var result = CallResult(
                 call: call,
                 response: response,
                 json: json,
@@ -106,6 +124,8 @@ public struct AdminClient: Sendable {
                 notes: notes,
                 elapsed: clock.now - start
             )
+            result.minted = keys
+            return result
         }
         /// Follows the retry policy: waits and returns true to try again, noting why; or notes
         /// why not and returns false.
@@ -126,8 +146,20 @@ public struct AdminClient: Sendable {
             if background && attempt == 1 {
                 guard scheduler.admitBackground(bucket) else { return nil }
             } else {
-                do { try await scheduler.admit(bucket) } catch {
-                    throw CallFailure(error: .cancelled, attempts: attempt, notes: notes)
+                // Once refused, the call may wait until --max-wait from its first refusal.
+                let deadline = refusedSince.map { $0 + maxRateLimitWait.inSeconds }
+                do { try await scheduler.admit(bucket, deadline: deadline) } catch {
+                    switch error {
+                    case .cancelled: throw CallFailure(error: .cancelled, attempts: attempt, notes: notes)
+                    case .pastDeadline(let turn):
+                        // Refused before (a 429 is in hand): give up now, saying when the turn would have come.
+                        guard let refusal = lastRefusal else { throw CallFailure(error: .cancelled, attempts: attempt, notes: notes) }
+                        notes.append(
+                            "gave up: \(bucket.endpoint) would not grant a turn for \(Formatting.duration(turn - UnixTime.precise())), past --max-wait (\(Formatting.duration(maxRateLimitWait.inSeconds)))"
+                                + (serverAsked.map { "; the server asked to wait \(Formatting.duration($0))" } ?? "")
+                        )
+                        return result(refusal)
+                    }
                 }
             }
             let sent = UnixTime.precise()
@@ -142,8 +174,16 @@ public struct AdminClient: Sendable {
             }
             let received = UnixTime.precise()
             let refused = response.status == 429
-            scheduler.record(bucket, sent: sent, received: received, refused: refused, serverWait: refused ? RetryPolicy.serverDelay(response) : nil)
+            let serverWait = refused ? RetryPolicy.serverDelay(response) : nil
+            scheduler.record(bucket, sent: sent, received: received, refused: refused, serverWait: serverWait)
             if refused {
+                lastRefusal = response
+                serverAsked = serverWait
+                if let serverWait, serverWait > EndpointRate.longestServerWait, !notes.contains(where: { $0.hasPrefix("the server asked") }) {
+                    notes.append(
+                        "the server asked to wait \(Formatting.duration(serverWait)); adm waits at most \(Formatting.duration(EndpointRate.longestServerWait)) before asking again"
+                    )
+                }
                 refusals += 1
                 let since = refusedSince ?? sent
                 refusedSince = since
@@ -153,13 +193,15 @@ public struct AdminClient: Sendable {
                     return result(response)
                 }
                 let waited = received - since
-                let limit = Double(maxRateLimitWait.components.seconds) + Double(maxRateLimitWait.components.attoseconds) / 1e18
+                let limit = maxRateLimitWait.inSeconds
                 if waited >= limit {
                     let outlook = scheduler.outlook(bucket)
                     let pace =
                         outlook.perMinute.map { "it granted about \(Formatting.number($0, decimals: 1)) a minute" }
                         ?? "it granted nothing since the first refusal"
-                    notes.append("gave up: \(bucket.endpoint) kept refusing (429) for \(Formatting.duration(waited)), past --max-wait; \(pace)")
+                    notes.append(
+                        "gave up: \(bucket.endpoint) kept refusing (429) for \(Formatting.duration(waited)), past --max-wait (\(Formatting.duration(limit))); \(pace)"
+                    )
                     return result(response)
                 }
                 onRetry?("HTTP 429", 0)
@@ -173,7 +215,7 @@ public struct AdminClient: Sendable {
 
     static func sleep(_ seconds: Double, attempts: Int, notes: [String]) async throws(CallFailure) {
         do {
-            try await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+            try await Task.sleep(for: .seconds(clamped: seconds))
         } catch {
             throw CallFailure(error: .cancelled, attempts: attempts, notes: notes)
         }

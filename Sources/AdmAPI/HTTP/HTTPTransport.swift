@@ -14,6 +14,10 @@ public final class HTTPTransport: Transport {
         /// PEM file of extra trusted certificates (`--cacert`).
         public var caCertificateFile: String?
         public var connectTimeout: Duration = .seconds(10)
+        /// `connectTimeout` in seconds, as errors report it.
+        var connectTimeoutSeconds: Double {
+            Double(connectTimeout.components.seconds) + Double(connectTimeout.components.attoseconds) / 1e18
+        }
         /// Most connections open to one host at a time. Connections open on demand, so this is
         /// only a ceiling; it must stay above any statement's `--concurrency`, or the pool, not
         /// the statement, decides how many calls are in flight (a `--concurrency 16` fan-out once
@@ -75,14 +79,21 @@ public final class HTTPTransport: Transport {
         headers.add(name: "User-Agent", value: configuration.userAgent)
         headers.add(name: "Accept", value: "application/json")
         for header in request.headers { headers.add(name: header.name, value: header.value) }
-        if let credential { headers.add(name: "Authorization", value: "Bearer " + credential.unredacted) }
+        if let credential {
+            // Key values are checked where they are read (`Secret.reading`); one that still could
+            // break the header is refused here, in adm's words, before a library can quote it.
+            guard credential.isHeaderSafe else {
+                throw .other("the key \(credential.redacted) holds a space, a line end or another character a header cannot carry; load it again")
+            }
+            headers.add(name: "Authorization", value: "Bearer " + credential.unredacted)
+        }
         var body: HTTPClient.Body?
         if let bytes = request.body {
             headers.add(name: "Content-Type", value: "application/json")
             body = .bytes(bytes)
         }
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let amount = TimeAmount.nanoseconds(Int64(seconds * 1e9))
+        let amount = TimeAmount.nanoseconds(Int64(Int(saturating: min(seconds, 365 * 86400) * 1e9)))
         do {
             // The future-based API: one completion per call, where the async one resumes the
             // caller for the head and again for each part of the body.
@@ -109,7 +120,13 @@ public final class HTTPTransport: Transport {
                 body: buffer.readBytes(length: buffer.readableBytes) ?? []
             )
         } catch {
-            throw Self.classify(error, host: APIPath.authority(of: request.url), seconds: seconds, limit: configuration.maxBodyBytes)
+            throw Self.classify(
+                error,
+                host: APIPath.authority(of: request.url),
+                seconds: seconds,
+                connectSeconds: configuration.connectTimeoutSeconds,
+                limit: configuration.maxBodyBytes
+            ).scrubbing(credential)
         }
     }
 
@@ -141,12 +158,12 @@ public final class HTTPTransport: Transport {
     }
 
     /// Turns the client's many error types into one clear `TransportError`.
-    static func classify(_ error: any Error, host: String, seconds: Double, limit: Int) -> TransportError {
+    static func classify(_ error: any Error, host: String, seconds: Double, connectSeconds: Double, limit: Int) -> TransportError {
         if error is CancellationError { return .cancelled }
         if let e = error as? HTTPClientError {
             switch e {
             case .cancelled: return .cancelled
-            case .connectTimeout: return .connectTimeout(host: host, seconds: 10)
+            case .connectTimeout: return .connectTimeout(host: host, seconds: connectSeconds)
             case .deadlineExceeded, .readTimeout, .writeTimeout: return .timeout(seconds: seconds)
             case .remoteConnectionClosed: return .connectionClosed(host: host)
             case .tlsHandshakeTimeout: return .tls(host: host, reason: "handshake timed out")
@@ -174,7 +191,7 @@ public final class HTTPTransport: Transport {
         }
         if let e = error as? ChannelError {
             switch e {
-            case .connectTimeout: return .connectTimeout(host: host, seconds: 10)
+            case .connectTimeout: return .connectTimeout(host: host, seconds: connectSeconds)
             case .eof, .ioOnClosedChannel, .alreadyClosed, .outputClosed, .inputClosed: return .connectionClosed(host: host)
             default: return .other("connection to \(host) failed: \(e)")
             }

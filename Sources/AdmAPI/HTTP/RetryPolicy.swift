@@ -49,7 +49,7 @@ public struct RetryPolicy: Sendable, Hashable {
         let reason = "HTTP \(response.status)"
         if let server {
             if server > maxServerDelay {
-                return .stop(note: "not retried: the server asked to wait \(Int(server)) s")
+                return .stop(note: "not retried: the server asked to wait \(Formatting.duration(server))")
             }
             return .retry(after: server, reason: reason + " (server asked to wait \(Formatting.number(server, decimals: 3)) s)")
         }
@@ -74,15 +74,17 @@ public struct RetryPolicy: Sendable, Hashable {
         return base * Double.random(in: 0.75...1.0)
     }
 
-    /// The delay a response asks for: `retry-after-ms`, else `Retry-After` in seconds, else
-    /// what `x-ratelimit-*-requests` imply (below). (An HTTP-date `Retry-After` is not
-    /// honoured; the backoff applies instead.)
-    public static func serverDelay(_ response: WireResponse) -> Double? {
-        if let ms = response.header("retry-after-ms").flatMap({ Double($0.trimmingCharacters(in: " ")) }), ms >= 0 {
+    /// The delay a response asks for: `retry-after-ms`, else `Retry-After` in seconds or as an
+    /// HTTP date, else what `x-ratelimit-*-requests` imply (below). What is not a finite,
+    /// non-negative number (or a date) is ignored, as if the header were not there; how long
+    /// adm actually waits is capped by its callers (`EndpointRate.longestServerWait`).
+    public static func serverDelay(_ response: WireResponse, now: Double = UnixTime.precise()) -> Double? {
+        if let ms = response.header("retry-after-ms").flatMap({ Double($0.trimmingCharacters(in: " ")) }), ms.isFinite, ms >= 0 {
             return ms / 1000
         }
-        if let s = response.header("retry-after").flatMap({ Double($0.trimmingCharacters(in: " ")) }), s >= 0 {
-            return s
+        if let text = response.header("retry-after")?.trimmingCharacters(in: " ") {
+            if let s = Double(text), s.isFinite, s >= 0 { return s }
+            if let date = HTTPDate.parse(text) { return max(0, Double(date) - now) }
         }
         return rateLimitHeadersDelay(response)
     }
@@ -93,11 +95,13 @@ public struct RetryPolicy: Sendable, Hashable {
     /// reset / (limit − remaining). No witness has seen these on the admin endpoints; when they
     /// come, adm waits for that one token instead of searching for it.
     static func rateLimitHeadersDelay(_ response: WireResponse) -> Double? {
-        guard let limit = response.header("x-ratelimit-limit-requests").flatMap({ Int($0.trimmingCharacters(in: " ")) }),
-            let remaining = response.header("x-ratelimit-remaining-requests").flatMap({ Int($0.trimmingCharacters(in: " ")) }),
+        // Doubles, and only sane values: `limit: 9223372036854775807, remaining: -1` once
+        // overflowed an `Int` subtraction.
+        guard let limit = response.header("x-ratelimit-limit-requests").flatMap({ Double($0.trimmingCharacters(in: " ")) }),
+            let remaining = response.header("x-ratelimit-remaining-requests").flatMap({ Double($0.trimmingCharacters(in: " ")) }),
             let reset = response.header("x-ratelimit-reset-requests").flatMap({ Durations.parse($0.trimmingCharacters(in: " ")) }),
-            remaining < limit
+            limit.isFinite, remaining.isFinite, reset.isFinite, remaining >= 0, remaining < limit, reset >= 0
         else { return nil }
-        return reset / Double(limit - remaining)
+        return reset / (limit - remaining)
     }
 }

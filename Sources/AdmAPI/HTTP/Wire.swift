@@ -77,6 +77,24 @@ public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible 
         }
     }
 
+    /// The same error with every form of `secret` in its text replaced by the redacted form: the
+    /// text of a library's error can quote the request's headers.
+    public func scrubbing(_ secret: Secret?) -> TransportError {
+        guard let secret else { return self }
+        let scrub = { (text: String) in Redaction.scrub(text, secrets: [secret]) }
+        switch self {
+        case .invalidURL(let u): return .invalidURL(scrub(u))
+        case .insecureURL(let u): return .insecureURL(scrub(u))
+        case .connect(let h, let r): return .connect(host: scrub(h), reason: scrub(r))
+        case .connectionClosed(let h): return .connectionClosed(host: scrub(h))
+        case .connectTimeout(let h, let s): return .connectTimeout(host: scrub(h), seconds: s)
+        case .tls(let h, let r): return .tls(host: scrub(h), reason: scrub(r))
+        case .noRecording(let w): return .noRecording(scrub(w))
+        case .other(let m): return .other(scrub(m))
+        case .timeout, .responseTooLarge, .cancelled: return self
+        }
+    }
+
     /// Whether the request certainly never reached the server (so even a POST may be retried).
     public var requestNeverSent: Bool {
         switch self {

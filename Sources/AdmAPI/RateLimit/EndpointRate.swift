@@ -100,6 +100,10 @@ struct EndpointRate: Sendable, Equatable {
     }
 
     static let historyLength = 48
+    /// The longest wait a server may impose at once (`Retry-After`, the rate headers): beyond
+    /// it adm asks again, so a hostile or broken `Retry-After: 86400` costs five minutes, not a
+    /// day, and is never kept longer than that between processes.
+    public static let longestServerWait = 300.0
     /// When the probes of a search go, in seconds after the refusal that began it: doubling at
     /// first (fast endpoints answer in well under a second), finer where the live admin
     /// endpoints' refill lies (6–9 s: 7–10 a minute), then widening to several minutes.
@@ -186,7 +190,9 @@ struct EndpointRate: Sendable, Equatable {
         events.append(Event(sent: sent, received: received, granted: isGranted))
         if events.count > Self.historyLength { events.removeFirst(events.count - Self.historyLength) }
         latency = 0.8 * latency + 0.2 * max(0, received - sent)
-        if let serverWait { notBefore = max(notBefore, received + serverWait) }
+        if let serverWait, serverWait.isFinite, serverWait >= 0 {
+            notBefore = max(notBefore, received + min(serverWait, Self.longestServerWait))
+        }
         if !isGranted, !limited {
             limited = true
             burstSeen = max(1, grantsBeforeFirstRefusal)
@@ -355,7 +361,10 @@ extension EndpointRate {
         upperBound = json["upper"]?.doubleValue ?? .infinity
         tokens = json["tokens"]?.doubleValue ?? 0
         tokensAt = json["tokens_at"]?.doubleValue ?? 0
-        notBefore = json["not_before"]?.doubleValue ?? 0
+        // A saved wait is honoured at most `longestServerWait` from now (a file from a clock far
+        // ahead, or edited, cannot hold adm back longer).
+        notBefore = min(json["not_before"]?.doubleValue ?? 0, UnixTime.precise() + Self.longestServerWait)
+        if !notBefore.isFinite { notBefore = 0 }
         latency = json["latency"]?.doubleValue ?? 0.05
         events = (json["events"]?.arrayValue ?? []).compactMap { e in
             guard let a = e.arrayValue, a.count == 3, let s = a[0].doubleValue, let r = a[1].doubleValue, let g = a[2].boolValue else { return nil }

@@ -74,13 +74,22 @@ public final class RateLimitScheduler: Sendable {
         self.memory = memory
     }
 
-    /// Waits for a turn to send a call to `bucket`. Throws `CancellationError` when the task is
-    /// cancelled while waiting.
+    /// Why a call did not get its turn.
+    public enum Denial: Error, Sendable, Equatable {
+        /// The task was cancelled (Ctrl-C) while it waited.
+        case cancelled
+        /// The turn would come after `deadline` (`--max-wait`): at `turn`, a Unix time.
+        case pastDeadline(turn: Double)
+    }
+
+    /// Waits for a turn to send a call to `bucket`. Throws `.cancelled` when the task is
+    /// cancelled while waiting, and `.pastDeadline` at once when the turn is predicted after
+    /// `deadline` (a Unix time): a call never sleeps past `--max-wait` only to give up then.
     ///
     /// Calls queue in order. The first in line sleeps until the model predicts a token (waking
     /// at least every second, as an answer may change the pace); the others are parked and
     /// resumed the moment they become first, so a queue drains as fast as tokens allow.
-    public func admit(_ bucket: Bucket) async throws(CancellationError) {
+    public func admit(_ bucket: Bucket, deadline: Double? = nil) async throws(Denial) {
         enum Step {
             case go
             case sleep(Double)
@@ -98,7 +107,7 @@ public final class RateLimitScheduler: Sendable {
             }
         }
         while true {
-            if Task.isCancelled { throw CancellationError() }
+            if Task.isCancelled { throw .cancelled }
             var resume: CheckedContinuation<Void, Never>?
             let step: Step = state.withLock { s in
                 load(bucket.owner, into: &s)
@@ -130,8 +139,10 @@ public final class RateLimitScheduler: Sendable {
             case .go:
                 return
             case .sleep(let seconds):
+                let now = UnixTime.precise()
+                if let deadline, now + seconds > deadline { throw .pastDeadline(turn: now + seconds) }
                 let wait = min(max(seconds, 0.001), 1)
-                do { try await Task.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) } catch { throw CancellationError() }
+                do { try await Task.sleep(for: .seconds(clamped: wait)) } catch { throw .cancelled }
             case .park:
                 await park(ticket!, in: bucket)
             }

@@ -58,15 +58,47 @@ public enum Redaction {
         return findings
     }
 
-    /// Replaces every occurrence of each secret's value in `text` with its redacted form.
+    /// Replaces every occurrence of each secret's value in `text` with its redacted form, in each
+    /// form a library may print it: as it is, escaped as in JSON or a Swift debug description,
+    /// and percent-encoded.
     public static func scrub(_ text: String, secrets: [Secret]) -> String {
         // Fast path: key values start with "sk-"; text without it cannot hold one of them.
         if secrets.allSatisfy({ $0.unredacted.hasPrefix("sk-") }), text.firstRange(of: "sk-") == nil { return text }
         var out = text
         for secret in secrets where !secret.unredacted.isEmpty {
-            out = out.replacing(secret.unredacted, with: secret.redacted)
+            for form in forms(of: secret.unredacted) where out.contains(form) {
+                out = out.replacing(form, with: secret.redacted)
+            }
         }
         return out
+    }
+
+    /// The ways a value may be written out: itself, escaped, percent-encoded (the longest first,
+    /// so a form is replaced before a shorter one inside it).
+    static func forms(of value: String) -> [String] {
+        var escaped = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        var percent = ""
+        for byte in value.utf8 {
+            if isKeyChar(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") {
+                percent.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                let hex = String(byte, radix: 16, uppercase: true)
+                percent += "%" + (hex.count == 1 ? "0" : "") + hex
+            }
+        }
+        var all: [String] = []
+        for form in [escaped, percent, value] where !all.contains(form) { all.append(form) }
+        return all.sorted { $0.count > $1.count }
     }
 
     /// Whether `text` contains the value of any secret, or any 12-character slice of one.

@@ -46,3 +46,37 @@ public enum KeyKind: String, Sendable, CaseIterable {
         }
     }
 }
+
+extension Secret {
+    /// Why a value read as a key cannot be one. Never holds the value.
+    public struct Unusable: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// A key value as it comes from a file, the environment, the config file or a prompt: the
+    /// spaces, tabs and line ends around it dropped (by Unicode scalars: a Windows file's
+    /// `"\r\n"` is one `Character`), and refused when it is empty or holds anything an HTTP
+    /// header cannot carry (a space, a control character, a non-ASCII character) inside it.
+    /// Every source of keys reads through here, so no value the transport sends can break its
+    /// header and have a library print the header back.
+    ///
+    /// - Parameter origin: where the value came from, for the error (`ci.key`, `$OPENAI_ADMIN_KEY`).
+    public static func reading(_ raw: String, from origin: String) throws(Unusable) -> Secret {
+        let value = raw.trimmingCharacters(in: " \t\r\n\u{0B}\u{0C}")
+        guard !value.isEmpty else { throw Unusable(description: "\(origin): the key is empty") }
+        if let offset = value.unicodeScalars.firstIndex(where: { !isHeaderSafe($0) }) {
+            let position = value.unicodeScalars.distance(from: value.unicodeScalars.startIndex, to: offset) + 1
+            throw Unusable(
+                description:
+                    "\(origin): not a key: character \(position) is a space, a control or a non-ASCII character (a key is one word of visible ASCII)"
+            )
+        }
+        return Secret(value)
+    }
+
+    /// Visible ASCII: what a bearer token may hold.
+    static func isHeaderSafe(_ scalar: Unicode.Scalar) -> Bool { scalar.value > 0x20 && scalar.value < 0x7F }
+
+    /// Whether the value can travel in an Authorization header as it is.
+    public var isHeaderSafe: Bool { !value.isEmpty && value.unicodeScalars.allSatisfy(Self.isHeaderSafe) }
+}

@@ -13,6 +13,7 @@ public enum Durations {
             let unit = rest.dropFirst(number.count).prefix { $0.isLetter }
             guard let n = Double(number), n.isFinite, let factor = units[String(unit)] else { return nil }
             total += n * factor
+            guard total.isFinite else { return nil }
             rest = rest.dropFirst(number.count + unit.count)
         }
         return text.isEmpty ? nil : total
@@ -20,8 +21,9 @@ public enum Durations {
 
     /// `seconds` as Go writes a duration: `20ms`, `6.5s`, `1m30s`.
     public static func goStyle(_ seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded()))ms" }
-        let minutes = Int(seconds / 60)
+        guard seconds.isFinite else { return "\(seconds)s" }
+        if seconds < 1 { return "\(Int(saturating: (seconds * 1000).rounded()))ms" }
+        let minutes = Int(saturating: seconds / 60)
         let rest = Formatting.number(seconds - Double(minutes * 60), decimals: 3)
         return minutes > 0 ? "\(minutes)m\(rest)s" : "\(rest)s"
     }

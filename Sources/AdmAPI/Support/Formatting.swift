@@ -9,12 +9,14 @@ public enum Formatting {
     /// A number with at most `digits` decimals, trailing zeros dropped: `7.53`, `8`.
     public static func number(_ value: Double, decimals digits: Int) -> String {
         let scale = pow10(digits)
+        guard value.isFinite, abs(value * scale) < 1e15 else { return number(value) }
         return number((value * scale).rounded() / scale)
     }
 
     /// A number with exactly `digits` decimals: `5.0`, `11.90`.
     public static func fixed(_ value: Double, decimals digits: Int) -> String {
         let scale = pow10(digits)
+        guard value.isFinite, abs(value * scale) < 1e15 else { return String(value) }
         let scaled = Int((abs(value) * scale).rounded())
         let whole = scaled / Int(scale)
         let fraction = String(scaled % Int(scale)).leftPadded(to: digits)
@@ -23,15 +25,17 @@ public enum Formatting {
 
     /// Seconds with three decimals: `0.250`, `12.000`.
     public static func seconds(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e12 else { return String(value) }
         let ms = Int((value * 1000).rounded())
         return "\(ms / 1000).\(String(ms % 1000).leftPadded(to: 3))"
     }
 
     /// A duration for people: `850 ms`, `12 s`, `4 min`, `1 h 5 min`.
     public static func duration(_ seconds: Double) -> String {
-        if seconds < 1 { return "\(Int((seconds * 1000).rounded())) ms" }
+        guard seconds.isFinite else { return seconds.isNaN ? "an unknown time" : "forever" }
+        if seconds < 1 { return "\(Int(saturating: (seconds * 1000).rounded())) ms" }
         if seconds < 90 { return "\(Int(seconds.rounded())) s" }
-        let minutes = Int((seconds / 60).rounded())
+        let minutes = Int(saturating: (seconds / 60).rounded())
         if minutes < 90 { return "\(minutes) min" }
         return "\(minutes / 60) h \(minutes % 60) min"
     }
@@ -49,6 +53,7 @@ public enum Formatting {
 
     /// An amount with exactly two decimals and separators: `1,234.50`.
     public static func money(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return String(value) }
         let cents = Int((abs(value) * 100).rounded())
         return (value < 0 && cents > 0 ? "-" : "") + thousands(cents / 100) + "." + String(cents % 100).leftPadded(to: 2)
     }

@@ -24,12 +24,20 @@ struct FlagSpec: Sendable {
     let takesValue: Bool
     let help: String
     var completion: Completion = .none
+    /// What its value must be (checked before the command runs).
+    var kind: ValueKind = .text
 
     init(_ name: String, value: Bool = false, _ help: String, completion: Completion = .none) {
         self.name = name
         self.takesValue = value
         self.help = help
         self.completion = completion
+    }
+
+    /// A flag whose value is of `kind` (a number in a range, a duration, a choice).
+    init(_ name: String, _ kind: ValueKind, _ help: String, completion: Completion = .none) {
+        self.init(name, value: true, help, completion: completion)
+        self.kind = kind
     }
 }
 
@@ -40,12 +48,15 @@ struct ArgumentSpec: Sendable {
     /// Takes every remaining word (`retry-with KEY…`).
     var repeats = false
     var completion: Completion = .none
+    /// What it must be (checked before the command runs).
+    var kind: ValueKind = .text
 
-    init(_ name: String, optional: Bool = false, repeats: Bool = false, completion: Completion = .none) {
+    init(_ name: String, optional: Bool = false, repeats: Bool = false, completion: Completion = .none, kind: ValueKind = .text) {
         self.name = name
         self.optional = optional
         self.repeats = repeats
         self.completion = completion
+        self.kind = kind
     }
 }
 
@@ -137,12 +148,12 @@ enum Flags {
     ]
     static let key = [FlagSpec("--key", value: true, "use this session key for this call only", completion: .keyNames)]
     static let paging = [
-        FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", value: true, "items per page"),
+        FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", Ranges.pageSize, "items per page"),
         FlagSpec("--after", value: true, "start after this id"),
     ]
     static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
-    static let concurrency = [FlagSpec("--concurrency", value: true, "calls in flight when an argument is a list (default 8)")]
+    static let concurrency = [FlagSpec("--concurrency", Ranges.concurrency, "calls in flight when an argument is a list (default 8)")]
     static let api = output + key + concurrency
 }
 

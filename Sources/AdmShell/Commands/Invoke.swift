@@ -61,7 +61,7 @@ extension CallRunner {
             }
         }
         if list {
-            if let limit = inv.args.flagWord("--limit") { queryItems.append(QueryItem("limit", try shell.text(of: limit))) }
+            if let limit = try inv.integer("--limit") { queryItems.append(QueryItem("limit", String(limit))) }
             if let after = inv.args.flagWord("--after") {
                 queryItems.append(QueryItem(endpoint.paging == .usagePage ? "page" : "after", try shell.text(of: after)))
             }
@@ -79,12 +79,11 @@ extension CallRunner {
         let bodyJSON: JSON? =
             endpoint.method == .post ? (bodyFields.isEmpty && body == nil ? (endpoint.body.isEmpty ? nil : .object([])) : .object(bodyFields)) : nil
         let concurrency =
-            try inv.args.flagWord("--concurrency").map { w throws(ShellError) -> Int in
-                guard let n = Int(try shell.text(of: w)), n >= 1 else { throw .usage("--concurrency needs a number ≥ 1", at: w.location) }
+            try inv.integer("--concurrency").map { n throws(ShellError) -> Int in
                 guard n <= shell.configuration.maxConcurrency else {
                     throw .usage(
                         "--concurrency is at most \(shell.configuration.maxConcurrency) (start adm with --concurrency \(n) for more)",
-                        at: w.location
+                        at: inv.args.flagWord("--concurrency")?.location
                     )
                 }
                 return n

@@ -61,18 +61,18 @@ public enum KeyCommand {
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
             throw .usage("key add: '\(name)' is not a key name (letters, digits, - _ .)", at: nameWord.location)
         }
-        let value: String
+        let secret: Secret
         let source: SessionKey.Source
         if let envWord = inv.args.flagWord("--env") {
             let variable = try shell.text(of: envWord)
             guard let v = FileMode.environment(variable), !v.trimmingCharacters(in: " \n\r\t").isEmpty else {
                 throw .environment("key add \(name): environment variable \(variable) is not set")
             }
-            value = v.trimmingCharacters(in: " \n\r\t")
+            secret = try readValue(v, from: "$" + variable)
             source = .environment(variable)
         } else if let fileWord = inv.args.flagWord("--file") {
             let path = try shell.text(of: fileWord)
-            value = try readKeyFile(path)
+            secret = try readKeyFile(path)
             source = .file(path)
         } else if let literal = inv.optionalArgument(1) {
             guard shell.configuration.allowLiteralKeys else {
@@ -81,16 +81,15 @@ public enum KeyCommand {
                     at: literal.location
                 )
             }
-            value = try shell.text(of: literal)
+            secret = try readValue(try shell.text(of: literal), from: "key add \(name)")
             source = .literal
         } else {
             guard let prompt = shell.promptForSecret, let typed = prompt("value for key \(name) (not shown): "), !typed.isEmpty else {
                 throw .usage("key add \(name): give --env VAR or --file PATH (no terminal to prompt on)", at: inv.location)
             }
-            value = typed.trimmingCharacters(in: " \n\r\t")
+            secret = try readValue(typed, from: "key add \(name)")
             source = .prompt
         }
-        let secret = Secret(value)
         shell.session.addKey(SessionKey(name: name, secret: secret, source: source))
         if shell.session.activeKey == nil { shell.session.activeKey = name }
         switch source {
@@ -102,16 +101,37 @@ public enum KeyCommand {
         shell.say(shell.style.dim("key \(name) = \(secret.redacted) from \(source)") + kind)
     }
 
-    /// A key file's value; refused when others may read the file.
-    static func readKeyFile(_ path: String) throws(ShellError) -> String {
+    /// A key value read from `origin`, or the reason it is not one (never the value).
+    static func readValue(_ raw: String, from origin: String) throws(ShellError) -> Secret {
+        do { return try Secret.reading(raw, from: origin) } catch { throw .environment(error.description) }
+    }
+
+    /// The text of a file that holds keys; refused when others may read the file.
+    static func readPrivateText(_ path: String) throws(ShellError) -> String {
         if let mode = FileMode.mode(path), mode & 0o077 != 0 {
             throw .environment("\(path) is readable by others (mode \(String(mode, radix: 8))); chmod 600 \(path) first")
         }
-        let text: String
-        do { text = try TextFile.read(path, kind: "keys file") } catch { throw .environment(error.description) }
-        let value = text.trimmingCharacters(in: " \n\r\t")
-        guard !value.isEmpty else { throw .environment("\(path) is empty") }
-        return value
+        do { return try TextFile.read(path, kind: "keys file") } catch { throw .environment(error.description) }
+    }
+
+    /// A file holding one key's value (`key add NAME --file`, `file:` in the config). A file of
+    /// `NAME=VALUE` lines is a keys file: it is refused with a pointer to `--keys-file` and `key
+    /// load`, since read as one value it would be sent whole (and every key in it with it).
+    static func readKeyFile(_ path: String) throws(ShellError) -> Secret {
+        let text = try readPrivateText(path)
+        let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: " \t") }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        if lines.count > 1 || lines.first.map(isKeysFileLine) == true {
+            throw .environment(
+                "\(path) is a keys file (NAME=VALUE lines), not one key: load it with `key load \(path)` or `adm --keys-file \(path)`, then `use key NAME`"
+            )
+        }
+        return try readValue(lines.first ?? "", from: path)
+    }
+
+    /// `NAME=VALUE` with a key name before the `=` (a key value never holds `=`).
+    static func isKeysFileLine(_ line: String) -> Bool {
+        guard let eq = line.firstIndex(of: "="), eq != line.startIndex else { return false }
+        return line[..<eq].trimmingCharacters(in: " ").allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }
     }
 
     /// Loads a keys file at start-up (`--keys-file`).
@@ -122,19 +142,20 @@ public enum KeyCommand {
     /// `NAME=VALUE` lines (a sandbox keys file, `key export` output).
     @discardableResult
     static func load(_ shell: Interpreter, path: String) throws(ShellError) -> [String] {
-        let text = try readKeyFile(path)
+        let text = try readPrivateText(path)
         var names: [String] = []
-        for (n, line) in text.split(separator: "\n").enumerated() {
-            let l = line.trimmingCharacters(in: " \r\t")
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let l = line.trimmingCharacters(in: " \t")
             if l.isEmpty || l.hasPrefix("#") { continue }
             guard let eq = l.firstIndex(of: "="), eq != l.startIndex else {
                 throw .environment("\(path):\(n + 1): expected NAME=VALUE")
             }
             let name = String(l[..<eq]).trimmingCharacters(in: " ")
-            let value = String(l[l.index(after: eq)...]).trimmingCharacters(in: " \"'")
-            shell.session.addKey(SessionKey(name: name, secret: Secret(value), source: .file(path)))
+            let value = try readValue(String(l[l.index(after: eq)...]).trimmingCharacters(in: " \"'"), from: "\(path):\(n + 1)")
+            shell.session.addKey(SessionKey(name: name, secret: value, source: .keysFile(path, name: name)))
             names.append(name)
         }
+        guard !names.isEmpty else { throw .environment("\(path) holds no NAME=VALUE line") }
         if shell.session.activeKey == nil { shell.session.activeKey = names.first }
         return names
     }

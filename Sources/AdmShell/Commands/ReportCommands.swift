@@ -26,9 +26,12 @@ enum UsageKinds {
 }
 
 extension Durations {
-    /// Whole seconds of a duration, or a usage error at `location`.
+    /// Whole seconds of a duration back from now (up to ten years), or a usage error at `location`.
     static func seconds(_ text: String, at location: SourceLocation?) throws(ShellError) -> Int {
-        guard let seconds = parse(text) else { throw .usage("'\(text)' is not a duration (30m, 24h, 7d)", at: location) }
-        return Int(seconds)
+        switch Ranges.lookBack.check(text, what: "--since") {
+        case .success(.seconds(let seconds)): return Int(seconds)
+        case .failure(let error): throw .usage(error.description, at: location)
+        default: throw .usage("'\(text)' is not a duration (30m, 24h, 7d)", at: location)
+        }
     }
 }

@@ -22,7 +22,7 @@ enum SandboxCommands {
                     completion: .choices(["all", "read-only", "restricted:management=read", "restricted:management=write", "restricted:usage=read"])
                 ),
                 FlagSpec("--project", value: true, "project for seed", completion: .ids("project")),
-                FlagSpec("--seed", value: true, "seed org: which organization (the same number builds the same one)"),
+                FlagSpec("--seed", .integer(0...9_007_199_254_740_991), "seed org: which organization (the same number builds the same one)"),
             ],
             subcommands: [
                 SubcommandSpec("info") { shell, inv throws(ShellError) in try await info(shell, inv) },
@@ -80,7 +80,7 @@ enum SandboxCommands {
                     "seed",
                     [
                         ArgumentSpec("KIND", completion: .choices(["projects", "service-accounts", "users", "org"])),
-                        ArgumentSpec("N", optional: true),
+                        ArgumentSpec("N", optional: true, kind: .integer(1...100_000)),
                     ]
                 ) {
                     shell,
@@ -157,10 +157,7 @@ enum SandboxCommands {
         let args = try texts(shell, inv)
         if args.first == "org" {
             var body: JSON = .obj(["kind": "org"])
-            if let w = inv.args.flagWord("--seed") {
-                guard let n = Int(try shell.text(of: w)), n >= 0 else { throw .usage("--seed needs a whole number", at: w.location) }
-                body["seed"] = .int(n)
-            }
+            if let n = try inv.integer("--seed") { body["seed"] = .int(n) }
             let r = try await control(shell, "POST", "seed", body)
             let seeded = r["seeded"] ?? .null
             guard inv.showsTables else { return .value(seeded) }
@@ -176,7 +173,7 @@ enum SandboxCommands {
             )
             return .printed(seeded)
         }
-        guard args.count == 2, let n = Int(args[1]) else {
+        guard args.count == 2, case .integer(let n)? = try inv.checkedArgument(1) else {
             throw .usage("sandbox seed projects|service-accounts|users N [--project P] | sandbox seed org [--seed N]", at: inv.location)
         }
         var body: JSON = .obj(["kind": .string(args[0]), "count": .int(n)])

@@ -21,7 +21,7 @@ enum ScriptCommands {
             usage: "repro [N] [--curl]",
             example: "repro --curl",
             flags: [FlagSpec("--curl", "print curl commands instead of adm")],
-            arguments: [ArgumentSpec("N", optional: true)],
+            arguments: [ArgumentSpec("N", optional: true, kind: .integer(1...1_000))],
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
@@ -68,7 +68,11 @@ enum ScriptCommands {
     static func exportCalls(_ shell: Interpreter, _ inv: Invocation, format: String) throws(ShellError) -> Outcome {
         var rest = inv.args.positional
         var count = 1
+        // The first word is N when it is a number (else it is the FILE).
         if let first = rest.first, let n = Int(try shell.text(of: first)) {
+            guard (1...1_000).contains(n) else {
+                throw .usage("export: N '\(n)' is out of range: a whole number from 1 to 1,000", at: first.location)
+            }
             count = n
             rest.removeFirst()
         }
@@ -88,10 +92,7 @@ enum ScriptCommands {
     /// The last N recorded calls (N from the first positional, default 1).
     static func recent(_ shell: Interpreter, _ inv: Invocation, count: Int? = nil) throws(ShellError) -> [CallRecord] {
         var n = count ?? 1
-        if count == nil, let w = inv.optionalArgument(0) {
-            guard let v = Int(try shell.text(of: w)), v >= 1 else { throw .usage("\(inv.spec.name): N must be a number ≥ 1", at: w.location) }
-            n = v
-        }
+        if count == nil, case .integer(let v)? = try inv.checkedArgument(0) { n = v }
         let calls = shell.session.calls.suffix(n)
         guard !calls.isEmpty else { throw .usage("\(inv.spec.name): no call has been made yet", at: inv.location) }
         return Array(calls)

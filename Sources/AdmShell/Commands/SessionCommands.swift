@@ -142,12 +142,12 @@ enum SessionCommands {
             group: .session,
             summary: "wait (e.g. for a permission change to propagate)",
             usage: "sleep 500ms|2s",
-            arguments: [ArgumentSpec("DURATION")],
+            arguments: [ArgumentSpec("DURATION", kind: Ranges.pause)],
             setsLastValue: false,
             run: { shell, inv throws(ShellError) in
-                let text = try shell.text(of: inv.argument(0))
-                guard let seconds = Durations.parse(text) else { throw .usage("sleep: '\(text)' is not a duration (500ms, 2s)", at: inv.location) }
-                do { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) } catch { throw .cancelled() }
+                _ = try inv.argument(0)
+                guard case .seconds(let seconds)? = try inv.checkedArgument(0) else { return .none }
+                do { try await Task.sleep(for: .seconds(clamped: seconds)) } catch { throw .cancelled() }
                 return .none
             }
         ),
@@ -170,15 +170,12 @@ enum SessionCommands {
             group: .session,
             summary: "recent lines (history is stored without key values)",
             usage: "history [N]",
-            arguments: [ArgumentSpec("N", optional: true)],
+            arguments: [ArgumentSpec("N", optional: true, kind: .integer(0...1_000_000))],
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
-                let n =
-                    try inv.optionalArgument(0).map { w throws(ShellError) -> Int in
-                        guard let n = Int(try shell.text(of: w)) else { throw .usage("history: N must be a number", at: w.location) }
-                        return n
-                    } ?? 20
+                var n = 20
+                if case .integer(let given)? = try inv.checkedArgument(0) { n = given }
                 let lines = shell.historyProvider?() ?? shell.session.transcript
                 for (i, line) in lines.suffix(n).enumerated() {
                     shell.say(shell.style.dim(DisplayWidth.pad(String(lines.count - min(n, lines.count) + i + 1), to: 5)) + TerminalText.inline(line))
@@ -193,18 +190,13 @@ enum SessionCommands {
             summary: "leave adm (a script ends with STATUS, default 0)",
             usage: "exit [STATUS]",
             example: "exit 1",
-            arguments: [ArgumentSpec("STATUS", optional: true)],
+            arguments: [ArgumentSpec("STATUS", optional: true, kind: .integer(0...255))],
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
                 guard inv.args.positional.count <= 1 else { throw .usage("exit: expected at most one STATUS", at: inv.args.positional[1].location) }
                 var status: Int32 = 0
-                if let word = inv.optionalArgument(0) {
-                    guard let n = Int32(try shell.text(of: word)), (0...255).contains(n) else {
-                        throw .usage("exit: STATUS must be a number from 0 to 255", at: word.location)
-                    }
-                    status = n
-                }
+                if case .integer(let n)? = try inv.checkedArgument(0) { status = Int32(n) }
                 shell.requestedExit = status
                 return .none
             }

@@ -84,19 +84,19 @@ public struct ConfigFile: Sendable {
                 guard let v = FileMode.environment(variable), !v.isEmpty else {
                     throw .environment("\(path):\(entry.line): key \(entry.name) reads $\(variable), which is not set")
                 }
-                return SessionKey(name: entry.name, secret: Secret(v.trimmingCharacters(in: " \n\r\t")), source: .environment(variable))
+                return SessionKey(name: entry.name, secret: try KeyCommand.readValue(v, from: "$" + variable), source: .environment(variable))
             }
             if r.hasPrefix("file:") {
                 var p = String(r.dropFirst(5))
                 if p.hasPrefix("~/") { p = AdmPaths.home + p.dropFirst(1) }
-                return SessionKey(name: entry.name, secret: Secret(try KeyCommand.readKeyFile(p)), source: .file(p))
+                return SessionKey(name: entry.name, secret: try KeyCommand.readKeyFile(p), source: .file(p))
             }
             guard isPrivate else {
                 throw .environment(
                     "\(path):\(entry.line): key \(entry.name) is a literal value but \(path) is readable by others; chmod 600 it, or use env:VAR or file:PATH"
                 )
             }
-            return SessionKey(name: entry.name, secret: Secret(r), source: .config(profile.name))
+            return SessionKey(name: entry.name, secret: try KeyCommand.readValue(r, from: "\(path):\(entry.line)"), source: .config(profile.name))
         }
     }
 }

@@ -26,7 +26,8 @@ struct FailureExplainer {
     }
 
     func notes(_ result: CallResult) -> [String] {
-        result.notes.filter { !$0.hasPrefix("retry") }.map { style.dim("  " + TerminalText.inline($0)) }
+        // A rate limit's verdict is in the explanation already.
+        result.notes.filter { !$0.hasPrefix("retry") && !$0.hasPrefix("gave up: ") }.map { style.dim("  " + TerminalText.inline($0)) }
     }
 
     /// The lines that explain a failure (also used by `retry-with`).
@@ -84,10 +85,11 @@ struct FailureExplainer {
             let bucket = shell.client.bucket(for: result.call, key: key?.secret)
             let outlook = shell.client.scheduler.outlook(bucket)
             let pace = outlook.perMinute.map { "; it granted about \(Formatting.number($0, decimals: 1)) a minute" } ?? ""
-            lines.append(
-                "rate limited: \(bucket.endpoint) kept refusing past --max-wait (\(Formatting.duration(shell.configuration.maxRateLimitWait.seconds)))\(pace); "
-                    + "wait and run it again (adm remembers the pace), or raise --max-wait"
-            )
+            // The client says why it stopped: refused too long, or a turn predicted past --max-wait.
+            let why =
+                result.notes.first { $0.hasPrefix("gave up: ") }.map { String($0.dropFirst("gave up: ".count)) }
+                ?? "\(bucket.endpoint) kept refusing past --max-wait (\(Formatting.duration(shell.configuration.maxRateLimitWait.seconds)))\(pace)"
+            lines.append("rate limited: \(TerminalText.inline(why)); wait and run it again (adm remembers the pace), or raise --max-wait")
         }
         return lines
     }

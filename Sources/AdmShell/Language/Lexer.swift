@@ -10,7 +10,9 @@ public struct Lexer {
     var line = 1
     var column = 1
 
-    public init(_ text: String) { chars = Array(text) }
+    /// CRLF line ends read as LF (a pasted or Windows-saved script): Swift's `"\r\n"` is one
+    /// `Character`, which would otherwise end no line.
+    public init(_ text: String) { chars = Array(TextFile.normalizingLineEnds(text)) }
 
     /// Every token of the text.
     public static func tokenize(_ text: String) throws(SyntaxError) -> [Token] {

@@ -127,6 +127,7 @@ enum Checker {
         }
         try spec.checkSyntax?(s)
         try checkSubcommand(s, spec)
+        if spec.name != "let" { try ValueCheck.checkLiterals(s, spec: spec) }
     }
 
     /// A first positional word that must name a subcommand, and does not, is a syntax error

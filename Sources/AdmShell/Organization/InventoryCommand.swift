@@ -10,7 +10,7 @@ enum InventoryCommand {
         example: "inventory keys --flag owner_inactive,owner_removed",
         endpoints: ["admin-api-keys-list", "list-projects", "list-users", "list-project-api-keys", "list-project-users", "list-invites"],
         flags: Flags.output + Flags.key + [
-            FlagSpec("--idle", value: true, "days without use that make a key idle (default 90)"),
+            FlagSpec("--idle", .integer(0...36_500), "days without use that make a key idle (default 90)"),
             FlagSpec("--kind", value: true, "only these kinds: admin, project, service_account", completion: .choices(KeyInventory.kinds)),
             FlagSpec("--project", value: true, "only keys of these projects (ids or names)", completion: .ids("project")),
             FlagSpec(
@@ -29,7 +29,7 @@ enum InventoryCommand {
     // MARK: Keys
 
     static func keys(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
-        let idleDays = try number(shell, inv, "--idle") ?? 90
+        let idleDays = try inv.integer("--idle") ?? 90
         let kinds = try list(shell, inv, "--kind", allowed: KeyInventory.kinds)
         let flags = try list(shell, inv, "--flag", allowed: KeyInventory.flags)
         let wanted = try list(shell, inv, "--project", allowed: nil)
@@ -167,13 +167,6 @@ enum InventoryCommand {
         default:
             return .value(value)
         }
-    }
-
-    /// A whole number flag.
-    static func number(_ shell: Interpreter, _ inv: Invocation, _ flag: String) throws(ShellError) -> Int? {
-        guard let w = inv.args.flagWord(flag) else { return nil }
-        guard let n = Int(try shell.text(of: w)), n >= 0 else { throw .usage("\(flag) needs a whole number of days", at: w.location) }
-        return n
     }
 
     /// A comma-separated (or list-valued) flag, checked against `allowed`.

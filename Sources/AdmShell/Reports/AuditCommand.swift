@@ -22,7 +22,7 @@ enum AuditCommand {
             FlagSpec("--actor", value: true, "actor ids (user, service account or key)"), FlagSpec("--resource", value: true, "resource ids"),
             FlagSpec("--since", value: true, "only newer than this: 30m, 24h, 7d, or a date YYYY-MM-DD"),
             FlagSpec("--follow", "keep watching: new events as they arrive (Ctrl-C stops)"),
-            FlagSpec("--every", value: true, "with --follow: how often to look (default 10s; the rate limit may stretch it)"),
+            FlagSpec("--every", .duration(1...86_400), "with --follow: how often to look (default 10s; the rate limit may stretch it)"),
         ],
         subcommands: [
             SubcommandSpec("export", [ArgumentSpec("FILE")]) { shell, inv throws(ShellError) in try await AuditExport.run(shell, inv) }
@@ -55,7 +55,7 @@ enum AuditCommand {
 
     static func list(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         var q = try query(shell, inv)
-        if let w = inv.args.flagWord("--limit") { q.append(QueryItem("limit", try shell.text(of: w))) }
+        if let limit = try inv.integer("--limit") { q.append(QueryItem("limit", String(limit))) }
         if let w = inv.args.flagWord("--after") { q.append(QueryItem("after", try shell.text(of: w))) }
         let reader = try OrgReader(shell, inv)
         let events: [JSON]
@@ -129,12 +129,7 @@ enum AuditCommand {
     /// new events as they arrive, oldest first. Ctrl-C stops; the events seen stay in `$_`.
     static func follow(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let every =
-            try inv.args.flagWord("--every").map { w throws(ShellError) -> Double in
-                guard let s = Durations.parse(try shell.text(of: w)), s > 0 else {
-                    throw .usage("--every needs a duration (10s, 1m)", at: w.location)
-                }
-                return s
-            } ?? 10
+            try inv.seconds("--every") ?? 10
         let reader = try OrgReader(shell, inv)
         let base = try query(shell, inv).filter { $0.name != "effective_at[gte]" }
         var since = try since(shell, inv) ?? UnixTime.now()
@@ -172,7 +167,7 @@ enum AuditCommand {
                     for e in fresh { shell.say(e.serialized()) }
                 }
             }
-            do { try await Task.sleep(for: .milliseconds(Int(every * 1000))) } catch { break }
+            do { try await Task.sleep(for: .seconds(clamped: every)) } catch { break }
         }
         throw .cancelled(partial: .obj(["object": "list", "data": .array(shown)]))
     }

@@ -10,7 +10,7 @@ struct Bars {
     /// A bar of `value / maximum × width` cells.
     func bar(_ value: Double, of maximum: Double, width: Int) -> String {
         guard maximum > 0, value > 0, width > 0 else { return "" }
-        let eighthsTotal = Int((value / maximum * Double(width) * 8).rounded())
+        let eighthsTotal = min(width.saturatingMultiply(8), max(0, Int(saturating: (value / maximum * Double(width) * 8).rounded())))
         if !unicode { return String(repeating: "#", count: max(1, Int((Double(eighthsTotal) / 8).rounded()))) }
         let full = eighthsTotal / 8
         let rest = eighthsTotal % 8
@@ -26,7 +26,7 @@ struct Bars {
         return String(
             values.map { v in
                 guard top > 0 else { return marks[0] }
-                return marks[min(marks.count - 1, Int((v / top * Double(marks.count - 1)).rounded()))]
+                return marks[min(marks.count - 1, max(0, Int(saturating: (v / top * Double(marks.count - 1)).rounded())))]
             }
         )
     }

@@ -49,7 +49,7 @@ struct GroupedReport {
     var totals: [Double] { measures.indices.map { i in rows.map { $0.values[i] }.reduce(0, +) } }
 
     func format(_ value: Double, _ measure: Measure) -> String {
-        measure.money ? Formatting.money(value / 100) + " " + currency.uppercased() : Formatting.thousands(Int(value))
+        measure.money ? Formatting.money(value / 100) + " " + currency.uppercased() : Formatting.thousands(Int(saturating: value))
     }
 
     /// The table (or chart) for people: measures that are zero throughout left out.
@@ -161,7 +161,7 @@ struct GroupedReport {
         return .object(extra + out)
     }
 
-    func value(_ v: Double, _ m: Measure) -> JSON { m.money ? .double((v).rounded() / 100) : .int(Int(v)) }
+    func value(_ v: Double, _ m: Measure) -> JSON { m.money ? .double((v).rounded() / 100) : .int(Int(saturating: v)) }
 
     /// RFC 4180 CSV of the rows.
     func csv() -> String {

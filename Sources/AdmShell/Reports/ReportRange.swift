@@ -30,13 +30,7 @@ struct ReportRange {
             return ReportRange(start: start, end: end.map { min($0, today + day) }, now: now)
         }
         if inv.args.has("--until") { throw .usage("--until goes with --since DATE", at: inv.location) }
-        var days = 7
-        if let w = inv.args.flagWord("--days") {
-            guard let n = Int(try shell.text(of: w)), (1...3650).contains(n) else {
-                throw .usage("--days needs a number from 1 to 3650", at: w.location)
-            }
-            days = n
-        }
+        let days = try inv.integer("--days") ?? 7
         return ReportRange(start: today - (days - 1) * day, end: nil, now: now)
     }
 

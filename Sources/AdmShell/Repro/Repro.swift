@@ -48,41 +48,54 @@ enum Repro {
         return prefix + call.pathAndQuery
     }
 
-    /// How a key gets into a new session.
-    static func keySetup(_ name: String, _ shell: Interpreter) -> (statement: String?, note: String?) {
+    /// How a key gets into a new session, named the way it was loaded: the statement that loads
+    /// it (none for the built-in sandbox's fixtures), a note for a key that must be provided by
+    /// hand, and a launch option (a config profile's key needs `--profile`).
+    struct KeySetup {
+        var statement: String?
+        var note: String?
+        var launch: String?
+    }
+
+    static func keySetup(_ name: String, _ shell: Interpreter) -> KeySetup {
         guard let key = shell.session.keys[name] else {
-            return ("key add \(name) --env OPENAI_ADMIN_KEY", "# set OPENAI_ADMIN_KEY to the key '\(name)'")
+            return KeySetup(statement: "key add \(name) --env OPENAI_ADMIN_KEY", note: "# set OPENAI_ADMIN_KEY to the key '\(name)'")
         }
         switch key.source {
-        case .sandbox where shell.configuration.builtInSandbox: return (nil, nil)
-        case .environment(let v): return ("key add \(name) --env \(v)", nil)
-        case .file(let p): return ("key add \(name) --file \(p)", nil)
+        case .sandbox where shell.configuration.builtInSandbox: return KeySetup()
+        case .environment(let v): return KeySetup(statement: "key add \(name) --env \(v)")
+        case .file(let p): return KeySetup(statement: "key add \(name) --file \(shellQuote(p))")
+        case .keysFile(let p, _): return KeySetup(statement: "key load \(shellQuote(p))")
+        case .config(let profile): return KeySetup(launch: "--profile " + shellQuote(profile))
         default:
             let variable = "ADM_KEY_" + name.uppercased().replacing("-", with: "_").replacing(".", with: "_")
-            return ("key add \(name) --env \(variable)", "# set \(variable) to the key '\(name)' (\(key.secret.redacted), \(key.source))")
+            return KeySetup(
+                statement: "key add \(name) --env \(variable)",
+                note: "# set \(variable) to the key '\(name)' (\(key.secret.redacted), \(key.source))"
+            )
         }
     }
 
-    /// The adm statements that make the same calls.
-    static func statements(_ calls: [CallRecord], shell: Interpreter) -> (statements: [String], notes: [String]) {
+    /// The adm statements that make the same calls, the notes to read first, and the launch
+    /// options they need.
+    static func statements(_ calls: [CallRecord], shell: Interpreter) -> (statements: [String], notes: [String], launch: [String]) {
         var out: [String] = []
         var notes: [String] = []
+        var launch: [String] = []
         var added = Set<String>()
         var current: String?
         for c in calls {
             if let k = c.keyName, k != current {
-                if !added.contains(k) {
-                    let (setup, note) = keySetup(k, shell)
-                    if let setup { out.append(setup) }
-                    if let note { notes.append(note) }
-                    added.insert(k)
-                }
+                let setup = keySetup(k, shell)
+                if let statement = setup.statement, added.insert(statement).inserted { out.append(statement) }
+                if let note = setup.note, added.insert(note).inserted { notes.append(note) }
+                if let option = setup.launch, !launch.contains(option) { launch.append(option) }
                 out.append("use key \(k)")
                 current = k
             }
             out.append(canonical(c.call))
         }
-        return (out, notes)
+        return (out, notes, launch)
     }
 
     /// `call METHOD PATH?QUERY --body {…}`: exactly the request made.
@@ -94,8 +107,8 @@ enum Repro {
 
     /// `adm [--sandbox | --base-url URL] -e '…'`.
     static func admLine(_ calls: [CallRecord], shell: Interpreter) -> [String] {
-        let (statements, notes) = statements(calls, shell: shell)
-        var base = "adm"
+        let (statements, notes, launch) = statements(calls, shell: shell)
+        var base = (["adm"] + launch).joined(separator: " ")
         if shell.configuration.builtInSandbox {
             base += " --sandbox"
         } else if shell.client.baseURL != "https://api.openai.com/v1" {

@@ -37,7 +37,7 @@ final class BulkProgress {
 
     /// The time the slowest endpoint needs for its share of `calls`, and its pace.
     func estimate(calls: Int) -> (seconds: Double, perMinute: Double)? {
-        let share = Int((Double(calls) / Double(max(1, buckets.count))).rounded(.up))
+        let share = Int(saturating: (Double(calls) / Double(max(1, buckets.count))).rounded(.up))
         return buckets.compactMap { b -> (Double, Double)? in
             let outlook = scheduler.outlook(b)
             guard let seconds = outlook.seconds(forCalls: share), let pace = outlook.perMinute else { return nil }

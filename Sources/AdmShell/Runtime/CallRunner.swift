@@ -87,7 +87,7 @@ struct CallRunner {
     /// Records an answered (or failed) call and returns its result.
     func finish(_ outcome: Result<CallResult, CallFailure>, record: CallRecord) throws(ShellError) -> CallResult {
         var record = record
-        var result: CallResult
+        let result: CallResult
         switch outcome {
         case .failure(let failure):
             record.transportError = failure.description
@@ -106,9 +106,13 @@ struct CallRunner {
         }
         session.record(record)
         if shell.configuration.verbose {
-            let ms = Int((Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18) * 1000)
+            let ms = Int(saturating: result.elapsed.inSeconds * 1000)
             let notes = result.notes.isEmpty ? "" : " (" + result.notes.joined(separator: "; ") + ")"
             console.warn(style.dim("← \(result.status) in \(ms) ms\(result.response.requestID.map { " " + $0 } ?? "")\(notes)"))
+        }
+        if (300..<400).contains(result.status), let error = result.error {
+            // Not an answer from the API at all: where the base URL points is wrong (exit 3).
+            throw .environment("\(record.call.method.rawValue) \(record.call.path) → \(error.message)")
         }
         if result.isSuccess, result.json == nil, !result.response.body.isEmpty {
             let type = result.response.header("content-type").map { "\($0.split(separator: ";")[0]), " } ?? ""
@@ -117,11 +121,8 @@ struct CallRunner {
                 "\(record.call.method.rawValue) \(record.call.path) → \(result.status), but the answer is not JSON (\(type)\(result.response.body.count) bytes): \(preview)"
             )
         }
-        if result.isSuccess, var json = result.json {
-            captureSecrets(in: &json)
-            result.json = json
-            session.noteIDs(json)
-        }
+        adoptMintedKeys()
+        if result.isSuccess, let json = result.json { session.noteIDs(json) }
         return result
     }
 
@@ -149,38 +150,34 @@ struct CallRunner {
         }
     }
 
-    /// Keys minted by a response become session keys; the value in `$_` is redacted.
-    func captureSecrets(in json: inout JSON) {
-        func take(_ value: inout JSON, name: String, what: String) {
-            guard let secret = value["value"]?.stringValue, secret.hasPrefix("sk-") else { return }
-            let base = name.isEmpty ? "new-key" : name.replacing(" ", with: "-")
+    /// Keys that answers carried (captured and redacted by the client, whatever path made the
+    /// call) become session keys: shown once on a terminal, redacted everywhere else. Returns
+    /// the session names they got.
+    @discardableResult
+    func adoptMintedKeys() -> [SessionKey] {
+        var adopted: [SessionKey] = []
+        for minted in shell.client.minted.take() {
+            let base = minted.name.isEmpty ? "new-key" : minted.name.replacing(" ", with: "-")
             var keyName = base
             var n = 2
             while session.keys[keyName] != nil {
                 keyName = base + "-\(n)"
                 n += 1
             }
-            let s = Secret(secret)
             if shell.configuration.showNewSecrets {
                 // The one place a secret is printed on purpose: once, on a terminal, at creation.
                 console.sink.write(
-                    style.resolve(style.yellow("New secret for \(TerminalText.inline(what)) (shown once; copy it now): ")) + secret + "\n"
+                    style.resolve(style.yellow("New secret for \(TerminalText.inline(minted.what)) (shown once; copy it now): "))
+                        + minted.secret.unredacted + "\n"
                 )
             }
-            session.addKey(SessionKey(name: keyName, secret: s, source: .created(what)))
-            value["value"] = .string(s.redacted)
+            let key = SessionKey(name: keyName, secret: minted.secret, source: .created(minted.what))
+            session.addKey(key)
+            adopted.append(key)
             let where_ = shell.configuration.showNewSecrets ? "" : " (its value is not printed: save it with `key export \(keyName) FILE`)"
             console.warn(style.dim("kept the new key as session key '\(keyName)'\(where_)"))
         }
-        if json["api_key"]?["value"] != nil, var apiKey = json["api_key"] {
-            take(&apiKey, name: json["name"]?.stringValue ?? "", what: "service account \(json["name"]?.stringValue ?? "")")
-            json["api_key"] = apiKey
-        }
-        if json["value"] != nil {
-            let name = json["name"]?.stringValue ?? ""
-            let what = json["object"]?.stringValue == "organization.admin_api_key" ? "admin key \(name)" : "key \(name)"
-            take(&json, name: name, what: what)
-        }
+        return adopted
     }
 
     // MARK: Pages
@@ -300,6 +297,7 @@ struct CallRunner {
             stop: { if case .success(let r) = $0 { return r.status == 429 } else { return false } },
             work: { index in await Self.outcome(of: calls[index], client: client, key: secret) }
         )
+        adoptMintedKeys()
         let stoppedBy = collected.lazy.compactMap { result -> CallResult? in
             if case .success(let r)? = result, r.status == 429 { return r } else { return nil }
         }.first

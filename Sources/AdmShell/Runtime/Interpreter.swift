@@ -11,7 +11,9 @@ public final class Interpreter {
     /// How the session talks to the API and shows itself; the client is built from it.
     public var configuration: ShellConfiguration {
         didSet {
+            let minted = client.minted
             client = Self.client(for: configuration)
+            client.minted = minted
             console.style = configuration.style
         }
     }
@@ -125,6 +127,7 @@ public final class Interpreter {
         if showing, inv.spec.recordsInTranscript { session.remember(statement: statement.source) }
         let action = inv.subcommand?.run ?? inv.spec.run!
         var outcome: Outcome
+        defer { calls.adoptMintedKeys() }
         do {
             outcome = try await action(self, inv)
         } catch {
@@ -176,7 +179,16 @@ public final class Interpreter {
             throw .usage("\(spec.name): missing \(spec.subcommandNames.joined(separator: "|")) — usage: \(spec.usage)", at: statement.location)
         }
         let output = showing ? OutputMode.flags.first { args.has($0.flag) }?.mode ?? .auto : .quiet
-        return Invocation(statement: statement, spec: spec, subcommand: subcommand, args: args, output: output)
+        // Values from variables are checked now (literal ones were checked by the parser).
+        for item in ValueCheck.items(Array(statement.arguments), spec: spec) where item.word.literalText == nil {
+            if case .failure(let error) = item.kind.check(try text(of: item.word), what: item.what) {
+                throw .usage(error.description, at: item.word.location)
+            }
+        }
+        return Invocation(statement: statement, spec: spec, subcommand: subcommand, args: args, output: output) {
+            [unowned self] w throws(ShellError) in
+            try self.text(of: w)
+        }
     }
 
     /// Runs a line typed at the prompt: every error is printed, nothing is thrown, and the

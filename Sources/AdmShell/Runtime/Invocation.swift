@@ -27,13 +27,23 @@ final class Invocation {
     /// The arguments after the command (and its subcommand, when one is named).
     let args: Arguments
     let output: OutputMode
+    /// A word's text, its variables read (the interpreter's `text(of:)`).
+    let resolve: (Word) throws(ShellError) -> String
 
-    init(statement: Statement, spec: CommandSpec, subcommand: SubcommandSpec?, args: Arguments, output: OutputMode) {
+    init(
+        statement: Statement,
+        spec: CommandSpec,
+        subcommand: SubcommandSpec?,
+        args: Arguments,
+        output: OutputMode,
+        resolve: @escaping (Word) throws(ShellError) -> String = { w throws(ShellError) in w.literalText ?? w.source }
+    ) {
         self.statement = statement
         self.spec = spec
         self.subcommand = subcommand
         self.args = args
         self.output = output
+        self.resolve = resolve
     }
 
     var location: SourceLocation { statement.location }

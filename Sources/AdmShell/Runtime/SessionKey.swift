@@ -6,7 +6,10 @@ public struct SessionKey: Sendable, Hashable {
     /// Where a key's value came from, so a reproduction can say how to get it again.
     public enum Source: Sendable, Hashable, CustomStringConvertible {
         case environment(String)
+        /// A file holding this one key (`key add NAME --file PATH`).
         case file(String)
+        /// A keys file of `NAME=VALUE` lines (`--keys-file PATH`, `key load PATH`), under `name`.
+        case keysFile(String, name: String)
         case sandbox
         case prompt
         case literal
@@ -17,6 +20,7 @@ public struct SessionKey: Sendable, Hashable {
             switch self {
             case .environment(let v): return "$\(v)"
             case .file(let p): return "file \(p)"
+            case .keysFile(let p, _): return "keys file \(p)"
             case .sandbox: return "sandbox fixture"
             case .prompt: return "typed at the prompt"
             case .literal: return "command line (literal)"

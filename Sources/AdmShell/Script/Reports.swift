@@ -116,7 +116,7 @@ public enum Reports {
     }
 
     static func format(_ d: Double) -> String {
-        let ms = Int((d * 1000).rounded())
+        let ms = Int(saturating: (d * 1000).rounded())
         return "\(ms / 1000).\(String(ms % 1000).leftPadded(to: 3))"
     }
 }
