@@ -207,6 +207,11 @@ def test_audit_export_appends_only_new_events_and_resumes_from_any_cut():
             resumed = os.path.join(sandbox.dir, f'cut-{cut}.jsonl')
             with open(resumed, 'wb') as f:
                 f.write(whole[:cut])
+            # A killed run leaves its cursor too: it is written before anything is appended.
+            cursor = json.load(open(path + '.cursor'))
+            cursor['file'] = resumed
+            with open(resumed + '.cursor', 'w') as f:
+                json.dump(cursor, f)
             out = export(sandbox, resumed)
             assert open(resumed, 'rb').read() == whole, f'cut at byte {cut}'
             if whole[:cut] and not whole[:cut].endswith(b'\n'):

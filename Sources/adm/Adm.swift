@@ -2,6 +2,7 @@ import AdmAPI
 import AdmSandbox
 import AdmShell
 import ArgumentParser
+import CInterrupt
 
 #if canImport(Glibc)
 import Glibc
@@ -74,9 +75,19 @@ struct Adm: AsyncParsableCommand {
 enum Scripts {
     /// Runs statements and ends the process with their exit status.
     static func runText(_ launched: Launcher.Launched, text: String, file: String) async -> Never {
-        let outcome = await ScriptRunner.run(launched.shell, text: text, file: file)
+        let outcome = await run(launched, text: text, file: file, keepGoing: false)
         await finish(launched)
         exit(outcome.exitStatus)
+    }
+
+    /// Runs a script so that Ctrl-C stops the statement running — what it finished is shown
+    /// and said to be partial, and the script ends with 130 — instead of killing the process
+    /// with nothing said (a second Ctrl-C still does).
+    static func run(_ launched: Launcher.Launched, text: String, file: String, keepGoing: Bool) async -> ScriptOutcome {
+        _ = adm_install_interrupt_handler()
+        let watcher = InterruptWatcher()
+        let box = ShellBox(launched.shell)
+        return await watcher.run(onEventLoop: { await ScriptRunner.run(box.shell, text: text, file: file, keepGoing: keepGoing) })
     }
 
     /// Ends a non-interactive run, just before the process exits. Everything acknowledged is

@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
             for (name, value) in presets { launched.shell.session.variables[name] = value }
             let clock = ContinuousClock()
             let start = clock.now
-            let outcome = await ScriptRunner.run(launched.shell, text: text, file: file, keepGoing: keepGoing)
+            let outcome = await Scripts.run(launched, text: text, file: file, keepGoing: keepGoing)
             let elapsed = clock.now - start
             runs.append(
                 Reports.FileRun(
@@ -95,7 +95,7 @@ struct RunCommand: AsyncParsableCommand {
         for (format, path) in reports {
             let text = Reports.render(runs, format: format)
             if let path {
-                do { try FileMode.writePrivate(path, text) } catch {
+                do { try OwnFiles.replace(path, with: text, as: .report) } catch {
                     Console.standard().warn("adm run: error: --report: \(error)")
                     worst = max(worst, 3)
                 }

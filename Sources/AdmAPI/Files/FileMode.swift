@@ -39,6 +39,23 @@ package enum FileMode {
         }
     }
 
+    /// Whether this process may write `path`.
+    package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+
+    /// The names in a folder (none when it cannot be read).
+    package static func listDirectory(_ path: String) -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// Removes a file (nothing when it is not there).
     package static func remove(_ path: String) { unlink(path) }
 
@@ -54,7 +71,7 @@ package enum FileMode {
             try fd.closeAfter {
                 fchmod(fd.rawValue, 0o600)
                 _ = try fd.writeAll(text.utf8)
-                if durable { fsync(fd.rawValue) }
+                if durable, fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
             }
         } catch {
             unlink(tmp)
@@ -69,10 +86,14 @@ package enum FileMode {
 
     /// Appends `text` to a 0600 file (created if missing) in one `write` of `O_APPEND`, so
     /// concurrent appenders never interleave inside it; the rest of a short write follows.
-    package static func appendPrivate(_ path: String, _ text: String) throws(FileError) {
+    /// `durable` waits for the disk (a failed fsync is a failed write).
+    package static func appendPrivate(_ path: String, _ text: String, durable: Bool = false) throws(FileError) {
         do {
             let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .append], permissions: privatePermissions)
-            try fd.closeAfter { _ = try fd.writeAll(text.utf8) }
+            try fd.closeAfter {
+                _ = try fd.writeAll(text.utf8)
+                if durable, fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
+            }
         } catch {
             throw failure("write", path, error)
         }
@@ -99,13 +120,13 @@ package enum FileMode {
         String(decoding: try readBytes(path), as: UTF8.self)
     }
 
-    /// The file's bytes from `offset` (0: all of them).
-    package static func readBytes(_ path: String, from offset: Int = 0) throws(FileError) -> [UInt8] {
+    /// The file's bytes from `offset` (0: all of them), at most `limit` of them.
+    package static func readBytes(_ path: String, from offset: Int = 0, limit: Int = .max) throws(FileError) -> [UInt8] {
         do {
             let fd = try FileDescriptor.open(FilePath(path), .readOnly)
             return try fd.closeAfter {
                 if offset > 0 { _ = try fd.seek(offset: Int64(offset), from: .start) }
-                return try readToEnd(fd)
+                return try readToEnd(fd, limit: limit)
             }
         } catch {
             throw failure("read", path, error)
@@ -117,14 +138,15 @@ package enum FileMode {
         do { return try readToEnd(.standardInput) } catch { throw failure("read", "standard input", error) }
     }
 
-    private static func readToEnd(_ fd: FileDescriptor) throws -> [UInt8] {
+    private static func readToEnd(_ fd: FileDescriptor, limit: Int = .max) throws -> [UInt8] {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
+        while out.count < limit {
             let n = try buffer.withUnsafeMutableBytes { try fd.read(into: $0) }
             if n == 0 { return out }
-            out.append(contentsOf: buffer[0..<n])
+            out.append(contentsOf: buffer[0..<min(n, limit - out.count)])
         }
+        return out
     }
 
     /// The file's size in bytes, or nil.

@@ -38,6 +38,9 @@ public struct AdminClient: Sendable {
     /// Where the key values answers carry are kept until the shell adopts them (shared by every
     /// copy of this client).
     public var minted = MintedKeys()
+    /// Whole listings read by organization-wide work, reused for a while; every write this
+    /// client sends, and every 404 it gets, drops them (shared by every copy of this client).
+    public var readings = Readings()
 
     public init(
         baseURL: String,
@@ -87,6 +90,8 @@ public struct AdminClient: Sendable {
         onRetry: (@Sendable (String, Double) -> Void)?
     ) async throws(CallFailure) -> CallResult? {
         let request = wireRequest(for: call)
+        // A write may change what any listing holds: what was read is read again next time.
+        if call.method != .get { readings.forgetAll() }
         let clock = ContinuousClock()
         let start = clock.now
         let bucket = bucket(for: call, key: key)
@@ -106,6 +111,7 @@ public struct AdminClient: Sendable {
                 )
             }
             var response = response
+            if response.status == 404 { readings.forgetAll() }
             var json = response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body)
             var keys: [MintedKey] = []
             if response.isSuccess, let parsed = json {

@@ -61,21 +61,49 @@ public struct CassetteEntry: Sendable, Hashable {
 }
 
 /// Records every exchange of an inner transport to a cassette file (JSON lines, mode 0600).
+///
+/// One run of adm writes one complete cassette, whatever it runs (`adm run a.adm b.adm` starts a
+/// session per file): the file is checked to be a cassette (or new, or empty), emptied and
+/// locked against other adm processes once per process, and every later session of the process
+/// appends to it. An exchange that cannot be written stops the run: a cassette with a hole
+/// would replay something else.
 public final class RecordingTransport: Transport {
     private let inner: any Transport
     private let path: String
     private let lock = Mutex<Void>(())
 
+    /// The cassettes this process has opened, with their locks (held until the process ends).
+    private static let opened = Mutex<[String: FileLock]>([:])
+
     public init(inner: any Transport, path: String) throws(FileError) {
         self.inner = inner
         self.path = path
-        try FileMode.writePrivate(path, "")
+        try Self.open(path)
+    }
+
+    private static func open(_ path: String) throws(FileError) {
+        try opened.withLock { (opened: inout [String: FileLock]) throws(FileError) in
+            guard opened[path] == nil else { return }
+            let lock = try FileLock.acquire(path, writing: .cassette)
+            do throws(FileError) {
+                try OwnFiles.check(path, as: .cassette)
+                try FileMode.writePrivate(path, "")
+            } catch {
+                lock.release()
+                throw error
+            }
+            opened[path] = lock
+        }
     }
 
     public func send(_ request: WireRequest, credential: Secret?, timeout: Duration) async throws(TransportError) -> WireResponse {
         let response = try await inner.send(request, credential: credential, timeout: timeout)
         let line = CassetteEntry(request: request, response: response).json.serialized() + "\n"
-        lock.withLock { _ in try? FileMode.appendPrivate(path, line) }
+        let failure = lock.withLock { _ -> FileError? in
+            do throws(FileError) { try FileMode.appendPrivate(path, line) } catch { return error }
+            return nil
+        }
+        if let failure { throw .other("--record: the cassette lost an exchange (\(failure.description)); stopped") }
         return response
     }
 

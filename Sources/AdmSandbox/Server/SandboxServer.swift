@@ -202,7 +202,7 @@ public final class SandboxServer: Sendable {
         let text =
             "# adm sandbox fixture keys (\(baseURL)); load with: adm --keys-file \(path)\n"
             + fixtureKeys.map { "\($0.name)=\($0.secret.unredacted)" }.joined(separator: "\n") + "\n"
-        try FileMode.writePrivate(path, text)
+        try OwnFiles.replace(path, with: text, as: .keysFile)
     }
 
     /// `$XDG_STATE_HOME/adm/sandbox-keys` (or `~/.local/state/adm/sandbox-keys`).

@@ -19,6 +19,8 @@ final class Persistence: Sendable {
     /// Opens (creating if needed, mode 0600) the database at `path`.
     static func open(path: String) async throws(SandboxError) -> Persistence {
         do {
+            // Only a database of adm's (SQLite), or a new or empty file: never someone's file.
+            do { try OwnFiles.check(path, as: .database) } catch { throw SandboxError.storage(error.description) }
             let existed = FileMode.exists(path)
             if !existed {
                 do { try FileMode.createPrivate(path) } catch { throw SandboxError.storage(error.description) }

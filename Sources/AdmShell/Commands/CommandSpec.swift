@@ -63,17 +63,21 @@ struct ArgumentSpec: Sendable {
 /// How a command or subcommand runs.
 typealias CommandAction = @Sendable (Interpreter, Invocation) async throws(ShellError) -> Outcome
 
-/// A subcommand (`keys create NAME`): its arguments and what it runs.
+/// A subcommand (`keys create NAME`): its arguments, the flags only it takes, and what it runs.
 struct SubcommandSpec: Sendable {
     let name: String
     var aliases: [String] = []
     var arguments: [ArgumentSpec] = []
+    /// Flags of this subcommand alone (`inventory people --departed`); the command's own flags
+    /// go with every subcommand.
+    var flags: [FlagSpec] = []
     let run: CommandAction
 
-    init(_ name: String, aliases: [String] = [], _ arguments: [ArgumentSpec] = [], run: @escaping CommandAction) {
+    init(_ name: String, aliases: [String] = [], _ arguments: [ArgumentSpec] = [], flags: [FlagSpec] = [], run: @escaping CommandAction) {
         self.name = name
         self.aliases = aliases
         self.arguments = arguments
+        self.flags = flags
         self.run = run
     }
 
@@ -114,11 +118,18 @@ struct CommandSpec: Sendable {
     /// What runs when no subcommand is named; nil when one must be.
     var run: CommandAction?
 
-    /// Whether `flag` is one of this command's and takes a value (`--limit 5`).
-    func takesValue(_ flag: String) -> Bool { flags.contains { $0.name == flag && $0.takesValue } }
-    var allFlags: [String] { flags.map(\.name) }
-    func accepts(flag: String) -> Bool { flags.contains { $0.name == flag } }
-    func flag(_ name: String) -> FlagSpec? { flags.first { $0.name == name } }
+    /// Whether `flag` is one of this command's (or its subcommands') and takes a value (`--limit 5`).
+    func takesValue(_ flag: String) -> Bool { self.flag(flag)?.takesValue == true }
+    /// Every flag name, the subcommands' included (completion, suggestions).
+    var allFlags: [String] { (flags + subcommands.flatMap(\.flags)).map(\.name) }
+    /// Whether `flag` goes with `subcommand` (or the command itself, when none is named).
+    func accepts(flag: String, subcommand: SubcommandSpec? = nil) -> Bool {
+        flags.contains { $0.name == flag } || (subcommand?.flags ?? []).contains { $0.name == flag }
+    }
+    /// The flag's declaration: the command's, or a subcommand's.
+    func flag(_ name: String) -> FlagSpec? { flags.first { $0.name == name } ?? subcommands.lazy.flatMap(\.flags).first { $0.name == name } }
+    /// The subcommands a flag belongs to (for "--departed goes with inventory people").
+    func subcommands(taking flag: String) -> [SubcommandSpec] { subcommands.filter { $0.flags.contains { $0.name == flag } } }
 
     /// The subcommand a word names.
     func subcommand(_ word: String) -> SubcommandSpec? { subcommands.first { $0.answers(to: word) } }
@@ -154,6 +165,8 @@ enum Flags {
     static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
     static let concurrency = [FlagSpec("--concurrency", Ranges.concurrency, "calls in flight when an argument is a list (default 8)")]
+    /// For commands that read the organization through this session's readings.
+    static let fresh = FlagSpec("--fresh", "read again instead of answering from this session's recent readings")
     static let api = output + key + concurrency
 }
 

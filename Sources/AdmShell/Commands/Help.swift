@@ -45,9 +45,14 @@ struct Help {
                 out.append("  " + spec.name + " " + words + (sub.aliases.isEmpty ? "" : style.dim("  (also \(sub.aliases.joined(separator: ", ")))")))
             }
         }
-        if !spec.flags.isEmpty {
+        if !spec.flags.isEmpty || spec.subcommands.contains(where: { !$0.flags.isEmpty }) {
             out.append("flags:")
             for f in spec.flags { out.append("  " + DisplayWidth.column(f.name + (f.takesValue ? " VALUE" : ""), 22) + f.help) }
+            for sub in spec.subcommands where !sub.flags.isEmpty {
+                for f in sub.flags {
+                    out.append("  " + DisplayWidth.column(f.name + (f.takesValue ? " VALUE" : ""), 22) + "(\(spec.name) \(sub.name)) " + f.help)
+                }
+            }
         }
         let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
         if !endpoints.isEmpty {

@@ -35,7 +35,7 @@ public enum KeyCommand {
                 let name = try shell.text(of: inv.argument(0))
                 let path = try shell.text(of: inv.argument(1))
                 guard let key = shell.session.keys[name] else { throw shell.session.unknownKey(name, at: inv.location) }
-                do { try FileMode.writePrivate(path, "\(name)=\(key.secret.unredacted)\n") } catch { throw .environment("key export: \(error)") }
+                do { try OwnFiles.storeKeys([(name, key.secret)], in: path) } catch { throw .environment("key export: \(error)") }
                 shell.say(shell.style.dim("wrote \(name) (\(key.secret.redacted)) to \(path) (mode 0600)"))
                 return .none
             },

@@ -58,7 +58,7 @@ enum ScriptCommands {
             run: { shell, inv throws(ShellError) in
                 let path = try shell.text(of: inv.argument(0))
                 let header = ["# saved by adm \(shell.configuration.version) on \(UnixTime.iso8601(UnixTime.now())); run it with: adm run \(path)"]
-                try emit(shell, header + shell.session.transcript, file: path)
+                try emit(shell, header + shell.session.transcript, file: path, as: .script)
                 return .none
             }
         ),
@@ -85,7 +85,7 @@ enum ScriptCommands {
         default: lines = Repro.httpFile(calls, shell: shell)
         }
         if format != "http" { lines = Repro.context(calls, shell: shell) + lines }
-        try emit(shell, lines, file: file)
+        try emit(shell, lines, file: file, as: .reproduction)
         return .none
     }
 
@@ -99,11 +99,11 @@ enum ScriptCommands {
     }
 
     /// Prints `lines`, or writes them to a 0600 file, after the key-shape check.
-    static func emit(_ shell: Interpreter, _ lines: [String], file: String?) throws(ShellError) {
+    static func emit(_ shell: Interpreter, _ lines: [String], file: String?, as kind: AdmFile = .reproduction) throws(ShellError) {
         let text = lines.joined(separator: "\n") + "\n"
         do { try Repro.guardText(text, shell: shell) } catch { throw .environment(error.description) }
         if let file {
-            do { try FileMode.writePrivate(file, text) } catch { throw .environment(error.description) }
+            do { try OwnFiles.replace(file, with: text, as: kind) } catch { throw .environment(error.description) }
             shell.say(shell.style.dim("wrote \(file) (\(lines.count) lines, mode 0600)"))
         } else {
             shell.console.write(text)

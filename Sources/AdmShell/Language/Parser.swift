@@ -105,6 +105,7 @@ enum Checker {
         // `let NAME = COMMAND …` checks the command's own flags (in its checkSyntax).
         var acceptsFlags = spec.name != "let"
         let args = Array(s.arguments)
+        let subcommand = namedSubcommand(s, spec)
         for (index, word) in args.enumerated() {
             guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
             if text == "--" {
@@ -115,8 +116,16 @@ enum Checker {
             if spec.takesValue(flag), !text.contains("="), index == args.count - 1 {
                 throw SyntaxError("\(flag) needs a value", at: word.location)
             }
-            if !spec.accepts(flag: flag) {
-                let known = spec.allFlags
+            if !spec.accepts(flag: flag, subcommand: subcommand) {
+                let owners = spec.subcommands(taking: flag)
+                if !owners.isEmpty {
+                    let with = owners.map { "\(spec.name) \($0.name)" }.joined(separator: " or ")
+                    throw SyntaxError(
+                        "\(flag) goes with \(with)" + (subcommand.map { ", not \(spec.name) \($0.name)" } ?? ""),
+                        at: word.location
+                    )
+                }
+                let known = (spec.flags + (subcommand?.flags ?? [])).map(\.name)
                 throw SyntaxError(
                     "unknown flag '\(flag)' for \(spec.name)",
                     at: word.location,
@@ -128,6 +137,25 @@ enum Checker {
         try spec.checkSyntax?(s)
         try checkSubcommand(s, spec)
         if spec.name != "let" { try ValueCheck.checkLiterals(s, spec: spec) }
+    }
+
+    /// The subcommand a statement names with its first positional word, if any.
+    static func namedSubcommand(_ s: Statement, _ spec: CommandSpec) -> SubcommandSpec? {
+        guard !spec.subcommands.isEmpty else { return nil }
+        var skipNext = false
+        for word in s.arguments {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            if let text = word.literalText, text.hasPrefix("--"), text.count > 2 {
+                skipNext = spec.takesValue(text) && !text.contains("=")
+                continue
+            }
+            if Arguments.pair(word) != nil { continue }
+            return word.literalText.flatMap(spec.subcommand)
+        }
+        return nil
     }
 
     /// A first positional word that must name a subcommand, and does not, is a syntax error

@@ -1,28 +1,39 @@
 import AdmAPI
 
-/// `inventory keys` and `inventory people`: the whole organization in one table each.
+/// `inventory keys` and `inventory people`: the whole organization in one table each. What
+/// could not be read is never left out silently: it is said on stderr, marked in `--json`
+/// (`incomplete`), and the statement exits 4.
 enum InventoryCommand {
     static let spec = CommandSpec(
         name: "inventory",
         group: .organization,
-        summary: "every key of the organization in one table, or every person with their projects",
-        usage: "inventory keys [--idle DAYS] [--kind K,…] [--project P,…] [--flag F,…] [--json|--csv] | inventory people [--json|--csv]",
+        summary: "every key of the organization in one table, or every person with their projects (and who left, with what they own)",
+        usage:
+            "inventory keys [--idle DAYS] [--kind K,…] [--project P,…] [--flag F,…] [--json|--csv] | inventory people [--departed] [--json|--csv]",
         example: "inventory keys --flag owner_inactive,owner_removed",
         endpoints: ["admin-api-keys-list", "list-projects", "list-users", "list-project-api-keys", "list-project-users", "list-invites"],
-        flags: Flags.output + Flags.key + [
-            FlagSpec("--idle", .integer(0...36_500), "days without use that make a key idle (default 90)"),
-            FlagSpec("--kind", value: true, "only these kinds: admin, project, service_account", completion: .choices(KeyInventory.kinds)),
-            FlagSpec("--project", value: true, "only keys of these projects (ids or names)", completion: .ids("project")),
-            FlagSpec(
-                "--flag",
-                value: true,
-                "only keys with any of these flags: " + KeyInventory.flags.joined(separator: ", "),
-                completion: .choices(KeyInventory.flags)
-            ),
-        ],
+        flags: Flags.output + Flags.key + [Flags.fresh],
         subcommands: [
-            SubcommandSpec("keys") { shell, inv throws(ShellError) in try await keys(shell, inv) },
-            SubcommandSpec("people") { shell, inv throws(ShellError) in try await people(shell, inv) },
+            SubcommandSpec(
+                "keys",
+                flags: [
+                    FlagSpec("--idle", .integer(0...36_500), "days without use that make a key idle (default 90)"),
+                    FlagSpec("--kind", value: true, "only these kinds: admin, project, service_account", completion: .choices(KeyInventory.kinds)),
+                    FlagSpec("--project", value: true, "only keys of these projects (ids or names)", completion: .ids("project")),
+                    FlagSpec(
+                        "--flag",
+                        value: true,
+                        "only keys with any of these flags: " + KeyInventory.flags.joined(separator: ", "),
+                        completion: .choices(KeyInventory.flags)
+                    ),
+                ]
+            ) { shell, inv throws(ShellError) in try await keys(shell, inv) },
+            SubcommandSpec(
+                "people",
+                flags: [FlagSpec("--departed", "only people no longer in the organization who still own something, with what they own")]
+            ) { shell, inv throws(ShellError) in
+                inv.args.has("--departed") ? try await departed(shell, inv) : try await people(shell, inv)
+            },
         ]
     )
 
@@ -53,7 +64,6 @@ enum InventoryCommand {
             for (project, listing) in zip(listed, listings) {
                 if let items = listing?.items, let id = project["id"]?.stringValue { keysByProject[id] = items }
             }
-            reader.warnUnread(listings, names: listed.map { $0["name"]?.stringValue ?? "" }, what: "the keys")
         }
         let inventory = KeyInventory(
             adminKeys: adminKeys,
@@ -70,12 +80,26 @@ enum InventoryCommand {
         }
         let summary = KeyInventory.summary(rows)
         var value: JSON = .obj(["object": "list", "data": .array(rows), "summary": summary])
-        let unread = zip(listed, listings).filter { $0.1 == nil }.map { $0.0["id"] ?? .null }
-        if OrgReader.incomplete(listings) {
-            value["remaining_projects"] = .array(unread)
-            if Task.isCancelled { throw .cancelled(partial: value) }
+        let unread = OrgReader.unread(listings, targets: listed, what: "the keys")
+        if !unread.isEmpty {
+            value["incomplete"] = unread.json
+            value["remaining_projects"] = .array(unread.targets.map(\.id))
         }
-        return show(shell, inv, value, KeyInventory.layout, summary: KeyInventory.summaryLine(summary, idleDays: idleDays))
+        var line = KeyInventory.summaryLine(summary, idleDays: idleDays)
+        if let note = reader.memoryNote { line += "; " + note }
+        return finish(show(shell, inv, value, KeyInventory.layout, summary: line), unread, of: listed.count, "projects")
+    }
+
+    /// A listing's outcome with what it lacks: the gaps for stderr and the exit status, and
+    /// Ctrl-C's verdict after what finished is shown.
+    static func finish(_ shown: Outcome, _ unread: OrgReader.Unread, of total: Int, _ noun: String) -> Outcome {
+        var outcome = shown
+        if !unread.isEmpty {
+            outcome.gaps = unread.lines
+            outcome.gapSummary = unread.summary(of: total, noun)
+        }
+        if Task.isCancelled { outcome.failure = .cancelled() }
+        return outcome
     }
 
     // MARK: People
@@ -86,7 +110,6 @@ enum InventoryCommand {
         let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
         let invites = try await reader.all("list-invites")
         let listings = await reader.each("list-project-users", targets: projects.map { ["project_id": $0["id"]?.stringValue ?? ""] })
-        reader.warnUnread(listings, names: projects.map { $0["name"]?.stringValue ?? "" }, what: "the members")
         var memberships: [String: [JSON]] = [:]
         for (project, listing) in zip(projects, listings) {
             for member in listing?.items ?? [] {
@@ -122,10 +145,75 @@ enum InventoryCommand {
             )
         }
         let pending = rows.filter { $0["kind"] == "invite" }.count
-        let value: JSON = .obj(["object": "list", "data": .array(rows)])
-        if Task.isCancelled { throw .cancelled(partial: value) }
-        return show(shell, inv, value, peopleLayout, summary: "\(rows.count - pending) people, \(pending) pending invite\(pending == 1 ? "" : "s")")
+        var value: JSON = .obj(["object": "list", "data": .array(rows)])
+        let unread = OrgReader.unread(listings, targets: projects, what: "the members")
+        if !unread.isEmpty { value["incomplete"] = unread.json }
+        var line = "\(rows.count - pending) people, \(pending) pending invite\(pending == 1 ? "" : "s")"
+        if let note = reader.memoryNote { line += "; " + note }
+        return finish(show(shell, inv, value, peopleLayout, summary: line), unread, of: projects.count, "projects")
     }
+
+    /// `inventory people --departed`: everyone who owns something in the organization but is
+    /// no longer a member, with what they own (project keys in any status, admin keys).
+    static func departed(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        let reader = try OrgReader(shell, inv)
+        let users = try await reader.all("list-users")
+        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
+        let adminKeys = try await reader.all("admin-api-keys-list")
+        let listings = await reader.each(
+            "list-project-api-keys",
+            targets: projects.map { ["project_id": $0["id"]?.stringValue ?? ""] },
+            query: [QueryItem("owner_project_access", "any")]
+        )
+        let members = Set(users.compactMap { $0["id"]?.stringValue })
+        var order: [String] = []
+        var people: [String: (owner: JSON, keys: [JSON])] = [:]
+        func note(_ owner: JSON?, key: JSON, kind: String, project: JSON?) {
+            guard let owner, owner["type"]?.stringValue == "user" || owner["user"] != nil || owner["email"] != nil else { return }
+            let user = owner["user"] ?? owner
+            guard let id = user["id"]?.stringValue, !members.contains(id) else { return }
+            if people[id] == nil { order.append(id) }
+            let entry: JSON = .obj([
+                "kind": .string(kind), "id": key["id"] ?? .null, "name": key["name"] ?? .null, "redacted_value": key["redacted_value"] ?? .null,
+                "project_id": project?["id"] ?? .null, "project": project?["name"] ?? .null, "last_used_at": key["last_used_at"] ?? .null,
+            ])
+            people[id, default: (user, [])].keys.append(entry)
+        }
+        for key in adminKeys { note(key["owner"], key: key, kind: "admin", project: nil) }
+        for (project, listing) in zip(projects, listings) {
+            for key in listing?.items ?? [] { note(key["owner"], key: key, kind: "project", project: project) }
+        }
+        let rows: [JSON] = order.map { id in
+            let (user, keys) = people[id]!
+            let adminCount = keys.filter { $0["kind"] == "admin" }.count
+            let projectNames = Set(keys.compactMap { $0["project"]?.stringValue }).sorted()
+            var owns: [String] = []
+            if keys.count > adminCount {
+                owns.append(
+                    "\(keys.count - adminCount) project key\(keys.count - adminCount == 1 ? "" : "s") (\(projectNames.joined(separator: ", ")))"
+                )
+            }
+            if adminCount > 0 { owns.append("\(adminCount) admin key\(adminCount == 1 ? "" : "s")") }
+            return .obj([
+                "kind": "departed", "id": .string(id), "name": user["name"] ?? .null, "email": user["email"] ?? .null,
+                "keys": .array(keys), "owns": .string(owns.joined(separator: ", ")),
+            ])
+        }.sorted { ($0["email"]?.stringValue ?? "") < ($1["email"]?.stringValue ?? "") }
+        var value: JSON = .obj(["object": "list", "data": .array(rows)])
+        let unread = OrgReader.unread(listings, targets: projects, what: "the keys")
+        if !unread.isEmpty { value["incomplete"] = unread.json }
+        let keyCount = rows.map { $0["keys"]?.arrayValue?.count ?? 0 }.reduce(0, +)
+        var line =
+            "\(rows.count) \(rows.count == 1 ? "person" : "people") no longer in the organization still own \(keyCount) key\(keyCount == 1 ? "" : "s")"
+        if !rows.isEmpty { line += "; offboard EMAIL removes what is left of someone" }
+        if let note = reader.memoryNote { line += "; " + note }
+        return finish(show(shell, inv, value, departedLayout, summary: line), unread, of: projects.count, "projects")
+    }
+
+    static let departedLayout = Layout(
+        columns: [Column("NAME", ".name"), Column("EMAIL", ".email"), Column("ID", ".id"), Column("OWNS", ".owns")],
+        csv: [CSV.Column("id", ".id"), CSV.Column("name", ".name"), CSV.Column("email", ".email"), CSV.Column("owns", ".owns")]
+    )
 
     static let peopleLayout = Layout(
         columns: [

@@ -1,56 +1,116 @@
 import AdmAPI
 
-/// `offboard USER`: removes a person everywhere. The plan lists the project keys and admin
-/// keys they own (any status: keys stay when their owner loses access), the projects and groups
-/// they are in; the steps delete the keys, take them out of projects and groups, and remove
-/// them from the organization. Keys in archived projects cannot be deleted (the API refuses
-/// writes there): the plan says so. Invites carry no sender, so "invites they sent" cannot be
-/// found through the API.
+/// `offboard EMAIL|USER_ID`: removes a person everywhere — and first of all the person who has
+/// already left. The most common offboarding is the late one: someone removed from the
+/// organization (in the dashboard, by SCIM) whose keys live on. So the person is found by the
+/// users list *and* by what they own (keys' owner records, invites); someone no longer a member
+/// is offboarded from what remains (project keys in every status, admin keys, pending invites,
+/// group memberships), and the plan says they are no longer a member.
+///
+/// Everything is read side by side, each endpoint at its own pace (the job takes about as long
+/// as its busiest endpoint), and from this session's readings when they are young (`inventory
+/// keys` then `offboard X --dry-run` reads nothing twice). Keys in archived projects cannot be
+/// deleted (the API refuses writes there): the plan says so. Invites carry no sender, so
+/// "invites they sent" cannot be found through the API.
 enum OffboardCommand {
     static let spec = CommandSpec(
         name: "offboard",
         group: .organization,
-        summary: "remove a person everywhere: their keys, projects, groups, then the organization (plan first)",
-        usage: "offboard EMAIL|USER_ID [--dry-run] [--yes]",
+        summary: "remove a person everywhere, someone who already left included: their keys, invites, projects, groups (plan first)",
+        usage: "offboard EMAIL|USER_ID [--dry-run] [--yes] [--fresh]",
         example: "offboard ada@example.com --dry-run",
         endpoints: [
             "list-users", "list-projects", "list-project-users", "list-project-api-keys", "admin-api-keys-list", "list-groups",
-            "list-group-users", "delete-project-api-key", "admin-api-keys-delete", "delete-project-user", "remove-group-user", "delete-user",
+            "list-group-users", "list-invites", "delete-project-api-key", "admin-api-keys-delete", "delete-invite", "delete-project-user",
+            "remove-group-user", "delete-user",
         ],
         flags: Flags.output + Flags.key + [
             FlagSpec("--dry-run", "show the plan and change nothing"), FlagSpec("--yes", "run without asking (scripts)"),
+            FlagSpec("--fresh", "read the organization again (not this session's readings, nor a finished job's receipt)"),
         ],
         arguments: [ArgumentSpec("EMAIL|USER_ID", completion: .ids("user"))],
         run: { shell, inv throws(ShellError) in try await run(shell, inv) }
     )
 
+    /// Who is being offboarded, as far as the organization knows them.
+    struct Person {
+        var id: String?
+        var email: String?
+        /// The user record, when they are still a member.
+        var member: JSON?
+
+        /// Whether an owner record (`{type, user: {id, email}}`, or a user object) is theirs.
+        func owns(_ owner: JSON?) -> Bool {
+            guard let owner else { return false }
+            let o = owner["user"] ?? owner
+            if let id, o["id"]?.stringValue == id { return true }
+            if let email, o["email"]?.stringValue?.lowercased() == email { return true }
+            return false
+        }
+    }
+
     static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let who = try shell.text(of: inv.argument(0))
         let reader = try OrgReader(shell, inv)
-        let users = try await reader.all("list-users")
-        let user = users.first { $0["id"]?.stringValue == who || $0["email"]?.stringValue?.lowercased() == who.lowercased() }
-        var job = OrgJob(title: "offboard \(who)", name: "offboard-" + who.lowercased(), organization: shell.session.organizationID)
-        // Once removed from the organization the id is only in the journal.
-        let userID = user?["id"]?.stringValue ?? (who.hasPrefix("user-") ? who : job.journalEntries()["user_id"]?.stringValue)
-        let email = user?["email"]?.stringValue?.lowercased() ?? (who.contains("@") ? who.lowercased() : nil)
-        func isTheirs(_ owner: JSON?) -> Bool {
-            guard let owner else { return false }
-            let o = owner["user"] ?? owner
-            return (userID != nil && o["id"]?.stringValue == userID) || (email != nil && o["email"]?.stringValue?.lowercased() == email)
+        var job = try OrgJob(title: "offboard \(who)", name: "offboard-" + who.lowercased(), organization: shell.session.organizationID)
+        let lock = inv.args.has("--dry-run") ? nil : try job.lock()
+        defer { lock?.release() }
+        if job.completedAt != nil, !reader.fresh { return job.receiptOutcome(shell, inv) }
+
+        // The organization-wide listings, side by side.
+        let first = await reader.many(
+            [
+                ("list-users", [:], []), ("list-projects", [:], [QueryItem("include_archived", "true")]), ("admin-api-keys-list", [:], []),
+                ("list-groups", [:], []), ("list-invites", [:], []),
+            ],
+            concurrency: 5
+        )
+        var parts: [[JSON]] = []
+        for listing in first {
+            guard let listing else { throw .cancelled() }
+            parts.append(try await reader.unwrap(listing))
         }
-        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
-        let targets = projects.map { ["project_id": $0["id"]?.stringValue ?? ""] }
-        let keyListings = await reader.each("list-project-api-keys", targets: targets, query: [QueryItem("owner_project_access", "any")])
-        let memberListings = await reader.each("list-project-users", targets: targets)
-        let adminKeys = try await reader.all("admin-api-keys-list")
-        let groups = try await reader.all("list-groups")
-        let groupListings = await reader.each("list-group-users", targets: groups.map { ["group_id": $0["id"]?.stringValue ?? ""] })
-        if OrgReader.incomplete(keyListings) || OrgReader.incomplete(memberListings) || OrgReader.incomplete(groupListings) {
+        let (users, projects, adminKeys, groups, invites) = (parts[0], parts[1], parts[2], parts[3], parts[4])
+
+        // Then every project's keys (any status), a member's project memberships, and every
+        // group's members, side by side. Someone who left is in no project any more: their
+        // memberships went with them, their keys did not.
+        let lowered = who.lowercased()
+        let member = users.first { $0["id"]?.stringValue == who || $0["email"]?.stringValue?.lowercased() == lowered }
+        let perProject: [(id: String, query: [QueryItem])] =
+            [("list-project-api-keys", [QueryItem("owner_project_access", "any")])] + (member == nil ? [] : [("list-project-users", [])])
+        var requests: [(id: String, path: [String: String], query: [QueryItem])] = []
+        for project in projects {
+            for read in perProject { requests.append((read.id, ["project_id": project["id"]?.stringValue ?? ""], read.query)) }
+        }
+        for group in groups { requests.append(("list-group-users", ["group_id": group["id"]?.stringValue ?? ""], [])) }
+        let second = await reader.many(requests, concurrency: shell.configuration.concurrency * perProject.count)
+        if OrgReader.incomplete(second) {
             if Task.isCancelled { throw .cancelled() }
             throw .environment("offboard: the organization could not be read whole (the rate limit stopped it past --max-wait); nothing was changed")
         }
-        reader.warnUnread(keyListings, names: projects.map { $0["name"]?.stringValue ?? "" }, what: "the keys")
-        reader.warnUnread(memberListings, names: projects.map { $0["name"]?.stringValue ?? "" }, what: "the members")
+        let step = perProject.count
+        let keyListings = stride(from: 0, to: projects.count * step, by: step).map { second[$0] }
+        let memberListings: [OrgReader.Listing?] = member == nil ? [] : stride(from: 1, to: projects.count * step, by: step).map { second[$0] }
+        let groupListings = Array(second.suffix(groups.count))
+        var unread = OrgReader.unread(keyListings, targets: projects, what: "the keys")
+        unread.targets += OrgReader.unread(memberListings, targets: projects, what: "the members").targets
+
+        // Who: a member, or someone who left and owns something still.
+        var person = Person(
+            id: member?["id"]?.stringValue ?? (who.hasPrefix("user-") ? who : job.kept("user_id")?.stringValue),
+            email: member?["email"]?.stringValue?.lowercased() ?? (who.contains("@") ? lowered : job.kept("email")?.stringValue),
+            member: member
+        )
+        let ownerRecords = keyListings.flatMap { $0?.items ?? [] }.map { $0["owner"] } + adminKeys.map { $0["owner"] }
+        // Someone who left: their id and email from what they own.
+        if member == nil, let record = ownerRecords.first(where: { person.owns($0) }) {
+            let o = record?["user"] ?? record
+            person.id = person.id ?? o?["id"]?.stringValue
+            person.email = person.email ?? o?["email"]?.stringValue?.lowercased()
+        }
+        if let id = person.id { job.keep("user_id", .string(id)) }
+        if let email = person.email { job.keep("email", .string(email)) }
 
         var steps: [OrgJob.Step] = []
         /// A change inside a project: a call, or — the project archived, which refuses changes —
@@ -65,7 +125,7 @@ enum OffboardCommand {
         for (project, listing) in zip(projects, keyListings) {
             let pid = project["id"]?.stringValue ?? ""
             let pname = Cells.inline(project["name"]?.stringValue ?? pid)
-            for key in listing?.items ?? [] where key["owner"]?["type"]?.stringValue == "user" && isTheirs(key["owner"]) {
+            for key in listing?.items ?? [] where key["owner"]?["type"]?.stringValue == "user" && person.owns(key["owner"]) {
                 let kid = key["id"]?.stringValue ?? ""
                 let what = "delete key \(Cells.text(key["name"])) (\(Cells.text(key["redacted_value"]))) in \(pname)"
                 projectStep(
@@ -76,7 +136,7 @@ enum OffboardCommand {
                 )
             }
         }
-        for key in adminKeys where isTheirs(key["owner"]) {
+        for key in adminKeys where person.owns(key["owner"]) {
             let kid = key["id"]?.stringValue ?? ""
             steps.append(
                 .init(
@@ -86,7 +146,20 @@ enum OffboardCommand {
                 )
             )
         }
-        if let userID {
+        for invite in invites
+        where invite["status"]?.stringValue == "pending" && person.email != nil
+            && invite["email"]?.stringValue?.lowercased() == person.email
+        {
+            let iid = invite["id"]?.stringValue ?? ""
+            steps.append(
+                .init(
+                    id: "delete-invite \(iid)",
+                    what: "delete the pending invite of \(Cells.inline(person.email ?? ""))",
+                    call: Call(op("delete-invite"), pathParameters: ["invite_id": iid])
+                )
+            )
+        }
+        if let userID = person.id {
             for (project, listing) in zip(projects, memberListings) where (listing?.items ?? []).contains(where: { $0["id"]?.stringValue == userID })
             {
                 let pid = project["id"]?.stringValue ?? ""
@@ -96,7 +169,7 @@ enum OffboardCommand {
                     "remove from project \(Cells.inline(project["name"]?.stringValue ?? pid))",
                     in: project,
                     Call(op("delete-project-user"), pathParameters: ["project_id": pid, "user_id": userID]),
-                    noteIfArchived: user == nil
+                    noteIfArchived: member == nil
                 )
             }
             for (group, listing) in zip(groups, groupListings)
@@ -110,34 +183,47 @@ enum OffboardCommand {
                     )
                 )
             }
-            if user != nil {
+            if member != nil {
                 steps.append(
                     .init(
                         id: "remove-user \(userID)",
-                        what: "remove \(Cells.inline(email ?? userID)) from the organization",
+                        what: "remove \(Cells.inline(person.email ?? userID)) from the organization",
                         call: Call(op("delete-user"), pathParameters: ["user_id": userID])
                     )
                 )
             }
-        } else if user == nil {
-            throw .usage("offboard: no user '\(Cells.inline(who))' in the organization (users lists them)", at: inv.location)
+        }
+        let knownBefore = job.steps.contains { $0.value["status"] != nil }
+        if member == nil, steps.isEmpty, !knownBefore {
+            throw .usage(
+                "offboard: nothing in the organization knows '\(Cells.inline(who))': not a member, and no key, invite or group of theirs (users lists the members)",
+                at: inv.location
+            )
         }
         if inv.showsTables {
+            if member == nil {
+                let name = person.email ?? person.id ?? who
+                shell.say(
+                    shell.style.yellow(
+                        "\(Cells.inline(name)) is no longer a member of the organization (removed earlier); what is left of them is below"
+                    )
+                )
+            }
             shell.say(shell.style.dim("invites they sent: the API does not say who sent an invite (invites lists them all)"))
+            if let note = reader.memoryNote { shell.say(shell.style.dim(note)) }
         }
-        if let userID { recordUser(&job, userID) }
+        // What could not be read is not in the plan: said before anything runs, and the job
+        // ends incomplete (exit 4) even when every step it could plan succeeds.
+        for line in unread.lines { shell.warn(shell.style.yellow("warning: ") + line + " (anything of theirs there is not in this plan)") }
         var outcome = try await job.run(shell, inv, steps: steps, key: reader.key)
-        outcome.value?["user"] = user ?? .obj(["id": userID.map(JSON.string) ?? .null, "email": email.map(JSON.string) ?? .null])
+        if !unread.isEmpty {
+            outcome.value?["incomplete"] = unread.json
+            outcome.gaps = unread.lines
+            outcome.gapSummary = "offboard: \(unread.targets.count) part\(unread.targets.count == 1 ? "" : "s") of the organization could not be read"
+        }
+        outcome.value?["user"] =
+            member ?? .obj(["id": person.id.map(JSON.string) ?? .null, "email": person.email.map(JSON.string) ?? .null, "member": false])
         return outcome
-    }
-
-    /// Keeps the user's id in the journal, for a re-run once they are gone from the organization.
-    static func recordUser(_ job: inout OrgJob, _ userID: String) {
-        var entries = job.journalEntries()
-        guard entries["user_id"] == nil else { return }
-        entries["user_id"] = .string(userID)
-        FileMode.makeDirectories(AdmPaths.stateDirectory + "/jobs")
-        try? FileMode.writePrivate(job.journal, entries.serialized(pretty: true) + "\n")
     }
 
     static func op(_ id: String) -> Endpoint { EndpointCatalog.endpoint(id: id)! }

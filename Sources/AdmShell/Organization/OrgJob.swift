@@ -1,10 +1,23 @@
 import AdmAPI
 
-/// A change to the organization made of steps (`offboard`, `rotate`): the plan is shown first;
-/// it runs only after a yes at a terminal or `--yes` in a script (`--dry-run` stops at the plan);
-/// each step's result is written to a journal as it happens, so a run that was interrupted or
-/// failed can be run again and skips what is done; a report lists every step with its result.
-/// A step that failed makes the statement fail (exit 1), after the others ran.
+/// A change to the organization made of steps (`offboard`, `rotate`), run so that an
+/// interruption at any moment loses nothing:
+///
+/// - **One at a time.** The job holds a lock on its journal (named by organization and target)
+///   while it runs; a second adm running the same job is refused with the first one's PID. A
+///   lock whose process died is free again.
+/// - **Plan first.** The plan is shown; it runs only after a yes at a terminal or `--yes` in a
+///   script (`--dry-run` stops at the plan).
+/// - **Written ahead.** Before the first change the journal is written (a journal that cannot
+///   be written stops the job with nothing changed); each step is recorded as *started* before
+///   its request and *done* or *failed* after its answer, durably. A rerun reports a started
+///   step the organization shows done ("done: confirmed on this run") and plans again one it
+///   does not.
+/// - **Secrets first.** Keys a step's answer carries become session keys at once and, with a
+///   secrets file (`rotate --save`), are written to it (0600, synced) before the next request;
+///   a secret that cannot be saved stops the job.
+/// - **A receipt.** A job that finished leaves its journal as a receipt: running it again says
+///   "nothing left to do" at once, without reading the organization (`--fresh` reads again).
 struct OrgJob {
     /// One step: a call to make, or a note (what cannot be done, and why).
     struct Step {
@@ -29,66 +42,146 @@ struct OrgJob {
             self.build = build
         }
 
-        var runs: Bool { call != nil || build != nil }
-
         init(id: String, what: String, note: String) {
             self.id = id
             self.what = what
             self.note = note
         }
+
+        var runs: Bool { call != nil || build != nil }
+    }
+
+    /// A step's state in the journal.
+    enum Status: String {
+        case planned, started, done, failed
     }
 
     /// `offboard ada@example.com`.
     let title: String
-    /// The journal: `$XDG_STATE_HOME/adm/jobs/<name>.json`.
+    /// The journal: `$XDG_STATE_HOME/adm/jobs/<organization>-<name>.json`.
     let journal: String
+    /// The journal as read or last written.
+    private(set) var entries: JSON
     /// What a step made (an id the next steps need), by step id, from this run or an earlier one.
     private(set) var made: [String: JSON] = [:]
 
+    /// The journal's format: 2 records steps started, done and failed, and the receipt.
+    static let version = 2
+
     /// A job named `name` in `organization` (journals of other organizations never mix in).
-    init(title: String, name: String, organization: String?) {
+    init(title: String, name: String, organization: String?) throws(ShellError) {
         self.title = title
         let file = (organization ?? "org") + "-" + name
         self.journal =
             AdmPaths.stateDirectory + "/jobs/" + String(file.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" }) + ".json"
-        made = (journalEntries()["steps"]?.objectValue ?? []).reduce(into: [:]) { out, m in
-            if m.value["status"] == "done" { out[m.key] = m.value["made"] ?? .null }
+        entries = .obj(["object": "adm.job", "job": .string(title), "version": .int(Self.version), "steps": .obj([:])])
+        if FileMode.exists(journal) {
+            do {
+                try OwnFiles.check(journal, as: .journal)
+                entries = try JSON.parse(try TextFile.read(journal, kind: "journal"))
+            } catch {
+                throw .environment("\(title): its journal \(journal) cannot be read (\(error)); move it away to start afresh")
+            }
         }
+        for step in steps where step.value["status"] == "done" { made[step.key] = step.value["made"] ?? .null }
     }
+
+    /// The steps the journal records, by id.
+    var steps: [Named<JSON>] { entries["steps"]?.objectValue ?? [] }
 
     /// Whether an earlier run did `stepID`.
     func doneEarlier(_ stepID: String) -> Bool { made[stepID] != nil }
 
-    func journalEntries() -> JSON {
-        (try? TextFile.read(journal, kind: "journal")).flatMap { try? JSON.parse($0) } ?? .obj(["steps": .obj([:])])
+    /// Something the job keeps for its reruns (the user's id, the old account), by name.
+    func kept(_ name: String) -> JSON? { entries["kept"]?[name] ?? entries[name] }
+
+    /// Keeps `value` for reruns; written with the journal's next write.
+    mutating func keep(_ name: String, _ value: JSON) {
+        var kept = entries["kept"] ?? .obj([:])
+        guard kept[name] == nil else { return }
+        kept[name] = value
+        entries["kept"] = kept
     }
 
-    /// Shows the plan, asks, runs the steps, and reports.
-    mutating func run(_ shell: Interpreter, _ inv: Invocation, steps: [Step], key: SessionKey) async throws(ShellError) -> Outcome {
-        let style = shell.style
-        let pending = steps.filter { !doneEarlier($0.id) }
-        // Done by an earlier run: in today's plan still (a step that made something), or gone
-        // from it (a key that was deleted is no longer listed).
-        let alreadyDone = (journalEntries()["steps"]?.objectValue ?? []).filter { $0.value["status"] == "done" }.compactMap {
-            $0.value["what"]?.stringValue
+    /// When the job finished, if it did: its receipt.
+    var completedAt: String? { entries["completed_at"]?.stringValue }
+
+    /// Takes the job's lock (one run of a job at a time).
+    func lock() throws(ShellError) -> FileLock {
+        FileMode.makeDirectories(AdmPaths.stateDirectory + "/jobs")
+        do { return try FileLock.acquire(journal, writing: .journal) } catch {
+            throw .environment("\(title): \(error.description)")
         }
+    }
+
+    /// The outcome of a job that finished before: "nothing left to do", from its receipt alone.
+    func receiptOutcome(_ shell: Interpreter, _ inv: Invocation) -> Outcome {
+        let done = steps.filter { $0.value["status"] == "done" }.compactMap { $0.value["what"]?.stringValue }
+        if inv.showsTables {
+            shell.say(shell.style.bold(title) + " — nothing left to do")
+            shell.say(
+                shell.style.dim(
+                    "  finished \(completedAt ?? "earlier") (\(done.count) step\(done.count == 1 ? "" : "s"); receipt \(journal)); --fresh checks the organization again"
+                )
+            )
+        }
+        return Outcome(
+            value: .obj([
+                "object": "job", "title": .string(title), "plan": [], "done_earlier": .array(done.map(JSON.string)),
+                "completed_at": completedAt.map(JSON.string) ?? .null, "receipt": .string(journal),
+            ]),
+            printed: inv.showsTables
+        )
+    }
+
+    /// Shows the plan, asks, runs the steps, and reports. `secretsFile` is where new keys go
+    /// (0600, before the next request); it was checked writable before the plan.
+    mutating func run(
+        _ shell: Interpreter,
+        _ inv: Invocation,
+        steps plan: [Step],
+        key: SessionKey,
+        secretsFile: String? = nil
+    ) async throws(ShellError)
+        -> Outcome
+    {
+        let style = shell.style
+        let recorded = Dictionary(steps.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let pending = plan.filter { !doneEarlier($0.id) }
+        let planned = Set(plan.map(\.id))
+        // Done by an earlier run; and started by one whose answer never came, which the
+        // organization now shows done (the step is no longer in today's plan: a key that was
+        // deleted is no longer listed).
+        let doneBefore = steps.filter { $0.value["status"] == "done" }.compactMap { $0.value["what"]?.stringValue }
+        let confirmed = steps.filter { $0.value["status"] == "started" && !planned.contains($0.key) }.compactMap { $0.value["what"]?.stringValue }
+        let retried = pending.filter { recorded[$0.id]?["status"] == "started" }.map(\.id)
         if inv.showsTables {
             shell.say(style.bold(title) + " — plan")
-            for step in alreadyDone { shell.say(style.dim("  done earlier  \(step)")) }
+            for step in doneBefore { shell.say(style.dim("  done earlier  \(step)")) }
+            for step in confirmed { shell.say(style.dim("  done earlier  \(step) (its answer was lost; the organization shows it done)")) }
             for step in pending {
+                let again = retried.contains(step.id) ? style.dim("  (started before, not done: again)") : ""
                 shell.say(
                     "  " + (step.runs ? "will          " : style.yellow("left as is   ")) + step.what
                         + (step.note.map { style.dim("  (\($0))") } ?? "")
+                        + again
                 )
             }
             if pending.isEmpty { shell.say(style.dim("  nothing left to do")) }
         }
         var value: JSON = .obj([
-            "object": "job", "title": .string(title), "plan": .array(pending.map(Self.json)), "done_earlier": .array(alreadyDone.map(JSON.string)),
+            "object": "job", "title": .string(title), "plan": .array(pending.map(Self.json)),
+            "done_earlier": .array((doneBefore + confirmed).map(JSON.string)),
         ])
-        if inv.args.has("--dry-run") || pending.allSatisfy({ !$0.runs }) {
-            if inv.args.has("--dry-run"), inv.showsTables { shell.say(style.dim("dry run: nothing was changed")) }
-            if pending.isEmpty || inv.args.has("--dry-run") { return Outcome(value: value, printed: inv.showsTables) }
+        let dryRun = inv.args.has("--dry-run")
+        if dryRun || pending.allSatisfy({ !$0.runs }) {
+            if dryRun, inv.showsTables { shell.say(style.dim("dry run: nothing was changed")) }
+            if dryRun { return Outcome(value: value, printed: inv.showsTables) }
+            if pending.isEmpty {
+                for step in steps where step.value["status"] == "started" { mark(step.key, .done, what: step.value["what"]?.stringValue ?? step.key) }
+                try complete()
+                return Outcome(value: value, printed: inv.showsTables)
+            }
         }
         if !inv.args.has("--yes") {
             guard let confirm = shell.confirm else {
@@ -102,40 +195,72 @@ struct OrgJob {
                 return Outcome(value: value, printed: inv.showsTables)
             }
         }
+        // Before the first change: the journal must be writable, or nothing happens.
+        for step in steps where step.value["status"] == "started" && !planned.contains(step.key) {
+            mark(step.key, .done, what: step.value["what"]?.stringValue ?? step.key)
+        }
+        for step in pending where step.runs { mark(step.id, .planned, what: step.what) }
+        entries["started_at"] = .string(UnixTime.iso8601(UnixTime.now()))
+        entries["completed_at"] = nil
+        try write(beforeAnyChange: true)
+
         var report: [JSON] = []
         var firstFailure: CallResult?
+        var stopped: String?
         for step in pending {
-            if Task.isCancelled {
-                report.append(.obj(["step": .string(step.what), "result": "not run (interrupted)"]))
+            if Task.isCancelled || stopped != nil {
+                report.append(.obj(["step": .string(step.what), "result": .string(stopped.map { "not run (\($0))" } ?? "not run (interrupted)")]))
                 continue
             }
             guard let call = step.call ?? step.build?(made) else {
                 report.append(.obj(["step": .string(step.what), "result": .string("left as is: " + (step.note ?? ""))]))
                 continue
             }
+            mark(step.id, .started, what: step.what)
+            try write()
             let result: CallResult
+            let keysBefore = Set(shell.session.keyOrder)
             do {
                 result = try await shell.calls.send(call, key: key, statement: inv.statement.source + "  # " + step.what)
             } catch {
                 if case .cancelled = error {
-                    report.append(.obj(["step": .string(step.what), "result": "not run (interrupted)"]))
+                    // The request may have reached the server: the next run checks.
+                    report.append(.obj(["step": .string(step.what), "result": "interrupted in flight: the next run checks whether it happened"]))
                     continue
                 }
                 report.append(.obj(["step": .string(step.what), "result": .string("failed: " + error.description)]))
+                mark(step.id, .failed, what: step.what)
+                try write()
                 continue
+            }
+            // Keys the answer carried (session keys now) are saved before anything else is sent.
+            let adopted = shell.session.orderedKeys.filter { !keysBefore.contains($0.name) }
+            if let secretsFile, !adopted.isEmpty {
+                do { try OwnFiles.storeKeys(adopted.map { ($0.name, $0.secret) }, in: secretsFile) } catch {
+                    stopped = "the new key could not be saved"
+                    shell.warn(
+                        style.red("error: ")
+                            + "\(title): the new key \(adopted.map(\.name).joined(separator: ", ")) could not be written to \(secretsFile): \(error.description); "
+                            + "it is the session key \(adopted[0].name) now (`key export \(adopted[0].name) FILE` saves it); nothing more is changed"
+                    )
+                }
             }
             // A delete that finds nothing: gone already, as the step wanted.
             let gone = call.method == .delete && result.status == 404
             if result.isSuccess || gone {
-                record(step, made: result.json?["id"] ?? .null)
+                made[step.id] = result.json?["id"] ?? .null
+                mark(step.id, .done, what: step.what, made: made[step.id])
                 report.append(.obj(["step": .string(step.what), "result": .string(gone ? "done (it was gone already)" : "done")]))
             } else {
                 firstFailure = firstFailure ?? result
+                mark(step.id, .failed, what: step.what)
                 let reason = result.error.map { "\(result.status) \($0.message)" } ?? "HTTP \(result.status)"
                 report.append(.obj(["step": .string(step.what), "result": .string("failed: " + reason)]))
             }
+            try write()
         }
         value["report"] = .array(report)
+        let unfinished = failed(report) > 0 || Task.isCancelled || stopped != nil
         if inv.showsTables {
             shell.say(style.bold(title) + " — report")
             for line in Table.render(
@@ -147,21 +272,16 @@ struct OrgJob {
             ) {
                 shell.say("  " + line)
             }
-            if failed(report) > 0 || Task.isCancelled {
-                shell.say(style.yellow("  run it again to finish: what is done is skipped (journal: \(journal))"))
-            }
+            if unfinished { shell.say(style.yellow("  run it again to finish: what is done is skipped (journal: \(journal))")) }
         }
-        if failed(report) == 0, !Task.isCancelled {
-            // Finished: the next run of the same job is a new one.
-            FileMode.remove(journal)
-        }
+        if !unfinished { try complete() }
         if Task.isCancelled { throw .cancelled(partial: value) }
         var outcome = Outcome(value: value, printed: inv.showsTables, calls: [])
         if let firstFailure {
             await shell.calls.prepareExplanation(firstFailure, key: key)
             outcome.failure = .api(firstFailure)
-        } else if failed(report) > 0 {
-            throw .environment("\(title): a step failed (see the report); run it again to finish")
+        } else if unfinished {
+            throw .environment("\(title): \(stopped ?? "a step failed (see the report)"); run it again to finish")
         }
         return outcome
     }
@@ -170,16 +290,34 @@ struct OrgJob {
         report.filter { $0["result"]?.stringValue?.hasPrefix("failed") == true }.count
     }
 
-    /// Writes a finished step to the journal (atomically: an interrupted write leaves the old one).
-    mutating func record(_ step: Step, made value: JSON) {
-        made[step.id] = value
-        var entries = journalEntries()
-        var steps = entries["steps"] ?? .obj([:])
-        steps[step.id] = .obj(["status": "done", "what": .string(step.what), "made": value, "at": .int(UnixTime.now())])
-        entries["steps"] = steps
-        entries["job"] = .string(title)
+    /// Records a step's state (written with the next `write`).
+    mutating func mark(_ id: String, _ status: Status, what: String, made value: JSON? = nil) {
+        var all = entries["steps"] ?? .obj([:])
+        var step: JSON = .obj(["status": .string(status.rawValue), "what": .string(what), "at": .int(UnixTime.now())])
+        if let value { step["made"] = value }
+        all[id] = step
+        entries["steps"] = all
+    }
+
+    /// Marks the job finished: the journal becomes its receipt.
+    mutating func complete() throws(ShellError) {
+        entries["completed_at"] = .string(UnixTime.iso8601(UnixTime.now()))
+        try write()
+    }
+
+    /// Writes the journal durably (a temporary file renamed over it, synced). A journal that
+    /// cannot be written stops the job: its resumability would be gone without a trace.
+    func write(beforeAnyChange: Bool = false) throws(ShellError) {
+        var document = entries
+        document["job"] = .string(title)
+        document["version"] = .int(Self.version)
         FileMode.makeDirectories(AdmPaths.stateDirectory + "/jobs")
-        try? FileMode.writePrivate(journal, entries.serialized(pretty: true) + "\n")
+        do { try FileMode.writePrivate(journal, document.serialized(pretty: true) + "\n") } catch {
+            throw .environment(
+                "\(title): its journal cannot be written (\(error.description))"
+                    + (beforeAnyChange ? "; nothing was changed" : "; stopped, run it again to finish once the journal can be written")
+            )
+        }
     }
 
     static func json(_ step: Step) -> JSON {

@@ -1,20 +1,59 @@
 import AdmAPI
+import Synchronization
 
 /// Reads the organization through the API for the organization-wide jobs: every page of a
 /// listing (the largest pages the endpoint allows), or one listing per target (every project's
 /// keys) in parallel, each endpoint at the pace its rate limit allows, with the estimate and
 /// progress of long work. What could not be read is reported per target, never silently left
 /// out; Ctrl-C stops it with what was read.
+///
+/// Whole listings are kept in the session's `Readings` and answered from there for a while
+/// (`--fresh` reads again): the second question about the organization costs no call.
 struct OrgReader {
     let shell: Interpreter
     let key: SessionKey
     let inv: Invocation
+    /// Read again instead of answering from this session's readings (`--fresh`).
+    let fresh: Bool
+    /// When the oldest reading this job was answered from was made.
+    let memory = MemoryUse()
 
-    init(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) {
+    /// A reader for `inv`; `fresh` reads everything again (a job that must see the
+    /// organization as it is now: `diff`, `rotate`), else `--fresh` decides.
+    init(_ shell: Interpreter, _ inv: Invocation, fresh: Bool = false) throws(ShellError) {
         self.shell = shell
         self.inv = inv
         self.key = try shell.calls.key(for: inv)
+        self.fresh = fresh || inv.args.has("--fresh")
     }
+
+    /// Listings of what happens (usage, costs, the audit log) are never answered from memory:
+    /// their point is what is new.
+    static func isTimeSeries(_ endpoint: Endpoint) -> Bool {
+        ["/organization/usage", "/organization/costs", "/organization/audit_logs"].contains { endpoint.path.hasPrefix($0) }
+    }
+
+    /// The oldest reading a job was answered from (thread-safe: listings are read in parallel).
+    final class MemoryUse: Sendable {
+        private let oldest = Mutex<Double?>(nil)
+        func note(_ at: Double) { oldest.withLock { $0 = min($0 ?? at, at) } }
+        var oldestReading: Double? { oldest.withLock { $0 } }
+    }
+
+    /// `from a reading 3 min ago; --fresh reads again`, when anything came from memory.
+    var memoryNote: String? {
+        memory.oldestReading.map { "from a reading \(Formatting.duration(max(0, UnixTime.precise() - $0))) ago; --fresh reads again" }
+    }
+
+    /// How a listing is read: the client, the key, and whether readings may answer it.
+    struct Source: Sendable {
+        let client: AdminClient
+        let key: Secret
+        let fresh: Bool
+        let memory: MemoryUse
+    }
+
+    var source: Source { Source(client: shell.client, key: key.secret, fresh: fresh, memory: memory) }
 
     /// What reading one listing gave.
     enum Listing: Sendable {
@@ -33,7 +72,7 @@ struct OrgReader {
     /// Every item of the operation `id`'s listing; a refusal is thrown (with its explanation).
     func all(_ id: String, path: [String: String] = [:], query: [QueryItem] = []) async throws(ShellError) -> [JSON] {
         let endpoint = EndpointCatalog.endpoint(id: id)!
-        let listing = await Self.read(endpoint, path: path, query: query, client: shell.client, key: key.secret)
+        let listing = await Self.read(endpoint, path: path, query: query, from: source)
         return try await unwrap(listing)
     }
 
@@ -58,6 +97,7 @@ struct OrgReader {
         let endpoint = EndpointCatalog.endpoint(id: id)!
         let client = shell.client
         let secret = key.secret
+        let source = self.source
         guard let first = targets.first else { return [] }
         let progress = BulkProgress(
             console: shell.console,
@@ -70,7 +110,7 @@ struct OrgReader {
             concurrency: shell.configuration.concurrency,
             progress: progress,
             stop: { listing in if case .refused(let r) = listing { return r.status == 429 } else { return false } },
-            work: { index in await Self.read(endpoint, path: targets[index], query: query, client: client, key: secret) }
+            work: { index in await Self.read(endpoint, path: targets[index], query: query, from: source) }
         )
         return results.map { listing in
             if case .failed(let f)? = listing, f.error == .cancelled { return nil }
@@ -81,10 +121,11 @@ struct OrgReader {
     /// One read per request (operation id and path parameters), all in one pool: requests to
     /// different endpoints go side by side, each endpoint at its own pace, so the whole takes
     /// about as long as its busiest endpoint. Give the requests interleaved by endpoint.
-    func many(_ requests: [(id: String, path: [String: String])], concurrency: Int) async -> [Listing?] {
+    func many(_ requests: [(id: String, path: [String: String], query: [QueryItem])], concurrency: Int) async -> [Listing?] {
         guard !requests.isEmpty else { return [] }
         let client = shell.client
         let secret = key.secret
+        let source = self.source
         let endpoints = requests.map { EndpointCatalog.endpoint(id: $0.id)! }
         var buckets: [RateLimitScheduler.Bucket] = []
         for (endpoint, request) in zip(endpoints, requests) {
@@ -97,7 +138,7 @@ struct OrgReader {
             concurrency: concurrency,
             progress: progress,
             stop: { (listing: Listing) in if case .refused(let r) = listing { return r.status == 429 } else { return false } },
-            work: { index -> Listing in await Self.read(endpoints[index], path: requests[index].path, query: [], client: client, key: secret) }
+            work: { index -> Listing in await Self.read(endpoints[index], path: requests[index].path, query: requests[index].query, from: source) }
         )
         return results.map { listing in
             if case .failed(let f)? = listing, f.error == .cancelled { return nil }
@@ -106,8 +147,29 @@ struct OrgReader {
     }
 
     /// Every page of one listing, one after another; a single object (a setting) as one item.
-    static func read(_ endpoint: Endpoint, path: [String: String], query: [QueryItem], client: AdminClient, key: Secret) async -> Listing {
+    /// A whole listing read in this session is answered from its reading while it is young.
+    static func read(_ endpoint: Endpoint, path: [String: String], query: [QueryItem], from source: Source) async -> Listing {
+        let client = source.client
+        let key = source.key
         var call = Call(endpoint, pathParameters: path, query: query)
+        let owner = RateLimitMemory.owner(baseURL: client.baseURL, key: key)
+        let request = call.pathAndQuery
+        let remembers = !isTimeSeries(endpoint)
+        if remembers, !source.fresh, let kept = client.readings.reading(request, owner: owner) {
+            source.memory.note(kept.at)
+            return .items(kept.items, organization: kept.organization)
+        }
+        let listing = await readAll(endpoint, call: call, client: client, key: key)
+        if remembers, case .items(let items, let organization) = listing {
+            client.readings.keep(request, owner: owner, items: items, organization: organization)
+        }
+        return listing
+    }
+
+    /// Every page of `call`'s listing from the API.
+    static func readAll(_ endpoint: Endpoint, call first: Call, client: AdminClient, key: Secret) async -> Listing {
+        var call = first
+        let query = first.query
         guard endpoint.paging.isPaged else {
             do {
                 let r = try await client.send(call, key: key)
@@ -137,22 +199,56 @@ struct OrgReader {
         return .items(items, organization: organization)
     }
 
-    /// A line on standard error for each target that could not be read.
-    func warnUnread(_ listings: [Listing?], names: [String], what: String) {
-        for (listing, name) in zip(listings, names) {
-            switch listing {
-            case .refused(let r)?:
-                shell.warn(
-                    shell.style.yellow(
-                        "warning: \(what) of \(Cells.inline(name)) could not be read: \(r.status) \(Cells.inline(r.error?.message ?? ""))"
-                    )
-                )
-            case .failed(let f)?:
-                shell.warn(shell.style.yellow("warning: \(what) of \(Cells.inline(name)) could not be read: \(f.description)"))
-            default:
-                continue
+    /// The targets a job could not read, and why: what its result lacks.
+    struct Unread {
+        /// `the keys`, `the members`.
+        let what: String
+        /// Each target's name and the reason it was not read.
+        var targets: [(name: String, id: JSON, reason: String)] = []
+
+        var isEmpty: Bool { targets.isEmpty }
+
+        /// One line per reason: `the keys of Search, Billing and 3 more: rate limited past --max-wait`.
+        var lines: [String] {
+            var order: [String] = []
+            var names: [String: [String]] = [:]
+            for t in targets {
+                if names[t.reason] == nil { order.append(t.reason) }
+                names[t.reason, default: []].append(Cells.inline(t.name))
+            }
+            return order.map { reason in
+                let list = names[reason] ?? []
+                let shown = list.prefix(5).joined(separator: ", ") + (list.count > 5 ? " and \(list.count - 5) more" : "")
+                return "\(what) of \(shown): \(TerminalText.inline(reason))"
             }
         }
+
+        /// For `--json`: `[{id, name, reason}]`.
+        var json: JSON {
+            .array(targets.map { .obj(["id": $0.id, "name": .string($0.name), "what": .string(what), "reason": .string($0.reason)]) })
+        }
+
+        /// `the keys of 3 of 20 projects could not be read`.
+        func summary(of total: Int, _ noun: String) -> String { "\(what) of \(targets.count) of \(total) \(noun) could not be read" }
+    }
+
+    /// What of `listings` (one per target) was not read, and why.
+    static func unread(_ listings: [Listing?], targets: [JSON], what: String) -> Unread {
+        var out = Unread(what: what)
+        for (listing, target) in zip(listings, targets) {
+            let reason: String
+            switch listing {
+            case .items?: continue
+            case .refused(let r)?:
+                reason = r.status == 429 ? "rate limited past --max-wait" : "\(r.status) \(r.error?.message ?? "")"
+            case .failed(let f)?:
+                reason = f.error == .cancelled ? "not read (interrupted)" : f.description
+            case nil:
+                reason = Task.isCancelled ? "not read (interrupted)" : "not read (the rate limit stopped the job past --max-wait)"
+            }
+            out.targets.append((target["name"]?.stringValue ?? target["id"]?.stringValue ?? "?", target["id"] ?? .null, reason))
+        }
+        return out
     }
 
     /// Whether the job stopped before reading everything: Ctrl-C, or the rate limit past --max-wait.

@@ -17,6 +17,12 @@ struct Snapshot {
         ("spend_limit", "Getprojectspendlimit"), ("data_retention", "retrieve-project-data-retention"),
     ]
 
+    /// The query a per-project read asks with: every key, the ones the API hides by default
+    /// (their owner lost access to the project) included.
+    static func query(_ id: String) -> [QueryItem] {
+        id == "list-project-api-keys" ? [QueryItem("owner_project_access", "any")] : []
+    }
+
     /// Reads the organization.
     func take() async throws(ShellError) -> JSON {
         let users = try await reader.all("list-users")
@@ -24,31 +30,30 @@ struct Snapshot {
             .sorted { ($0["name"]?.stringValue ?? "", $0["id"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
         let emails = Dictionary(users.compactMap { u in u["id"]?.stringValue.map { ($0, u["email"] ?? .null) } }, uniquingKeysWith: { a, _ in a })
         // Organization-wide reads, then each project's, interleaved by endpoint.
-        var requests: [(id: String, path: [String: String])] = [
-            ("list-invites", [:]), ("list-groups", [:]), ("list-roles", [:]), ("admin-api-keys-list", [:]), ("list-organization-spend-alerts", [:]),
-            ("Getorganizationspendlimit", [:]), ("retrieve-organization-data-retention", [:]),
+        var requests: [(id: String, path: [String: String], query: [QueryItem])] = [
+            ("list-invites", [:], []), ("list-groups", [:], []), ("list-roles", [:], []), ("admin-api-keys-list", [:], []),
+            ("list-organization-spend-alerts", [:], []), ("Getorganizationspendlimit", [:], []), ("retrieve-organization-data-retention", [:], []),
         ]
         for project in projects {
-            for (_, id) in Self.perProject { requests.append((id, ["project_id": project["id"]?.stringValue ?? ""])) }
+            for (_, id) in Self.perProject { requests.append((id, ["project_id": project["id"]?.stringValue ?? ""], Self.query(id))) }
         }
         let listings = await reader.many(requests, concurrency: min(64, max(8, Self.perProject.count * 2)))
-        if OrgReader.incomplete(listings) {
-            if Task.isCancelled { throw .cancelled() }
-            throw .environment("snapshot: the organization could not be read whole (the rate limit stopped it past --max-wait)")
-        }
+        if Task.isCancelled { throw .cancelled() }
+        // A part not read is recorded as unreadable, never as empty: `diff` then refuses to call it removed.
         func part(_ index: Int, single: Bool = false) -> JSON {
             switch listings[index] {
             case .items(let items, _)?: return single ? (items.first ?? .null) : .array(items)
             case .refused(let r)? where single && r.status == 404: return .null  // no such setting: none set
+            case .refused(let r)? where r.status == 429: return .obj(["unreadable": "rate limited past --max-wait"])
             case .refused(let r)?: return .obj(["unreadable": .string("\(r.status) \(r.error?.message ?? "")")])
             case .failed(let f)?: return .obj(["unreadable": .string(f.description)])
-            case nil: return .null
+            case nil: return .obj(["unreadable": "not read (the rate limit stopped the snapshot past --max-wait)"])
             }
         }
         let groups = part(1).arrayValue ?? []
         var groupMembers: [JSON] = []
         if !groups.isEmpty {
-            let members = await reader.many(groups.map { ("list-group-users", ["group_id": $0["id"]?.stringValue ?? ""]) }, concurrency: 8)
+            let members = await reader.many(groups.map { ("list-group-users", ["group_id": $0["id"]?.stringValue ?? ""], []) }, concurrency: 8)
             groupMembers = members.map { listing in
                 .array(
                     (listing?.items ?? []).compactMap { m in m["email"] ?? m["user_id"].flatMap { emails[$0.stringValue ?? ""] } ?? m["id"] }.sorted(
@@ -89,6 +94,16 @@ struct Snapshot {
     }
 
     var shell: Interpreter { reader.shell }
+
+    /// The parts of a snapshot recorded as unreadable: their paths and reasons.
+    static func unreadable(_ value: JSON, path: String = "") -> [(path: String, reason: String)] {
+        if let reason = SnapshotDiff.unreadableReason(value) { return [(path, reason)] }
+        switch value {
+        case .object(let members): return members.flatMap { unreadable($0.value, path: path.isEmpty ? $0.key : path + "." + $0.key) }
+        case .array(let items): return items.flatMap { unreadable($0, path: path + "[" + SnapshotDiff.label($0) + "]") }
+        default: return []
+        }
+    }
 
     static func projectPart(_ field: String, _ value: JSON) -> JSON {
         switch field {
@@ -139,8 +154,9 @@ struct Snapshot {
 enum SnapshotDiff {
     /// One difference between two snapshots, at a path that names things (`projects[Billing].name`).
     struct Change {
-        /// What happened at the path.
-        enum Kind: String { case added, removed, changed }
+        /// What happened at the path (`unreadable`: one side could not be read, so nothing is
+        /// known of it; it is not a difference).
+        enum Kind: String { case added, removed, changed, unreadable }
         let kind: Kind
         let path: String
         let before: JSON?
@@ -150,7 +166,17 @@ enum SnapshotDiff {
     /// Fields that say when, not what.
     static let ignored: Set<String> = ["taken_at"]
 
+    /// `{"unreadable": reason}`: a part a snapshot could not read.
+    static func unreadableReason(_ value: JSON) -> String? {
+        guard case .object(let members) = value, members.count == 1, members[0].key == "unreadable" else { return nil }
+        return members[0].value.stringValue ?? "unreadable"
+    }
+
     static func changes(_ a: JSON, _ b: JSON, path: String = "") -> [Change] {
+        // What one side could not read is not compared: never called removed, added or changed.
+        if unreadableReason(a) != nil || unreadableReason(b) != nil {
+            return a == b && unreadableReason(a) != nil ? [] : [Change(kind: .unreadable, path: path, before: a, after: b)]
+        }
         switch (a, b) {
         case (.object(let x), .object(let y)):
             var out: [Change] = []

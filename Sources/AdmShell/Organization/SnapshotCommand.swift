@@ -16,13 +16,29 @@ enum SnapshotCommand {
             flags: Flags.output + Flags.key,
             arguments: [ArgumentSpec("FILE", optional: true)],
             run: { shell, inv throws(ShellError) in
-                let document = try await Snapshot(reader: OrgReader(shell, inv)).take()
-                guard let word = inv.optionalArgument(0) else { return .value(document) }
-                let path = try shell.text(of: word)
-                do { try FileMode.writePrivate(path, document.serialized(pretty: true) + "\n") } catch { throw .environment("snapshot: \(error)") }
-                let projects = document["projects"]?.arrayValue?.count ?? 0
-                shell.say(shell.style.dim("wrote \(path) (\(projects) projects, \(document["users"]?.arrayValue?.count ?? 0) users; mode 0600)"))
-                return .printed(document)
+                let reader = try OrgReader(shell, inv)
+                let document = try await Snapshot(reader: reader).take()
+                var outcome: Outcome = .value(document)
+                if let word = inv.optionalArgument(0) {
+                    let path = try shell.text(of: word)
+                    do { try OwnFiles.replace(path, with: document.serialized(pretty: true) + "\n", as: .snapshot) } catch {
+                        throw .environment("snapshot: \(error)")
+                    }
+                    let projects = document["projects"]?.arrayValue?.count ?? 0
+                    let note = reader.memoryNote.map { "; " + $0 } ?? ""
+                    shell.say(
+                        shell.style.dim("wrote \(path) (\(projects) projects, \(document["users"]?.arrayValue?.count ?? 0) users; mode 0600\(note))")
+                    )
+                    outcome = .printed(document)
+                }
+                let unreadable = Snapshot.unreadable(document)
+                if !unreadable.isEmpty {
+                    outcome.gaps =
+                        unreadable.prefix(10).map { "\($0.path): \($0.reason) (recorded as unreadable)" }
+                        + (unreadable.count > 10 ? ["and \(unreadable.count - 10) more parts"] : [])
+                    outcome.gapSummary = "snapshot: \(unreadable.count) part\(unreadable.count == 1 ? "" : "s") could not be read"
+                }
+                return outcome
             }
         ),
         CommandSpec(
@@ -41,9 +57,12 @@ enum SnapshotCommand {
                     against = try shell.text(of: second)
                     after = try load(against)
                 } else {
-                    after = try await Snapshot(reader: OrgReader(shell, inv)).take()
+                    // Drift is what changed since: the organization is read as it is now.
+                    after = try await Snapshot(reader: OrgReader(shell, inv, fresh: true)).take()
                 }
-                let changes = SnapshotDiff.changes(before, after)
+                let compared = SnapshotDiff.changes(before, after)
+                let changes = compared.filter { $0.kind != .unreadable }
+                let uncompared = compared.filter { $0.kind == .unreadable }
                 let rows: [JSON] = changes.map { c in
                     .obj(["change": .string(c.kind.rawValue), "path": .string(c.path), "before": c.before ?? .null, "after": c.after ?? .null])
                 }
@@ -67,6 +86,13 @@ enum SnapshotCommand {
                     }
                 }
                 var outcome = Outcome(value: value, printed: inv.showsTables)
+                if !uncompared.isEmpty {
+                    outcome.value?["uncompared"] = .array(uncompared.map { .obj(["path": .string($0.path)]) })
+                    outcome.gaps =
+                        uncompared.prefix(10).map { "\($0.path): not compared (a side could not be read)" }
+                        + (uncompared.count > 10 ? ["and \(uncompared.count - 10) more"] : [])
+                    outcome.gapSummary = "diff: \(uncompared.count) part\(uncompared.count == 1 ? "" : "s") could not be compared"
+                }
                 if !rows.isEmpty {
                     outcome.failure = .differs(
                         "diff: \(rows.count) difference\(rows.count == 1 ? "" : "s") from \(try shell.text(of: inv.argument(0))) to \(against)"
@@ -98,6 +124,7 @@ enum SnapshotCommand {
         case .added: return "+ " + short(change.after)
         case .removed: return "− " + short(change.before)
         case .changed: return short(change.before) + " → " + short(change.after)
+        case .unreadable: return "not compared"
         }
     }
 }

@@ -19,6 +19,26 @@ enum AuditExport {
         let path = try shell.text(of: inv.argument(0))
         let reader = try OrgReader(shell, inv)
         let cursorPath = path + ".cursor"
+        // One export per file at a time, and only into adm's own files: checked before the file
+        // is read, trimmed or written.
+        let lock: FileLock
+        // The export's folder is made when missing (an export path names where the SIEM reads).
+        let folder = String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/"))
+        if !folder.isEmpty { FileMode.makeDirectories(folder) }
+        do {
+            lock = try FileLock.acquire(path, writing: .auditExport)
+            try OwnFiles.check(cursorPath, as: .auditCursor)
+            do { try OwnFiles.check(path, as: .auditExport) } catch {
+                // An export killed in its first line has no whole line to recognise it by; its
+                // cursor, written before anything is appended, names it.
+                guard let head = try? FileMode.readBytes(path, limit: 65536), !head.contains(UInt8(ascii: "\n")),
+                    (try? JSON.parse(try TextFile.read(cursorPath, kind: "cursor")))?["file"]?.stringValue == path
+                else { throw error }
+            }
+        } catch {
+            throw .environment("audit export: \(error)")
+        }
+        defer { lock.release() }
         // Where the file stands: the time of its last event and the ids at that second.
         let tail: (time: Int, ids: Set<String>, repaired: Int)
         do { tail = try lastEvents(path) } catch { throw .environment("audit export: \(error)") }
@@ -44,12 +64,29 @@ enum AuditExport {
             guard let t = e["effective_at"]?.intValue, let id = e["id"]?.stringValue else { return false }
             return t > tail.time || (t == tail.time && !tail.ids.contains(id))
         }.sorted(by: chronological)
-        FileMode.makeDirectories(String(path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")))
+        func writeCursor(_ cursor: JSON) throws(ShellError) {
+            do { try FileMode.writePrivate(cursorPath, cursor.serialized(pretty: true) + "\n") } catch {
+                throw .environment("audit export: the cursor could not be written: \(error)")
+            }
+        }
+        // The cursor must be writable before anything is appended: an export whose cursor is
+        // lost could mix another organization's events in next time.
+        if !fresh.isEmpty {
+            try writeCursor(
+                .obj([
+                    "organization": organization.map(JSON.string) ?? .null, "file": .string(path),
+                    "last_effective_at": tail.time > 0 ? .int(tail.time) : .null, "last_id": .null,
+                    "updated_at": .string(UnixTime.iso8601(UnixTime.now())),
+                ])
+            )
+        }
         var written = 0
         var index = 0
         while index < fresh.count {
             let lines = fresh[index..<min(fresh.count, index + chunk)].map { $0.serialized() + "\n" }.joined()
-            do { try FileMode.appendPrivate(path, lines) } catch { throw .environment("audit export: \(error)") }
+            do { try FileMode.appendPrivate(path, lines, durable: true) } catch {
+                throw .environment("audit export: \(error) (\(written) events were appended before it; run it again to go on)")
+            }
             index += chunk
             written = min(fresh.count, index)
         }
@@ -59,7 +96,7 @@ enum AuditExport {
             "last_effective_at": last?["effective_at"] ?? (tail.time > 0 ? .int(tail.time) : .null), "last_id": last?["id"] ?? .null,
             "updated_at": .string(UnixTime.iso8601(UnixTime.now())),
         ])
-        try? FileMode.writePrivate(cursorPath, cursor.serialized(pretty: true) + "\n")
+        try writeCursor(cursor)
         let value: JSON = .obj([
             "object": "audit.export", "file": .string(path), "appended": .int(written),
             "from": fresh.first?["effective_at"] ?? .null, "to": fresh.last?["effective_at"] ?? .null,

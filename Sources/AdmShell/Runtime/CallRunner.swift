@@ -219,7 +219,17 @@ struct CallRunner {
             return merged
         }
         var cursor: String?
+        /// Pages read, then a stop: what was read is shown and kept, the rest said missing.
+        func stopped(_ why: String, failure: ShellError?) -> Outcome {
+            printer.finish(total: total, pages: pages)
+            var outcome = Outcome(value: partial(after: cursor), printed: inv.output != .csv, calls: last.map { [$0] } ?? [])
+            outcome.gaps = ["the pages after the first \(pages) were not read (\(why)); `--after $_.after` goes on from there"]
+            outcome.gapSummary = "\(total) items in \(pages) page\(pages == 1 ? "" : "s"), not every page"
+            outcome.failure = failure
+            return outcome
+        }
         while true {
+            if Task.isCancelled, pages > 0 { return stopped("interrupted", failure: .cancelled(partial: partial(after: cursor))) }
             if Task.isCancelled { throw .cancelled(partial: partial(after: cursor)) }
             let record = prepare(page, key: key, statement: inv.statement.source)
             let client = shell.client
@@ -228,17 +238,23 @@ struct CallRunner {
             let outcome = await awaitTicking(tick: { progress.redraw() }, work: { await Self.outcome(of: request, client: client, key: secret) })
             let result: CallResult
             do { result = try finish(outcome, record: record) } catch {
-                if case .cancelled = error { throw .cancelled(partial: partial(after: cursor)) }
+                if case .cancelled = error {
+                    if pages > 0 { return stopped("interrupted", failure: .cancelled(partial: partial(after: cursor))) }
+                    throw .cancelled(partial: partial(after: cursor))
+                }
                 throw error
             }
             last = result
             guard result.isSuccess, let json = result.json else {
                 if pages == 0 { try await requireSuccess(result, key: key) }
-                // A later page refused (past --max-wait): the pages read stay in $_.
+                // A later page refused: the pages read stay in $_, the refusal is explained, and
+                // the statement ends incomplete (a 429 past --max-wait) or failed (anything else).
                 await prepareExplanation(result, key: key)
-                var outcome = Outcome.printed(partial(after: cursor), calls: [result])
-                outcome.failure = .api(result)
-                return outcome
+                if result.status == 429 {
+                    for line in FailureExplainer(shell: shell).report(result) { console.warn(line) }
+                    return stopped("rate limited past --max-wait", failure: nil)
+                }
+                return stopped("\(result.status) \(result.error?.message ?? "")", failure: .api(result))
             }
             pages += 1
             progress.advance()
@@ -334,21 +350,23 @@ struct CallRunner {
         }
         var value = fanOutValue(done, parameter: parameter, output: inv.output)
         if !remaining.isEmpty { value["remaining"] = .array(remaining) }
-        if Task.isCancelled || (stoppedBy == nil && !remaining.isEmpty) {
-            if inv.showsTables { console.warn(style.dim("\(done.count) of \(calls.count) done; the rest are in $_.remaining")) }
-            throw .cancelled(partial: value)
-        }
         var outcome = Outcome.printed(value, calls: [])
         if inv.output == .json || inv.output == .raw { outcome.printed = false }
-        let failed = results.first { !$0.isSuccess }
+        let failed = results.first { !$0.isSuccess && $0.status != 429 }
         outcome.calls = [failed ?? results.last].compactMap { $0 }
-        if let stoppedBy {
-            let succeeded = done.filter { $0.0.isSuccess }.count
-            if inv.showsTables {
-                console.warn(style.dim("\(succeeded) of \(calls.count) done before the rate limit stopped it; the rest are in $_.remaining"))
-            }
-            outcome.failure = .api(stoppedBy)
+        // Partial is never silent: what was not done is said on stderr (in any output mode),
+        // kept in $_.remaining, and the statement ends with exit 4 (130 on Ctrl-C).
+        if !remaining.isEmpty {
+            let why = stoppedBy != nil ? "rate limited past --max-wait" : "interrupted"
+            outcome.gaps = ["\(remaining.count) of \(calls.count) calls were not made (\(why)); $_.remaining holds their \(parameter) values"]
+            outcome.gapSummary = "\(done.count) of \(calls.count) calls made"
+        }
+        if Task.isCancelled || (stoppedBy == nil && !remaining.isEmpty) {
+            outcome.failure = .cancelled(partial: value)
+        } else if let stoppedBy {
             await prepareExplanation(stoppedBy, key: key)
+            for line in FailureExplainer(shell: shell).report(stoppedBy) { console.warn(line) }
+            session.lastResult = stoppedBy
         } else if let failed {
             outcome.failure = .api(failed)
             await prepareExplanation(failed, key: key)

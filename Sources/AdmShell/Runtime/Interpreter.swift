@@ -11,9 +11,10 @@ public final class Interpreter {
     /// How the session talks to the API and shows itself; the client is built from it.
     public var configuration: ShellConfiguration {
         didSet {
-            let minted = client.minted
+            let (minted, readings) = (client.minted, client.readings)
             client = Self.client(for: configuration)
             client.minted = minted
+            client.readings = readings
             console.style = configuration.style
         }
     }
@@ -90,6 +91,8 @@ public final class Interpreter {
             for line in FailureExplainer(shell: self).report(result) { warn(line) }
         case .cancelled:
             warn(style.yellow("cancelled"))
+        case .incomplete(let summary):
+            warn(style.yellow(summary) + style.dim(" (the result above is partial)"))
         default:
             let place = error.location.map { (file.map { "\($0):" } ?? "") + "\($0.line):\($0.column): " } ?? (file.map { "\($0): " } ?? "")
             warn(place + style.red("error: ") + error.description)
@@ -150,6 +153,14 @@ public final class Interpreter {
             if inv.spec.setsLastValue { session.last = value }
             if showing, !outcome.printed {
                 renderer.show(value, mode: inv.output, body: statement.selection == nil ? session.lastResult?.response.body : nil, on: console)
+            }
+        }
+        if !outcome.gaps.isEmpty {
+            for gap in outcome.gaps { warn(style.yellow("incomplete: ") + gap) }
+            if outcome.failure == nil {
+                throw .incomplete(
+                    "incomplete: " + (outcome.gapSummary ?? "\(outcome.gaps.count) part\(outcome.gaps.count == 1 ? "" : "s") could not be read")
+                )
             }
         }
         if let failure = outcome.failure {

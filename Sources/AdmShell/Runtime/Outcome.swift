@@ -14,6 +14,12 @@ struct Outcome {
     var calls: [CallResult] = []
     /// What failed after the value was made (thrown once the value is kept and shown).
     var failure: ShellError?
+    /// What the value is missing (one line each: `the keys of Search: 429 …`), said on stderr
+    /// after it is shown, whatever the output mode; the statement then ends with exit 4 (or with
+    /// `failure`, when it has one: Ctrl-C).
+    var gaps: [String] = []
+    /// The gaps in one line, for the statement's error (`the keys of 3 of 20 projects`).
+    var gapSummary: String?
 
     init(value: JSON?, printed: Bool = false, calls: [CallResult] = []) {
         self.value = value

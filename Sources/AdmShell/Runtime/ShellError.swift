@@ -17,6 +17,10 @@ public enum ShellError: Error, Sendable, CustomStringConvertible {
     case environment(String)
     /// Ctrl-C; `partial` is what finished before it (it becomes `$_`).
     case cancelled(partial: JSON? = nil)
+    /// The result was shown, but part of what was asked could not be read (a rate limit past
+    /// --max-wait, a part the key may not read): exit 4. What is missing was said on stderr,
+    /// and `--json` marks it (`incomplete`).
+    case incomplete(String)
 
     public var description: String {
         switch self {
@@ -27,15 +31,18 @@ public enum ShellError: Error, Sendable, CustomStringConvertible {
         case .transport(let f): return f.description
         case .environment(let m): return m
         case .cancelled: return "cancelled"
+        case .incomplete(let m): return m
         }
     }
 
-    /// 1 an expectation failed, 2 the script is malformed, 3 a usage or connection error.
+    /// 1 an expectation failed (or a call failed), 2 the script is malformed, 3 a usage or
+    /// connection error, 4 a result shown incomplete, 130 interrupted (Ctrl-C).
     public var exitStatus: Int32 {
         switch self {
         case .api, .expectation, .differs: return 1
         case .usage: return 2
         case .transport, .environment: return 3
+        case .incomplete: return 4
         case .cancelled: return 130
         }
     }

@@ -65,7 +65,7 @@ public enum Reports {
 
     static func tap(_ runs: [FileRun]) -> String {
         let all = runs.flatMap { run in cases(run).map { (run.file, $0) } }
-        var s = "TAP version 13\n1..\(all.count)\n"
+        var s = "TAP version 13\n# adm run report\n1..\(all.count)\n"
         for (n, (file, c)) in all.enumerated() {
             s += "\(c.passed ? "ok" : "not ok") \(n + 1) - \(file): \(oneLine(c.name))\n"
             if !c.passed {
@@ -77,6 +77,7 @@ public enum Reports {
 
     static func json(_ runs: [FileRun]) -> String {
         let value: JSON = .obj([
+            "object": "adm.report",
             "runs": .array(
                 runs.map { run in
                     .obj([
@@ -86,7 +87,7 @@ public enum Reports {
                         ),
                     ])
                 }
-            )
+            ),
         ])
         return value.serialized(pretty: true) + "\n"
     }

@@ -50,6 +50,9 @@ public enum ScriptRunner {
                     shell.report(error)
                     index += 1
                     continue
+                } else if case .incomplete(let summary) = error {
+                    shell.warn(shell.style.yellow("\(place): ") + summary + " (exit 4: the result above is partial)")
+                    failures.append("\(place): \(summary)")
                 } else if case .cancelled = error {
                     shell.report(error)
                     return ScriptOutcome(exitStatus: 130, failures: failures + ["cancelled"], statements: index)

@@ -1,39 +1,70 @@
+import AdmAPI
 import CInterrupt
 @preconcurrency import Dispatch
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// While a command runs, Ctrl-C cancels it: a read source on the interrupt pipe cancels the
 /// command's task (the request or the `--all` paging stops, the prompt comes back). At the
 /// prompt the source is suspended and the line reader takes the interrupt instead.
+///
+/// Scripts and one-liners run under one too: the first Ctrl-C cancels the statement running,
+/// which shows what finished and says it is partial; a second one, while the first is still
+/// being honoured, ends the process at once, as Ctrl-C always did.
 final class InterruptWatcher: Sendable {
     private let source: any DispatchSourceRead
-    private let current = Mutex<Task<Void, Never>?>(nil)
+    /// Cancels the command running, and whether it was cancelled already.
+    private let current = Mutex<(cancel: @Sendable () -> Void, cancelled: Bool)?>(nil)
     /// A dispatch source must not be released while suspended.
     private let suspended = Mutex(true)
 
     init() {
         source = DispatchSource.makeReadSource(fileDescriptor: adm_interrupt_fd(), queue: .global())
         source.setEventHandler { [weak self] in
-            if adm_drain_interrupts() > 0 { self?.current.withLock { $0?.cancel() } }
+            guard adm_drain_interrupts() > 0 else { return }
+            let cancel: (@Sendable () -> Void)? = self?.current.withLock { running in
+                guard let command = running else { return nil }
+                if command.cancelled {
+                    // The second Ctrl-C: stop waiting for the first to be honoured.
+                    signal(SIGINT, SIG_DFL)
+                    raise(SIGINT)
+                }
+                running?.cancelled = true
+                return command.cancel
+            }
+            cancel?()
         }
     }
 
     /// Runs `command` as a task and watches for Ctrl-C while it runs. Interrupts from before
     /// (the prompt's) are drained first, so none sent once the command started is lost.
     func run(_ command: @escaping @Sendable () async -> Void) async {
+        await watch(Task { await command() })
+    }
+
+    /// Runs `command` on the client's event loop (nothing blocks a thread in a script) while
+    /// watching for Ctrl-C, and returns what it returned.
+    func run<T: Sendable>(onEventLoop command: @escaping @Sendable () async -> T) async -> T {
+        await watch(Task(executorPreference: EventLoopExecutor.client) { await command() })
+    }
+
+    private func watch<T: Sendable>(_ task: Task<T, Never>) async -> T {
         _ = adm_drain_interrupts()
-        let task = Task { await command() }
-        current.withLock { $0 = task }
+        current.withLock { $0 = ({ task.cancel() }, false) }
         suspended.withLock { s in
             source.resume()
             s = false
         }
-        await task.value
+        let value = await task.value
         suspended.withLock { s in
             source.suspend()
             s = true
         }
         current.withLock { $0 = nil }
+        return value
     }
 
     deinit {
