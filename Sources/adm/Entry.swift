@@ -28,7 +28,28 @@ enum Entry {
         if let (options, statements) = OneLiner.parse(arguments) {
             exit(await Adm.start(options, execute: statements))
         }
-        await Adm.main()
+        await parseAndRun(arguments)
+    }
+
+    /// swift-argument-parser's reading of the command line, with adm's own form of its errors: a
+    /// bad option is one line naming it and exit 3 (a usage error), as everywhere else in adm,
+    /// not a page of help and exit 64. Help and `--version` are printed as the parser prints them.
+    static func parseAndRun(_ arguments: [String]) async {
+        do {
+            var command = try Adm.parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = Adm.exitCode(for: error)
+            if code == .success { Adm.exit(withError: error) }
+            if let exit = error as? ExitCode { Glibc.exit(exit.rawValue) }
+            let message = Adm.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            Console.standard().warn("adm: error: \(message) (adm --help lists the options)")
+            Glibc.exit(3)
+        }
     }
 }
 

@@ -82,7 +82,12 @@ enum Launcher {
             do { transport = try HTTPTransport(configuration: transportConfig) } catch { throw LaunchError(error.description) }
         }
         if let record = o.record {
-            do { transport = try RecordingTransport(inner: transport, path: record) } catch { throw LaunchError("--record: \(error)") }
+            do { transport = try RecordingTransport(inner: transport, path: record) } catch {
+                // Release what was started (a client dropped unreleased traps).
+                await transport.shutdown()
+                await sandbox?.stop()
+                throw LaunchError("--record: \(error)")
+            }
         }
 
         // From here a failure must release what was started: the transport's threads (whose

@@ -104,6 +104,47 @@ struct OrganizationTests {
         }
     }
 
+    @Test(
+        "offboard of someone who already left: found by their keys, the plan says so, every key deleted, a rerun finds nothing; inventory people --departed lists them"
+    )
+    func offboardDeparted() async throws {
+        try await withSandbox { s in
+            let (shell, out, _) = try await seeded(s)
+            try await shell.run("inventory keys --json --quiet")
+            let rows = shell.session.last?["data"]?.arrayValue ?? []
+            let departed = rows.filter { ($0["flags"]?.arrayValue ?? []).contains("owner_removed") }
+            let emails = departed.compactMap { $0["owner"]?["email"]?.stringValue }.sorted()
+            let email = try #require(emails.first, "a seeded owner who left")
+            let theirs = departed.filter { $0["owner"]?["email"]?.stringValue == email }
+            #expect(theirs.count >= 2)
+            // The second question is answered from what was just read.
+            let served = { () async throws -> Int in try await s.control(.get, "info")["requests"]?["served"]?.intValue ?? -1 }
+            let before = try await served()
+            try await shell.run("offboard \(email) --dry-run")
+            let calls = try await served() - before
+            #expect(calls <= 2, "inventory keys then offboard --dry-run reads at most 2 listings again: \(calls)")
+            #expect(out.standard.contains("\(email) is no longer a member of the organization"))
+            #expect(out.standard.contains("from a reading"), "the plan says it came from memory")
+            for key in theirs { #expect(out.standard.contains(key["redacted_value"]?.stringValue ?? "?")) }
+            try await shell.run("inventory people --departed --json --quiet")
+            let listed = shell.session.last?["data"]?.arrayValue ?? []
+            let entry = try #require(listed.first { $0["email"]?.stringValue == email })
+            #expect(entry["keys"]?.arrayValue?.count == theirs.count)
+            try await shell.run("offboard \(email) --yes --quiet")
+            try await shell.run("inventory keys --json --quiet --fresh")
+            let remaining = (shell.session.last?["data"]?.arrayValue ?? []).filter { $0["owner"]?["email"]?.stringValue == email }
+            #expect(remaining.allSatisfy { ($0["flags"]?.arrayValue ?? []).contains("project_archived") }, "only keys the API may not delete stay")
+            try await shell.run("offboard \(email) --yes")
+            #expect(out.standard.contains("offboard \(email) — nothing left to do"))
+            do throws(ShellError) {
+                try await shell.run("offboard nobody.at.all@example.com --dry-run")
+                Issue.record("a stranger was offboarded")
+            } catch {
+                #expect(error.description.contains("nothing in the organization knows 'nobody.at.all@example.com'"))
+            }
+        }
+    }
+
     @Test("rotate --yes --retire-old: the old account is gone, the new one has its role, the new key is a session key printed nowhere")
     func rotate() async throws {
         try await withSandbox { s in

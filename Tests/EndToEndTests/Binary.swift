@@ -19,18 +19,29 @@ enum Adm {
     /// its own. Waiting on a pipe blocks a thread: on Swift's cooperative pool (as many threads as
     /// cores) two such waits starve every other test's awaits until they end — a loaded CI
     /// machine saw a test's condition-polling loop stall for 40 s that way.
+    ///
+    /// `fileSizeLimit` (bytes) makes writes past it fail with EFBIG, as on a full disk (the
+    /// limit set by a shell that also ignores SIGXFSZ, which adm then inherits).
     static func run(
         _ arguments: [String],
         stdin: String? = nil,
         stdinBytes: [UInt8]? = nil,
         environment: [String: String] = [:],
-        directory: String = packageRoot
+        directory: String = packageRoot,
+        fileSizeLimit: Int? = nil
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(
                     with: Swift.Result {
-                        try runBlocking(arguments, stdin: stdin, stdinBytes: stdinBytes, environment: environment, directory: directory)
+                        try runBlocking(
+                            arguments,
+                            stdin: stdin,
+                            stdinBytes: stdinBytes,
+                            environment: environment,
+                            directory: directory,
+                            fileSizeLimit: fileSizeLimit
+                        )
                     }
                 )
             }
@@ -42,11 +53,18 @@ enum Adm {
         stdin: String?,
         stdinBytes: [UInt8]?,
         environment: [String: String],
-        directory: String
+        directory: String,
+        fileSizeLimit: Int? = nil
     ) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
+        if let fileSizeLimit {
+            // dash's `ulimit -f` counts 512-byte blocks.
+            p.executableURL = URL(fileURLWithPath: "/bin/sh")
+            p.arguments = ["-c", "trap '' XFSZ; ulimit -f \(max(0, fileSizeLimit / 512)); exec \"$0\" \"$@\"", path] + arguments
+        } else {
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = arguments
+        }
         p.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"
@@ -68,7 +86,9 @@ enum Adm {
         let o = out.fileHandleForReading.readDataToEndOfFile()
         let e = err.fileHandleForReading.readDataToEndOfFile()
         p.waitUntilExit()
-        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        // A signal reads as the shell shows it (128 + its number): a crash is never a small status.
+        let status = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
+        return Result(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
     /// `adm sandbox` in the background; returns it once it prints its base URL.

@@ -151,17 +151,23 @@ public final class SandboxServer: Sendable {
             return (Store(state: s, persistence: nil), keys)
         }
         let persistence = try await Persistence.open(path: path)
-        let (records, meta) = try await persistence.load()
-        if let orgID = meta["organization_id"], !records.isEmpty {
-            var s = OrgState(organizationID: orgID, organizationName: "Sandbox Org")
-            for r in records { s.restore(r) }
-            for (k, v) in meta where k != "organization_id" { s.restoreMeta(k, v) }
-            return (Store(state: s, persistence: persistence), Fixtures.keys(in: s))
+        do throws(SandboxError) {
+            let (records, meta) = try await persistence.load()
+            if let orgID = meta["organization_id"], !records.isEmpty {
+                var s = OrgState(organizationID: orgID, organizationName: "Sandbox Org")
+                for r in records { s.restore(r) }
+                for (k, v) in meta where k != "organization_id" { s.restoreMeta(k, v) }
+                return (Store(state: s, persistence: persistence), Fixtures.keys(in: s))
+            }
+            var (state, keys) = Fixtures.make(now: UnixTime.now())
+            let changes = [Change.meta("organization_id", state.organizationID)] + state.takeChanges()
+            try await persistence.write(changes)
+            return (Store(state: state, persistence: persistence), keys)
+        } catch {
+            // A database that cannot be read or written (a full disk) is closed, not dropped open.
+            await persistence.close()
+            throw error
         }
-        var (state, keys) = Fixtures.make(now: UnixTime.now())
-        let changes = [Change.meta("organization_id", state.organizationID)] + state.takeChanges()
-        try await persistence.write(changes)
-        return (Store(state: state, persistence: persistence), keys)
     }
 
     /// Adapts a Hummingbird request to the dispatcher and back.

@@ -10,17 +10,27 @@ import SQLiteNIO
 final class Persistence: Sendable {
     private let connection: SQLiteConnection
     let path: String
+    /// One sandbox per database: a second would serve its own copy of the organization.
+    private let lock: FileLock
 
-    private init(connection: SQLiteConnection, path: String) {
+    private init(connection: SQLiteConnection, path: String, lock: FileLock) {
         self.connection = connection
         self.path = path
+        self.lock = lock
     }
 
     /// Opens (creating if needed, mode 0600) the database at `path`.
     static func open(path: String) async throws(SandboxError) -> Persistence {
         do {
-            // Only a database of adm's (SQLite), or a new or empty file: never someone's file.
-            do { try OwnFiles.check(path, as: .database) } catch { throw SandboxError.storage(error.description) }
+            // Only a database of adm's (SQLite), or a new or empty file: never someone's file; and
+            // one sandbox on it at a time.
+            let lock: FileLock
+            do {
+                lock = try FileLock.acquire(path, writing: .database)
+                try OwnFiles.check(path, as: .database)
+            } catch {
+                throw SandboxError.storage(error.description)
+            }
             let existed = FileMode.exists(path)
             if !existed {
                 do { try FileMode.createPrivate(path) } catch { throw SandboxError.storage(error.description) }
@@ -28,14 +38,19 @@ final class Persistence: Sendable {
             var logger = Logger(label: "adm.sandbox.db")
             logger.logLevel = .critical
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            let p = Persistence(connection: connection, path: path)
-            for statement in [
-                "PRAGMA journal_mode=WAL",
-                "PRAGMA synchronous=NORMAL",
-                "CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, hidden TEXT NOT NULL, PRIMARY KEY (kind, id))",
-                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-            ] {
-                _ = try await connection.query(statement, [])
+            let p = Persistence(connection: connection, path: path, lock: lock)
+            do {
+                for statement in [
+                    "PRAGMA journal_mode=WAL",
+                    "PRAGMA synchronous=NORMAL",
+                    "CREATE TABLE IF NOT EXISTS records (kind TEXT NOT NULL, id TEXT NOT NULL, parent TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, hidden TEXT NOT NULL, PRIMARY KEY (kind, id))",
+                    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                ] {
+                    _ = try await connection.query(statement, [])
+                }
+            } catch {
+                await p.close()
+                throw error
             }
             for sidecar in [path + "-wal", path + "-shm"] where FileMode.exists(sidecar) {
                 FileMode.restrict(sidecar)
@@ -126,6 +141,7 @@ final class Persistence: Sendable {
     }
 
     func close() async {
+        defer { lock.release() }
         try? await connection.close()
     }
 }

@@ -178,6 +178,8 @@ enum InventoryCommand {
                 "project_id": project?["id"] ?? .null, "project": project?["name"] ?? .null, "last_used_at": key["last_used_at"] ?? .null,
             ])
             people[id, default: (user, [])].keys.append(entry)
+            // Admin keys' owner records carry no email; a project key's does.
+            if people[id]?.owner["email"]?.stringValue == nil, user["email"]?.stringValue != nil { people[id]?.owner = user }
         }
         for key in adminKeys { note(key["owner"], key: key, kind: "admin", project: nil) }
         for (project, listing) in zip(projects, listings) {
