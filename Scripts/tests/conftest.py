@@ -41,6 +41,16 @@ class Sandbox:
         self.keys = dict(l.split('=', 1) for l in open(self.keys_file).read().splitlines() if l and not l.startswith('#'))
         self.control = self.url[:-3] + '/_sandbox'
 
+    def seed_org(self, seed):
+        """`sandbox seed org`: the organization and its fixture keys come from the seed, so the
+        keys change; the keys file is rewritten and this object follows."""
+        import httpx2
+        r = httpx2.post(self.control + '/seed', json={'kind': 'org', 'seed': seed})
+        r.raise_for_status()
+        self.keys = dict(r.json()['fixture_keys'])
+        assert self.keys == dict(l.split('=', 1) for l in open(self.keys_file).read().splitlines() if l and not l.startswith('#'))
+        return r.json()
+
     def stop(self):
         self.proc.terminate()
         try:

@@ -20,7 +20,7 @@ DAY = 86400
 
 def seeded():
     sandbox = Sandbox()
-    httpx2.post(sandbox.control + '/seed', json={'kind': 'org', 'seed': 3}).raise_for_status()
+    sandbox.seed_org(3)
     return sandbox
 
 
@@ -224,7 +224,7 @@ def test_an_export_killed_while_it_reads_leaves_a_valid_file_that_the_next_run_c
     # Audit pages at one a second: long enough to kill the export while it reads.
     sandbox = Sandbox('--rate-limit', '60/min,burst=1')
     try:
-        httpx2.post(sandbox.control + '/seed', json={'kind': 'org', 'seed': 3}).raise_for_status()
+        sandbox.seed_org(3)
         path = os.path.join(sandbox.dir, 'events.jsonl')
         env = dict(os.environ, NO_COLOR='1', XDG_STATE_HOME=sandbox.dir)
         env.pop('OPENAI_ADMIN_KEY', None)

@@ -1,4 +1,5 @@
 import AdmAPI
+import Synchronization
 
 /// A fixture key: its name in the tour, its permissions, and its secret.
 public struct FixtureKey: Sendable {
@@ -69,5 +70,41 @@ enum Fixtures {
             }
         }
         return keys
+    }
+}
+
+/// The fixture keys of a running sandbox as they are now — a seeded organization brings keys of
+/// its own — and the keys file they were written to, kept in step with them.
+public final class FixtureKeyring: Sendable {
+    private let state: Mutex<(keys: FixtureKeys, file: String?, header: String)>
+
+    init(_ keys: FixtureKeys) {
+        state = Mutex((keys, nil, ""))
+    }
+
+    public var keys: FixtureKeys { state.withLock { $0.keys } }
+
+    /// Writes the keys to `path` (0600) and keeps them there when they change.
+    func write(to path: String, header: String) throws(FileError) {
+        let keys = state.withLock { s in
+            s.file = path
+            s.header = header
+            return s.keys
+        }
+        try Self.write(keys, to: path, header: header)
+    }
+
+    /// The organization's keys are now `keys` (a seed, a twin): the keys file follows.
+    func replace(with keys: FixtureKeys) throws(FileError) {
+        let (file, header) = state.withLock { s in
+            s.keys = keys
+            return (s.file, s.header)
+        }
+        if let file { try Self.write(keys, to: file, header: header) }
+    }
+
+    private static func write(_ keys: FixtureKeys, to path: String, header: String) throws(FileError) {
+        let text = header + keys.map { "\($0.name)=\($0.secret.unredacted)" }.joined(separator: "\n") + "\n"
+        try OwnFiles.replace(path, with: text, as: .keysFile)
     }
 }

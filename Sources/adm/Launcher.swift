@@ -77,7 +77,17 @@ enum Launcher {
         transportConfig.userAgent = "adm/\(AdmVersion.string)"
         var transport: any Transport
         if let replay = o.replay {
-            do { transport = try ReplayTransport(path: replay) } catch { throw LaunchError("--replay: \(error)") }
+            do {
+                let replaying = try ReplayTransport(path: replay)
+                if !replaying.knowsKeys {
+                    Console.standard().warn(
+                        "adm: warning: \(replay) was recorded before adm noted which key made each request: it answers whatever key asks"
+                    )
+                }
+                transport = replaying
+            } catch {
+                throw LaunchError("--replay: \(error)")
+            }
         } else {
             do { transport = try HTTPTransport(configuration: transportConfig) } catch { throw LaunchError(error.description) }
         }
@@ -109,6 +119,20 @@ enum Launcher {
             await sandbox?.stop()
             throw error
         }
+    }
+
+    /// The options a later run needs to meet the same API with the same keys (never a key).
+    static func launchArguments(_ o: LaunchOptions, sandbox: Bool, baseURL: String, profile: String?) -> [String] {
+        var out: [String] = []
+        if sandbox {
+            out.append("--sandbox")
+            if let spec = o.rateLimit { out += ["--rate-limit", spec] }
+        } else if o.baseURL != nil || (FileMode.environment("OPENAI_BASE_URL") ?? "").isEmpty == false, baseURL != defaultBaseURL {
+            out += ["--base-url", baseURL]
+        }
+        if let profile, o.profile != nil || FileMode.environment("ADM_PROFILE") != nil { out += ["--profile", profile] }
+        if let file = o.keysFile { out += ["--keys-file", file] }
+        return out
     }
 
     /// The shell: its configuration, its keys (sandbox, profile, keys file, environment), the
@@ -184,6 +208,7 @@ enum Launcher {
             session.activeKey = k
         }
         if let p = o.project { session.activeProject = p }
+        shell.configuration.launchArguments = launchArguments(o, sandbox: sandbox != nil, baseURL: baseURL, profile: profile?.name)
         return shell
     }
 }

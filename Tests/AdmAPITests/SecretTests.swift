@@ -65,4 +65,19 @@ struct PermissionTests {
         #expect(throws: PermissionProfile.ParseError.self) { try PermissionProfile.parse("usage=write") }
         #expect(throws: PermissionProfile.ParseError.self) { try PermissionProfile.parse("billing=read") }
     }
+
+    @Test("key fingerprints: SipHash-2-4 as its reference vector; the same salt tells keys apart, another salt gives another print")
+    func fingerprints() throws {
+        // The reference: key 00…0f, message 00…0e.
+        #expect(KeyFingerprint.sipHash24(Array(0..<15), k0: 0x0706_0504_0302_0100, k1: 0x0f0e_0d0c_0b0a_0908) == 0xa129_ca61_49be_45e5)
+        let a = Secret("sk-admin-" + String(repeating: "a", count: 40))
+        let b = Secret("sk-admin-" + String(repeating: "b", count: 40))
+        let print = KeyFingerprint()
+        let again = try #require(KeyFingerprint(salt: print.salt))
+        #expect(print.of(a) == again.of(a))
+        #expect(print.of(a) != print.of(b))
+        #expect(KeyFingerprint().of(a) != print.of(a))
+        #expect(!print.of(a).contains("aaaa") && print.of(a).count == 16)
+        #expect(KeyFingerprint(salt: "not hex") == nil)
+    }
 }

@@ -32,6 +32,27 @@ struct OrganizationTests {
         #expect(try await projects(8) != a)
     }
 
+    @Test("one seed, one organization: two sandboxes seeded alike give the same snapshot byte for byte and diff clean")
+    func seedTwice() async throws {
+        let dir = temporaryDirectory()
+        for n in 0..<2 {
+            try await withSandbox { s in
+                let (shell, _, _) = try await seeded(s, seed: 5)
+                try await shell.run("snapshot \(dir)/\(n).json --quiet")
+                // The session follows the seeded organization: its keys and project work.
+                try await shell.run("projects --quiet; keys --quiet")
+            }
+        }
+        func body(_ n: Int) throws -> String {
+            try FileMode.read(dir + "/\(n).json").split(separator: "\n").filter { !$0.contains("\"taken_at\"") }.joined(separator: "\n")
+        }
+        #expect(try body(0) == body(1), "byte for byte but the time it was taken")
+        try await withSandbox { s in
+            let shell = s.shell()
+            try await shell.run("diff \(dir)/0.json \(dir)/1.json --quiet")
+        }
+    }
+
     @Test("inventory keys finds every key the sandbox holds, owner-inactive and never-used included; keys --visible-only shows fewer")
     func inventory() async throws {
         try await withSandbox { s in

@@ -88,10 +88,10 @@ struct ReproTests {
         }
     }
 
-    @Test("a cassette replays a session with no network, and refuses requests it does not hold")
+    @Test("a cassette replays a session with no network, knows which key made each request, and refuses what it does not hold")
     func cassette() async throws {
         let dir = temporaryDirectory()
-        let recordedBody: String = try await withSandbox { s in
+        let (recordedBody, owner): (String, Secret) = try await withSandbox { s in
             let recorder = try RecordingTransport(inner: s.transport, path: dir + "/c.jsonl")
             var config = ShellConfiguration(baseURL: s.server.baseURL, transport: recorder)
             config.retry = .none
@@ -102,13 +102,17 @@ struct ReproTests {
             let text = try FileMode.read(dir + "/c.jsonl")
             #expect(!Redaction.leaks(text, secrets: [s.key("owner")]))
             #expect(Redaction.keyShaped(in: text).isEmpty)
-            return shell.session.calls.first!.call.pathAndQuery
+            return (shell.session.calls.first!.call.pathAndQuery, s.key("owner"))
         }
         #expect(FileMode.mode(dir + "/c.jsonl") == 0o600)
-        let replay = try ReplayTransport(path: dir + "/c.jsonl")
-        let shell = Interpreter(configuration: ShellConfiguration(baseURL: "http://127.0.0.1:1/v1", transport: replay), output: CapturedOutput())
-        shell.session.addKey(SessionKey(name: "any", secret: Secret("sk-admin-replay"), source: .literal))
-        shell.session.activeKey = "any"
+        func replaying(_ path: String, with key: Secret) throws -> Interpreter {
+            let replay = try ReplayTransport(path: path)
+            let shell = Interpreter(configuration: ShellConfiguration(baseURL: "http://127.0.0.1:1/v1", transport: replay), output: CapturedOutput())
+            shell.session.addKey(SessionKey(name: "k", secret: key, source: .literal))
+            shell.session.activeKey = "k"
+            return shell
+        }
+        let shell = try replaying(dir + "/c.jsonl", with: owner)
         try await shell.run("projects; expect count 1")
         #expect(shell.session.calls.last?.call.pathAndQuery == recordedBody)
         do throws(ShellError) {
@@ -118,5 +122,24 @@ struct ReproTests {
             #expect(error.description == "the cassette holds no response for GET /v1/organization/users")
             #expect(error.exitStatus == 3)
         }
+        // Another key: the same request is not answered, and the error says why.
+        let other = try replaying(dir + "/c.jsonl", with: Secret("sk-admin-" + String(repeating: "o", count: 40)))
+        do throws(ShellError) {
+            try await other.run("projects")
+            Issue.record("a cassette answered a key it was not recorded with")
+        } catch {
+            #expect(error.description.contains("made with this key (it was recorded with another key)"))
+        }
+        // A cassette from before fingerprints (no header, no key): answers any key, as it did.
+        let lines = try FileMode.read(dir + "/c.jsonl").split(separator: "\n").dropFirst().map { line in
+            var entry = try! JSON.parse(String(line))
+            var request = entry["request"]!
+            request["key"] = nil
+            entry["request"] = request
+            return entry.serialized()
+        }
+        writeTestFile(dir + "/old.jsonl", lines.joined(separator: "\n") + "\n")
+        let old = try replaying(dir + "/old.jsonl", with: Secret("sk-admin-" + String(repeating: "o", count: 40)))
+        try await old.run("projects; expect count 1")
     }
 }

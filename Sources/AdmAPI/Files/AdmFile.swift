@@ -60,7 +60,10 @@ public enum AdmFile: String, CaseIterable, Sendable {
                     return l.isEmpty || l.hasPrefix("#") || Self.isKeyLine(l)
                 }
         case .cassette:
-            return !whole.isEmpty && whole.allSatisfy { (try? JSON.parse($0)).map { $0["request"] != nil && $0["response"] != nil } ?? false }
+            return !whole.isEmpty
+                && whole.enumerated().allSatisfy { n, line in
+                    (try? JSON.parse(line)).map { ($0["request"] != nil && $0["response"] != nil) || (n == 0 && $0["cassette"] != nil) } ?? false
+                }
         case .auditExport:
             return !whole.isEmpty
                 && whole.allSatisfy { (try? JSON.parse($0)).map { $0["effective_at"] != nil && $0["type"] != nil } ?? false }

@@ -14,7 +14,7 @@ import AdmAPI
 /// - `GET  /_sandbox/snapshot` (every object, secrets left out); `GET /_sandbox/integrity`
 struct ControlAPI: Sendable {
     let store: Store
-    let fixtures: FixtureKeys
+    let fixtures: FixtureKeyring
 
     func handle(method: String, path: String, body: [UInt8], dispatcher: Dispatcher) async -> SandboxResponse {
         do {
@@ -116,7 +116,7 @@ struct ControlAPI: Sendable {
             d.buckets.withLock { $0.removeAll() }
             return .obj(["rule": .string(RateLimitRule.describe(rule))])
         case ("POST", "reset", 1):
-            let secrets = Dictionary(fixtures.map { ($0.name, $0.secret.unredacted) }, uniquingKeysWith: { a, _ in a })
+            let secrets = Dictionary(fixtures.keys.map { ($0.name, $0.secret.unredacted) }, uniquingKeysWith: { a, _ in a })
             let orgID = store.organizationID
             _ = try await write { s in
                 let (fresh, _) = Fixtures.make(now: UnixTime.now(), secrets: secrets, organizationID: orgID)
@@ -207,9 +207,32 @@ struct ControlAPI: Sendable {
 
     private func seed(_ body: JSON) async throws -> JSON {
         if body["kind"]?.stringValue == "org" {
+            // One seed, one organization: the fixtures too (organization id, owner, keys) are
+            // drawn from the seed, and times are counted from the seed's clock (midnight UTC),
+            // so two sandboxes seeded alike the same day hold the same organization, byte for byte.
             let seed = UInt64(max(0, body["seed"]?.intValue ?? 1))
-            let now = UnixTime.now()
-            return try await write { s throws(APIFailure) -> JSON in .obj(["kind": "org", "seeded": try OrgSeed.build(&s, seed: seed, now: now)]) }
+            let clock = UnixTime.now() / OrgSeed.day * OrgSeed.day
+            let (summary, keys, project) = try await write { s throws(APIFailure) -> (JSON, FixtureKeys, String?) in
+                if let seeded = s.meta["seeded"], !seeded.isEmpty {
+                    throw APIFailure.invalid("this sandbox was seeded already (sandbox reset first)")
+                }
+                let built: Result<(JSON, FixtureKeys, String?), APIFailure> = IDs.$seeded.withValue(SeededSource(seed: seed)) {
+                    let (fresh, keys) = Fixtures.make(now: clock - 1000 * OrgSeed.day)
+                    s.replace(with: fresh)
+                    do throws(APIFailure) {
+                        return .success((try OrgSeed.build(&s, seed: seed, now: clock), keys, s.defaultProject?.id))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                return try built.get()
+            }
+            do throws(FileError) { try fixtures.replace(with: keys) } catch { throw SandboxError.storage(error.description) }
+            return .obj([
+                "kind": "org", "seeded": summary,
+                "fixture_keys": .object(keys.map { JSON.Member($0.name, .string($0.secret.unredacted)) }),
+                "default_project": project.map(JSON.string) ?? .null,
+            ])
         }
         let count = body["count"]?.intValue ?? 0
         guard (1...1_000_000).contains(count) else { throw SandboxError.badRequest("count must be between 1 and 1000000") }

@@ -29,7 +29,7 @@ final class Dispatcher: Sendable {
     /// Requests refused by the rate limit (429).
     let rateLimited = Atomic<Int>(0)
 
-    init(store: Store, settings: SandboxSettings, fixtures: FixtureKeys) {
+    init(store: Store, settings: SandboxSettings, fixtures: FixtureKeyring) {
         self.store = store
         self.settings = Mutex(settings)
         self.initialSettings = settings

@@ -13,9 +13,14 @@ enum IDs {
     /// yields several characters (as base-`alphabet.count` digits), so a 32-character id costs
     /// a few `getrandom` calls instead of 32; the modulo bias this leaves is below 2^-14.
     static func random(_ count: Int, from alphabet: [Character] = alphanumerics) -> String {
+        if let seeded { return seeded.draw { random(count, from: alphabet, using: &$0) } }
         var g = SystemRandomNumberGenerator()
         return random(count, from: alphabet, using: &g)
     }
+
+    /// While a seed builds an organization, every id and key value is drawn from its generator:
+    /// the same seed gives the same organization.
+    @TaskLocal static var seeded: SeededSource?
 
     /// `count` characters from `alphabet`, drawn from `g` (a seeded generator gives the same
     /// ids every time: `sandbox seed org --seed N`).

@@ -32,11 +32,13 @@ public final class SandboxServer: Sendable {
     /// `http://127.0.0.1:PORT/v1`.
     public let baseURL: String
     public let port: Int
-    /// The fixture keys (their secrets stay inside `Secret`).
-    public let fixtureKeys: FixtureKeys
-    public let organizationID: String
+    /// The fixture keys as they are now (their secrets stay inside `Secret`; a seed brings new ones).
+    public var fixtureKeys: FixtureKeys { keyring.keys }
+    /// The organization's id (a seed brings its own).
+    public var organizationID: String { store.organizationID }
     /// The fixture project ("Default project").
-    public let defaultProjectID: String?
+    public var defaultProjectID: String? { try? store.read { s in s.defaultProject?.id } }
+    private let keyring: FixtureKeyring
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
     private let store: Store
@@ -44,17 +46,14 @@ public final class SandboxServer: Sendable {
     private init(
         baseURL: String,
         port: Int,
-        fixtureKeys: FixtureKeys,
-        organizationID: String,
+        keyring: FixtureKeyring,
         task: Task<Void, any Error>,
         group: ServiceGroup,
         store: Store
     ) {
-        self.defaultProjectID = try? store.read { s in s.defaultProject?.id }
         self.baseURL = baseURL
         self.port = port
-        self.fixtureKeys = fixtureKeys
-        self.organizationID = organizationID
+        self.keyring = keyring
         self.task = task
         self.group = group
         self.store = store
@@ -67,7 +66,8 @@ public final class SandboxServer: Sendable {
         settings.knownIssues = options.knownIssues
         settings.faults = options.faults
         settings.rateLimit = options.rateLimit
-        let dispatcher = Dispatcher(store: store, settings: settings, fixtures: keys)
+        let keyring = FixtureKeyring(keys)
+        let dispatcher = Dispatcher(store: store, settings: settings, fixtures: keyring)
         let responder = CallbackResponder<BasicRequestContext> { request, _ in
             try await respond(request, dispatcher)
         }
@@ -111,8 +111,7 @@ public final class SandboxServer: Sendable {
         return SandboxServer(
             baseURL: "http://\(host):\(port)/v1",
             port: port,
-            fixtureKeys: keys,
-            organizationID: store.organizationID,
+            keyring: keyring,
             task: task,
             group: group,
             store: store
@@ -201,14 +200,12 @@ public final class SandboxServer: Sendable {
         return Response(status: .init(code: result.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.body)))
     }
 
-    /// Writes `NAME=VALUE` lines for the fixture keys to a new 0600 file (atomically).
+    /// Writes `NAME=VALUE` lines for the fixture keys to a 0600 file (atomically), and again
+    /// whenever they change (a seed brings new ones).
     public func writeKeysFile(_ path: String) throws(FileError) {
         let dir = path.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         if !dir.isEmpty { FileMode.makeDirectories(dir) }
-        let text =
-            "# adm sandbox fixture keys (\(baseURL)); load with: adm --keys-file \(path)\n"
-            + fixtureKeys.map { "\($0.name)=\($0.secret.unredacted)" }.joined(separator: "\n") + "\n"
-        try OwnFiles.replace(path, with: text, as: .keysFile)
+        try keyring.write(to: path, header: "# adm sandbox fixture keys (\(baseURL)); load with: adm --keys-file \(path)\n")
     }
 
     /// `$XDG_STATE_HOME/adm/sandbox-keys` (or `~/.local/state/adm/sandbox-keys`).

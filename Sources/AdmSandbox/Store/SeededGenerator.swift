@@ -1,3 +1,14 @@
+import Synchronization
+
+/// A seeded generator shared by the code a seed runs (`IDs.seeded`).
+final class SeededSource: Sendable {
+    private let generator: Mutex<SeededGenerator>
+
+    init(seed: UInt64) { generator = Mutex(SeededGenerator(seed: seed ^ 0x5EED_F1C7_0000_0000)) }
+
+    func draw<T>(_ body: (inout SeededGenerator) -> T) -> T { generator.withLock { body(&$0) } }
+}
+
 /// SplitMix64: a small, fast generator whose sequence a seed fixes, for data that must come out
 /// the same every time (a seeded organization, usage and cost figures).
 struct SeededGenerator: RandomNumberGenerator, Sendable {

@@ -7,8 +7,10 @@ import Synchronization
 /// everything before they change state.
 final class Store: Sendable {
     private let state: Mutex<OrgState>
-    /// Fixed for the store's life, so readable without the lock.
-    let organizationID: String
+    /// The organization's id, readable without the state's lock (every answer carries it); a
+    /// seed brings a new one.
+    private let currentOrganization: Mutex<String>
+    var organizationID: String { currentOrganization.withLock { $0 } }
     let persistence: Persistence?
     private let queue: AsyncStream<Job>.Continuation?
     private let consumer: Task<Void, Never>?
@@ -20,7 +22,7 @@ final class Store: Sendable {
     }
 
     init(state: OrgState, persistence: Persistence?) {
-        self.organizationID = state.organizationID
+        self.currentOrganization = Mutex(state.organizationID)
         self.state = Mutex(state)
         self.persistence = persistence
         if let persistence {
@@ -45,7 +47,10 @@ final class Store: Sendable {
     /// Runs `body` under the lock without persisting anything (reads, and in-memory-only touches).
     func read<T: Sendable>(_ body: (inout OrgState) throws(APIFailure) -> T) throws(APIFailure) -> T {
         try state.withLock { (s: inout OrgState) throws(APIFailure) -> T in
-            defer { s.discardChanges() }
+            defer {
+                s.discardChanges()
+                noteOrganization(s)
+            }
             return try body(&s)
         }
     }
@@ -57,6 +62,7 @@ final class Store: Sendable {
             state.withLock { (s: inout OrgState) in
                 do throws(APIFailure) {
                     let value = try body(&s)
+                    noteOrganization(s)
                     let changes = s.takeChanges()
                     if changes.isEmpty {
                         continuation.resume(returning: .success(value))
@@ -74,6 +80,10 @@ final class Store: Sendable {
             }
         }
         return try result.get()
+    }
+
+    private func noteOrganization(_ s: OrgState) {
+        if s.organizationID != organizationID { currentOrganization.withLock { $0 = s.organizationID } }
     }
 
     /// Stops the writer after everything queued is committed, and closes the database.

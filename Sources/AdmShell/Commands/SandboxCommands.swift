@@ -160,6 +160,7 @@ enum SandboxCommands {
             if let n = try inv.integer("--seed") { body["seed"] = .int(n) }
             let r = try await control(shell, "POST", "seed", body)
             let seeded = r["seeded"] ?? .null
+            adoptFixtures(shell, r)
             guard inv.showsTables else { return .value(seeded) }
             let keys = seeded["keys"]
             shell.say(
@@ -187,10 +188,26 @@ enum SandboxCommands {
         return .printed(r)
     }
 
+    /// A seeded organization brings fixture keys and a default project of its own: the session's
+    /// sandbox keys take their new values, and the default project becomes the active one.
+    static func adoptFixtures(_ shell: Interpreter, _ response: JSON) {
+        for member in response["fixture_keys"]?.objectValue ?? [] {
+            guard let value = member.value.stringValue else { continue }
+            // Whatever the session loaded under a fixture's name (the built-in sandbox's keys, or
+            // the keys file of `adm sandbox`) is that fixture, whose value changed.
+            let source = shell.session.keys[member.key]?.source ?? .sandbox
+            shell.session.addKey(SessionKey(name: member.key, secret: Secret(value), source: source))
+        }
+        if let project = response["default_project"]?.stringValue { shell.session.activeProject = project }
+        shell.session.adminKeyRecords.removeAll()
+    }
+
     /// A request to the sandbox's control routes beside the session's API.
     static func control(_ shell: Interpreter, _ method: String, _ path: String, _ body: JSON? = nil) async throws(ShellError) -> JSON {
         let url = APIPath.sandboxControl(for: shell.client.baseURL) + "/" + path
         let request = WireRequest(method: HTTPMethod(rawValue: method) ?? .get, url: url, body: body?.bytes())
+        // A change through the back door changes what listings hold: read them again next time.
+        if request.method != .get { shell.client.readings.forgetAll() }
         let response: WireResponse
         do {
             response = try await shell.client.transport.send(request, credential: nil, timeout: .seconds(120))

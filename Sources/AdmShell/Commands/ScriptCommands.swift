@@ -57,7 +57,10 @@ enum ScriptCommands {
             recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
                 let path = try shell.text(of: inv.argument(0))
-                let header = ["# saved by adm \(shell.configuration.version) on \(UnixTime.iso8601(UnixTime.now())); run it with: adm run \(path)"]
+                let run = (["adm"] + shell.configuration.launchArguments.map(Repro.shellQuote) + ["run", Repro.shellQuote(path)]).joined(
+                    separator: " "
+                )
+                let header = ["# saved by adm \(shell.configuration.version) on \(UnixTime.iso8601(UnixTime.now())); run it with: \(run)"]
                 try emit(shell, header + shell.session.transcript, file: path, as: .script)
                 return .none
             }

@@ -54,7 +54,8 @@ enum Repro {
     struct KeySetup {
         var statement: String?
         var note: String?
-        var launch: String?
+        /// Launch options, as separate words (`--profile`, `prod`).
+        var launch: [String] = []
     }
 
     static func keySetup(_ name: String, _ shell: Interpreter) -> KeySetup {
@@ -66,7 +67,7 @@ enum Repro {
         case .environment(let v): return KeySetup(statement: "key add \(name) --env \(v)")
         case .file(let p): return KeySetup(statement: "key add \(name) --file \(shellQuote(p))")
         case .keysFile(let p, _): return KeySetup(statement: "key load \(shellQuote(p))")
-        case .config(let profile): return KeySetup(launch: "--profile " + shellQuote(profile))
+        case .config(let profile): return KeySetup(launch: ["--profile", profile])
         default:
             let variable = "ADM_KEY_" + name.uppercased().replacing("-", with: "_").replacing(".", with: "_")
             return KeySetup(
@@ -89,11 +90,17 @@ enum Repro {
                 let setup = keySetup(k, shell)
                 if let statement = setup.statement, added.insert(statement).inserted { out.append(statement) }
                 if let note = setup.note, added.insert(note).inserted { notes.append(note) }
-                if let option = setup.launch, !launch.contains(option) { launch.append(option) }
+                if let first = setup.launch.first, !launch.contains(first) { launch += setup.launch }
                 out.append("use key \(k)")
                 current = k
             }
-            out.append(canonical(c.call))
+            var line = canonical(c.call)
+            // The built-in sandbox's ids are new each time it starts: its active project is
+            // `{project_id}` (filled from the new sandbox's), so the line runs as printed.
+            if shell.configuration.builtInSandbox, let project = c.projectID, project.hasPrefix("proj_") {
+                line = line.replacing("/projects/" + project, with: "/projects/{project_id}")
+            }
+            out.append(line)
         }
         return (out, notes, launch)
     }
@@ -108,12 +115,17 @@ enum Repro {
     /// `adm [--sandbox | --base-url URL] -e '…'`.
     static func admLine(_ calls: [CallRecord], shell: Interpreter) -> [String] {
         let (statements, notes, launch) = statements(calls, shell: shell)
-        var base = (["adm"] + launch).joined(separator: " ")
-        if shell.configuration.builtInSandbox {
-            base += " --sandbox"
-        } else if shell.client.baseURL != "https://api.openai.com/v1" {
-            base += " --base-url " + shellQuote(shell.client.baseURL)
+        var options = shell.configuration.launchArguments.filter { $0 != "--keys-file" }
+        // Keys come from the statements (`key load F`), not from a launch option.
+        if let i = shell.configuration.launchArguments.firstIndex(of: "--keys-file") {
+            options = Array(shell.configuration.launchArguments[..<i]) + Array(shell.configuration.launchArguments.dropFirst(i + 2))
         }
+        if shell.configuration.builtInSandbox, !options.contains("--sandbox") { options.insert("--sandbox", at: 0) }
+        if !shell.configuration.builtInSandbox, shell.client.baseURL != "https://api.openai.com/v1", !options.contains("--base-url") {
+            options += ["--base-url", shell.client.baseURL]
+        }
+        if let first = launch.first, !options.contains(first) { options += launch }
+        let base = (["adm"] + options.map(shellQuote)).joined(separator: " ")
         return notes + [base + " -e " + shellQuote(statements.joined(separator: "; "))]
     }
 

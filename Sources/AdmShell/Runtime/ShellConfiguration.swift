@@ -35,6 +35,10 @@ public struct ShellConfiguration: Sendable {
     public var errorIsTerminal = false
     /// The terminal's width in cells, for charts (`COLUMNS`, 80 when unknown).
     public var width = 80
+    /// The launch options another run needs to meet the same API with the same keys
+    /// (`--sandbox`, `--profile P`, `--base-url URL`, `--keys-file F`): what `save` writes in its
+    /// header and reproductions start with. Never a key.
+    public var launchArguments: [String] = []
 
     public init(baseURL: String, transport: any Transport) {
         self.baseURL = baseURL

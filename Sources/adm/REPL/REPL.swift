@@ -41,8 +41,9 @@ enum REPL {
             case .line(let l):
                 line = l
             }
+            // A line ending in `\` goes on: the lines are joined as a script's are (the lexer
+            // reads backslash-newline as a space), run as one statement, kept as one line.
             while line.hasSuffix("\\") {
-                line.removeLast()
                 switch LineEditor.read(prompt: "... ") {
                 case .line(let more): line += "\n" + more
                 case .interrupted: continue loop
@@ -50,7 +51,7 @@ enum REPL {
                 }
             }
             if line.trimmingCharacters(in: " \t").isEmpty { continue }
-            LineEditor.addHistory(shell.historyLine(line.replacing("\n", with: " ")))
+            LineEditor.addHistory(shell.historyLine(line.replacing("\\\n", with: " ").replacing("\n", with: " ")))
             LineEditor.saveHistory(historyPath)
             let text = line
             // The terminal may have been resized since the last line: tables and charts follow it.
