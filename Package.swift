@@ -4,7 +4,8 @@ import PackageDescription
 /// adm: an interactive, scriptable shell for the OpenAI Admin API.
 ///
 /// Dependencies point one way: adm → AdmShell → AdmAPI, adm → AdmSandbox → AdmAPI,
-/// adm → CEditLine. The products link no Foundation at all (only the tests use it), which keeps
+/// adm → AdmHTTP → AdmAPI, adm → CEditLine. AdmAPI and AdmShell know no networking library (a
+/// `Transport` is handed to them), so the language builds and fuzzes without NIO. The products link no Foundation at all (only the tests use it), which keeps
 /// the static binary small and its start-up fast.
 let package = Package(
     name: "adm",
@@ -34,19 +35,24 @@ let package = Package(
         .target(
             name: "AdmAPI",
             dependencies: [
+                .product(name: "SystemPackage", package: "swift-system")
+            ]
+        ),
+        .target(
+            name: "AdmHTTP",
+            dependencies: [
+                "AdmAPI",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
         .target(
             name: "AdmSandbox",
             dependencies: [
-                "AdmAPI",
+                "AdmAPI", "AdmHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -61,18 +67,18 @@ let package = Package(
         .executableTarget(
             name: "adm",
             dependencies: [
-                "AdmShell", "AdmSandbox", "AdmAPI", "CEditLine", "CInterrupt",
+                "AdmShell", "AdmSandbox", "AdmAPI", "AdmHTTP", "CEditLine", "CInterrupt",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "AdmTestSupport",
-            dependencies: ["AdmAPI", "AdmSandbox", "AdmShell"],
+            dependencies: ["AdmAPI", "AdmHTTP", "AdmSandbox", "AdmShell"],
             path: "Tests/Support"
         ),
         .executableTarget(
             name: "adm-bench",
-            dependencies: ["AdmShell", "AdmSandbox", "AdmAPI"],
+            dependencies: ["AdmShell", "AdmSandbox", "AdmAPI", "AdmHTTP"],
             path: "Sources/adm-bench"
         ),
         .executableTarget(
@@ -80,10 +86,10 @@ let package = Package(
             dependencies: ["AdmShell", "AdmAPI"],
             path: "Sources/adm-fuzz"
         ),
-        .testTarget(name: "AdmAPITests", dependencies: ["AdmAPI", "AdmTestSupport"]),
+        .testTarget(name: "AdmAPITests", dependencies: ["AdmAPI", "AdmHTTP", "AdmTestSupport"]),
         .testTarget(name: "AdmSandboxTests", dependencies: ["AdmSandbox", "AdmAPI", "AdmTestSupport"]),
         .testTarget(name: "AdmShellTests", dependencies: ["AdmShell", "AdmSandbox", "AdmAPI", "AdmTestSupport"]),
         .testTarget(name: "AdmCLITests", dependencies: ["adm"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["AdmAPI", "AdmTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["AdmAPI", "AdmHTTP", "AdmTestSupport"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Extract the Admin API operations from the two outside witnesses into one JSON file.
 
-Inputs: OpenAI's admin OpenAPI subset (../shared/reference/openai-admin-openapi.yaml) and the
+Inputs: OpenAI's admin OpenAPI subset (reference/openai-admin-openapi.yaml) and the
 official Python SDK (openai==3.51.0, module openai.resources.admin). Output (stdout): a JSON list
 with one entry per operation: method, path, operationId, summary, source (spec|sdk), the SDK
 method, its pager, path/query parameters and body fields with types, enums, defaults and ranges.
@@ -12,7 +12,7 @@ committed. adm itself never runs Python.
 import ast, glob, json, os, re, subprocess, sys, yaml
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SPEC = os.path.join(HERE, '..', '..', '..', 'shared', 'reference', 'openai-admin-openapi.yaml')
+SPEC = os.path.join(HERE, '..', '..', 'reference', 'openai-admin-openapi.yaml')
 SDK_VERSION = '3.51.0'
 SDK_DIR = os.environ.get('ADM_SDK_DIR', '/tmp/adm-openai-sdk')
 

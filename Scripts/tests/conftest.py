@@ -10,7 +10,7 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 # The debug build, or the binary ADM_BINARY names (Scripts/test also runs the release build).
 ADM = os.environ.get('ADM_BINARY') or os.path.join(ROOT, '.build', 'debug', 'adm')
-SPEC = os.path.join(ROOT, '..', 'shared', 'reference', 'openai-admin-openapi.yaml')
+SPEC = os.path.join(ROOT, 'reference', 'openai-admin-openapi.yaml')
 
 
 class Sandbox:

@@ -1,6 +1,7 @@
 // adm-bench: measurements that need adm's insides (the bench script drives everything else
 // from outside). Today: Tab completion time from a filled id cache.
 import AdmAPI
+import AdmHTTP
 import AdmSandbox
 import AdmShell
 

@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import AdmSandbox
 import AdmShell
 import ArgumentParser

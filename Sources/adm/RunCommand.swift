@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import AdmShell
 import ArgumentParser
 

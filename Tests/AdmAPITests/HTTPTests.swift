@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import Testing
 
 @Suite("API errors")

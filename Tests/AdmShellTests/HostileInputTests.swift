@@ -67,7 +67,7 @@ struct HostileInputTests {
 
     @Test("a value that cannot be a header never reaches the HTTP library: adm refuses it in its own words, without the value")
     func unsafeCredential() async throws {
-        try await withSandbox { s in
+        try await withSandbox(overHTTP: true) { s in
             let broken = Secret(s.key("owner").unredacted + "\r\n")
             do {
                 _ = try await s.client.send(Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:]), key: broken)

@@ -96,6 +96,59 @@ struct HostileInputEndToEndTests {
     }
 }
 
+extension HostileInputEndToEndTests {
+    /// Launch flags at random: every option adm declares, with hostile values, in random order
+    /// and number. The seed is printed.
+    @Test("300 random launches: every one ends by itself, with a status, never a signal")
+    func launchFuzz() async throws {
+        let options = [
+            "--sandbox", "--verbose", "--no-color", "--allow-literal-key", "--base-url", "--keys-file", "--profile", "--key", "--project",
+            "--cacert", "--record", "--replay", "--db", "--faults", "--known-issue", "--timeout", "--retries", "--concurrency",
+            "--rate-limit", "--max-wait",
+        ]
+        let flags: Set<String> = ["--sandbox", "--verbose", "--no-color", "--allow-literal-key"]
+        let values = [
+            "0", "-1", "9223372036854775808", "1e308", "nan", "", "x", "http://127.0.0.1:1/v1", "ftp://x", "/dev/full", "/nonexistent/x",
+            "latency=1e308", "error-rate=nan", "2/min,burst=0", "off", "stale-permissions", "名前", "\u{1B}[2J", "owner",
+        ]
+        var g = SeededRandom(seed: 4242)
+        let dir = temporaryDirectory()
+        var statuses: [Int32: Int] = [:]
+        for n in 0..<300 {
+            var args: [String] = []
+            for _ in 0..<(1 + g.below(4)) {
+                let option = options[g.below(options.count)]
+                if flags.contains(option) {
+                    args.append(option)
+                } else {
+                    var value = values[g.below(values.count)]
+                    // What would write a file writes it in the scratch folder.
+                    if ["--record", "--db"].contains(option), value.hasPrefix("/") == false { value = dir + "/\(n)-" + value }
+                    args += g.below(2) == 0 ? [option, value] : [option + "=" + value]
+                }
+            }
+            let r = try await Adm.run(args + ["-e", "print ok"])
+            #expect(r.status < 128, "seed 4242, launch \(n): \(args) ended by signal \(r.status - 128): \(r.stderr.prefix(300))")
+            statuses[r.status, default: 0] += 1
+        }
+        print("launch fuzz (seed 4242): 300 launches, exit statuses \(statuses.sorted { $0.key < $1.key })")
+    }
+}
+
+/// SplitMix64 for the fuzzers (the same sequence on every machine).
+struct SeededRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
+}
+
 /// Lines read from a pipe as they come, so a test can wait for one.
 final class Lines: @unchecked Sendable {
     private let handle: FileHandle

@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import AdmTestSupport
 import Foundation
 import Testing

@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import AdmSandbox
 import AdmShell
 
@@ -23,16 +24,20 @@ extension SandboxOptions {
     }
 }
 
-/// A sandbox started inside the test process, and a client for it (real HTTP on loopback).
+/// A sandbox started inside the test process, and a client for it: through its dispatcher
+/// with no socket (the fast tier, the default), or over real HTTP on loopback (`overHTTP`, for
+/// what only a socket shows).
 public final class TestSandbox: Sendable {
     public let server: SandboxServer
-    public let transport: HTTPTransport
+    public let transport: any Transport
+    private let http: HTTPTransport?
 
     /// Starts a sandbox; without the limit unless `options` say otherwise (see `.unlimited`).
-    public init(_ options: SandboxOptions = .unlimited) async throws {
+    public init(_ options: SandboxOptions = .unlimited, overHTTP: Bool = false) async throws {
         _ = testStateDirectory
         server = try await SandboxServer.start(options)
-        transport = try HTTPTransport()
+        http = overHTTP ? try HTTPTransport() : nil
+        transport = http ?? server.inProcess
     }
 
     /// The secret of a fixture key.
@@ -85,14 +90,18 @@ public final class TestSandbox: Sendable {
     }
 
     public func stop() async {
-        await transport.shutdown()
+        await http?.shutdown()
         await server.stop()
     }
 }
 
-/// Runs `body` with a fresh sandbox, stopping it afterwards.
-public func withSandbox<T>(_ options: SandboxOptions = .unlimited, _ body: (TestSandbox) async throws -> T) async throws -> T {
-    let sandbox = try await TestSandbox(options)
+/// Runs `body` with a fresh sandbox (reached in process unless `overHTTP`), stopping it afterwards.
+public func withSandbox<T>(
+    _ options: SandboxOptions = .unlimited,
+    overHTTP: Bool = false,
+    _ body: (TestSandbox) async throws -> T
+) async throws -> T {
+    let sandbox = try await TestSandbox(options, overHTTP: overHTTP)
     do {
         let value = try await body(sandbox)
         await sandbox.stop()

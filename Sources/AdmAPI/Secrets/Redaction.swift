@@ -102,29 +102,20 @@ public enum Redaction {
     }
 
     /// Whether `text` contains the value of any secret, or any 12-character slice of one.
+    ///
+    /// Every 12-byte slice of every secret goes into one set, and the text's own 12-byte windows
+    /// are looked up in it: one pass over the text, however many keys the session holds.
     public static func leaks(_ text: String, secrets: [Secret]) -> Bool {
+        let window = 12
+        var slices = Set<ArraySlice<UInt8>>()
         for secret in secrets {
             let v = Array(secret.unredacted.utf8)
-            guard v.count >= 12 else { continue }
-            let hay = Array(text.utf8)
-            for start in 0...(v.count - 12) where hay.containsSubsequence(v[start..<start + 12]) {
-                return true
-            }
+            guard v.count >= window else { continue }
+            for start in 0...(v.count - window) { slices.insert(v[start..<start + window]) }
         }
-        return false
-    }
-}
-
-extension Array where Element == UInt8 {
-    func containsSubsequence(_ needle: ArraySlice<UInt8>) -> Bool {
-        guard !needle.isEmpty, needle.count <= count else { return needle.isEmpty }
-        let first = needle.first!
-        var i = 0
-        let last = count - needle.count
-        while i <= last {
-            if self[i] == first, self[i..<i + needle.count].elementsEqual(needle) { return true }
-            i += 1
-        }
+        let hay = Array(text.utf8)
+        guard !slices.isEmpty, hay.count >= window else { return false }
+        for start in 0...(hay.count - window) where slices.contains(hay[start..<start + window]) { return true }
         return false
     }
 }

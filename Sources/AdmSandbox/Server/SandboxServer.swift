@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -39,6 +40,10 @@ public final class SandboxServer: Sendable {
     /// The fixture project ("Default project").
     public var defaultProjectID: String? { try? store.read { s in s.defaultProject?.id } }
     private let keyring: FixtureKeyring
+    private let dispatcher: Dispatcher
+
+    /// A transport to this sandbox that skips the socket (see `InProcessTransport`).
+    public var inProcess: InProcessTransport { InProcessTransport(dispatcher: dispatcher) }
     private let task: Task<Void, any Error>
     private let group: ServiceGroup
     private let store: Store
@@ -47,6 +52,7 @@ public final class SandboxServer: Sendable {
         baseURL: String,
         port: Int,
         keyring: FixtureKeyring,
+        dispatcher: Dispatcher,
         task: Task<Void, any Error>,
         group: ServiceGroup,
         store: Store
@@ -54,6 +60,7 @@ public final class SandboxServer: Sendable {
         self.baseURL = baseURL
         self.port = port
         self.keyring = keyring
+        self.dispatcher = dispatcher
         self.task = task
         self.group = group
         self.store = store
@@ -112,6 +119,7 @@ public final class SandboxServer: Sendable {
             baseURL: "http://\(host):\(port)/v1",
             port: port,
             keyring: keyring,
+            dispatcher: dispatcher,
             task: task,
             group: group,
             store: store

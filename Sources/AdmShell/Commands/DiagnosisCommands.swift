@@ -12,7 +12,7 @@ enum DiagnosisCommands {
             flags: Flags.output + [
                 FlagSpec("--writes", "also probe writes, with requests that fail validation after authorization (they change nothing)"),
                 FlagSpec("--all-keys", "compare every key of the session side by side"),
-                FlagSpec("--save", value: true, "write the observed matrix as a least-privilege check script"),
+                FlagSpec("--save", .file, "write the observed matrix as a least-privilege check script"),
             ],
             arguments: [ArgumentSpec("KEY, COMMAND or METHOD", optional: true, completion: .keysOrCommands), ArgumentSpec("PATH", optional: true)],
             run: { shell, inv throws(ShellError) in try await ScopesCommand.run(shell, inv) }

@@ -13,7 +13,7 @@ public enum KeyCommand {
         example: "key add prod --env OPENAI_ADMIN_KEY",
         flags: [
             FlagSpec("--env", value: true, "read the value from this environment variable"),
-            FlagSpec("--file", value: true, "read the value from this file (must be 0600)"),
+            FlagSpec("--file", .file, "read the value from this file (must be 0600)"),
         ],
         subcommands: [
             SubcommandSpec("add", [ArgumentSpec("NAME"), ArgumentSpec("VALUE", optional: true)]) { shell, inv throws(ShellError) in
@@ -31,7 +31,9 @@ public enum KeyCommand {
                 shell.session.remember(statement: "key remove \(name)")
                 return .none
             },
-            SubcommandSpec("export", [ArgumentSpec("NAME", completion: .keyNames), ArgumentSpec("FILE")]) { shell, inv throws(ShellError) in
+            SubcommandSpec("export", [ArgumentSpec("NAME", completion: .keyNames), ArgumentSpec("FILE", kind: .file)]) {
+                shell,
+                inv throws(ShellError) in
                 let name = try shell.text(of: inv.argument(0))
                 let path = try shell.text(of: inv.argument(1))
                 guard let key = shell.session.keys[name] else { throw shell.session.unknownKey(name, at: inv.location) }
@@ -39,7 +41,7 @@ public enum KeyCommand {
                 shell.say(shell.style.dim("wrote \(name) (\(key.secret.redacted)) to \(path) (mode 0600)"))
                 return .none
             },
-            SubcommandSpec("load", [ArgumentSpec("FILE")]) { shell, inv throws(ShellError) in
+            SubcommandSpec("load", [ArgumentSpec("FILE", kind: .file)]) { shell, inv throws(ShellError) in
                 let path = try shell.text(of: inv.argument(0))
                 let names = try load(shell, path: path)
                 shell.say(shell.style.dim("loaded \(names.count) key\(names.count == 1 ? "" : "s") from \(path): \(names.joined(separator: ", "))"))

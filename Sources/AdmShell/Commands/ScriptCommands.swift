@@ -39,7 +39,9 @@ enum ScriptCommands {
             usage: "export curl|httpie|http [N] [FILE]",
             example: "export http 3 calls.http",
             subcommands: ["curl", "httpie", "http"].map { format in
-                SubcommandSpec(format, [ArgumentSpec("N", optional: true), ArgumentSpec("FILE", optional: true)]) { shell, inv throws(ShellError) in
+                SubcommandSpec(format, [ArgumentSpec("N", optional: true), ArgumentSpec("FILE", optional: true, kind: .file)]) {
+                    shell,
+                    inv throws(ShellError) in
                     try exportCalls(shell, inv, format: format)
                 }
             },
@@ -52,7 +54,7 @@ enum ScriptCommands {
             summary: "write this session's commands as a script",
             usage: "save FILE.adm",
             example: "save check.adm",
-            arguments: [ArgumentSpec("FILE")],
+            arguments: [ArgumentSpec("FILE", kind: .file)],
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in

@@ -187,10 +187,14 @@ enum Checker {
 public enum Suggest {
     /// The closest candidate within a distance that makes sense for the name's length.
     public static func closest(_ word: String, among candidates: [String]) -> String? {
+        // No name adm suggests is long: a pasted 5,000-character word is compared with nothing
+        // (the distance is quadratic; it once took seconds per statement).
+        guard word.count <= 64 else { return nil }
         let limit = max(1, min(3, word.count / 3 + 1))
         var best: (String, Int)?
-        for c in candidates {
-            let d = distance(word.lowercased(), c.lowercased())
+        let lower = word.lowercased()
+        for c in candidates where abs(c.count - word.count) <= limit {
+            let d = distance(lower, c.lowercased())
             if d <= limit, d < (best?.1 ?? Int.max) { best = (c, d) }
         }
         if best == nil, let prefixed = candidates.first(where: { $0.hasPrefix(word) && word.count >= 3 }) { return prefixed }

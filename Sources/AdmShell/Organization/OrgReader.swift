@@ -151,7 +151,7 @@ struct OrgReader {
     static func read(_ endpoint: Endpoint, path: [String: String], query: [QueryItem], from source: Source) async -> Listing {
         let client = source.client
         let key = source.key
-        var call = Call(endpoint, pathParameters: path, query: query)
+        let call = Call(endpoint, pathParameters: path, query: query)
         let owner = RateLimitMemory.owner(baseURL: client.baseURL, key: key)
         let request = call.pathAndQuery
         let remembers = !isTimeSeries(endpoint)

@@ -14,7 +14,7 @@ enum SnapshotCommand {
             example: "snapshot org-2026-11-30.json",
             endpoints: Snapshot.perProject.map(\.id) + ["list-users", "list-projects", "list-groups", "list-roles", "admin-api-keys-list"],
             flags: Flags.output + Flags.key,
-            arguments: [ArgumentSpec("FILE", optional: true)],
+            arguments: [ArgumentSpec("FILE", optional: true, kind: .file)],
             run: { shell, inv throws(ShellError) in
                 let reader = try OrgReader(shell, inv)
                 let document = try await Snapshot(reader: reader).take()
@@ -48,7 +48,7 @@ enum SnapshotCommand {
             usage: "diff SNAPSHOT [SNAPSHOT2]",
             example: "diff org-2026-11-30.json",
             flags: Flags.output + Flags.key,
-            arguments: [ArgumentSpec("SNAPSHOT"), ArgumentSpec("SNAPSHOT2", optional: true)],
+            arguments: [ArgumentSpec("SNAPSHOT", kind: .file), ArgumentSpec("SNAPSHOT2", optional: true, kind: .file)],
             run: { shell, inv throws(ShellError) in
                 let before = try load(shell.text(of: inv.argument(0)))
                 let after: JSON

@@ -25,7 +25,7 @@ enum AuditCommand {
             FlagSpec("--every", .duration(1...86_400), "with --follow: how often to look (default 10s; the rate limit may stretch it)"),
         ],
         subcommands: [
-            SubcommandSpec("export", [ArgumentSpec("FILE")]) { shell, inv throws(ShellError) in try await AuditExport.run(shell, inv) }
+            SubcommandSpec("export", [ArgumentSpec("FILE", kind: .file)]) { shell, inv throws(ShellError) in try await AuditExport.run(shell, inv) }
         ],
         run: { shell, inv throws(ShellError) in
             inv.args.has("--follow") ? try await follow(shell, inv) : try await list(shell, inv)

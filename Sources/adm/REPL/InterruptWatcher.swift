@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmHTTP
 import CInterrupt
 @preconcurrency import Dispatch
 import Synchronization

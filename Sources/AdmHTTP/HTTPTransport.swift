@@ -1,3 +1,4 @@
+import AdmAPI
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
