@@ -97,6 +97,7 @@ enum Scripts {
     /// shutdown would only add milliseconds to every one-liner. The sandbox's database is
     /// closed when there is one.
     static func finish(_ launched: Launcher.Launched) async {
+        launched.shell.client.scheduler.flush()
         if let sandbox = launched.sandbox, sandbox.hasDatabase { await sandbox.stop() }
     }
 

@@ -20,7 +20,10 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Script files.", valueName: "file"))
     var files: [String]
 
-    @Option(name: .customLong("var"), help: ArgumentHelp("Set a variable before the script runs (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("var"),
+        help: ArgumentHelp("Set a variable before the script runs (repeatable); NAME=@FILE reads it from a file.", valueName: "name=value")
+    )
     var variables: [String] = []
 
     @Flag(help: "Run every statement and report all failures instead of stopping at the first.")
@@ -51,7 +54,16 @@ struct RunCommand: AsyncParsableCommand {
                 Console.standard().warn("adm run: error: --var \(v): expected NAME=VALUE")
                 throw ExitCode(3)
             }
-            presets.append((parts[0], (try? JSON.parse(parts[1])) ?? .string(parts[1])))
+            var text = parts[1]
+            if text.hasPrefix("@") {
+                // A file, as people have it: CRLF or a byte-order mark read as text; not text refused.
+                do { text = try TextFile.read(String(text.dropFirst()), kind: "--var file") } catch {
+                    Console.standard().warn("adm run: error: --var \(parts[0]): \(error)")
+                    throw ExitCode(error.notText ? 2 : 3)
+                }
+                while text.hasSuffix("\n") { text.removeLast() }
+            }
+            presets.append((parts[0], (try? JSON.parse(text)) ?? .string(text)))
         }
         var worst: Int32 = 0
         var runs: [Reports.FileRun] = []

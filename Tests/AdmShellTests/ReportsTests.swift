@@ -61,7 +61,7 @@ struct ReportsTests {
             ("costs --by model", "1:12: error: --by: usage-costs groups by day, api_key, line_item, project, not 'model'"),
             ("costs --days 0", "1:14: error: --days: '0' is out of range: a whole number from 1 to 36,500"),
             ("costs --since 2026-13-01", "1:15: error: --since: '2026-13-01' is not a date (YYYY-MM-DD)"),
-            ("costs --days 3 --since 2026-01-01", "1:24: error: give --days N or --since DATE, not both"),
+            ("costs --days 3 --since 2026-01-01", "1:7: error: --days and --since do not go together: give one"),
             ("costs --project Nowhere", "1:17: error: --project: no project is called 'Nowhere'"),
             ("usage speech --days 2", "1:1: error: usage: unknown kind 'speech' (" + UsageKinds.names.joined(separator: ", ") + ")"),
         ]

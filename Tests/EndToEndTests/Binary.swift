@@ -1,5 +1,7 @@
+import AdmAPI
 import AdmTestSupport
 import Foundation
+import Testing
 
 /// Runs the built `adm` binary: the debug build, or the one ADM_BINARY names (Scripts/test
 /// runs these suites again on the static release build that people install).
@@ -30,7 +32,14 @@ enum Adm {
         directory: String = packageRoot,
         fileSizeLimit: Int? = nil
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
+        // Every run is a canary run: no key value — the sandbox's keys are shaped like real
+        // ones — reaches the output or the state adm keeps (a test may pass its own state
+        // folder; else each run gets a fresh one).
+        var environment = environment
+        let state = environment["XDG_STATE_HOME"] ?? temporaryDirectory()
+        environment["XDG_STATE_HOME"] = state
+        let env = environment
+        let result = try await withCheckedThrowingContinuation { continuation in
             Thread.detachNewThread {
                 continuation.resume(
                     with: Swift.Result {
@@ -38,13 +47,30 @@ enum Adm {
                             arguments,
                             stdin: stdin,
                             stdinBytes: stdinBytes,
-                            environment: environment,
+                            environment: env,
                             directory: directory,
                             fileSizeLimit: fileSizeLimit
                         )
                     }
                 )
             }
+        }
+        checkForSecrets(result, state: state, arguments: arguments)
+        return result
+    }
+
+    /// Anything shaped like a key in what adm printed, or in the files of its state folder
+    /// (keys files aside: holding keys is their job), is a leak.
+    static func checkForSecrets(_ result: Result, state: String, arguments: [String]) {
+        var texts = ["stdout": result.stdout, "stderr": result.stderr]
+        for file in FileManager.default.subpaths(atPath: state) ?? [] where !file.hasSuffix("sandbox-keys") {
+            let bytes = Array(FileManager.default.contents(atPath: state + "/" + file) ?? Data())
+            guard !AdmFile.keysFile.recognizes(Array(bytes.prefix(65536))) else { continue }
+            texts["state/" + file] = String(decoding: bytes, as: UTF8.self)
+        }
+        for (name, text) in texts {
+            let found = Redaction.keyShaped(in: text)
+            #expect(found.isEmpty, "\(name) of adm \(arguments) holds something shaped like a key (\(found.first?.description ?? ""))")
         }
     }
 

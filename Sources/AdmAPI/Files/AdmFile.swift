@@ -74,7 +74,7 @@ public enum AdmFile: String, CaseIterable, Sendable {
         case .snapshot:
             return opens(with: "object", "organization.snapshot")
         case .script:
-            return lines.first?.hasPrefix("# saved by adm") == true
+            return lines.first.map { $0.hasPrefix("# saved by adm") || $0.hasPrefix("# least-privilege check written by") } ?? false
         case .reproduction:
             return lines.first.map { $0.hasPrefix("# adm ") || $0.hasPrefix("@baseUrl = ") } ?? false
         case .report:

@@ -9,11 +9,18 @@ import Synchronization
 /// one extra refusal, never a broken file.
 public struct RateLimitMemory: Sendable {
     public let directory: String
+    /// The first write that failed (said once by the shell: losing the memory costs the next
+    /// process some refusals, nothing more).
+    private let trouble = Troubles()
 
     /// Keeps files under `directory` (created 0700 when missing).
     public init(directory: String) {
         self.directory = directory
     }
+
+    /// Why the memory could not be kept, the first time it could not; nil after that (or when
+    /// all is well), so it is said once.
+    public func takeFailure() -> String? { trouble.take() }
 
     /// `$XDG_STATE_HOME/adm/rate-limits`.
     public static var standard: RateLimitMemory { RateLimitMemory(directory: AdmPaths.stateDirectory + "/rate-limits") }
@@ -51,6 +58,25 @@ public struct RateLimitMemory: Sendable {
         FileMode.makeDirectories(directory)
         let sorted = endpoints.keys.sorted().map { JSON.Member($0, endpoints[$0]!) }
         let json: JSON = .obj(["version": 1, "endpoints": .object(sorted)])
-        try? FileMode.writePrivate(path(owner), json.serialized() + "\n", durable: false)
+        do { try FileMode.writePrivate(path(owner), json.serialized() + "\n", durable: false) } catch {
+            trouble.note("adm could not keep what it learned of the rate limits (\(error.description)); the next run starts unpaced")
+        }
+    }
+}
+
+/// A failure to say once: the first one noted, taken when it is said.
+final class Troubles: Sendable {
+    private let state = Mutex<(first: String?, said: Bool)>((nil, false))
+
+    func note(_ message: String) {
+        state.withLock { s in if s.first == nil, !s.said { s.first = message } }
+    }
+
+    func take() -> String? {
+        state.withLock { s in
+            guard let message = s.first, !s.said else { return nil }
+            s.said = true
+            return message
+        }
     }
 }

@@ -64,7 +64,13 @@ public final class RateLimitScheduler: Sendable {
         var lanes: [Bucket: Lane] = [:]
         var loadedOwners: Set<String> = []
         var nextTicket = 0
+        /// When each owner's memory was last written, and owners with news not written yet.
+        var savedAt: [String: Double] = [:]
+        var unsaved: Set<String> = []
     }
+
+    /// The memory file is written at most this often (seconds); `flush` writes what is left.
+    static let saveInterval = 1.0
 
     private let state = Mutex(State())
     /// Where learned limits are kept between processes (nil: this process only).
@@ -185,17 +191,39 @@ public final class RateLimitScheduler: Sendable {
     }
 
     /// Learns from an answer: `refused` for a 429; `serverWait` when it named one.
+    /// What is learned is written to the memory outside the lock, at most once a second per
+    /// key (a fan-out answers many times a second); `flush` writes the rest at the end.
     public func record(_ bucket: Bucket, sent: Double, received: Double, refused: Bool, serverWait: Double? = nil) {
         let saved: (String, [String: JSON])? = state.withLock { s in
             var lane = s.lanes[bucket, default: Lane()]
             lane.rate.record(sent: sent, received: received, granted: !refused, serverWait: serverWait)
             s.lanes[bucket] = lane
             guard lane.rate.isPaced, memory != nil else { return nil }
-            var endpoints: [String: JSON] = [:]
-            for (b, l) in s.lanes where b.owner == bucket.owner && l.rate.isPaced { endpoints[b.endpoint] = l.rate.saved }
-            return (bucket.owner, endpoints)
+            let now = UnixTime.precise()
+            guard now - (s.savedAt[bucket.owner] ?? 0) >= Self.saveInterval else {
+                s.unsaved.insert(bucket.owner)
+                return nil
+            }
+            s.savedAt[bucket.owner] = now
+            s.unsaved.remove(bucket.owner)
+            return (bucket.owner, Self.pacedEndpoints(of: bucket.owner, in: s))
         }
         if let (owner, endpoints) = saved { memory?.save(owner: owner, endpoints: endpoints) }
+    }
+
+    /// Writes what was learned and not written yet (at the end of a run).
+    public func flush() {
+        let pending: [(String, [String: JSON])] = state.withLock { s in
+            defer { s.unsaved.removeAll() }
+            return s.unsaved.map { ($0, Self.pacedEndpoints(of: $0, in: s)) }
+        }
+        for (owner, endpoints) in pending { memory?.save(owner: owner, endpoints: endpoints) }
+    }
+
+    private static func pacedEndpoints(of owner: String, in s: State) -> [String: JSON] {
+        var endpoints: [String: JSON] = [:]
+        for (b, l) in s.lanes where b.owner == owner && l.rate.isPaced { endpoints[b.endpoint] = l.rate.saved }
+        return endpoints
     }
 
     /// What is known about `bucket` now.

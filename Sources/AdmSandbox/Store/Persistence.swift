@@ -142,6 +142,7 @@ final class Persistence: Sendable {
 
     func close() async {
         defer { lock.release() }
+        // Every write was committed before it was acknowledged: a close that fails loses nothing.
         try? await connection.close()
     }
 }

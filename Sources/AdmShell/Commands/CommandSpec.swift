@@ -26,6 +26,11 @@ struct FlagSpec: Sendable {
     var completion: Completion = .none
     /// What its value must be (checked before the command runs).
     var kind: ValueKind = .text
+    /// Flags it only works with (`--every` with `--follow`): given without them it would do
+    /// nothing, so the statement is refused before it runs.
+    var requires: [String] = []
+    /// Flags it cannot go with (`--dry-run` and `--yes`): one would make the other do nothing.
+    var excludes: [String] = []
 
     init(_ name: String, value: Bool = false, _ help: String, completion: Completion = .none) {
         self.name = name
@@ -38,6 +43,20 @@ struct FlagSpec: Sendable {
     init(_ name: String, _ kind: ValueKind, _ help: String, completion: Completion = .none) {
         self.init(name, value: true, help, completion: completion)
         self.kind = kind
+    }
+
+    /// This flag, working only with `flags`.
+    func requiring(_ flags: String...) -> FlagSpec {
+        var copy = self
+        copy.requires = flags
+        return copy
+    }
+
+    /// This flag, refused beside `flags`.
+    func excluding(_ flags: String...) -> FlagSpec {
+        var copy = self
+        copy.excludes = flags
+        return copy
     }
 }
 

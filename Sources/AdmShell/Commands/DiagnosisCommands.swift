@@ -7,12 +7,12 @@ enum DiagnosisCommands {
             name: "scopes",
             group: .diagnosis,
             summary: "what a key can do (probed), or which scope a command needs",
-            usage: "scopes [KEY] [--writes] | scopes --all-keys [--writes] [--save FILE.adm] | scopes COMMAND | scopes METHOD PATH",
+            usage: "scopes [KEY] [--writes] [--save FILE.adm] | scopes --all-keys [--writes] [--save FILE.adm] | scopes COMMAND | scopes METHOD PATH",
             example: "scopes --all-keys --writes",
             flags: Flags.output + [
                 FlagSpec("--writes", "also probe writes, with requests that fail validation after authorization (they change nothing)"),
                 FlagSpec("--all-keys", "compare every key of the session side by side"),
-                FlagSpec("--save", .file, "write the observed matrix as a least-privilege check script"),
+                FlagSpec("--save", .file, "write what the probe saw as a least-privilege check script (of every key with --all-keys)"),
             ],
             arguments: [ArgumentSpec("KEY, COMMAND or METHOD", optional: true, completion: .keysOrCommands), ArgumentSpec("PATH", optional: true)],
             run: { shell, inv throws(ShellError) in try await ScopesCommand.run(shell, inv) }

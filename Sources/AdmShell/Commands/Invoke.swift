@@ -98,6 +98,10 @@ extension CallRunner {
             }
             return try await fanOut(calls, values: values, parameter: name, key: key, inv: inv, concurrency: concurrency)
         }
+        // Nothing fans out: a concurrency would do nothing.
+        if let word = inv.args.flagWord("--concurrency") {
+            throw .usage("--concurrency applies when an argument is a list (a fan-out); here there is one call", at: word.location)
+        }
         let call = Call(endpoint, pathParameters: pathValues.mapValues(Interpreter.stringify), query: queryItems, body: bodyJSON)
         if list {
             return try await self.list(endpoint, call: call, key: key, inv: inv, all: inv.args.has("--all"))

@@ -59,7 +59,10 @@ extension Interpreter {
     }
 
     /// Cancels background work and waits for it.
+    /// Ends background work and writes what is pending: the completion refresh stops, and the
+    /// rate limits learned but not yet kept are written.
     public func stopBackgroundWork() async {
         await completionRefresher.stop()
+        client.scheduler.flush()
     }
 }

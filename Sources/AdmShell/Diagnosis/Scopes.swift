@@ -12,12 +12,22 @@ enum ScopesCommand {
             if let w = inv.args.flagWord("--save") { try save(shell, keys, writes: writes, path: try shell.text(of: w)) }
             return Outcome(value: matrixJSON(shell, keys), printed: inv.showsTables)
         }
-        guard let first = inv.optionalArgument(0) else {
-            let key = try shell.calls.key(for: inv)
-            return try await probeOne(shell, key, writes: writes, inv: inv)
+        /// One key probed, and its check saved when asked (`--save` without `--all-keys`).
+        func probed(_ key: SessionKey) async throws(ShellError) -> Outcome {
+            let outcome = try await probeOne(shell, key, writes: writes, inv: inv)
+            if let w = inv.args.flagWord("--save") { try save(shell, [key], writes: writes, path: try shell.text(of: w)) }
+            return outcome
         }
+        guard let first = inv.optionalArgument(0) else { return try await probed(try shell.calls.key(for: inv)) }
         let word = try shell.text(of: first)
-        if let key = shell.session.keys[word] { return try await probeOne(shell, key, writes: writes, inv: inv) }
+        if let key = shell.session.keys[word] { return try await probed(key) }
+        // Describing an operation probes nothing: flags about probing would do nothing.
+        for flag in ["--writes", "--save"] where inv.args.has(flag) {
+            throw .usage(
+                "scopes \(word): \(flag) goes with probing a key (scopes [KEY] \(flag)), not with describing an operation",
+                at: first.location
+            )
+        }
         var endpoints: [Endpoint] = []
         if let method = HTTPMethod(rawValue: word.uppercased()) {
             let path = APIPath.normalize(try shell.text(of: inv.argument(1)), base: shell.client.baseURL)
@@ -144,7 +154,7 @@ enum ScopesCommand {
     /// refused what it was refused.
     static func save(_ shell: Interpreter, _ keys: [SessionKey], writes: Bool, path: String) throws(ShellError) {
         var lines = [
-            "# least-privilege check written by `scopes --all-keys --save` (adm \(shell.configuration.version), \(UnixTime.iso8601(UnixTime.now())))",
+            "# least-privilege check written by `scopes --save` (adm \(shell.configuration.version), \(UnixTime.iso8601(UnixTime.now())))",
             "# Each key may do what it could, and must be refused what it was refused. Run: adm run \(path)",
             "# (define the same key names first, e.g. adm --keys-file FILE run \(path))",
         ]
@@ -176,6 +186,6 @@ enum ScopesCommand {
                 }
             }
         }
-        try ScriptCommands.emit(shell, lines, file: path)
+        try ScriptCommands.emit(shell, lines, file: path, as: .script)
     }
 }

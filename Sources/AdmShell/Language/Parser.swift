@@ -134,9 +134,30 @@ enum Checker {
                 )
             }
         }
+        try checkCombinations(args, spec, subcommand)
         try spec.checkSyntax?(s)
         try checkSubcommand(s, spec)
         if spec.name != "let" { try ValueCheck.checkLiterals(s, spec: spec) }
+    }
+
+    /// A flag given without the flags it needs, or beside one it excludes, would do nothing: refused.
+    static func checkCombinations(_ args: [Word], _ spec: CommandSpec, _ subcommand: SubcommandSpec?) throws(SyntaxError) {
+        var given: [(name: String, word: Word)] = []
+        for word in args {
+            guard let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
+            if text == "--" { break }
+            given.append((String(text.split(separator: "=", maxSplits: 1)[0]), word))
+        }
+        let names = Set(given.map(\.name))
+        for (name, word) in given {
+            guard let flag = spec.flag(name) else { continue }
+            if let missing = flag.requires.first(where: { !names.contains($0) }) {
+                throw SyntaxError("\(name) goes with \(missing): without it, \(name) would do nothing", at: word.location)
+            }
+            if let clash = flag.excludes.first(where: { names.contains($0) }) {
+                throw SyntaxError("\(name) and \(clash) do not go together: give one", at: word.location)
+            }
+        }
     }
 
     /// The subcommand a statement names with its first positional word, if any.

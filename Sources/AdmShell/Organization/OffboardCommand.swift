@@ -25,7 +25,7 @@ enum OffboardCommand {
             "remove-group-user", "delete-user",
         ],
         flags: Flags.output + Flags.key + [
-            FlagSpec("--dry-run", "show the plan and change nothing"), FlagSpec("--yes", "run without asking (scripts)"),
+            FlagSpec("--dry-run", "show the plan and change nothing").excluding("--yes"), FlagSpec("--yes", "run without asking (scripts)"),
             FlagSpec("--fresh", "read the organization again (not this session's readings, nor a finished job's receipt)"),
         ],
         arguments: [ArgumentSpec("EMAIL|USER_ID", completion: .ids("user"))],

@@ -94,56 +94,59 @@ struct OrgReader {
     /// One listing of operation `id` per target (its path parameters), `--concurrency` at a
     /// time; nil for a target not read (Ctrl-C, or the rate limit stopped the job).
     func each(_ id: String, targets: [[String: String]], query: [QueryItem] = []) async -> [Listing?] {
-        let endpoint = EndpointCatalog.endpoint(id: id)!
-        let client = shell.client
-        let secret = key.secret
-        let source = self.source
-        guard let first = targets.first else { return [] }
-        let progress = BulkProgress(
-            console: shell.console,
-            scheduler: client.scheduler,
-            bucket: client.bucket(for: Call(endpoint, pathParameters: first, query: query), key: secret),
-            total: targets.count
-        )
-        let results = await runBounded(
-            count: targets.count,
-            concurrency: shell.configuration.concurrency,
-            progress: progress,
-            stop: { listing in if case .refused(let r) = listing { return r.status == 429 } else { return false } },
-            work: { index in await Self.read(endpoint, path: targets[index], query: query, from: source) }
-        )
-        return results.map { listing in
-            if case .failed(let f)? = listing, f.error == .cancelled { return nil }
-            return listing
-        }
+        await many(targets.map { (id, $0, query) }, concurrency: shell.configuration.concurrency)
     }
 
-    /// One read per request (operation id and path parameters), all in one pool: requests to
-    /// different endpoints go side by side, each endpoint at its own pace, so the whole takes
+    /// One read per request (operation id, path parameters, query), all in one pool: requests
+    /// to different endpoints go side by side, each endpoint at its own pace, so the whole takes
     /// about as long as its busiest endpoint. Give the requests interleaved by endpoint.
+    ///
+    /// What this session's readings hold is answered first, at once; only the rest is read,
+    /// and only the rest is estimated and shown as progress (an estimate of minutes for reads
+    /// that come from memory would be a false alarm).
     func many(_ requests: [(id: String, path: [String: String], query: [QueryItem])], concurrency: Int) async -> [Listing?] {
         guard !requests.isEmpty else { return [] }
         let client = shell.client
         let secret = key.secret
         let source = self.source
         let endpoints = requests.map { EndpointCatalog.endpoint(id: $0.id)! }
+        var results = [Listing?](repeating: nil, count: requests.count)
+        for (index, request) in requests.enumerated() {
+            results[index] = Self.remembered(endpoints[index], path: request.path, query: request.query, from: source)
+        }
+        let toRead = results.indices.filter { results[$0] == nil }
+        guard !toRead.isEmpty else { return results }
         var buckets: [RateLimitScheduler.Bucket] = []
-        for (endpoint, request) in zip(endpoints, requests) {
-            let bucket = client.bucket(for: Call(endpoint, pathParameters: request.path), key: secret)
+        for index in toRead {
+            let bucket = client.bucket(for: Call(endpoints[index], pathParameters: requests[index].path), key: secret)
             if !buckets.contains(bucket) { buckets.append(bucket) }
         }
-        let progress = BulkProgress(console: shell.console, scheduler: client.scheduler, buckets: buckets, total: requests.count)
-        let results = await runBounded(
-            count: requests.count,
+        let progress = BulkProgress(console: shell.console, scheduler: client.scheduler, buckets: buckets, total: toRead.count)
+        let read = await runBounded(
+            count: toRead.count,
             concurrency: concurrency,
             progress: progress,
             stop: { (listing: Listing) in if case .refused(let r) = listing { return r.status == 429 } else { return false } },
-            work: { index -> Listing in await Self.read(endpoints[index], path: requests[index].path, query: requests[index].query, from: source) }
+            work: { n -> Listing in
+                let index = toRead[n]
+                return await Self.read(endpoints[index], path: requests[index].path, query: requests[index].query, from: source)
+            }
         )
-        return results.map { listing in
-            if case .failed(let f)? = listing, f.error == .cancelled { return nil }
-            return listing
+        for (n, listing) in read.enumerated() {
+            if case .failed(let f)? = listing, f.error == .cancelled { continue }
+            results[toRead[n]] = listing
         }
+        return results
+    }
+
+    /// The reading of a listing this session holds, when it may answer (`read` checks again).
+    static func remembered(_ endpoint: Endpoint, path: [String: String], query: [QueryItem], from source: Source) -> Listing? {
+        guard !source.fresh, !isTimeSeries(endpoint) else { return nil }
+        let call = Call(endpoint, pathParameters: path, query: query)
+        let owner = RateLimitMemory.owner(baseURL: source.client.baseURL, key: source.key)
+        guard let kept = source.client.readings.reading(call.pathAndQuery, owner: owner) else { return nil }
+        source.memory.note(kept.at)
+        return .items(kept.items, organization: kept.organization)
     }
 
     /// Every page of one listing, one after another; a single object (a setting) as one item.
@@ -152,15 +155,11 @@ struct OrgReader {
         let client = source.client
         let key = source.key
         let call = Call(endpoint, pathParameters: path, query: query)
+        if let kept = remembered(endpoint, path: path, query: query, from: source) { return kept }
         let owner = RateLimitMemory.owner(baseURL: client.baseURL, key: key)
         let request = call.pathAndQuery
-        let remembers = !isTimeSeries(endpoint)
-        if remembers, !source.fresh, let kept = client.readings.reading(request, owner: owner) {
-            source.memory.note(kept.at)
-            return .items(kept.items, organization: kept.organization)
-        }
         let listing = await readAll(endpoint, call: call, client: client, key: key)
-        if remembers, case .items(let items, let organization) = listing {
+        if !isTimeSeries(endpoint), case .items(let items, let organization) = listing {
             client.readings.keep(request, owner: owner, items: items, organization: organization)
         }
         return listing

@@ -26,9 +26,9 @@ enum RotateCommand {
         ],
         flags: Flags.output + Flags.key + Flags.project + [
             FlagSpec("--same-account", "add a key to the same service account instead of making a new one"),
-            FlagSpec("--retire-old", "delete the old service account (and its keys) once the new one exists"),
+            FlagSpec("--retire-old", "delete the old service account (and its keys) once the new one exists").excluding("--same-account"),
             FlagSpec("--save", .file, "write the new key to this keys file (mode 0600) as NAME=VALUE, before anything else is sent"),
-            FlagSpec("--dry-run", "show the plan and change nothing"), FlagSpec("--yes", "run without asking (scripts)"),
+            FlagSpec("--dry-run", "show the plan and change nothing").excluding("--yes"), FlagSpec("--yes", "run without asking (scripts)"),
         ],
         arguments: [ArgumentSpec("SERVICE_ACCOUNT", completion: .ids("service_account"))],
         run: { shell, inv throws(ShellError) in try await run(shell, inv) }

@@ -22,7 +22,9 @@ enum AuditCommand {
             FlagSpec("--actor", value: true, "actor ids (user, service account or key)"), FlagSpec("--resource", value: true, "resource ids"),
             FlagSpec("--since", value: true, "only newer than this: 30m, 24h, 7d, or a date YYYY-MM-DD"),
             FlagSpec("--follow", "keep watching: new events as they arrive (Ctrl-C stops)"),
-            FlagSpec("--every", .duration(1...86_400), "with --follow: how often to look (default 10s; the rate limit may stretch it)"),
+            FlagSpec("--every", .duration(1...86_400), "with --follow: how often to look (default 10s; the rate limit may stretch it)").requiring(
+                "--follow"
+            ),
         ],
         subcommands: [
             SubcommandSpec("export", [ArgumentSpec("FILE", kind: .file)]) { shell, inv throws(ShellError) in try await AuditExport.run(shell, inv) }

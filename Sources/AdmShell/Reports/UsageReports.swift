@@ -5,8 +5,9 @@ import AdmAPI
 /// included), and shown as a table with bars, a share and a total — or as CSV and JSON.
 enum UsageReports {
     static let rangeFlags = [
-        FlagSpec("--days", Ranges.days, "the last N daily buckets, today's included (default 7)"),
-        FlagSpec("--since", value: true, "the first day, YYYY-MM-DD (UTC)"), FlagSpec("--until", value: true, "the last day, YYYY-MM-DD (UTC)"),
+        FlagSpec("--days", Ranges.days, "the last N daily buckets, today's included (default 7)").excluding("--since"),
+        FlagSpec("--since", value: true, "the first day, YYYY-MM-DD (UTC)"),
+        FlagSpec("--until", value: true, "the last day, YYYY-MM-DD (UTC)").requiring("--since"),
         FlagSpec("--project", value: true, "only these projects (ids or names, comma-separated)", completion: .ids("project")),
     ]
 

@@ -130,7 +130,10 @@ public final class Interpreter {
         if showing, inv.spec.recordsInTranscript { session.remember(statement: statement.source) }
         let action = inv.subcommand?.run ?? inv.spec.run!
         var outcome: Outcome
-        defer { calls.adoptMintedKeys() }
+        defer {
+            calls.adoptMintedKeys()
+            if let trouble = client.scheduler.memory?.takeFailure() { warn(style.yellow("warning: ") + trouble) }
+        }
         do {
             outcome = try await action(self, inv)
         } catch {

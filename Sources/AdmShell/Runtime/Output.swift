@@ -1,4 +1,5 @@
 import AdmAPI
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,22 +14,42 @@ import Darwin
 public protocol OutputSink: AnyObject {
     func write(_ text: String)
     func writeError(_ text: String)
+    /// Why standard output could not be written, once it could not (nil while all is well).
+    var writeFailure: String? { get }
+}
+
+extension OutputSink {
+    public var writeFailure: String? { nil }
 }
 
 /// Standard output and standard error, unbuffered, each write complete (short writes and
 /// interrupted calls resumed).
+///
+/// Writing can fail. A closed pipe (`adm … | head -1`) ends adm quietly, as other Unix tools
+/// end (by SIGPIPE); any other failure (a full disk behind `> file`) is kept in `writeFailure`,
+/// which stops a script with an error and a non-zero exit instead of going on unheard.
 public final class StandardOutput: OutputSink {
-    public init() {}
-    public func write(_ text: String) { Self.emit(1, text) }
-    public func writeError(_ text: String) { Self.emit(2, text) }
+    private let failure = Mutex<String?>(nil)
 
-    static func emit(_ fd: Int32, _ text: String) {
+    public init() {}
+    public func write(_ text: String) { emit(1, text) }
+    public func writeError(_ text: String) { emit(2, text) }
+    public var writeFailure: String? { failure.withLock { $0 } }
+
+    func emit(_ fd: Int32, _ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if n <= 0 {
-                if errno == EINTR { continue }
+                if n < 0, errno == EINTR { continue }
+                if n < 0, errno == EPIPE {
+                    // The reader is gone: end as `yes | head` does.
+                    signal(SIGPIPE, SIG_DFL)
+                    raise(SIGPIPE)
+                }
+                let reason = n < 0 ? String(cString: strerror(errno)) : "nothing was written"
+                failure.withLock { $0 = $0 ?? "could not write \(fd == 1 ? "the output" : "to standard error"): \(reason)" }
                 return
             }
             offset += n

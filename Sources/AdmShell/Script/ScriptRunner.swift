@@ -30,6 +30,11 @@ public enum ScriptRunner {
             let place = (file.map { "\($0):" } ?? "") + "\(statement.location.line)"
             do {
                 try await shell.execute(statement)
+                if let failure = shell.console.sink.writeFailure {
+                    // Output that cannot be written is lost output: the script stops, non-zero.
+                    shell.console.sink.writeError("\(place): error: \(failure)\n")
+                    return ScriptOutcome(exitStatus: 3, failures: failures + [failure], statements: index)
+                }
                 if shell.shouldExit { break }
             } catch {
                 if case .api(let result) = error {

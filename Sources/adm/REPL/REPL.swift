@@ -13,7 +13,12 @@ enum REPL {
         _ = adm_install_interrupt_handler()
         let historyPath = AdmPaths.stateDirectory + "/history"
         FileMode.makeDirectories(AdmPaths.stateDirectory)
-        if !FileMode.exists(historyPath) { try? FileMode.createPrivate(historyPath) }
+        if !FileMode.exists(historyPath) {
+            // History is a convenience: without it the shell works, and says so once.
+            do { try FileMode.createPrivate(historyPath) } catch {
+                shell.warn(shell.configuration.style.yellow("warning: ") + "history will not be kept (\(error.description))")
+            }
+        }
         FileMode.restrict(historyPath)
         LineEditor.setUp(historyPath: historyPath) { line, point in
             Completer.complete(line: line, cursor: point, shell: box.shell)
