@@ -35,6 +35,9 @@ def spawn(*args, env=None, home=None):
     e = dict(os.environ, NO_COLOR='1', TERM='xterm', HOME=home, XDG_STATE_HOME=os.path.join(home, 'state'),
              XDG_CONFIG_HOME=os.path.join(home, 'config'))
     e.pop('OPENAI_ADMIN_KEY', None)
+    # The terminal's own size is what counts (a COLUMNS from the test runner would win over it).
+    e.pop('COLUMNS', None)
+    e.pop('LINES', None)
     e.update(env or {})
     child = pexpect.spawn(ADM, list(args), env=e, encoding='utf-8', timeout=10, dimensions=(40, 200))
     child.home = home

@@ -12,7 +12,7 @@ printed with every failure) against one `adm sandbox`:
 - a job stopped by SIGINT, SIGTERM or SIGKILL at a random step -> rerun: the organization as if
   it had never been stopped, nothing done twice, no secret lost (rotate --save).
 
-The counts of sessions and checks are printed at the end (pytest -s shows them)."""
+The counts of sessions and checks are printed by each test (pytest -s shows them)."""
 import json
 import os
 import random
@@ -169,6 +169,8 @@ def test_generated_sessions_round_trip(sandbox):
                                capture_output=True, text=True, env=env(sandbox), timeout=60)
             assert r.returncode == 3 and 'the cassette holds no response for' in r.stderr, f'{where} {r.stderr}'
             COUNTS['replay refused'] += 1
+    print(f"\nround trips, seed {SEED}: " + ', '.join(f'{v} {k}' for k, v in COUNTS.items() if v))
+    assert COUNTS['sessions'] == SESSIONS and COUNTS['repro'] > 0 and COUNTS['replay'] == SESSIONS
 
 
 def test_snapshot_change_diff_names_exactly_the_change(sandbox):
@@ -225,8 +227,3 @@ def test_a_rotation_stopped_at_a_random_step_finishes_on_its_rerun_with_its_secr
         COUNTS['jobs'] += 1
     finally:
         s.stop()
-
-
-def test_zz_counts():
-    print(f"\nround trips, seed {SEED}: " + ', '.join(f'{v} {k}' for k, v in COUNTS.items()))
-    assert COUNTS['sessions'] == SESSIONS and COUNTS['repro'] > 0 and COUNTS['replay'] == SESSIONS
