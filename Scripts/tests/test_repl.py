@@ -121,17 +121,27 @@ def test_ctrl_d_exits_0():
     assert child.exitstatus == 0
 
 
-def test_a_line_ending_in_backslash_continues():
+def test_a_line_ending_in_backslash_continues_as_one_statement():
+    # The lines are joined as in a script: run as one statement, kept as one history line, and
+    # saved as one. (Before, the second line ran on its own: `"hello"` was not a command.)
     child = spawn('--sandbox')
     child.expect(PROMPT)
     child.sendline('print \\')
     child.expect(r'\.\.\. ')
-    child.sendline('continued')
-    child.expect('continued')
+    child.sendline('"hello"')
+    child.expect('\r\nhello\r\n')
+    child.expect(PROMPT)
+    assert 'error' not in child.before
+    saved = os.path.join(child.home, 'joined.adm')
+    child.sendline(f'save {saved}')
     child.expect(PROMPT)
     settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
+    statements = [l for l in open(saved).read().splitlines() if not l.startswith('#')]
+    assert statements == ['print "hello"'], statements
+    history = open(os.path.join(child.home, 'state', 'adm', 'history')).read()
+    assert 'print \\ "hello"' in history.replace('\\040', ' ') or 'print  "hello"' in history.replace('\\040', ' '), history
 
 
 def test_vi_mode_from_editrc():

@@ -5,6 +5,12 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The real transport: async-http-client with a keep-alive pool, certificate verification
 /// always on for https (`--cacert` adds a trust root, nothing turns verification off),
 /// redirects refused (a redirect could downgrade to http or carry the key elsewhere), and
@@ -178,17 +184,17 @@ public final class HTTPTransport: Transport {
             if e == .invalidEOFState || e == .closedConnection { return .connectionClosed(host: host) }
             return .other("\(host) sent a malformed HTTP response (\(e.debugDescription))")
         }
+        // TLS: by type; the library's text only words the reason.
         if let e = error as? NIOSSLError { return .tls(host: host, reason: Self.tlsReason("\(e)")) }
         if let e = error as? BoringSSLError { return .tls(host: host, reason: Self.tlsReason("\(e)")) }
         if let e = error as? NIOSSLExtraError { return .tls(host: host, reason: "\(e)") }
-        if let e = error as? IOError {
-            if e.errnoCode == 104 || e.errnoCode == 32 { return .connectionClosed(host: host) }
-            return .connect(host: host, reason: Self.errnoReason(e.errnoCode, fallback: "\(e)"))
-        }
+        // Sockets: by the platform's errno constants.
+        if let e = error as? IOError { return Self.socketFailure(e.errnoCode, host: host, fallback: "\(e)") }
         if let e = error as? NIOConnectionError {
-            let first = e.connectionErrors.first.map { "\($0.error)" } ?? "\(e)"
-            let reason = first.contains("111") || first.lowercased().contains("refused") ? "connection refused" : first
-            return .connect(host: host, reason: reason)
+            // Every address was tried: the first one's error says why.
+            if let io = e.connectionErrors.first?.error as? IOError { return Self.socketFailure(io.errnoCode, host: host, fallback: "\(io)") }
+            if e.dnsAError != nil || e.dnsAAAAError != nil { return .connect(host: host, reason: "the name did not resolve") }
+            return .connect(host: host, reason: e.connectionErrors.first.map { "\($0.error)" } ?? "no address to connect to")
         }
         if let e = error as? ChannelError {
             switch e {
@@ -197,10 +203,18 @@ public final class HTTPTransport: Transport {
             default: return .other("connection to \(host) failed: \(e)")
             }
         }
-        let text = "\(error)"
-        if text.lowercased().contains("certificate") || text.contains("SSL") { return .tls(host: host, reason: tlsReason(text)) }
-        if text.contains("ECONNRESET") || text.contains("Connection reset") { return .connectionClosed(host: host) }
-        return .other("request to \(host) failed: \(text)")
+        return .other("request to \(host) failed: \(error)")
+    }
+
+    /// A socket's failure by its errno: the connection dropped, or it could not be made.
+    static func socketFailure(_ code: Int32, host: String, fallback: String) -> TransportError {
+        switch code {
+        case ECONNRESET, EPIPE: return .connectionClosed(host: host)
+        case ECONNREFUSED: return .connect(host: host, reason: "connection refused")
+        case EHOSTUNREACH, ENETUNREACH: return .connect(host: host, reason: "no route to host")
+        case ETIMEDOUT: return .connect(host: host, reason: "timed out")
+        default: return .connect(host: host, reason: fallback)
+        }
     }
 
     static func tlsReason(_ text: String) -> String {
@@ -210,12 +224,4 @@ public final class HTTPTransport: Transport {
         return text
     }
 
-    static func errnoReason(_ code: Int32, fallback: String) -> String {
-        switch code {
-        case 111: return "connection refused"
-        case 113, 101: return "no route to host"
-        case 110: return "timed out"
-        default: return fallback
-        }
-    }
 }

@@ -19,9 +19,9 @@ struct CatalogTests {
             #expect(PermissionCategory.of(scope: e.scope) == e.category)
             if e.method != .get, e.category == .organizationAdministration { #expect(e.scope == "api.management.write") }
         }
-        #expect(EndpointCatalog.endpoint(id: "list-projects")?.scope == "api.management.read")
-        #expect(EndpointCatalog.endpoint(id: "list-projects")?.scopeEvidence == .confirmed)
-        #expect(EndpointCatalog.endpoint(id: "usage-costs")?.scope == "api.usage.read")
+        #expect(Endpoint.listProjects.scope == "api.management.read")
+        #expect(Endpoint.listProjects.scopeEvidence == .confirmed)
+        #expect(Endpoint.usageCosts.scope == "api.usage.read")
         #expect(
             EndpointCatalog.all.filter { $0.scopeEvidence == .documented }.map(\.id).sorted()
                 == ["admin-api-keys-create", "admin-api-keys-delete", "admin-api-keys-get", "admin-api-keys-list"]
@@ -41,16 +41,16 @@ struct CatalogTests {
 
     @Test("paging styles follow the official SDK's pagers")
     func paging() {
-        #expect(EndpointCatalog.endpoint(id: "admin-api-keys-list")?.paging == .cursorByID)
-        #expect(EndpointCatalog.endpoint(id: "list-projects")?.paging == .cursor)
-        #expect(EndpointCatalog.endpoint(id: "list-groups")?.paging == .nextCursor)
-        #expect(EndpointCatalog.endpoint(id: "usage-completions")?.paging == .usagePage)
-        #expect(EndpointCatalog.endpoint(id: "retrieve-project")?.paging == Paging.none)
+        #expect(Endpoint.adminApiKeysList.paging == .cursorByID)
+        #expect(Endpoint.listProjects.paging == .cursor)
+        #expect(Endpoint.listGroups.paging == .nextCursor)
+        #expect(Endpoint.usageCompletions.paging == .usagePage)
+        #expect(Endpoint.retrieveProject.paging == Paging.none)
     }
 
     @Test("calls fill path templates and encode queries as the SDK does")
     func calls() {
-        let e = EndpointCatalog.endpoint(id: "list-audit-logs")!
+        let e = Endpoint.listAuditLogs
         let call = Call(
             e,
             pathParameters: [:],
@@ -59,7 +59,7 @@ struct CatalogTests {
         )
         #expect(call.pathAndQuery == "/organization/audit_logs?event_types[]=a.b&event_types[]=c%20d&effective_at[gte]=5")
         let sa = Call(
-            EndpointCatalog.endpoint(id: "retrieve-project-service-account")!,
+            Endpoint.retrieveProjectServiceAccount,
             pathParameters: ["project_id": "p/1", "service_account_id": "s"]
         )
         #expect(sa.path == "/organization/projects/p%2F1/service_accounts/s")

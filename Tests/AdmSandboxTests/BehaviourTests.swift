@@ -25,7 +25,7 @@ struct SandboxBehaviourTests {
             var pages = 0
             repeat {
                 let r = try await s.call(
-                    "list-projects",
+                    .listProjects,
                     key: "owner",
                     query: [QueryItem("limit", "20")] + (after.map { [QueryItem("after", $0)] } ?? [])
                 )
@@ -39,9 +39,9 @@ struct SandboxBehaviourTests {
             #expect(pages == 3)
             #expect(ids.count == 45)
             #expect(Set(ids).count == 45)
-            let keys = try await s.call("admin-api-keys-list", key: "owner", query: [QueryItem("order", "desc"), QueryItem("limit", "2")])
+            let keys = try await s.call(.adminApiKeysList, key: "owner", query: [QueryItem("order", "desc"), QueryItem("limit", "2")])
             #expect(keys.json!["data"]!.arrayValue!.map { $0["name"]!.stringValue! } == ["usage", "mgmt-write"])
-            let groups = try await s.call("list-groups", key: "owner")
+            let groups = try await s.call(.listGroups, key: "owner")
             #expect(groups.json!["next"] == .null)
         }
     }
@@ -78,7 +78,7 @@ struct SandboxBehaviourTests {
     @Test("what the spec forbids and an outside tester found accepted: no body where one is required, null where a field is not nullable")
     func strictBodies() async throws {
         try await withSandbox { s in
-            let project = try #require(try await s.call("list-projects", key: "owner").json?["data"]?[0]?["id"]?.stringValue)
+            let project = try #require(try await s.call(.listProjects, key: "owner").json?["data"]?[0]?["id"]?.stringValue)
             for path in ["/organization/projects/\(project)", "/organization/projects/\(project)/hosted_tool_permissions"] {
                 let r = try await s.raw(.post, path, key: "owner")
                 #expect(r.status == 400, "POST \(path) with no body")
@@ -112,7 +112,7 @@ struct SandboxBehaviourTests {
     func serviceAccounts() async throws {
         try await withSandbox { s in
             let p = s.defaultProject
-            let created = try await s.call("create-project-service-account", key: "owner", path: ["project_id": p], body: .obj(["name": "bot"]))
+            let created = try await s.call(.createProjectServiceAccount, key: "owner", path: ["project_id": p], body: .obj(["name": "bot"]))
             let sa = created.json!
             #expect(sa["object"] == "organization.project.service_account")
             #expect(sa["role"] == "member")
@@ -120,21 +120,21 @@ struct SandboxBehaviourTests {
             #expect(sa["api_key"]?["value"]?.stringValue == created.minted.first?.secret.redacted, "the client keeps the value out of the JSON")
             let id = sa["id"]!.stringValue!
             #expect(id.hasPrefix("svc_acct_"))
-            let fetched = try await s.call("retrieve-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": id])
+            let fetched = try await s.call(.retrieveProjectServiceAccount, key: "owner", path: ["project_id": p, "service_account_id": id])
             #expect(fetched.json?["api_key"] == nil)
-            let keys = try await s.call("list-project-api-keys", key: "owner", path: ["project_id": p])
+            let keys = try await s.call(.listProjectApiKeys, key: "owner", path: ["project_id": p])
             let saKeys = keys.json!["data"]!.arrayValue!.filter { $0["owner"]?["service_account"]?["id"]?.stringValue == id }
             #expect(saKeys.count == 1)
             #expect(saKeys[0]["redacted_value"]?.stringValue?.contains("…") == false)
             #expect(!keys.response.bodyText.contains(created.minted.first!.secret.unredacted))
             let keyID = saKeys[0]["id"]!.stringValue!
-            let refused = try await s.call("delete-project-api-key", key: "owner", path: ["project_id": p, "api_key_id": keyID])
+            let refused = try await s.call(.deleteProjectApiKey, key: "owner", path: ["project_id": p, "api_key_id": keyID])
             #expect(refused.status == 400)
-            _ = try await s.call("delete-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": id])
-            let after = try await s.call("retrieve-project-api-key", key: "owner", path: ["project_id": p, "api_key_id": keyID])
+            _ = try await s.call(.deleteProjectServiceAccount, key: "owner", path: ["project_id": p, "service_account_id": id])
+            let after = try await s.call(.retrieveProjectApiKey, key: "owner", path: ["project_id": p, "api_key_id": keyID])
             #expect(after.status == 404)
             let only = try await s.call(
-                "create-project-service-account",
+                .createProjectServiceAccount,
                 key: "owner",
                 path: ["project_id": p],
                 body: .obj(["name": "bare", "create_service_account_only": true])
@@ -147,21 +147,21 @@ struct SandboxBehaviourTests {
     @Test("archived projects refuse writes; unknown ids get 404; changes land in the audit log")
     func archiveAndAudit() async throws {
         try await withSandbox { s in
-            let created = try await s.call("create-project", key: "owner", body: .obj(["name": "temp"]))
+            let created = try await s.call(.createProject, key: "owner", body: .obj(["name": "temp"]))
             let id = created.json!["id"]!.stringValue!
             #expect(id.hasPrefix("proj_") && id.count == 29)
-            let archived = try await s.call("archive-project", key: "owner", path: ["project_id": id])
+            let archived = try await s.call(.archiveProject, key: "owner", path: ["project_id": id])
             #expect(archived.json?["status"] == "archived")
-            let refused = try await s.call("create-project-service-account", key: "owner", path: ["project_id": id], body: .obj(["name": "x"]))
+            let refused = try await s.call(.createProjectServiceAccount, key: "owner", path: ["project_id": id], body: .obj(["name": "x"]))
             #expect(refused.status == 400)
             #expect(refused.error?.message == "Project \(id) is archived and cannot be modified.")
-            let listed = try await s.call("list-projects", key: "owner")
+            let listed = try await s.call(.listProjects, key: "owner")
             #expect(!listed.response.bodyText.contains(id))
-            let all = try await s.call("list-projects", key: "owner", query: [QueryItem("include_archived", "true")])
+            let all = try await s.call(.listProjects, key: "owner", query: [QueryItem("include_archived", "true")])
             #expect(all.response.bodyText.contains(id))
-            let missing = try await s.call("retrieve-project", key: "owner", path: ["project_id": "proj_nope"])
+            let missing = try await s.call(.retrieveProject, key: "owner", path: ["project_id": "proj_nope"])
             #expect(missing.status == 404)
-            let log = try await s.call("list-audit-logs", key: "owner", query: [QueryItem("resource_ids[]", id)])
+            let log = try await s.call(.listAuditLogs, key: "owner", query: [QueryItem("resource_ids[]", id)])
             #expect(log.json!["data"]!.arrayValue!.map { $0["type"]!.stringValue! } == ["project.archived", "project.created"])
             let entry = log.json!["data"]![0]!
             #expect(entry["actor"]?["type"] == "api_key")
@@ -254,7 +254,7 @@ struct SandboxBehaviourTests {
             let start = String(today - 8 * 86400)
             let end = String(today - 86400)
             let r = try await s.call(
-                "usage-completions",
+                .usageCompletions,
                 key: "usage",
                 query: [
                     QueryItem("start_time", start), QueryItem("end_time", end),
@@ -268,7 +268,7 @@ struct SandboxBehaviourTests {
             #expect(page["next_page"] == .string("page_\(today - 5 * 86400)"))
             #expect(page["data"]?[0]?["results"]?[0]?["object"] == "organization.usage.completions.result")
             let again = try await s.call(
-                "usage-completions",
+                .usageCompletions,
                 key: "usage",
                 query: [
                     QueryItem("start_time", start), QueryItem("end_time", end),
@@ -277,7 +277,7 @@ struct SandboxBehaviourTests {
             )
             #expect(again.json == page)
             let costs = try await s.call(
-                "usage-costs",
+                .usageCosts,
                 key: "usage",
                 query: [QueryItem("start_time", start), QueryItem("bucket_width", "1h")]
             )

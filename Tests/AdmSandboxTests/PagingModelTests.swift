@@ -13,7 +13,7 @@ struct PagingModelTests {
         try await withSandbox { s in
             _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 29]))
             let everything = try await s.call(
-                "list-projects",
+                .listProjects,
                 key: "owner",
                 query: [QueryItem("limit", "100"), QueryItem("include_archived", "true")]
             )
@@ -21,7 +21,7 @@ struct PagingModelTests {
             #expect(all.count == 30)
             var archived: Set<String> = []
             for (i, id) in all.enumerated() where i % 3 == 1 || i == all.count - 1 {
-                let r = try await s.call("archive-project", key: "owner", path: ["project_id": id])
+                let r = try await s.call(.archiveProject, key: "owner", path: ["project_id": id])
                 #expect(r.status == 200)
                 archived.insert(id)
             }

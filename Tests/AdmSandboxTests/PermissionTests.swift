@@ -18,21 +18,21 @@ struct SandboxPermissionTests {
         "usage": ([.usage], []),
     ]
 
-    static func read(_ c: PermissionCategory, _ s: TestSandbox) -> (String, [String: String], [QueryItem]) {
+    static func read(_ c: PermissionCategory, _ s: TestSandbox) -> (Endpoint, [String: String], [QueryItem]) {
         switch c {
-        case .organizationAdministration: return ("list-projects", [:], [])
-        case .usage: return ("usage-completions", [:], [QueryItem("start_time", "1700000000"), QueryItem("limit", "1")])
-        case .auditLogs: return ("list-audit-logs", [:], [])
-        case .fineTuningCheckpoints: return ("listFineTuningCheckpointPermissions", ["fine_tuned_model_checkpoint": "ft:gpt-4o:org:x:1"], [])
+        case .organizationAdministration: return (.listProjects, [:], [])
+        case .usage: return (.usageCompletions, [:], [QueryItem("start_time", "1700000000"), QueryItem("limit", "1")])
+        case .auditLogs: return (.listAuditLogs, [:], [])
+        case .fineTuningCheckpoints: return (.listFineTuningCheckpointPermissions, ["fine_tuned_model_checkpoint": "ft:gpt-4o:org:x:1"], [])
         }
     }
 
-    static func write(_ c: PermissionCategory, _ s: TestSandbox) -> (String, [String: String], JSON)? {
+    static func write(_ c: PermissionCategory, _ s: TestSandbox) -> (Endpoint, [String: String], JSON)? {
         switch c {
-        case .organizationAdministration: return ("create-project", [:], .obj(["name": "matrix"]))
+        case .organizationAdministration: return (.createProject, [:], .obj(["name": "matrix"]))
         case .fineTuningCheckpoints:
             return (
-                "createFineTuningCheckpointPermission", ["fine_tuned_model_checkpoint": "ft:gpt-4o:org:x:1"],
+                .createFineTuningCheckpointPermission, ["fine_tuned_model_checkpoint": "ft:gpt-4o:org:x:1"],
                 .obj(["project_ids": [.string(s.defaultProject)]])
             )
         default: return nil
@@ -90,13 +90,13 @@ struct SandboxPermissionTests {
     @Test("project and service-account keys on admin endpoints fail as reported")
     func projectKeys() async throws {
         try await withSandbox { s in
-            let r = try await s.call("list-projects", key: "project-key")
+            let r = try await s.call(.listProjects, key: "project-key")
             #expect(r.status == 401)
             #expect(r.error?.missingScopes == ["api.management.read"])
-            let u = try await s.call("usage-costs", key: "project-key", query: [QueryItem("start_time", "1700000000")])
+            let u = try await s.call(.usageCosts, key: "project-key", query: [QueryItem("start_time", "1700000000")])
             #expect(u.error?.missingScopes == ["api.usage.read"])
             let sa = try await s.call(
-                "create-project-service-account",
+                .createProjectServiceAccount,
                 key: "owner",
                 path: ["project_id": s.defaultProject],
                 body: .obj(["name": "k"])
@@ -104,7 +104,7 @@ struct SandboxPermissionTests {
             let value = sa.minted.first?.secret.unredacted ?? ""
             let client = s.client
             let viaSA = try await client.send(
-                Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj(["name": "x"])),
+                Call(Endpoint.createProject, pathParameters: [:], body: .obj(["name": "x"])),
                 key: Secret(value)
             )
             #expect(viaSA.status == 401)
@@ -119,7 +119,7 @@ struct SandboxPermissionTests {
             let created = try await s.control(.post, "keys", .obj(["name": "nov20", "profile": "restricted:management=read"]))
             let old = Secret(created["value"]!.stringValue!)
             _ = try await s.control(.post, "keys/nov20", .obj(["profile": "all"]))
-            let create = Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj(["name": "x"]))
+            let create = Call(Endpoint.createProject, pathParameters: [:], body: .obj(["name": "x"]))
             let r = try await s.client.send(create, key: old)
             #expect(r.status == 401)
             #expect(r.error?.shape == .string)

@@ -11,13 +11,13 @@ struct SandboxPersistenceTests {
         var options = SandboxOptions.unlimited
         options.databasePath = dir + "/org.db"
         let (projectID, ownerKey) = try await withSandbox(options) { s in
-            let p = try await s.call("create-project", key: "owner", body: .obj(["name": "kept"]))
+            let p = try await s.call(.createProject, key: "owner", body: .obj(["name": "kept"]))
             return (p.json!["id"]!.stringValue!, s.key("owner"))
         }
         #expect(FileMode.mode(dir + "/org.db") == 0o600)
         try await withSandbox(options) { s in
             #expect(s.key("owner") == ownerKey)
-            let r = try await s.call("retrieve-project", key: "owner", path: ["project_id": projectID])
+            let r = try await s.call(.retrieveProject, key: "owner", path: ["project_id": projectID])
             #expect(r.json?["name"] == "kept")
             let integrity = try await s.control(.get, "integrity")
             #expect(integrity["integrity"] == "ok")
@@ -34,7 +34,7 @@ struct SandboxPersistenceTests {
                         var ids: [String] = []
                         for n in 0..<4 {
                             let r = try await s.call(
-                                "create-project-service-account",
+                                .createProjectServiceAccount,
                                 key: "owner",
                                 path: ["project_id": p],
                                 body: .obj(["name": .string("c\(client)-\(n)")])
@@ -42,9 +42,9 @@ struct SandboxPersistenceTests {
                             ids.append(r.json!["id"]!.stringValue!)
                         }
                         // Delete one of ours, rename another.
-                        _ = try await s.call("delete-project-service-account", key: "owner", path: ["project_id": p, "service_account_id": ids[0]])
+                        _ = try await s.call(.deleteProjectServiceAccount, key: "owner", path: ["project_id": p, "service_account_id": ids[0]])
                         _ = try await s.call(
-                            "update-project-service-account",
+                            .updateProjectServiceAccount,
                             key: "owner",
                             path: ["project_id": p, "service_account_id": ids[1]],
                             body: .obj(["name": .string("renamed-\(client)")])
@@ -61,7 +61,7 @@ struct SandboxPersistenceTests {
             var after: String?
             repeat {
                 let r = try await s.call(
-                    "list-project-service-accounts",
+                    .listProjectServiceAccounts,
                     key: "owner",
                     path: ["project_id": p],
                     query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])
@@ -75,7 +75,7 @@ struct SandboxPersistenceTests {
             after = nil
             repeat {
                 let r = try await s.call(
-                    "list-project-api-keys",
+                    .listProjectApiKeys,
                     key: "owner",
                     path: ["project_id": p],
                     query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])

@@ -70,7 +70,7 @@ struct HostileInputTests {
         try await withSandbox(overHTTP: true) { s in
             let broken = Secret(s.key("owner").unredacted + "\r\n")
             do {
-                _ = try await s.client.send(Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:]), key: broken)
+                _ = try await s.client.send(Call(Endpoint.listProjects, pathParameters: [:]), key: broken)
                 Issue.record("a key with a line end was sent")
             } catch let error as CallFailure {
                 #expect(error.description.contains("holds a space, a line end or another character a header cannot carry"))

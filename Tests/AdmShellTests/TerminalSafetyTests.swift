@@ -27,7 +27,7 @@ struct TerminalSafetyTests {
     }
 
     func project(_ s: TestSandbox, named name: String) async throws -> String {
-        let r = try await s.call("create-project", key: "owner", body: .obj(["name": .string(name)]))
+        let r = try await s.call(.createProject, key: "owner", body: .obj(["name": .string(name)]))
         return try #require(r.json?["id"]?.stringValue)
     }
 

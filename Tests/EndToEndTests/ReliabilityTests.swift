@@ -19,7 +19,7 @@ struct ReliabilityTests {
         let owner = Secret(try server.keys()["owner"]!)
         let transport = try HTTPTransport()
         let client = AdminClient(baseURL: server.baseURL, transport: transport, retry: .none, timeout: .seconds(30))
-        let create = EndpointCatalog.endpoint(id: "create-project")!
+        let create = Endpoint.createProject
         let killAfter = 60
         let acknowledged = Acknowledged()
         let (enough, enoughReached) = AsyncStream<Void>.makeStream()
@@ -64,7 +64,7 @@ struct ReliabilityTests {
         repeat {
             let r = try await client2.send(
                 Call(
-                    EndpointCatalog.endpoint(id: "list-projects")!,
+                    Endpoint.listProjects,
                     pathParameters: [:],
                     query: [QueryItem("limit", "100")] + (after.map { [QueryItem("after", $0)] } ?? [])
                 ),

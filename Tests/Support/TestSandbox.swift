@@ -47,10 +47,15 @@ public final class TestSandbox: Sendable {
 
     public var client: AdminClient { AdminClient(baseURL: server.baseURL, transport: transport, retry: .none) }
 
-    /// Sends a call by operation id.
-    public func call(_ id: String, key: String, path: [String: String] = [:], query: [QueryItem] = [], body: JSON? = nil) async throws -> CallResult {
-        let endpoint = EndpointCatalog.endpoint(id: id)!
-        return try await client.send(Call(endpoint, pathParameters: path, query: query, body: body), key: self.key(key))
+    /// Sends a call to `endpoint` with the fixture key named `key`.
+    public func call(
+        _ endpoint: Endpoint,
+        key: String,
+        path: [String: String] = [:],
+        query: [QueryItem] = [],
+        body: JSON? = nil
+    ) async throws -> CallResult {
+        try await client.send(Call(endpoint, pathParameters: path, query: query, body: body), key: self.key(key))
     }
 
     /// A raw request (any method and path, optional key).

@@ -171,7 +171,7 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
     /// operation takes no `limit`.
     public func largestPage(bucketWidth: String? = nil) -> Int? {
         guard let limit = query.first(where: { $0.name == "limit" }) else { return nil }
-        if paging == .usagePage, id != "usage-costs" {
+        if paging == .usagePage, self != .usageCosts {
             switch bucketWidth {
             case "1m": return 1440
             case "1h": return 168
@@ -186,6 +186,8 @@ public struct Endpoint: Sendable, Hashable, Identifiable {
         query.first(where: { $0.name == name || $0.baseName == name }) ?? body.first(where: { $0.name == name })
     }
 
+    /// Operations are one by id: ids are unique in the catalog (a test holds it), so
+    /// comparing and hashing need not walk the fields.
     public static func == (a: Endpoint, b: Endpoint) -> Bool { a.id == b.id }
     public func hash(into hasher: inout Hasher) { hasher.combine(id) }
 }

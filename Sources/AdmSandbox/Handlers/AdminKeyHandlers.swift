@@ -5,11 +5,11 @@ import AdmAPI
 /// API can set a profile).
 enum AdminKeyHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("admin-api-keys-list") { (s, ctx) throws(APIFailure) in
+        t.on(.adminApiKeysList) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .adminKey)
         }
-        t.onRetrieve("admin-api-keys-get", .adminKey, "key_id", what: "API key")
-        t.on("admin-api-keys-create") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.adminApiKeysGet, .adminKey, "key_id", what: "API key")
+        t.on(.adminApiKeysCreate) { (s, ctx) throws(APIFailure) in
             let name = ctx.string("name") ?? ""
             let expires = ctx.field("expires_in_seconds")?.intValue
             if let expires, !(1...31_536_000).contains(expires) {
@@ -30,7 +30,7 @@ enum AdminKeyHandlers {
             )
             return record.body.merging([("value", .string(secret))])
         }
-        t.on("admin-api-keys-delete") { (s, ctx) throws(APIFailure) in
+        t.on(.adminApiKeysDelete) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("key_id")
             _ = try s.record(.adminKey, id, what: "API key", param: "key_id")
             s.remove(.adminKey, id)

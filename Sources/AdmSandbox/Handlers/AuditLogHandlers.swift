@@ -3,7 +3,7 @@ import AdmAPI
 /// The audit log: newest first, filtered by time, project, event type, actor and resource.
 enum AuditLogHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("list-audit-logs") { (s, ctx) throws(APIFailure) in
+        t.on(.listAuditLogs) { (s, ctx) throws(APIFailure) in
             let effective = ctx.query.object("effective_at").compactMapValues { Int($0) }
             let projects = Set(ctx.query.array("project_ids"))
             let types = Set(ctx.query.array("event_types"))

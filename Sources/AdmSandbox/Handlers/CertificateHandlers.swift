@@ -4,7 +4,7 @@ import AdmAPI
 /// for the organization or a project, deletable only when inactive everywhere; at most 50.
 enum CertificateHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("listOrganizationCertificates") { (s, ctx) throws(APIFailure) in
+        t.on(.listOrganizationCertificates) { (s, ctx) throws(APIFailure) in
             Pager.page(
                 s,
                 ctx,
@@ -13,7 +13,7 @@ enum CertificateHandlers {
                 render: { r in listItem(r, object: "organization.certificate", active: r.hidden["active"]?.boolValue ?? false) }
             )
         }
-        t.on("uploadCertificate") { (s, ctx) throws(APIFailure) in
+        t.on(.uploadCertificate) { (s, ctx) throws(APIFailure) in
             let pem = ctx.string("certificate") ?? ""
             guard pem.contains("-----BEGIN CERTIFICATE-----"), pem.contains("-----END CERTIFICATE-----") else {
                 throw .invalid("Invalid certificate: expected a PEM-encoded X.509 certificate.", param: "certificate", code: "invalid_certificate")
@@ -31,7 +31,7 @@ enum CertificateHandlers {
             s.audit("certificate.created", ctx, details: .obj(["id": .string(id), "name": r.body["name"]!]))
             return r.body
         }
-        t.on("getCertificate") { (s, ctx) throws(APIFailure) in
+        t.on(.getCertificate) { (s, ctx) throws(APIFailure) in
             let r = try s.record(.certificate, ctx.param("certificate_id"), what: "certificate", param: "certificate_id")
             var body = r.body
             if ctx.query.array("include").contains("content") {
@@ -39,14 +39,14 @@ enum CertificateHandlers {
             }
             return body
         }
-        t.on("modifyCertificate") { (s, ctx) throws(APIFailure) in
+        t.on(.modifyCertificate) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("certificate_id")
             _ = try s.record(.certificate, id, what: "certificate", param: "certificate_id")
             let r = s.update(.certificate, id) { r in if let n = ctx.string("name") { r.body["name"] = .string(n) } }!
             s.audit("certificate.updated", ctx, details: .obj(["id": .string(id), "name": r.body["name"]!]))
             return r.body
         }
-        t.on("deleteCertificate") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteCertificate) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("certificate_id")
             let r = try s.record(.certificate, id, what: "certificate", param: "certificate_id")
             if r.hidden["active"]?.boolValue == true || !(r.hidden["projects"]?.arrayValue?.isEmpty ?? true) {
@@ -56,7 +56,7 @@ enum CertificateHandlers {
             s.audit("certificate.deleted", ctx, details: .obj(["id": .string(id), "name": r.body["name"]!]))
             return .obj(["object": "certificate.deleted", "id": .string(id)])
         }
-        for (op, activate) in [("activateOrganizationCertificates", true), ("deactivateOrganizationCertificates", false)] {
+        for (op, activate) in [(Endpoint.activateOrganizationCertificates, true), (.deactivateOrganizationCertificates, false)] {
             t.on(op) { (s, ctx) throws(APIFailure) in
                 let ids = try certificateIDs(s, ctx)
                 var data: [JSON] = []
@@ -75,7 +75,7 @@ enum CertificateHandlers {
                 ])
             }
         }
-        t.on("listProjectCertificates") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectCertificates) { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
             return Pager.page(
@@ -86,7 +86,7 @@ enum CertificateHandlers {
                 render: { r in listItem(r, object: "organization.project.certificate", active: activeIn(r, pid)) }
             )
         }
-        for (op, activate) in [("activateProjectCertificates", true), ("deactivateProjectCertificates", false)] {
+        for (op, activate) in [(Endpoint.activateProjectCertificates, true), (.deactivateProjectCertificates, false)] {
             t.on(op) { (s, ctx) throws(APIFailure) in
                 let pid = ctx.param("project_id")
                 _ = try s.activeProject(pid)

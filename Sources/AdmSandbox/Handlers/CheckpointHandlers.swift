@@ -3,11 +3,11 @@ import AdmAPI
 /// Sharing fine-tuned model checkpoints with projects.
 enum CheckpointHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("listFineTuningCheckpointPermissions") { (s, ctx) throws(APIFailure) in
+        t.on(.listFineTuningCheckpointPermissions) { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
             return Pager.page(s, ctx, .checkpointPermission, parent: checkpoint, filteredBy: "project_id")
         }
-        t.on("createFineTuningCheckpointPermission") { (s, ctx) throws(APIFailure) in
+        t.on(.createFineTuningCheckpointPermission) { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
             guard checkpoint.hasPrefix("ft:") else {
                 throw .invalid(
@@ -41,7 +41,7 @@ enum CheckpointHandlers {
             }
             return Pager.envelope(data, style: .cursor, hasMore: false)
         }
-        t.on("deleteFineTuningCheckpointPermission") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteFineTuningCheckpointPermission) { (s, ctx) throws(APIFailure) in
             let checkpoint = ctx.param("fine_tuned_model_checkpoint")
             let id = ctx.param("permission_id")
             _ = try s.child(.checkpointPermission, id, parent: checkpoint, what: "checkpoint permission", param: "permission_id")

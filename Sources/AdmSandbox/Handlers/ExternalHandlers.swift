@@ -23,10 +23,10 @@ enum ExternalHandlers {
     ]
 
     static func register(_ t: inout [String: Handler]) {
-        t.on("external-keys-list") { (s, ctx) throws(APIFailure) in
+        t.on(.externalKeysList) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .externalKey, filteredBy: "purpose")
         }
-        t.on("external-keys-create") { (s, ctx) throws(APIFailure) in
+        t.on(.externalKeysCreate) { (s, ctx) throws(APIFailure) in
             let type = ctx.string("type") ?? ""
             guard let fields = keyFields[type] else { throw .invalidValue("type", type, supported: ["aws", "gcp", "azure", "oci"]) }
             let name = ctx.string("name") ?? ""
@@ -47,8 +47,8 @@ enum ExternalHandlers {
             s.audit("external_key.registered", ctx, details: .obj(["id": .string(id), "data": .obj(["type": .string(type)])]))
             return r.body
         }
-        t.onRetrieve("external-keys-retrieve", .externalKey, "external_key_id", what: "external key")
-        t.on("external-keys-delete") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.externalKeysRetrieve, .externalKey, "external_key_id", what: "external key")
+        t.on(.externalKeysDelete) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_key_id")
             let key = try s.record(.externalKey, id, what: "external key", param: "external_key_id")
             if let p = s.records(.project).first(where: { $0.body["external_key_id"]?.stringValue == id }) {
@@ -59,14 +59,14 @@ enum ExternalHandlers {
             // The SDK types this answer as the key itself.
             return key.body.merging([("deleted", .bool(true))])
         }
-        t.on("external-keys-validate") { (s, ctx) throws(APIFailure) in
+        t.on(.externalKeysValidate) { (s, ctx) throws(APIFailure) in
             _ = try s.record(.externalKey, ctx.param("external_key_id"), what: "external key", param: "external_key_id")
             return .obj(["status": "valid"])
         }
-        t.on("external-storage-list") { (s, ctx) throws(APIFailure) in
+        t.on(.externalStorageList) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .externalStorage, filteredBy: "project_id")
         }
-        t.on("external-storage-create") { (s, ctx) throws(APIFailure) in
+        t.on(.externalStorageCreate) { (s, ctx) throws(APIFailure) in
             let pid = ctx.string("project_id") ?? ""
             _ = try s.activeProject(pid)
             let provider = ctx.field("provider") ?? .null
@@ -94,8 +94,8 @@ enum ExternalHandlers {
             )
             return r.body
         }
-        t.onRetrieve("external-storage-retrieve", .externalStorage, "external_storage_id", what: "external storage configuration")
-        t.on("external-storage-delete") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.externalStorageRetrieve, .externalStorage, "external_storage_id", what: "external storage configuration")
+        t.on(.externalStorageDelete) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_storage_id")
             let r = try s.record(.externalStorage, id, what: "external storage configuration", param: "external_storage_id")
             s.remove(.externalStorage, id)
@@ -106,7 +106,7 @@ enum ExternalHandlers {
             )
             return .obj(["id": .string(id), "object": "organization.external_storage.deleted", "deleted": true])
         }
-        t.on("external-storage-validate") { (s, ctx) throws(APIFailure) in
+        t.on(.externalStorageValidate) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("external_storage_id")
             _ = try s.record(.externalStorage, id, what: "external storage configuration", param: "external_storage_id")
             return s.update(.externalStorage, id) { r in r.body["status"] = "validated" }!.body

@@ -3,10 +3,10 @@ import AdmAPI
 /// Groups, their members, and groups' access to projects.
 enum GroupHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("list-groups") { (s, ctx) throws(APIFailure) in
+        t.on(.listGroups) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .group)
         }
-        t.on("create-group") { (s, ctx) throws(APIFailure) in
+        t.on(.createGroup) { (s, ctx) throws(APIFailure) in
             let name = try groupName(ctx)
             let g = s.create(.group, IDs.group()) { id in
                 .obj([
@@ -18,8 +18,8 @@ enum GroupHandlers {
             s.audit("group.created", ctx, details: .obj(["id": .string(id), "data": .obj(["group_name": .string(name)])]))
             return g.body
         }
-        t.onRetrieve("retrieve-group", .group, "group_id", what: "group")
-        t.on("update-group") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.retrieveGroup, .group, "group_id", what: "group")
+        t.on(.updateGroup) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("group_id")
             _ = try s.record(.group, id, what: "group", param: "group_id")
             let name = try groupName(ctx)
@@ -32,7 +32,7 @@ enum GroupHandlers {
                 "id": .string(id), "name": .string(name), "created_at": g.body["created_at"]!, "is_scim_managed": g.body["is_scim_managed"]!,
             ])
         }
-        t.on("delete-group") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteGroup) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("group_id")
             _ = try s.record(.group, id, what: "group", param: "group_id")
             for m in s.records(.groupUser, parent: id) { s.remove(.groupUser, m.id) }
@@ -66,7 +66,7 @@ enum GroupHandlers {
     }
 
     static func registerMembers(_ t: inout [String: Handler]) {
-        t.on("list-group-users") { (s, ctx) throws(APIFailure) in
+        t.on(.listGroupUsers) { (s, ctx) throws(APIFailure) in
             let gid = ctx.param("group_id")
             _ = try s.record(.group, gid, what: "group", param: "group_id")
             return Pager.page(
@@ -78,7 +78,7 @@ enum GroupHandlers {
                 render: { r in .obj(["id": r.body["id"]!, "name": r.body["name"]!, "email": r.body["email"] ?? .null]) }
             )
         }
-        t.on("add-group-user") { (s, ctx) throws(APIFailure) in
+        t.on(.addGroupUser) { (s, ctx) throws(APIFailure) in
             let gid = ctx.param("group_id")
             _ = try s.record(.group, gid, what: "group", param: "group_id")
             let uid = ctx.string("user_id") ?? ""
@@ -91,21 +91,21 @@ enum GroupHandlers {
             }
             return .obj(["object": "group.user", "user_id": .string(uid), "group_id": .string(gid)])
         }
-        t.on("retrieve-group-user") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveGroupUser) { (s, ctx) throws(APIFailure) in
             try s.groupMember(ctx).body
         }
-        t.on("remove-group-user") { (s, ctx) throws(APIFailure) in
+        t.on(.removeGroupUser) { (s, ctx) throws(APIFailure) in
             s.remove(.groupUser, try s.groupMember(ctx).id)
             return OrgState.deleted("group.user.deleted", nil)
         }
     }
 
     static func registerProjectGroups(_ t: inout [String: Handler]) {
-        t.on("list-project-groups") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectGroups) { (s, ctx) throws(APIFailure) in
             let pid = try s.project(ctx, writing: false).id
             return Pager.page(ctx, items: s.records(.projectGroup, parent: pid).map(\.body), id: { $0["group_id"]?.stringValue })
         }
-        t.on("add-project-group") { (s, ctx) throws(APIFailure) in
+        t.on(.addProjectGroup) { (s, ctx) throws(APIFailure) in
             let project = try s.project(ctx, writing: true)
             let pid = project.id
             let gid = ctx.string("group_id") ?? ""
@@ -128,10 +128,10 @@ enum GroupHandlers {
             )
             return body
         }
-        t.on("retrieve-project-group") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveProjectGroup) { (s, ctx) throws(APIFailure) in
             try s.inProject(ctx, .projectGroup, "group_id", what: "project group", writing: false).record.body
         }
-        t.on("remove-project-group") { (s, ctx) throws(APIFailure) in
+        t.on(.removeProjectGroup) { (s, ctx) throws(APIFailure) in
             s.remove(.projectGroup, try s.inProject(ctx, .projectGroup, "group_id", what: "project group", writing: true).record.id)
             return OrgState.deleted("project.group.deleted", nil)
         }

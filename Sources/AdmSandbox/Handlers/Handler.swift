@@ -27,16 +27,15 @@ enum Handlers {
 }
 
 extension Dictionary where Key == String, Value == Handler {
-    /// Registers `handler` for `id`, which must name a catalog operation.
-    mutating func on(_ id: String, _ handler: @escaping Handler) {
-        precondition(EndpointCatalog.endpoint(id: id) != nil, "no catalog operation \(id)")
-        self[id] = handler
+    /// Registers `handler` for the catalog operation `endpoint`.
+    mutating func on(_ endpoint: Endpoint, _ handler: @escaping Handler) {
+        self[endpoint.id] = handler
     }
 
     /// Registers the read of one top-level record of `kind`, named by the path parameter
     /// `param`; 404 naming `what`.
-    mutating func onRetrieve(_ id: String, _ kind: Kind, _ param: String, what: String) {
-        on(id) { (s, ctx) throws(APIFailure) in try s.record(kind, ctx.param(param), what: what, param: param).body }
+    mutating func onRetrieve(_ endpoint: Endpoint, _ kind: Kind, _ param: String, what: String) {
+        on(endpoint) { (s, ctx) throws(APIFailure) in try s.record(kind, ctx.param(param), what: what, param: param).body }
     }
 }
 

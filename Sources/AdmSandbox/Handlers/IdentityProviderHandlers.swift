@@ -3,10 +3,10 @@ import AdmAPI
 /// Workload identity providers and their federation rules (SDK-only operations).
 enum IdentityProviderHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("workload-identity-providers-list") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersList) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .identityProvider)
         }
-        t.on("workload-identity-providers-create") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersCreate) { (s, ctx) throws(APIFailure) in
             for f in ["audience", "issuer", "name"] where (ctx.string(f) ?? "").isEmpty { throw .missingParameter(f) }
             let issuer = ctx.string("issuer")!
             guard issuer.hasPrefix("https://") else { throw .invalid("'issuer' must be an https:// URL.", param: "issuer", code: "invalid_value") }
@@ -28,8 +28,8 @@ enum IdentityProviderHandlers {
             s.audit("workload_identity_provider.created", ctx, details: .obj(["id": .string(id), "data": .obj(["name": r.body["name"]!])]))
             return r.body
         }
-        t.onRetrieve("workload-identity-providers-retrieve", .identityProvider, "workload_identity_provider_id", what: "workload identity provider")
-        t.on("workload-identity-providers-update") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.workloadIdentityProvidersRetrieve, .identityProvider, "workload_identity_provider_id", what: "workload identity provider")
+        t.on(.workloadIdentityProvidersUpdate) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("workload_identity_provider_id")
             let existing = try s.record(.identityProvider, id, what: "workload identity provider", param: "workload_identity_provider_id")
             let issuer = ctx.string("issuer") ?? existing.body["issuer"]?.stringValue ?? ""
@@ -44,7 +44,7 @@ enum IdentityProviderHandlers {
             s.audit("workload_identity_provider.updated", ctx, details: .obj(["id": .string(id), "changes_requested": ctx.body]))
             return r.body
         }
-        t.on("workload-identity-providers-delete") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersDelete) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("workload_identity_provider_id")
             let p = try s.record(.identityProvider, id, what: "workload identity provider", param: "workload_identity_provider_id")
             for rule in s.records(.federationRule, parent: id) { s.remove(.federationRule, rule.id) }
@@ -127,12 +127,12 @@ enum IdentityProviderHandlers {
     }
 
     static func registerRules(_ t: inout [String: Handler]) {
-        t.on("workload-identity-providers-federation-rules-list") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersFederationRulesList) { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("workload_identity_provider_id")
             _ = try s.record(.identityProvider, pid, what: "workload identity provider", param: "workload_identity_provider_id")
             return Pager.page(s, ctx, .federationRule, parent: pid, filteredBy: "service_account_id")
         }
-        t.on("workload-identity-providers-federation-rules-create") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersFederationRulesCreate) { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
             _ = try s.record(.identityProvider, providerID, what: "workload identity provider", param: "workload_identity_provider_id")
             let projectID = ctx.string("project_id") ?? ""
@@ -153,10 +153,10 @@ enum IdentityProviderHandlers {
             logRule("created", &s, ctx, r)
             return r.body
         }
-        t.on("workload-identity-providers-federation-rules-retrieve") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersFederationRulesRetrieve) { (s, ctx) throws(APIFailure) in
             try rule(s, ctx).body
         }
-        t.on("workload-identity-providers-federation-rules-update") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersFederationRulesUpdate) { (s, ctx) throws(APIFailure) in
             let id = try rule(s, ctx).id
             let matchers = try self.matchers(ctx, required: false)
             let permissions = try self.permissions(ctx)
@@ -169,7 +169,7 @@ enum IdentityProviderHandlers {
             logRule("updated", &s, ctx, r)
             return r.body
         }
-        t.on("workload-identity-providers-federation-rules-delete") { (s, ctx) throws(APIFailure) in
+        t.on(.workloadIdentityProvidersFederationRulesDelete) { (s, ctx) throws(APIFailure) in
             let providerID = ctx.param("workload_identity_provider_id")
             let r = try rule(s, ctx)
             let id = r.id

@@ -4,11 +4,11 @@ import AdmAPI
 /// archive. Projects cannot be deleted; an archived project refuses every write.
 enum ProjectHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("list-projects") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjects) { (s, ctx) throws(APIFailure) in
             let includeArchived = ctx.query.bool("include_archived") ?? false
             return Pager.page(s, ctx, .project, where: includeArchived ? nil : { $0.body["status"]?.stringValue != "archived" })
         }
-        t.on("create-project") { (s, ctx) throws(APIFailure) in
+        t.on(.createProject) { (s, ctx) throws(APIFailure) in
             let name = ctx.string("name") ?? ""
             if name.trimmingCharacters(in: " ").isEmpty { throw .invalid("Project name must not be empty.", param: "name") }
             if let ek = ctx.string("external_key_id"), s.get(.externalKey, ek) == nil {
@@ -32,10 +32,10 @@ enum ProjectHandlers {
             )
             return project.body
         }
-        t.on("retrieve-project") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveProject) { (s, ctx) throws(APIFailure) in
             try s.project(ctx.param("project_id")).body
         }
-        t.on("modify-project") { (s, ctx) throws(APIFailure) in
+        t.on(.modifyProject) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("project_id")
             _ = try s.activeProject(id)
             if let name = ctx.string("name"), name.trimmingCharacters(in: " ").isEmpty {
@@ -57,7 +57,7 @@ enum ProjectHandlers {
             )
             return updated.body
         }
-        t.on("archive-project") { (s, ctx) throws(APIFailure) in
+        t.on(.archiveProject) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("project_id")
             let p = try s.project(id)
             if p.body["status"]?.stringValue == "archived" { return p.body }

@@ -25,37 +25,37 @@ enum RoleHandlers {
 
     static func register(_ t: inout [String: Handler]) {
         // Organization roles.
-        t.on("list-roles") { (s, ctx) throws(APIFailure) in
+        t.on(.listRoles) { (s, ctx) throws(APIFailure) in
             Pager.page(ctx, items: s.roles(projectID: nil))
         }
-        t.on("create-role") { (s, ctx) throws(APIFailure) in try createRole(&s, ctx, projectID: nil) }
-        t.on("retrieve-role") { (s, ctx) throws(APIFailure) in
+        t.on(.createRole) { (s, ctx) throws(APIFailure) in try createRole(&s, ctx, projectID: nil) }
+        t.on(.retrieveRole) { (s, ctx) throws(APIFailure) in
             guard let r = s.role(ctx.param("role_id"), projectID: nil) else { throw .notFound("role", ctx.param("role_id"), param: "role_id") }
             return r
         }
-        t.on("update-role") { (s, ctx) throws(APIFailure) in try updateRole(&s, ctx, projectID: nil) }
-        t.on("delete-role") { (s, ctx) throws(APIFailure) in try deleteRole(&s, ctx, projectID: nil) }
+        t.on(.updateRole) { (s, ctx) throws(APIFailure) in try updateRole(&s, ctx, projectID: nil) }
+        t.on(.deleteRole) { (s, ctx) throws(APIFailure) in try deleteRole(&s, ctx, projectID: nil) }
         // Project roles.
-        t.on("list-project-roles") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectRoles) { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
             return Pager.page(ctx, items: s.roles(projectID: pid))
         }
-        t.on("create-project-role") { (s, ctx) throws(APIFailure) in
+        t.on(.createProjectRole) { (s, ctx) throws(APIFailure) in
             _ = try s.activeProject(ctx.param("project_id"))
             return try createRole(&s, ctx, projectID: ctx.param("project_id"))
         }
-        t.on("retrieve-project-role") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveProjectRole) { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             _ = try s.project(pid)
             guard let r = s.role(ctx.param("role_id"), projectID: pid) else { throw .notFound("role", ctx.param("role_id"), param: "role_id") }
             return r
         }
-        t.on("update-project-role") { (s, ctx) throws(APIFailure) in
+        t.on(.updateProjectRole) { (s, ctx) throws(APIFailure) in
             _ = try s.activeProject(ctx.param("project_id"))
             return try updateRole(&s, ctx, projectID: ctx.param("project_id"))
         }
-        t.on("delete-project-role") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteProjectRole) { (s, ctx) throws(APIFailure) in
             _ = try s.activeProject(ctx.param("project_id"))
             return try deleteRole(&s, ctx, projectID: ctx.param("project_id"))
         }
@@ -116,15 +116,15 @@ enum RoleHandlers {
     enum Principal { case user, group }
 
     static func registerAssignments(_ t: inout [String: Handler]) {
-        let families: [(list: String, assign: String, retrieve: String, unassign: String, principal: Principal, project: Bool)] = [
-            ("list-user-role-assignments", "assign-user-role", "retrieve-user-role", "unassign-user-role", .user, false),
-            ("list-group-role-assignments", "assign-group-role", "retrieve-group-role", "unassign-group-role", .group, false),
+        let families: [(list: Endpoint, assign: Endpoint, retrieve: Endpoint, unassign: Endpoint, principal: Principal, project: Bool)] = [
+            (.listUserRoleAssignments, .assignUserRole, .retrieveUserRole, .unassignUserRole, .user, false),
+            (.listGroupRoleAssignments, .assignGroupRole, .retrieveGroupRole, .unassignGroupRole, .group, false),
             (
-                "list-project-user-role-assignments", "assign-project-user-role", "retrieve-project-user-role", "unassign-project-user-role", .user,
+                .listProjectUserRoleAssignments, .assignProjectUserRole, .retrieveProjectUserRole, .unassignProjectUserRole, .user,
                 true
             ),
             (
-                "list-project-group-role-assignments", "assign-project-group-role", "retrieve-project-group-role", "unassign-project-group-role",
+                .listProjectGroupRoleAssignments, .assignProjectGroupRole, .retrieveProjectGroupRole, .unassignProjectGroupRole,
                 .group, true
             ),
         ]

@@ -18,10 +18,10 @@ enum ServiceAccountHandlers {
     ]
 
     static func register(_ t: inout [String: Handler]) {
-        t.on("list-project-service-accounts") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectServiceAccounts) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .serviceAccount, parent: try s.project(ctx, writing: false).id)
         }
-        t.on("create-project-service-account") { (s, ctx) throws(APIFailure) in
+        t.on(.createProjectServiceAccount) { (s, ctx) throws(APIFailure) in
             let project = try s.project(ctx, writing: true)
             let pid = project.id
             let name = ctx.string("name") ?? ""
@@ -47,10 +47,10 @@ enum ServiceAccountHandlers {
             }
             return response
         }
-        t.on("retrieve-project-service-account") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveProjectServiceAccount) { (s, ctx) throws(APIFailure) in
             try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: false).record.body
         }
-        t.on("update-project-service-account") { (s, ctx) throws(APIFailure) in
+        t.on(.updateProjectServiceAccount) { (s, ctx) throws(APIFailure) in
             let (project, sa) = try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: true)
             let id = sa.id
             if let name = ctx.string("name"), name.trimmingCharacters(in: " ").isEmpty {
@@ -64,7 +64,7 @@ enum ServiceAccountHandlers {
             s.auditRoleChange("service_account.updated", ctx, project: project, updated)
             return updated.body
         }
-        t.on("delete-project-service-account") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteProjectServiceAccount) { (s, ctx) throws(APIFailure) in
             let (project, sa) = try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: true)
             let id = sa.id
             for key in s.records(.projectKey, parent: project.id) where key.hidden["service_account_id"]?.stringValue == id {
@@ -74,7 +74,7 @@ enum ServiceAccountHandlers {
             s.audit("service_account.deleted", ctx, project: project, details: .obj(["id": .string(id)]))
             return OrgState.deleted("organization.project.service_account.deleted", id)
         }
-        t.on("CreateanAPIkeyforaserviceaccount") { (s, ctx) throws(APIFailure) in
+        t.on(.createServiceAccountKey) { (s, ctx) throws(APIFailure) in
             let (project, sa) = try s.inProject(ctx, .serviceAccount, "service_account_id", what: "service account", writing: true)
             let scopes = ctx.field("scopes")?.arrayValue?.compactMap(\.stringValue) ?? []
             try checkScopes(scopes)
@@ -126,7 +126,7 @@ enum ServiceAccountHandlers {
     }
 
     static func registerProjectKeys(_ t: inout [String: Handler]) {
-        t.on("list-project-api-keys") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectApiKeys) { (s, ctx) throws(APIFailure) in
             let project = try s.project(ctx, writing: false)
             let access = ctx.query.string("owner_project_access") ?? "active"
             return Pager.page(
@@ -137,10 +137,10 @@ enum ServiceAccountHandlers {
                 where: access == "any" ? nil : { $0.body["owner_project_access"]?.stringValue == access }
             )
         }
-        t.on("retrieve-project-api-key") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveProjectApiKey) { (s, ctx) throws(APIFailure) in
             try s.inProject(ctx, .projectKey, "api_key_id", what: "API key", writing: false).record.body
         }
-        t.on("delete-project-api-key") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteProjectApiKey) { (s, ctx) throws(APIFailure) in
             let (project, key) = try s.inProject(ctx, .projectKey, "api_key_id", what: "API key", writing: true)
             let id = key.id
             if key.body["owner"]?["type"]?.stringValue == "service_account" {
@@ -150,7 +150,7 @@ enum ServiceAccountHandlers {
             s.audit("api_key.deleted", ctx, project: project, details: .obj(["id": .string(id)]))
             return OrgState.deleted("organization.project.api_key.deleted", id)
         }
-        t.on("projects-api-keys-update") { (s, ctx) throws(APIFailure) in
+        t.on(.projectsApiKeysUpdate) { (s, ctx) throws(APIFailure) in
             let (project, key) = try s.inProject(ctx, .projectKey, "api_key_id", what: "API key", writing: true)
             let id = key.id
             let scopes = ctx.field("scopes")?.arrayValue?.compactMap(\.stringValue)

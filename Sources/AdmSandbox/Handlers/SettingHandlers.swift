@@ -4,10 +4,10 @@ import AdmAPI
 /// per-model rate limits.
 enum SettingHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("retrieve-organization-data-retention") { (s, _) throws(APIFailure) in
+        t.on(.retrieveOrganizationDataRetention) { (s, _) throws(APIFailure) in
             s.setting("org/data_retention") ?? .obj(["object": "organization.data_retention", "type": "modified_abuse_monitoring"])
         }
-        t.on("update-organization-data-retention") { (s, ctx) throws(APIFailure) in
+        t.on(.updateOrganizationDataRetention) { (s, ctx) throws(APIFailure) in
             let body: JSON = .obj(["object": "organization.data_retention", "type": try ctx.required("retention_type")])
             s.putSetting("org/data_retention", body)
             s.audit("organization.updated", ctx, details: .obj(["id": .string(s.organizationID), "changes_requested": .obj([:])]))
@@ -16,20 +16,20 @@ enum SettingHandlers {
         t.onProjectSetting(
             "data_retention",
             default: .obj(["object": "project.data_retention", "type": "organization_default"]),
-            read: "retrieve-project-data-retention",
-            write: "update-project-data-retention"
+            read: .retrieveProjectDataRetention,
+            write: .updateProjectDataRetention
         ) { ctx, _ throws(APIFailure) in
             .obj(["object": "project.data_retention", "type": try ctx.required("retention_type")])
         }
         t.onProjectSetting(
             "model_permissions",
             default: defaultModelPermissions,
-            read: "retrieve-project-model-permissions",
-            write: "update-project-model-permissions"
+            read: .retrieveProjectModelPermissions,
+            write: .updateProjectModelPermissions
         ) { ctx, _ throws(APIFailure) in
             .obj(["object": "project.model_permissions", "mode": try ctx.required("mode"), "model_ids": try ctx.required("model_ids")])
         }
-        t.on("delete-project-model-permissions") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteProjectModelPermissions) { (s, ctx) throws(APIFailure) in
             let pid = try s.project(ctx, writing: true).id
             s.remove(.setting, pid + "/model_permissions")
             return OrgState.deleted("project.model_permissions.deleted", nil)
@@ -37,15 +37,15 @@ enum SettingHandlers {
         t.onProjectSetting(
             "hosted_tool_permissions",
             default: defaultHostedTools,
-            read: "retrieve-project-hosted-tool-permissions",
-            write: "update-project-hosted-tool-permissions",
+            read: .retrieveProjectHostedToolPermissions,
+            write: .updateProjectHostedToolPermissions,
             changeHostedTools
         )
         t.onProjectSetting(
             "service_tier_settings",
             default: defaultServiceTiers,
-            read: "projects-service-tier-settings-retrieve",
-            write: "projects-service-tier-settings-update",
+            read: .projectsServiceTierSettingsRetrieve,
+            write: .projectsServiceTierSettingsUpdate,
             changeServiceTiers
         )
         registerRateLimits(&t)
@@ -86,11 +86,11 @@ enum SettingHandlers {
     }
 
     static func registerRateLimits(_ t: inout [String: Handler]) {
-        t.on("list-project-rate-limits") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectRateLimits) { (s, ctx) throws(APIFailure) in
             let pid = try s.project(ctx, writing: false).id
             return Pager.page(s, ctx, .rateLimit, parent: pid, defaultLimit: 100, cursorPrefix: pid + "/")
         }
-        t.on("update-project-rate-limits") { (s, ctx) throws(APIFailure) in
+        t.on(.updateProjectRateLimits) { (s, ctx) throws(APIFailure) in
             let pid = ctx.param("project_id")
             let project = try s.activeProject(pid)
             let id = ctx.param("rate_limit_id")
@@ -167,8 +167,8 @@ extension [String: Handler] {
     fileprivate mutating func onProjectSetting(
         _ name: String,
         default fallback: JSON,
-        read: String,
-        write: String,
+        read: Endpoint,
+        write: Endpoint,
         _ change: @escaping @Sendable (OpContext, JSON) throws(APIFailure) -> JSON
     ) {
         on(read) { (s, ctx) throws(APIFailure) in

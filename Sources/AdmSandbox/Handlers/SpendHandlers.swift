@@ -3,14 +3,21 @@ import AdmAPI
 /// Spend alerts (organization and project) and hard spend limits. Amounts are integer cents.
 enum SpendHandlers {
     static func register(_ t: inout [String: Handler]) {
-        for scope in ["organization", "project"] {
-            let isProject = scope == "project"
+        let alerts: [(list: Endpoint, create: Endpoint, retrieve: Endpoint, update: Endpoint, delete: Endpoint, project: Bool)] = [
+            (
+                .listOrganizationSpendAlerts, .createOrganizationSpendAlert, .retrieveOrganizationSpendAlert, .updateOrganizationSpendAlert,
+                .deleteOrganizationSpendAlert, false
+            ),
+            (.listProjectSpendAlerts, .createProjectSpendAlert, .retrieveProjectSpendAlert, .updateProjectSpendAlert, .deleteProjectSpendAlert, true),
+        ]
+        for a in alerts {
+            let isProject = a.project
             let object = isProject ? "project.spend_alert" : "organization.spend_alert"
-            t.on("list-\(scope)-spend-alerts") { (s, ctx) throws(APIFailure) in
+            t.on(a.list) { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: false)
                 return Pager.page(s, ctx, .spendAlert, parent: parent)
             }
-            t.on("create-\(scope)-spend-alert") { (s, ctx) throws(APIFailure) in
+            t.on(a.create) { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: true)
                 let channel = try notificationChannel(ctx)
                 let id = IDs.alert()
@@ -18,11 +25,11 @@ enum SpendHandlers {
                 let r = s.put(Record(kind: .spendAlert, id: id, parent: parent, body: body))
                 return r.body
             }
-            t.on("retrieve-\(scope)-spend-alert") { (s, ctx) throws(APIFailure) in
+            t.on(a.retrieve) { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: false)
                 return try s.child(.spendAlert, ctx.param("alert_id"), parent: parent, what: "spend alert", param: "alert_id").body
             }
-            t.on("update-\(scope)-spend-alert") { (s, ctx) throws(APIFailure) in
+            t.on(a.update) { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: true)
                 let id = ctx.param("alert_id")
                 _ = try s.child(.spendAlert, id, parent: parent, what: "spend alert", param: "alert_id")
@@ -30,7 +37,7 @@ enum SpendHandlers {
                 let body = try alertBody(object, id, ctx, channel)
                 return s.update(.spendAlert, id) { r in r.body = body }!.body
             }
-            t.on("delete-\(scope)-spend-alert") { (s, ctx) throws(APIFailure) in
+            t.on(a.delete) { (s, ctx) throws(APIFailure) in
                 let parent = try parentID(s, ctx, isProject, writing: true)
                 let id = ctx.param("alert_id")
                 _ = try s.child(.spendAlert, id, parent: parent, what: "spend alert", param: "alert_id")
@@ -38,9 +45,9 @@ enum SpendHandlers {
                 return OrgState.deleted(object + ".deleted", id)
             }
         }
-        let limits: [(get: String, update: String, delete: String, project: Bool)] = [
-            ("Getorganizationspendlimit", "Updateorganizationspendlimit", "Deleteorganizationspendlimit", false),
-            ("Getprojectspendlimit", "Updateprojectspendlimit", "Deleteprojectspendlimit", true),
+        let limits: [(get: Endpoint, update: Endpoint, delete: Endpoint, project: Bool)] = [
+            (.getOrganizationSpendLimit, .updateOrganizationSpendLimit, .deleteOrganizationSpendLimit, false),
+            (.getProjectSpendLimit, .updateProjectSpendLimit, .deleteProjectSpendLimit, true),
         ]
         for l in limits {
             let object = l.project ? "project.spend_limit" : "organization.spend_limit"

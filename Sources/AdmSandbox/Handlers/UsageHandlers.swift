@@ -103,10 +103,10 @@ enum UsageHandlers {
         UsageModel.Fact(dimensions: s.base.merging(extra) { _, new in new }, metrics: metrics)
     }
 
-    static let kinds: [String: Kind] = {
-        let list: [(String, Kind)] = [
+    static let kinds: [Endpoint: Kind] = {
+        let list: [(Endpoint, Kind)] = [
             (
-                "usage-completions",
+                .usageCompletions,
                 Kind(
                     path: "completions",
                     object: "organization.usage.completions.result",
@@ -129,7 +129,7 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-decisions",
+                .usageDecisions,
                 Kind(
                     path: "decisions",
                     object: "organization.usage.decisions.result",
@@ -148,7 +148,7 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-embeddings",
+                .usageEmbeddings,
                 oneModel(
                     "embeddings",
                     metric: "input_tokens",
@@ -160,7 +160,7 @@ enum UsageHandlers {
                 )
             ),
             (
-                "usage-moderations",
+                .usageModerations,
                 oneModel(
                     "moderations",
                     metric: "input_tokens",
@@ -172,7 +172,7 @@ enum UsageHandlers {
                 )
             ),
             (
-                "usage-images",
+                .usageImages,
                 Kind(
                     path: "images",
                     object: "organization.usage.images.result",
@@ -191,11 +191,11 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-audio-speeches",
+                .usageAudioSpeeches,
                 oneModel("audio_speeches", metric: "characters", model: "tts-1", users: 8, units: 100...2000, perRequest: 1...100, rolls: "speech")
             ),
             (
-                "usage-audio-transcriptions",
+                .usageAudioTranscriptions,
                 oneModel(
                     "audio_transcriptions",
                     metric: "seconds",
@@ -207,7 +207,7 @@ enum UsageHandlers {
                 )
             ),
             (
-                "usage-vector-stores",
+                .usageVectorStores,
                 Kind(
                     path: "vector_stores",
                     object: "organization.usage.vector_stores.result",
@@ -225,7 +225,7 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-code-interpreter-sessions",
+                .usageCodeInterpreterSessions,
                 Kind(
                     path: "code_interpreter_sessions",
                     object: "organization.usage.code_interpreter_sessions.result",
@@ -238,7 +238,7 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-file-search-calls",
+                .usageFileSearchCalls,
                 Kind(
                     path: "file_search_calls",
                     object: "organization.usage.file_searches.result",
@@ -251,7 +251,7 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-web-search-calls",
+                .usageWebSearchCalls,
                 Kind(
                     path: "web_search_calls",
                     object: "organization.usage.web_searches.result",
@@ -270,7 +270,7 @@ enum UsageHandlers {
                 }
             ),
             (
-                "usage-costs",
+                .usageCosts,
                 Kind(
                     path: "costs",
                     object: "organization.costs.result",
@@ -286,19 +286,18 @@ enum UsageHandlers {
     /// What a source's usage costs, per line item, each rounded to whole cents.
     static func costFacts(_ s: Source) -> [UsageModel.Fact] {
         var items: [(String, Int)] = []
-        if kinds["usage-completions"]!.facts(seed: s.seed, day: s.day, project: s.project, key: s.key, user: s.user, share: s.share).isEmpty == false
-        {
+        if kinds[.usageCompletions]!.facts(seed: s.seed, day: s.day, project: s.project, key: s.key, user: s.user, share: s.share).isEmpty == false {
             for c in chat(s) {
                 items.append((c.model + ", input", c.input))
                 items.append((c.model + ", output", c.output))
             }
         }
         for (kind, item) in [
-            ("usage-embeddings", "text-embedding-3-small"), ("usage-images", "dall-e-3"), ("usage-audio-speeches", "tts-1"),
-            ("usage-audio-transcriptions", "whisper-1"), ("usage-web-search-calls", "web search tool calls"),
+            (Endpoint.usageEmbeddings, "text-embedding-3-small"), (.usageImages, "dall-e-3"), (.usageAudioSpeeches, "tts-1"),
+            (.usageAudioTranscriptions, "whisper-1"), (.usageWebSearchCalls, "web search tool calls"),
         ] {
             if let fact = kinds[kind]!.facts(seed: s.seed, day: s.day, project: s.project, key: s.key, user: s.user, share: s.share).first {
-                items.append((item, kind == "usage-web-search-calls" ? fact.metrics[1].1 : fact.metrics[0].1))
+                items.append((item, kind == .usageWebSearchCalls ? fact.metrics[1].1 : fact.metrics[0].1))
             }
         }
         return items.compactMap { item, units in
@@ -320,8 +319,8 @@ enum UsageHandlers {
     }
 
     static func register(_ t: inout [String: Handler]) {
-        for (id, kind) in kinds {
-            t.on(id) { (s, ctx) throws(APIFailure) in try page(s, ctx, kind) }
+        for (endpoint, kind) in kinds {
+            t.on(endpoint) { (s, ctx) throws(APIFailure) in try page(s, ctx, kind) }
         }
     }
 

@@ -3,12 +3,12 @@ import AdmAPI
 /// Organization users, project members and invites.
 enum UserHandlers {
     static func register(_ t: inout [String: Handler]) {
-        t.on("list-users") { (s, ctx) throws(APIFailure) in
+        t.on(.listUsers) { (s, ctx) throws(APIFailure) in
             let emails = Set(ctx.query.array("emails").map { $0.lowercased() })
             return Pager.page(s, ctx, .user, where: emails.isEmpty ? nil : { emails.contains($0.body["email"]?.stringValue?.lowercased() ?? "") })
         }
-        t.onRetrieve("retrieve-user", .user, "user_id", what: "user")
-        t.on("modify-user") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.retrieveUser, .user, "user_id", what: "user")
+        t.on(.modifyUser) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("user_id")
             let user = try s.record(.user, id, what: "user", param: "user_id")
             var role = ctx.string("role")
@@ -27,7 +27,7 @@ enum UserHandlers {
             s.auditRoleChange("user.updated", ctx, updated)
             return updated.body
         }
-        t.on("delete-user") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteUser) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("user_id")
             let user = try s.record(.user, id, what: "user", param: "user_id")
             if user.body["role"]?.stringValue == "owner", s.ownerCount() <= 1 {
@@ -44,11 +44,11 @@ enum UserHandlers {
     }
 
     static func registerProjectUsers(_ t: inout [String: Handler]) {
-        t.on("list-project-users") { (s, ctx) throws(APIFailure) in
+        t.on(.listProjectUsers) { (s, ctx) throws(APIFailure) in
             let pid = try s.project(ctx, writing: false).id
             return Pager.page(s, ctx, .projectUser, parent: pid, cursorPrefix: pid + "/")
         }
-        t.on("create-project-user") { (s, ctx) throws(APIFailure) in
+        t.on(.createProjectUser) { (s, ctx) throws(APIFailure) in
             let project = try s.project(ctx, writing: true)
             let pid = project.id
             let role = ctx.string("role") ?? ""
@@ -74,10 +74,10 @@ enum UserHandlers {
             s.audit("user.added", ctx, project: project, details: .obj(["id": .string(user.id), "data": .obj(["role": .string(role)])]))
             return member.body
         }
-        t.on("retrieve-project-user") { (s, ctx) throws(APIFailure) in
+        t.on(.retrieveProjectUser) { (s, ctx) throws(APIFailure) in
             try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: false).record.body
         }
-        t.on("modify-project-user") { (s, ctx) throws(APIFailure) in
+        t.on(.modifyProjectUser) { (s, ctx) throws(APIFailure) in
             let (project, member) = try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: true)
             if let role = ctx.string("role"), !["owner", "member"].contains(role) {
                 throw .invalidValue("role", role, supported: ["owner", "member"])
@@ -88,7 +88,7 @@ enum UserHandlers {
             s.auditRoleChange("user.updated", ctx, project: project, updated)
             return updated.body
         }
-        t.on("delete-project-user") { (s, ctx) throws(APIFailure) in
+        t.on(.deleteProjectUser) { (s, ctx) throws(APIFailure) in
             let (project, member) = try s.inProject(ctx, .projectUser, "user_id", what: "project member", writing: true)
             let uid = ctx.param("user_id")
             s.remove(.projectUser, member.id)
@@ -98,10 +98,10 @@ enum UserHandlers {
     }
 
     static func registerInvites(_ t: inout [String: Handler]) {
-        t.on("list-invites") { (s, ctx) throws(APIFailure) in
+        t.on(.listInvites) { (s, ctx) throws(APIFailure) in
             Pager.page(s, ctx, .invite)
         }
-        t.on("inviteUser") { (s, ctx) throws(APIFailure) in
+        t.on(.inviteUser) { (s, ctx) throws(APIFailure) in
             let email = ctx.string("email") ?? ""
             guard email.contains("@"), !email.hasPrefix("@"), !email.hasSuffix("@") else {
                 throw .invalid("Invalid email address: '\(email)'.", param: "email", code: "invalid_value")
@@ -136,8 +136,8 @@ enum UserHandlers {
             s.audit("invite.sent", ctx, details: .obj(["id": .string(id), "data": .obj(["email": .string(email), "role": invite.body["role"]!])]))
             return invite.body
         }
-        t.onRetrieve("retrieve-invite", .invite, "invite_id", what: "invite")
-        t.on("delete-invite") { (s, ctx) throws(APIFailure) in
+        t.onRetrieve(.retrieveInvite, .invite, "invite_id", what: "invite")
+        t.on(.deleteInvite) { (s, ctx) throws(APIFailure) in
             let id = ctx.param("invite_id")
             let invite = try s.record(.invite, id, what: "invite", param: "invite_id")
             if invite.body["status"]?.stringValue == "accepted" {

@@ -5,28 +5,28 @@ import AdmAPI
 /// for the writes they leave, this table names the type, and the dispatcher logs it with the
 /// resource's id and what the request asked to change.
 enum AuditCoverage {
-    static let types: [String: String] = [
-        "create-role": "role.created", "create-project-role": "role.created",
-        "update-role": "role.updated", "update-project-role": "role.updated",
-        "delete-role": "role.deleted", "delete-project-role": "role.deleted",
-        "add-group-user": "group.updated", "remove-group-user": "group.updated",
-        "remove-project-group": "role.assignment.deleted",
-        "update-project-data-retention": "project.updated", "update-project-model-permissions": "project.updated",
-        "delete-project-model-permissions": "project.updated", "update-project-hosted-tool-permissions": "project.updated",
-        "projects-service-tier-settings-update": "project.updated",
-        "create-organization-spend-alert": "organization.updated", "update-organization-spend-alert": "organization.updated",
-        "delete-organization-spend-alert": "organization.updated",
-        "create-project-spend-alert": "project.updated", "update-project-spend-alert": "project.updated",
-        "delete-project-spend-alert": "project.updated",
-        "Updateorganizationspendlimit": "organization.updated", "Deleteorganizationspendlimit": "organization.updated",
-        "Updateprojectspendlimit": "project.updated", "Deleteprojectspendlimit": "project.updated",
-        "activateProjectCertificates": "certificates.activated", "deactivateProjectCertificates": "certificates.deactivated",
+    static let types: [Endpoint: String] = [
+        .createRole: "role.created", .createProjectRole: "role.created",
+        .updateRole: "role.updated", .updateProjectRole: "role.updated",
+        .deleteRole: "role.deleted", .deleteProjectRole: "role.deleted",
+        .addGroupUser: "group.updated", .removeGroupUser: "group.updated",
+        .removeProjectGroup: "role.assignment.deleted",
+        .updateProjectDataRetention: "project.updated", .updateProjectModelPermissions: "project.updated",
+        .deleteProjectModelPermissions: "project.updated", .updateProjectHostedToolPermissions: "project.updated",
+        .projectsServiceTierSettingsUpdate: "project.updated",
+        .createOrganizationSpendAlert: "organization.updated", .updateOrganizationSpendAlert: "organization.updated",
+        .deleteOrganizationSpendAlert: "organization.updated",
+        .createProjectSpendAlert: "project.updated", .updateProjectSpendAlert: "project.updated",
+        .deleteProjectSpendAlert: "project.updated",
+        .updateOrganizationSpendLimit: "organization.updated", .deleteOrganizationSpendLimit: "organization.updated",
+        .updateProjectSpendLimit: "project.updated", .deleteProjectSpendLimit: "project.updated",
+        .activateProjectCertificates: "certificates.activated", .deactivateProjectCertificates: "certificates.deactivated",
     ]
 
     /// Logs the event of `ctx`'s write when its handler logged none (`logged`: the audit
     /// log's size before the handler ran).
     static func complete(_ s: inout OrgState, _ ctx: OpContext, result: JSON, logged before: Int) {
-        guard s.table(.auditLog).count == before, let type = types[ctx.endpoint.id] else { return }
+        guard s.table(.auditLog).count == before, let type = types[ctx.endpoint] else { return }
         let project = ctx.path["project_id"].flatMap { s.get(.project, $0) }
         let id = result["id"]?.stringValue ?? ctx.endpoint.pathParameters.last.map { ctx.param($0) } ?? s.organizationID
         var details: JSON = .obj(["id": .string(id)])

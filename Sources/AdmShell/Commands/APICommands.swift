@@ -10,10 +10,10 @@ enum APICommands {
             summary: "list projects",
             usage: "projects [--archived] [--all] [--limit N] [--after ID]",
             example: "projects --all | .data[].id",
-            endpoints: ["list-projects"],
+            endpoints: [.listProjects],
             flags: Flags.api + Flags.paging + [FlagSpec("--archived", "include archived projects")],
             run: { shell, inv throws(ShellError) in
-                try await shell.calls.invoke("list-projects", inv, query: inv.args.has("--archived") ? ["include_archived": true] : [:], list: true)
+                try await shell.calls.invoke(.listProjects, inv, query: inv.args.has("--archived") ? ["include_archived": true] : [:], list: true)
             }
         ),
         CommandSpec(
@@ -22,7 +22,7 @@ enum APICommands {
             summary: "show, create, rename or archive a project",
             usage: "project [show [ID]] | project create NAME | project rename [ID] NAME | project archive [ID]",
             example: "project create \"Data team\"",
-            endpoints: ["retrieve-project", "create-project", "modify-project", "archive-project"],
+            endpoints: [.retrieveProject, .createProject, .modifyProject, .archiveProject],
             flags: Flags.api,
             arguments: [ArgumentSpec("ID", optional: true, completion: .ids("project"))],
             subcommands: [
@@ -31,16 +31,16 @@ enum APICommands {
                 },
                 SubcommandSpec("create", [ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     let name = try shell.text(of: inv.argument(0))
-                    return try await shell.calls.invoke("create-project", inv, body: .obj(["name": .string(name)]))
+                    return try await shell.calls.invoke(.createProject, inv, body: .obj(["name": .string(name)]))
                 },
                 SubcommandSpec("rename", [ArgumentSpec("ID", completion: .ids("project")), ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     let hasID = inv.args.positional.count > 1
                     let name = try shell.text(of: inv.argument(hasID ? 1 : 0))
                     let id = hasID ? try shell.value(of: inv.argument(0)) : try shell.projectID(inv)
-                    return try await shell.calls.invoke("modify-project", inv, path: ["project_id": id], body: .obj(["name": .string(name)]))
+                    return try await shell.calls.invoke(.modifyProject, inv, path: ["project_id": id], body: .obj(["name": .string(name)]))
                 },
                 SubcommandSpec("archive", [ArgumentSpec("ID", optional: true, completion: .ids("project"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("archive-project", inv, path: ["project_id": try shell.projectID(inv, argument: 0)])
+                    try await shell.calls.invoke(.archiveProject, inv, path: ["project_id": try shell.projectID(inv, argument: 0)])
                 },
             ],
             run: { shell, inv throws(ShellError) in try await show(shell, inv) }
@@ -50,20 +50,20 @@ enum APICommands {
             group: .api,
             summary: "list organization users (emails=a@x,b@y filters)",
             usage: "users [emails=A,B] [--all] [--limit N]",
-            endpoints: ["list-users"],
+            endpoints: [.listUsers],
             flags: Flags.api + Flags.paging,
-            run: { shell, inv throws(ShellError) in try await shell.calls.invoke("list-users", inv, list: true) }
+            run: { shell, inv throws(ShellError) in try await shell.calls.invoke(.listUsers, inv, list: true) }
         ),
         CommandSpec(
             name: "user",
             group: .api,
             summary: "show, change the role of, or remove a user",
             usage: "user show ID | user role ID owner|reader | user remove ID",
-            endpoints: ["retrieve-user", "modify-user", "delete-user"],
+            endpoints: [.retrieveUser, .modifyUser, .deleteUser],
             flags: Flags.api,
             subcommands: [
                 SubcommandSpec("show", [ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("retrieve-user", inv, path: ["user_id": try shell.value(of: inv.argument(0))])
+                    try await shell.calls.invoke(.retrieveUser, inv, path: ["user_id": try shell.value(of: inv.argument(0))])
                 },
                 SubcommandSpec(
                     "role",
@@ -73,10 +73,10 @@ enum APICommands {
                     inv throws(ShellError) in
                     let id = try shell.value(of: inv.argument(0))
                     let role = try shell.text(of: inv.argument(1))
-                    return try await shell.calls.invoke("modify-user", inv, path: ["user_id": id], body: .obj(["role": .string(role)]))
+                    return try await shell.calls.invoke(.modifyUser, inv, path: ["user_id": id], body: .obj(["role": .string(role)]))
                 },
                 SubcommandSpec("remove", aliases: ["delete"], [ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("delete-user", inv, path: ["user_id": try shell.value(of: inv.argument(0))])
+                    try await shell.calls.invoke(.deleteUser, inv, path: ["user_id": try shell.value(of: inv.argument(0))])
                 },
             ]
         ),
@@ -86,23 +86,23 @@ enum APICommands {
             summary: "list, create or delete invites",
             usage: "invites [--all] | invites create EMAIL [role=reader|owner] | invites delete ID",
             example: "invites create ada@example.com role=reader",
-            endpoints: ["list-invites", "inviteUser", "delete-invite"],
+            endpoints: [.listInvites, .inviteUser, .deleteInvite],
             flags: Flags.api + Flags.paging,
             subcommands: [
                 SubcommandSpec("create", [ArgumentSpec("EMAIL")]) { shell, inv throws(ShellError) in
                     let email = try shell.text(of: inv.argument(0))
                     let hasRole = inv.args.pairs.contains { $0.key == "role" }
                     return try await shell.calls.invoke(
-                        "inviteUser",
+                        .inviteUser,
                         inv,
                         body: .obj(hasRole ? ["email": .string(email)] : ["email": .string(email), "role": "reader"])
                     )
                 },
                 SubcommandSpec("delete", [ArgumentSpec("INVITE_ID", completion: .ids("invite"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("delete-invite", inv, path: ["invite_id": try shell.value(of: inv.argument(0))])
+                    try await shell.calls.invoke(.deleteInvite, inv, path: ["invite_id": try shell.value(of: inv.argument(0))])
                 },
             ],
-            run: { shell, inv throws(ShellError) in try await shell.calls.invoke("list-invites", inv, list: true) }
+            run: { shell, inv throws(ShellError) in try await shell.calls.invoke(.listInvites, inv, list: true) }
         ),
         CommandSpec(
             name: "keys",
@@ -111,8 +111,8 @@ enum APICommands {
             usage: "keys [--project P] [--all] [--visible-only] | keys create NAME | keys show ID [--project P] | keys delete ID [--project P]",
             example: "keys --project $_.data[].id   # every project's keys, 8 calls at a time",
             endpoints: [
-                "admin-api-keys-list", "admin-api-keys-create", "admin-api-keys-get", "admin-api-keys-delete",
-                "list-project-api-keys", "retrieve-project-api-key", "delete-project-api-key",
+                .adminApiKeysList, .adminApiKeysCreate, .adminApiKeysGet, .adminApiKeysDelete, .listProjectApiKeys, .retrieveProjectApiKey,
+                .deleteProjectApiKey,
             ],
             flags: Flags.api + Flags.paging + Flags.project + [
                 FlagSpec(
@@ -129,21 +129,21 @@ enum APICommands {
                         )
                     }
                     let name = try shell.text(of: inv.argument(0))
-                    return try await shell.calls.invoke("admin-api-keys-create", inv, body: .obj(["name": .string(name)]))
+                    return try await shell.calls.invoke(.adminApiKeysCreate, inv, body: .obj(["name": .string(name)]))
                 },
                 SubcommandSpec("show", [ArgumentSpec("KEY_ID", completion: .ids("key"))]) { shell, inv throws(ShellError) in
                     let id = try shell.value(of: inv.argument(0))
                     if let project = try projectFlag(shell, inv) {
-                        return try await shell.calls.invoke("retrieve-project-api-key", inv, path: ["project_id": project, "api_key_id": id])
+                        return try await shell.calls.invoke(.retrieveProjectApiKey, inv, path: ["project_id": project, "api_key_id": id])
                     }
-                    return try await shell.calls.invoke("admin-api-keys-get", inv, path: ["key_id": id])
+                    return try await shell.calls.invoke(.adminApiKeysGet, inv, path: ["key_id": id])
                 },
                 SubcommandSpec("delete", [ArgumentSpec("KEY_ID", completion: .ids("key"))]) { shell, inv throws(ShellError) in
                     let id = try shell.value(of: inv.argument(0))
                     if let project = try projectFlag(shell, inv) {
-                        return try await shell.calls.invoke("delete-project-api-key", inv, path: ["project_id": project, "api_key_id": id])
+                        return try await shell.calls.invoke(.deleteProjectApiKey, inv, path: ["project_id": project, "api_key_id": id])
                     }
-                    return try await shell.calls.invoke("admin-api-keys-delete", inv, path: ["key_id": id])
+                    return try await shell.calls.invoke(.adminApiKeysDelete, inv, path: ["key_id": id])
                 },
             ],
             run: { shell, inv throws(ShellError) in
@@ -152,9 +152,9 @@ enum APICommands {
                     // access to the project — the ones an administrator is looking for (§11).
                     let asked = inv.args.has("--visible-only") || inv.args.pairs.contains { $0.key == "owner_project_access" }
                     let query: [String: JSON] = asked ? [:] : ["owner_project_access": "any"]
-                    return try await shell.calls.invoke("list-project-api-keys", inv, path: ["project_id": project], query: query, list: true)
+                    return try await shell.calls.invoke(.listProjectApiKeys, inv, path: ["project_id": project], query: query, list: true)
                 }
-                return try await shell.calls.invoke("admin-api-keys-list", inv, list: true)
+                return try await shell.calls.invoke(.adminApiKeysList, inv, list: true)
             }
         ),
         CommandSpec(
@@ -163,7 +163,7 @@ enum APICommands {
             summary: "create a service account in the project (its key's secret is shown once)",
             usage: "create-sa name=NAME [create_service_account_only=true] [--project P]",
             example: "create-sa name=ci-bot",
-            endpoints: ["create-project-service-account"],
+            endpoints: [.createProjectServiceAccount],
             flags: Flags.api + Flags.project,
             arguments: [ArgumentSpec("NAME", optional: true)],
             run: { shell, inv throws(ShellError) in
@@ -171,7 +171,7 @@ enum APICommands {
                 if !inv.args.pairs.contains(where: { $0.key == "name" }), let first = inv.args.positional.first {
                     body = .obj(["name": .string(try shell.text(of: first))])
                 }
-                return try await shell.calls.invoke("create-project-service-account", inv, path: ["project_id": try shell.projectID(inv)], body: body)
+                return try await shell.calls.invoke(.createProjectServiceAccount, inv, path: ["project_id": try shell.projectID(inv)], body: body)
             }
         ),
         CommandSpec(
@@ -179,24 +179,21 @@ enum APICommands {
             group: .api,
             summary: "list, show, rename or delete the project's service accounts",
             usage: "sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]",
-            endpoints: [
-                "list-project-service-accounts", "retrieve-project-service-account", "update-project-service-account",
-                "delete-project-service-account",
-            ],
+            endpoints: [.listProjectServiceAccounts, .retrieveProjectServiceAccount, .updateProjectServiceAccount, .deleteProjectServiceAccount],
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
                 SubcommandSpec("show", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("retrieve-project-service-account", inv, path: try serviceAccountPath(shell, inv))
+                    try await shell.calls.invoke(.retrieveProjectServiceAccount, inv, path: try serviceAccountPath(shell, inv))
                 },
                 SubcommandSpec("delete", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("delete-project-service-account", inv, path: try serviceAccountPath(shell, inv))
+                    try await shell.calls.invoke(.deleteProjectServiceAccount, inv, path: try serviceAccountPath(shell, inv))
                 },
                 SubcommandSpec("rename", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account")), ArgumentSpec("NAME")]) {
                     shell,
                     inv throws(ShellError) in
                     let path = try serviceAccountPath(shell, inv)
                     let name = try shell.text(of: inv.argument(1))
-                    return try await shell.calls.invoke("update-project-service-account", inv, path: path, body: .obj(["name": .string(name)]))
+                    return try await shell.calls.invoke(.updateProjectServiceAccount, inv, path: path, body: .obj(["name": .string(name)]))
                 },
                 SubcommandSpec(
                     "role",
@@ -209,10 +206,10 @@ enum APICommands {
                     inv throws(ShellError) in
                     let path = try serviceAccountPath(shell, inv)
                     let role = try shell.text(of: inv.argument(1))
-                    return try await shell.calls.invoke("update-project-service-account", inv, path: path, body: .obj(["role": .string(role)]))
+                    return try await shell.calls.invoke(.updateProjectServiceAccount, inv, path: path, body: .obj(["role": .string(role)]))
                 },
             ],
-            run: projectList("list-project-service-accounts")
+            run: projectList(.listProjectServiceAccounts)
         ),
         CommandSpec(
             name: "sa-key",
@@ -220,11 +217,11 @@ enum APICommands {
             summary: "another key for a service account, optionally restricted to scopes",
             usage: "sa-key SERVICE_ACCOUNT_ID [name=NAME] [scopes=a,b] [--project P]",
             example: "sa-key $sa.id scopes=api.model.read,api.model.request",
-            endpoints: ["CreateanAPIkeyforaserviceaccount"],
+            endpoints: [.createServiceAccountKey],
             flags: Flags.api + Flags.project,
             arguments: [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))],
             run: { shell, inv throws(ShellError) in
-                try await shell.calls.invoke("CreateanAPIkeyforaserviceaccount", inv, path: try serviceAccountPath(shell, inv))
+                try await shell.calls.invoke(.createServiceAccountKey, inv, path: try serviceAccountPath(shell, inv))
             }
         ),
         CommandSpec(
@@ -233,33 +230,33 @@ enum APICommands {
             summary: "a project's per-model rate limits, or change one",
             usage: "rate-limits [--project P] | rate-limits set MODEL_OR_ID max_requests_per_1_minute=N ...",
             example: "rate-limits set gpt-4o max_requests_per_1_minute=500",
-            endpoints: ["list-project-rate-limits", "update-project-rate-limits"],
+            endpoints: [.listProjectRateLimits, .updateProjectRateLimits],
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
                 SubcommandSpec("set", [ArgumentSpec("MODEL_OR_ID")]) { shell, inv throws(ShellError) in
                     var id = try shell.text(of: inv.argument(0))
                     if !id.hasPrefix("rl-") { id = "rl-" + id }
                     return try await shell.calls.invoke(
-                        "update-project-rate-limits",
+                        .updateProjectRateLimits,
                         inv,
                         path: ["project_id": try shell.projectID(inv), "rate_limit_id": .string(id)]
                     )
                 }
             ],
-            run: projectList("list-project-rate-limits")
+            run: projectList(.listProjectRateLimits)
         ),
         CommandSpec(
             name: "roles",
             group: .api,
             summary: "organization roles, or a project's with --project",
             usage: "roles [--project P] [--all]",
-            endpoints: ["list-roles", "list-project-roles"],
+            endpoints: [.listRoles, .listProjectRoles],
             flags: Flags.api + Flags.paging + Flags.project,
             run: { shell, inv throws(ShellError) in
                 if let project = try projectFlag(shell, inv) {
-                    return try await shell.calls.invoke("list-project-roles", inv, path: ["project_id": project], list: true)
+                    return try await shell.calls.invoke(.listProjectRoles, inv, path: ["project_id": project], list: true)
                 }
-                return try await shell.calls.invoke("list-roles", inv, list: true)
+                return try await shell.calls.invoke(.listRoles, inv, list: true)
             }
         ),
         CommandSpec(
@@ -267,34 +264,34 @@ enum APICommands {
             group: .api,
             summary: "groups and their members",
             usage: "groups | groups create NAME | groups delete ID | groups members ID | groups add ID USER_ID | groups remove ID USER_ID",
-            endpoints: ["list-groups", "create-group", "delete-group", "list-group-users", "add-group-user", "remove-group-user"],
+            endpoints: [.listGroups, .createGroup, .deleteGroup, .listGroupUsers, .addGroupUser, .removeGroupUser],
             flags: Flags.api + Flags.paging,
             subcommands: [
                 SubcommandSpec("create", [ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("create-group", inv, body: .obj(["name": .string(try shell.text(of: inv.argument(0)))]))
+                    try await shell.calls.invoke(.createGroup, inv, body: .obj(["name": .string(try shell.text(of: inv.argument(0)))]))
                 },
                 SubcommandSpec("delete", [ArgumentSpec("GROUP_ID", completion: .ids("group"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("delete-group", inv, path: ["group_id": try shell.value(of: inv.argument(0))])
+                    try await shell.calls.invoke(.deleteGroup, inv, path: ["group_id": try shell.value(of: inv.argument(0))])
                 },
                 SubcommandSpec("members", [ArgumentSpec("GROUP_ID", completion: .ids("group"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke("list-group-users", inv, path: ["group_id": try shell.value(of: inv.argument(0))], list: true)
+                    try await shell.calls.invoke(.listGroupUsers, inv, path: ["group_id": try shell.value(of: inv.argument(0))], list: true)
                 },
                 SubcommandSpec("add", [ArgumentSpec("GROUP_ID", completion: .ids("group")), ArgumentSpec("USER_ID", completion: .ids("user"))]) {
                     shell,
                     inv throws(ShellError) in
                     let g = try shell.value(of: inv.argument(0))
                     let u = try shell.value(of: inv.argument(1))
-                    return try await shell.calls.invoke("add-group-user", inv, path: ["group_id": g], body: .obj(["user_id": u]))
+                    return try await shell.calls.invoke(.addGroupUser, inv, path: ["group_id": g], body: .obj(["user_id": u]))
                 },
                 SubcommandSpec("remove", [ArgumentSpec("GROUP_ID", completion: .ids("group")), ArgumentSpec("USER_ID", completion: .ids("user"))]) {
                     shell,
                     inv throws(ShellError) in
                     let g = try shell.value(of: inv.argument(0))
                     let u = try shell.value(of: inv.argument(1))
-                    return try await shell.calls.invoke("remove-group-user", inv, path: ["group_id": g, "user_id": u])
+                    return try await shell.calls.invoke(.removeGroupUser, inv, path: ["group_id": g, "user_id": u])
                 },
             ],
-            run: { shell, inv throws(ShellError) in try await shell.calls.invoke("list-groups", inv, list: true) }
+            run: { shell, inv throws(ShellError) in try await shell.calls.invoke(.listGroups, inv, list: true) }
         ),
         CommandSpec(
             name: "call",
@@ -313,12 +310,12 @@ enum APICommands {
 
     /// `project [show] [ID]`.
     static func show(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
-        try await shell.calls.invoke("retrieve-project", inv, path: ["project_id": try shell.projectID(inv, argument: 0)])
+        try await shell.calls.invoke(.retrieveProject, inv, path: ["project_id": try shell.projectID(inv, argument: 0)])
     }
 
-    /// `--project P` when given (a list fans out).
-    /// The action of a command that lists something of the session's project (or `--project`'s).
-    static func projectList(_ operation: String) -> CommandAction {
+    /// The action of a command that lists something of the session's project (or `--project`'s;
+    /// a list fans out).
+    static func projectList(_ operation: Endpoint) -> CommandAction {
         { shell, inv throws(ShellError) in
             try await shell.calls.invoke(operation, inv, path: ["project_id": try shell.projectID(inv)], list: true)
         }

@@ -124,8 +124,8 @@ struct CommandSpec: Sendable {
     let summary: String
     let usage: String
     var example = ""
-    /// Operation ids it reaches (for `help` and `scopes COMMAND`).
-    var endpoints: [String] = []
+    /// The operations it reaches (for `help` and `scopes COMMAND`).
+    var endpoints: [Endpoint] = []
     var flags: [FlagSpec] = []
     /// The arguments when no subcommand is named.
     var arguments: [ArgumentSpec] = []

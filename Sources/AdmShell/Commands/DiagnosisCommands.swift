@@ -22,7 +22,7 @@ enum DiagnosisCommands {
             group: .diagnosis,
             summary: "the active key's own record (id, name, created, last used, owner)",
             usage: "whoami [--key NAME]",
-            endpoints: ["admin-api-keys-list"],
+            endpoints: [.adminApiKeysList],
             flags: Flags.output + Flags.key,
             run: { shell, inv throws(ShellError) in try await Whoami.run(shell, inv) }
         ),
@@ -42,7 +42,7 @@ enum DiagnosisCommands {
             summary: "audit-log changes to the last failed call's resources and key, beside the key's last use",
             usage: "what-changed [--since 7d]",
             example: "what-changed --since 24h",
-            endpoints: ["list-audit-logs", "admin-api-keys-list"],
+            endpoints: [.listAuditLogs, .adminApiKeysList],
             flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)")],
             run: { shell, inv throws(ShellError) in try await WhatChanged.run(shell, inv) }
         ),

@@ -54,7 +54,7 @@ struct Help {
                 }
             }
         }
-        let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
+        let endpoints = spec.endpoints
         if !endpoints.isEmpty {
             out.append("reaches:")
             let width = endpoints.map { DisplayWidth.of($0.signature) }.max()! + 2

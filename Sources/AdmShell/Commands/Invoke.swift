@@ -3,23 +3,11 @@ import AdmAPI
 /// Operations from arguments: a catalog operation, its path parameters, query and body filled
 /// from the statement.
 extension CallRunner {
-    /// Calls the catalog operation `id`. Path parameters come from `path`, then from `k=v`
+    /// Calls the catalog operation `endpoint`. Path parameters come from `path`, then from `k=v`
     /// pairs, then from the active project; the remaining pairs become query parameters (GET,
     /// DELETE) or body fields (POST), typed by the catalog. A list value for a path parameter
     /// fans out: one call per element, `--concurrency` at a time.
-    func invoke(
-        _ id: String,
-        _ inv: Invocation,
-        path: [String: JSON] = [:],
-        query: [String: JSON] = [:],
-        body: JSON? = nil,
-        usePairs: Bool = true,
-        list: Bool = false
-    ) async throws(ShellError) -> Outcome {
-        guard let endpoint = EndpointCatalog.endpoint(id: id) else { throw .usage("no catalog operation '\(id)'", at: inv.location) }
-        return try await invoke(endpoint, inv, path: path, query: query, body: body, usePairs: usePairs, list: list)
-    }
-
+    ///
     /// `rawQuery`: query items written into a path (`call GET /x?limit=1`), kept as they are.
     func invoke(
         _ endpoint: Endpoint,

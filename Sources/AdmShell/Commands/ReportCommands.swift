@@ -11,18 +11,22 @@ enum ReportCommands {
 
 /// The usage kinds and their operations.
 enum UsageKinds {
-    static let names = [
-        "completions", "embeddings", "moderations", "images", "audio_speeches", "audio_transcriptions",
-        "vector_stores", "code_interpreter_sessions", "file_search_calls", "web_search_calls", "decisions",
+    /// Each kind `usage` reads, by the name it is given (`audio_speeches` or `audio-speeches`).
+    static let kinds: [(name: String, endpoint: Endpoint)] = [
+        ("completions", .usageCompletions), ("embeddings", .usageEmbeddings), ("moderations", .usageModerations),
+        ("images", .usageImages), ("audio_speeches", .usageAudioSpeeches), ("audio_transcriptions", .usageAudioTranscriptions),
+        ("vector_stores", .usageVectorStores), ("code_interpreter_sessions", .usageCodeInterpreterSessions),
+        ("file_search_calls", .usageFileSearchCalls), ("web_search_calls", .usageWebSearchCalls), ("decisions", .usageDecisions),
     ]
 
-    static func endpointID(_ kind: String) -> String? {
-        let k = kind.replacing("-", with: "_")
-        guard names.contains(k) else { return nil }
-        return "usage-" + k.replacing("_", with: "-")
+    static var names: [String] { kinds.map(\.name) }
+
+    static func endpoint(_ kind: String) -> Endpoint? {
+        let name = kind.replacing("-", with: "_")
+        return kinds.first { $0.name == name }?.endpoint
     }
 
-    static var endpointIDs: [String] { names.compactMap(endpointID) }
+    static var endpoints: [Endpoint] { kinds.map(\.endpoint) }
 }
 
 extension Durations {

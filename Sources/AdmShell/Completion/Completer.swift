@@ -75,7 +75,7 @@ public enum Completer {
     /// `field=` for the query or body fields of the command's main operation (the body of its
     /// first write when it only creates).
     static func fieldNames(_ spec: CommandSpec) -> [String] {
-        let endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
+        let endpoints = spec.endpoints
         guard let main = endpoints.first else { return [] }
         if main.method == .post { return main.body.map { $0.baseName + "=" } }
         return main.query.filter { !["limit", "after", "before", "order"].contains($0.name) }.map { $0.baseName + "=" }

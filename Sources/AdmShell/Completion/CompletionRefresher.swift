@@ -23,13 +23,13 @@ final class CompletionRefresher {
         previous?.cancel()
         task = Task.detached(priority: .background) {
             await previous?.value
-            var calls = ["list-projects", "list-users"].map {
-                Call(EndpointCatalog.endpoint(id: $0)!, pathParameters: [:], query: [QueryItem("limit", "100")])
+            var calls = [Endpoint.listProjects, .listUsers].map {
+                Call($0, pathParameters: [:], query: [QueryItem("limit", "100")])
             }
             if let project {
                 calls.append(
                     Call(
-                        EndpointCatalog.endpoint(id: "list-project-service-accounts")!,
+                        Endpoint.listProjectServiceAccounts,
                         pathParameters: ["project_id": project],
                         query: [QueryItem("limit", "100")]
                     )

@@ -9,18 +9,18 @@ enum Probe {
     static func readCall(_ c: PermissionCategory) -> Call {
         switch c {
         case .organizationAdministration:
-            return Call(EndpointCatalog.endpoint(id: "list-projects")!, pathParameters: [:], query: [QueryItem("limit", "1")])
+            return Call(Endpoint.listProjects, pathParameters: [:], query: [QueryItem("limit", "1")])
         case .usage:
             return Call(
-                EndpointCatalog.endpoint(id: "usage-completions")!,
+                Endpoint.usageCompletions,
                 pathParameters: [:],
                 query: [QueryItem("start_time", String((UnixTime.now() / 86400 - 1) * 86400)), QueryItem("limit", "1")]
             )
         case .auditLogs:
-            return Call(EndpointCatalog.endpoint(id: "list-audit-logs")!, pathParameters: [:], query: [QueryItem("limit", "1")])
+            return Call(Endpoint.listAuditLogs, pathParameters: [:], query: [QueryItem("limit", "1")])
         case .fineTuningCheckpoints:
             return Call(
-                EndpointCatalog.endpoint(id: "listFineTuningCheckpointPermissions")!,
+                Endpoint.listFineTuningCheckpointPermissions,
                 pathParameters: ["fine_tuned_model_checkpoint": "ft:adm-probe"],
                 query: [QueryItem("limit", "1")]
             )
@@ -31,10 +31,10 @@ enum Probe {
     static func writeCall(_ c: PermissionCategory) -> Call? {
         switch c {
         case .organizationAdministration:
-            return Call(EndpointCatalog.endpoint(id: "create-project")!, pathParameters: [:], body: .obj([:]))
+            return Call(Endpoint.createProject, pathParameters: [:], body: .obj([:]))
         case .fineTuningCheckpoints:
             return Call(
-                EndpointCatalog.endpoint(id: "createFineTuningCheckpointPermission")!,
+                Endpoint.createFineTuningCheckpointPermission,
                 pathParameters: ["fine_tuned_model_checkpoint": "ft:adm-probe"],
                 body: .obj([:])
             )

@@ -36,7 +36,7 @@ enum ScopesCommand {
             }
             endpoints = [m.endpoint]
         } else if let spec = CommandTable.lookup(word), !spec.endpoints.isEmpty {
-            endpoints = spec.endpoints.compactMap(EndpointCatalog.endpoint(id:))
+            endpoints = spec.endpoints
         } else if let e = EndpointCatalog.endpoint(id: word) {
             endpoints = [e]
         } else {

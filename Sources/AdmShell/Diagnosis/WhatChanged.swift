@@ -31,7 +31,7 @@ enum WhatChanged {
             throw .usage("what-changed: the last call names no resource and its key's record could not be found", at: inv.location)
         }
         let since = UnixTime.now() - window
-        let endpoint = EndpointCatalog.endpoint(id: "list-audit-logs")!
+        let endpoint = Endpoint.listAuditLogs
         let call = Call(
             endpoint,
             pathParameters: [:],

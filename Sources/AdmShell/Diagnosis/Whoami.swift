@@ -52,7 +52,7 @@ enum Whoami {
 
     /// Every admin key record visible to `key` (nil when it may not list them).
     static func listAdminKeys(_ shell: Interpreter, with key: SessionKey) async throws(ShellError) -> [JSON]? {
-        let endpoint = EndpointCatalog.endpoint(id: "admin-api-keys-list")!
+        let endpoint = Endpoint.adminApiKeysList
         var call = Call(endpoint, pathParameters: [:], query: [QueryItem("limit", String(endpoint.largestPage() ?? 100))])
         var all: [JSON] = []
         for _ in 0..<20 {

@@ -11,7 +11,7 @@ enum InventoryCommand {
         usage:
             "inventory keys [--idle DAYS] [--kind K,…] [--project P,…] [--flag F,…] [--json|--csv] | inventory people [--departed] [--json|--csv]",
         example: "inventory keys --flag owner_inactive,owner_removed",
-        endpoints: ["admin-api-keys-list", "list-projects", "list-users", "list-project-api-keys", "list-project-users", "list-invites"],
+        endpoints: [.adminApiKeysList, .listProjects, .listUsers, .listProjectApiKeys, .listProjectUsers, .listInvites],
         flags: Flags.output + Flags.key + [Flags.fresh],
         subcommands: [
             SubcommandSpec(
@@ -46,9 +46,9 @@ enum InventoryCommand {
         let wanted = try list(shell, inv, "--project", allowed: nil)
         let reader = try OrgReader(shell, inv)
         var adminKeys: [JSON] = []
-        if kinds?.contains("admin") ?? true { adminKeys = try await reader.all("admin-api-keys-list") }
-        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
-        let users = try await reader.all("list-users")
+        if kinds?.contains("admin") ?? true { adminKeys = try await reader.all(.adminApiKeysList) }
+        let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
+        let users = try await reader.all(.listUsers)
         let listed = projects.filter { p in
             wanted.map { w in w.contains(p["id"]?.stringValue ?? "") || w.contains(p["name"]?.stringValue ?? "") } ?? true
         }
@@ -57,7 +57,7 @@ enum InventoryCommand {
         if kinds.map({ $0.contains("project") || $0.contains("service_account") }) ?? true, !listed.isEmpty {
             // `any`: without it the API hides the keys whose owner lost access to the project.
             listings = await reader.each(
-                "list-project-api-keys",
+                .listProjectApiKeys,
                 targets: listed.map { ["project_id": $0["id"]?.stringValue ?? ""] },
                 query: [QueryItem("owner_project_access", "any")]
             )
@@ -106,10 +106,10 @@ enum InventoryCommand {
 
     static func people(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let reader = try OrgReader(shell, inv)
-        let users = try await reader.all("list-users")
-        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
-        let invites = try await reader.all("list-invites")
-        let listings = await reader.each("list-project-users", targets: projects.map { ["project_id": $0["id"]?.stringValue ?? ""] })
+        let users = try await reader.all(.listUsers)
+        let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
+        let invites = try await reader.all(.listInvites)
+        let listings = await reader.each(.listProjectUsers, targets: projects.map { ["project_id": $0["id"]?.stringValue ?? ""] })
         var memberships: [String: [JSON]] = [:]
         for (project, listing) in zip(projects, listings) {
             for member in listing?.items ?? [] {
@@ -157,11 +157,11 @@ enum InventoryCommand {
     /// no longer a member, with what they own (project keys in any status, admin keys).
     static func departed(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let reader = try OrgReader(shell, inv)
-        let users = try await reader.all("list-users")
-        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
-        let adminKeys = try await reader.all("admin-api-keys-list")
+        let users = try await reader.all(.listUsers)
+        let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
+        let adminKeys = try await reader.all(.adminApiKeysList)
         let listings = await reader.each(
-            "list-project-api-keys",
+            .listProjectApiKeys,
             targets: projects.map { ["project_id": $0["id"]?.stringValue ?? ""] },
             query: [QueryItem("owner_project_access", "any")]
         )

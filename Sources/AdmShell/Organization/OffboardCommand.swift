@@ -20,9 +20,8 @@ enum OffboardCommand {
         usage: "offboard EMAIL|USER_ID [--dry-run] [--yes] [--fresh]",
         example: "offboard ada@example.com --dry-run",
         endpoints: [
-            "list-users", "list-projects", "list-project-users", "list-project-api-keys", "admin-api-keys-list", "list-groups",
-            "list-group-users", "list-invites", "delete-project-api-key", "admin-api-keys-delete", "delete-invite", "delete-project-user",
-            "remove-group-user", "delete-user",
+            .listUsers, .listProjects, .listProjectUsers, .listProjectApiKeys, .adminApiKeysList, .listGroups, .listGroupUsers, .listInvites,
+            .deleteProjectApiKey, .adminApiKeysDelete, .deleteInvite, .deleteProjectUser, .removeGroupUser, .deleteUser,
         ],
         flags: Flags.output + Flags.key + [
             FlagSpec("--dry-run", "show the plan and change nothing").excluding("--yes"), FlagSpec("--yes", "run without asking (scripts)"),
@@ -60,8 +59,8 @@ enum OffboardCommand {
         // The organization-wide listings, side by side.
         let first = await reader.many(
             [
-                ("list-users", [:], []), ("list-projects", [:], [QueryItem("include_archived", "true")]), ("admin-api-keys-list", [:], []),
-                ("list-groups", [:], []), ("list-invites", [:], []),
+                (.listUsers, [:], []), (.listProjects, [:], [QueryItem("include_archived", "true")]), (.adminApiKeysList, [:], []),
+                (.listGroups, [:], []), (.listInvites, [:], []),
             ],
             concurrency: 5
         )
@@ -77,13 +76,13 @@ enum OffboardCommand {
         // memberships went with them, their keys did not.
         let lowered = who.lowercased()
         let member = users.first { $0["id"]?.stringValue == who || $0["email"]?.stringValue?.lowercased() == lowered }
-        let perProject: [(id: String, query: [QueryItem])] =
-            [("list-project-api-keys", [QueryItem("owner_project_access", "any")])] + (member == nil ? [] : [("list-project-users", [])])
-        var requests: [(id: String, path: [String: String], query: [QueryItem])] = []
+        let perProject: [(endpoint: Endpoint, query: [QueryItem])] =
+            [(.listProjectApiKeys, [QueryItem("owner_project_access", "any")])] + (member == nil ? [] : [(.listProjectUsers, [])])
+        var requests: [OrgReader.Request] = []
         for project in projects {
-            for read in perProject { requests.append((read.id, ["project_id": project["id"]?.stringValue ?? ""], read.query)) }
+            for read in perProject { requests.append((read.endpoint, ["project_id": project["id"]?.stringValue ?? ""], read.query)) }
         }
-        for group in groups { requests.append(("list-group-users", ["group_id": group["id"]?.stringValue ?? ""], [])) }
+        for group in groups { requests.append((.listGroupUsers, ["group_id": group["id"]?.stringValue ?? ""], [])) }
         let second = await reader.many(requests, concurrency: shell.configuration.concurrency * perProject.count)
         if OrgReader.incomplete(second) {
             if Task.isCancelled { throw .cancelled() }
@@ -132,7 +131,7 @@ enum OffboardCommand {
                     "delete-key \(kid)",
                     what,
                     in: project,
-                    Call(op("delete-project-api-key"), pathParameters: ["project_id": pid, "api_key_id": kid])
+                    Call(.deleteProjectApiKey, pathParameters: ["project_id": pid, "api_key_id": kid])
                 )
             }
         }
@@ -142,7 +141,7 @@ enum OffboardCommand {
                 .init(
                     id: "delete-admin-key \(kid)",
                     what: "delete admin key \(Cells.text(key["name"])) (\(Cells.text(key["redacted_value"])))",
-                    call: Call(op("admin-api-keys-delete"), pathParameters: ["key_id": kid])
+                    call: Call(.adminApiKeysDelete, pathParameters: ["key_id": kid])
                 )
             )
         }
@@ -155,7 +154,7 @@ enum OffboardCommand {
                 .init(
                     id: "delete-invite \(iid)",
                     what: "delete the pending invite of \(Cells.inline(person.email ?? ""))",
-                    call: Call(op("delete-invite"), pathParameters: ["invite_id": iid])
+                    call: Call(.deleteInvite, pathParameters: ["invite_id": iid])
                 )
             )
         }
@@ -168,7 +167,7 @@ enum OffboardCommand {
                     "leave-project \(pid)",
                     "remove from project \(Cells.inline(project["name"]?.stringValue ?? pid))",
                     in: project,
-                    Call(op("delete-project-user"), pathParameters: ["project_id": pid, "user_id": userID]),
+                    Call(.deleteProjectUser, pathParameters: ["project_id": pid, "user_id": userID]),
                     noteIfArchived: member == nil
                 )
             }
@@ -179,7 +178,7 @@ enum OffboardCommand {
                     .init(
                         id: "leave-group \(gid)",
                         what: "remove from group \(Cells.inline(group["name"]?.stringValue ?? gid))",
-                        call: Call(op("remove-group-user"), pathParameters: ["group_id": gid, "user_id": userID])
+                        call: Call(.removeGroupUser, pathParameters: ["group_id": gid, "user_id": userID])
                     )
                 )
             }
@@ -188,7 +187,7 @@ enum OffboardCommand {
                     .init(
                         id: "remove-user \(userID)",
                         what: "remove \(Cells.inline(person.email ?? userID)) from the organization",
-                        call: Call(op("delete-user"), pathParameters: ["user_id": userID])
+                        call: Call(.deleteUser, pathParameters: ["user_id": userID])
                     )
                 )
             }
@@ -225,6 +224,4 @@ enum OffboardCommand {
             member ?? .obj(["id": person.id.map(JSON.string) ?? .null, "email": person.email.map(JSON.string) ?? .null, "member": false])
         return outcome
     }
-
-    static func op(_ id: String) -> Endpoint { EndpointCatalog.endpoint(id: id)! }
 }

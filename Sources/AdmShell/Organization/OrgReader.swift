@@ -69,9 +69,8 @@ struct OrgReader {
         }
     }
 
-    /// Every item of the operation `id`'s listing; a refusal is thrown (with its explanation).
-    func all(_ id: String, path: [String: String] = [:], query: [QueryItem] = []) async throws(ShellError) -> [JSON] {
-        let endpoint = EndpointCatalog.endpoint(id: id)!
+    /// Every item of `endpoint`'s listing; a refusal is thrown (with its explanation).
+    func all(_ endpoint: Endpoint, path: [String: String] = [:], query: [QueryItem] = []) async throws(ShellError) -> [JSON] {
         let listing = await Self.read(endpoint, path: path, query: query, from: source)
         return try await unwrap(listing)
     }
@@ -91,25 +90,28 @@ struct OrgReader {
         }
     }
 
-    /// One listing of operation `id` per target (its path parameters), `--concurrency` at a
+    /// One listing of `endpoint` per target (its path parameters), `--concurrency` at a
     /// time; nil for a target not read (Ctrl-C, or the rate limit stopped the job).
-    func each(_ id: String, targets: [[String: String]], query: [QueryItem] = []) async -> [Listing?] {
-        await many(targets.map { (id, $0, query) }, concurrency: shell.configuration.concurrency)
+    func each(_ endpoint: Endpoint, targets: [[String: String]], query: [QueryItem] = []) async -> [Listing?] {
+        await many(targets.map { (endpoint, $0, query) }, concurrency: shell.configuration.concurrency)
     }
 
-    /// One read per request (operation id, path parameters, query), all in one pool: requests
+    /// One read: an operation, its path parameters and its query.
+    typealias Request = (endpoint: Endpoint, path: [String: String], query: [QueryItem])
+
+    /// One read per request (operation, path parameters, query), all in one pool: requests
     /// to different endpoints go side by side, each endpoint at its own pace, so the whole takes
     /// about as long as its busiest endpoint. Give the requests interleaved by endpoint.
     ///
     /// What this session's readings hold is answered first, at once; only the rest is read,
     /// and only the rest is estimated and shown as progress (an estimate of minutes for reads
     /// that come from memory would be a false alarm).
-    func many(_ requests: [(id: String, path: [String: String], query: [QueryItem])], concurrency: Int) async -> [Listing?] {
+    func many(_ requests: [Request], concurrency: Int) async -> [Listing?] {
         guard !requests.isEmpty else { return [] }
         let client = shell.client
         let secret = key.secret
         let source = self.source
-        let endpoints = requests.map { EndpointCatalog.endpoint(id: $0.id)! }
+        let endpoints = requests.map(\.endpoint)
         var results = [Listing?](repeating: nil, count: requests.count)
         for (index, request) in requests.enumerated() {
             results[index] = Self.remembered(endpoints[index], path: request.path, query: request.query, from: source)

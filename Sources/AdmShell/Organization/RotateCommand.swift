@@ -21,8 +21,8 @@ enum RotateCommand {
         usage: "rotate SERVICE_ACCOUNT [--project P] [--same-account] [--retire-old] [--save FILE] [--dry-run] [--yes]",
         example: "rotate ci-bot --retire-old --save ci-bot.key",
         endpoints: [
-            "list-project-service-accounts", "create-project-service-account", "update-project-service-account",
-            "CreateanAPIkeyforaserviceaccount", "delete-project-service-account",
+            .listProjectServiceAccounts, .createProjectServiceAccount, .updateProjectServiceAccount, .createServiceAccountKey,
+            .deleteProjectServiceAccount,
         ],
         flags: Flags.output + Flags.key + Flags.project + [
             FlagSpec("--same-account", "add a key to the same service account instead of making a new one"),
@@ -64,7 +64,7 @@ enum RotateCommand {
         let lock = dryRun ? nil : try job.lock()
         defer { lock?.release() }
         if job.completedAt != nil { return job.receiptOutcome(shell, inv) }
-        let accounts = try await reader.all("list-project-service-accounts", path: ["project_id": project])
+        let accounts = try await reader.all(.listProjectServiceAccounts, path: ["project_id": project])
         // The old account: by id or name; once retired, only the journal knows it.
         let old = accounts.first { $0["id"]?.stringValue == which || $0["name"]?.stringValue == which }
         guard let oldID = old?["id"]?.stringValue ?? job.kept("old")?["id"]?.stringValue else {
@@ -88,7 +88,7 @@ enum RotateCommand {
                     id: "new-key \(oldID)",
                     what: "add key rotated-\(jobDate) to service account \(Cells.inline(oldName))",
                     call: Call(
-                        op("CreateanAPIkeyforaserviceaccount"),
+                        .createServiceAccountKey,
                         pathParameters: ["project_id": project, "service_account_id": oldID],
                         body: .obj(["name": .string("rotated-\(jobDate)")])
                     )
@@ -104,7 +104,7 @@ enum RotateCommand {
                     .init(
                         id: "discard \(lostID)",
                         what: "delete \(Cells.inline(newName)) (\(lostID)): the interrupted run made it, its key never reached adm",
-                        call: Call(op("delete-project-service-account"), pathParameters: ["project_id": project, "service_account_id": lostID])
+                        call: Call(.deleteProjectServiceAccount, pathParameters: ["project_id": project, "service_account_id": lostID])
                     )
                 )
             } else if existing != nil, !job.doneEarlier(created) {
@@ -117,7 +117,7 @@ enum RotateCommand {
                 .init(
                     id: created,
                     what: "create service account \(Cells.inline(newName)) (its key is the new one)",
-                    call: Call(op("create-project-service-account"), pathParameters: ["project_id": project], body: .obj(["name": .string(newName)]))
+                    call: Call(.createProjectServiceAccount, pathParameters: ["project_id": project], body: .obj(["name": .string(newName)]))
                 )
             )
             if role != "member" {
@@ -125,7 +125,7 @@ enum RotateCommand {
                     .init(id: "role \(newName)", what: "give \(Cells.inline(newName)) the role \(role), as \(Cells.inline(oldName)) has") { made in
                         made[created]?.stringValue.map { newID in
                             Call(
-                                op("update-project-service-account"),
+                                .updateProjectServiceAccount,
                                 pathParameters: ["project_id": project, "service_account_id": newID],
                                 body: .obj(["role": .string(role)])
                             )
@@ -138,7 +138,7 @@ enum RotateCommand {
                     .init(
                         id: "retire \(oldID)",
                         what: "delete the old service account \(Cells.inline(oldName)) and its keys",
-                        call: Call(op("delete-project-service-account"), pathParameters: ["project_id": project, "service_account_id": oldID])
+                        call: Call(.deleteProjectServiceAccount, pathParameters: ["project_id": project, "service_account_id": oldID])
                     )
                 )
             }
@@ -181,6 +181,4 @@ enum RotateCommand {
         lock.release()
         if FileMode.exists(path), !FileMode.isWritable(path) { throw FileError("\(path) is not writable") }
     }
-
-    static func op(_ id: String) -> Endpoint { EndpointCatalog.endpoint(id: id)! }
 }

@@ -11,31 +11,33 @@ struct Snapshot {
     let reader: OrgReader
 
     /// The per-project reads, in the order they appear under each project.
-    static let perProject: [(field: String, id: String)] = [
-        ("members", "list-project-users"), ("groups", "list-project-groups"), ("service_accounts", "list-project-service-accounts"),
-        ("keys", "list-project-api-keys"), ("rate_limits", "list-project-rate-limits"), ("spend_alerts", "list-project-spend-alerts"),
-        ("spend_limit", "Getprojectspendlimit"), ("data_retention", "retrieve-project-data-retention"),
+    static let perProject: [(field: String, endpoint: Endpoint)] = [
+        ("members", .listProjectUsers), ("groups", .listProjectGroups), ("service_accounts", .listProjectServiceAccounts),
+        ("keys", .listProjectApiKeys), ("rate_limits", .listProjectRateLimits), ("spend_alerts", .listProjectSpendAlerts),
+        ("spend_limit", .getProjectSpendLimit), ("data_retention", .retrieveProjectDataRetention),
     ]
 
     /// The query a per-project read asks with: every key, the ones the API hides by default
     /// (their owner lost access to the project) included.
-    static func query(_ id: String) -> [QueryItem] {
-        id == "list-project-api-keys" ? [QueryItem("owner_project_access", "any")] : []
+    static func query(_ endpoint: Endpoint) -> [QueryItem] {
+        endpoint == .listProjectApiKeys ? [QueryItem("owner_project_access", "any")] : []
     }
 
     /// Reads the organization.
     func take() async throws(ShellError) -> JSON {
-        let users = try await reader.all("list-users")
-        let projects = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
+        let users = try await reader.all(.listUsers)
+        let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
             .sorted { ($0["name"]?.stringValue ?? "", $0["id"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
         let emails = Dictionary(users.compactMap { u in u["id"]?.stringValue.map { ($0, u["email"] ?? .null) } }, uniquingKeysWith: { a, _ in a })
         // Organization-wide reads, then each project's, interleaved by endpoint.
-        var requests: [(id: String, path: [String: String], query: [QueryItem])] = [
-            ("list-invites", [:], []), ("list-groups", [:], []), ("list-roles", [:], []), ("admin-api-keys-list", [:], []),
-            ("list-organization-spend-alerts", [:], []), ("Getorganizationspendlimit", [:], []), ("retrieve-organization-data-retention", [:], []),
+        var requests: [OrgReader.Request] = [
+            (.listInvites, [:], []), (.listGroups, [:], []), (.listRoles, [:], []), (.adminApiKeysList, [:], []),
+            (.listOrganizationSpendAlerts, [:], []), (.getOrganizationSpendLimit, [:], []), (.retrieveOrganizationDataRetention, [:], []),
         ]
         for project in projects {
-            for (_, id) in Self.perProject { requests.append((id, ["project_id": project["id"]?.stringValue ?? ""], Self.query(id))) }
+            for (_, endpoint) in Self.perProject {
+                requests.append((endpoint, ["project_id": project["id"]?.stringValue ?? ""], Self.query(endpoint)))
+            }
         }
         let listings = await reader.many(requests, concurrency: min(64, max(8, Self.perProject.count * 2)))
         if Task.isCancelled { throw .cancelled() }
@@ -53,7 +55,7 @@ struct Snapshot {
         let groups = part(1).arrayValue ?? []
         var groupMembers: [JSON] = []
         if !groups.isEmpty {
-            let members = await reader.many(groups.map { ("list-group-users", ["group_id": $0["id"]?.stringValue ?? ""], []) }, concurrency: 8)
+            let members = await reader.many(groups.map { (.listGroupUsers, ["group_id": $0["id"]?.stringValue ?? ""], []) }, concurrency: 8)
             groupMembers = members.map { listing in
                 .array(
                     (listing?.items ?? []).compactMap { m in m["email"] ?? m["user_id"].flatMap { emails[$0.stringValue ?? ""] } ?? m["id"] }.sorted(
@@ -83,8 +85,8 @@ struct Snapshot {
         var projectDocs: [JSON] = []
         for (n, project) in projects.enumerated() {
             var doc = Self.pick(project, ["id", "name", "status", "created_at"])
-            for (k, (field, id)) in Self.perProject.enumerated() {
-                let value = part(7 + n * Self.perProject.count + k, single: !EndpointCatalog.endpoint(id: id)!.paging.isPaged)
+            for (k, (field, endpoint)) in Self.perProject.enumerated() {
+                let value = part(7 + n * Self.perProject.count + k, single: !endpoint.paging.isPaged)
                 doc[field] = Self.projectPart(field, value)
             }
             projectDocs.append(doc)

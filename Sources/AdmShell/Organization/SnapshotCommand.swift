@@ -12,7 +12,7 @@ enum SnapshotCommand {
             summary: "the organization's configuration as one JSON document (no secret), for diff",
             usage: "snapshot [FILE]",
             example: "snapshot org-2026-11-30.json",
-            endpoints: Snapshot.perProject.map(\.id) + ["list-users", "list-projects", "list-groups", "list-roles", "admin-api-keys-list"],
+            endpoints: Snapshot.perProject.map(\.endpoint) + [.listUsers, .listProjects, .listGroups, .listRoles, .adminApiKeysList],
             flags: Flags.output + Flags.key,
             arguments: [ArgumentSpec("FILE", optional: true, kind: .file)],
             run: { shell, inv throws(ShellError) in

@@ -15,7 +15,7 @@ enum AuditCommand {
         usage:
             "audit [--type T,…] [--project P] [--actor ID] [--resource ID] [--since 24h|7d|DATE] [--all] [--limit N] [--follow] | audit export FILE [--since DATE]",
         example: "audit --type api_key.updated,project.archived --since 7d",
-        endpoints: ["list-audit-logs"],
+        endpoints: [.listAuditLogs],
         flags: Flags.output + Flags.key + Flags.paging + [
             FlagSpec("--type", value: true, "event types, comma-separated", completion: .choices(AuditLog.eventTypes)),
             FlagSpec("--project", value: true, "project ids", completion: .ids("project")),
@@ -63,9 +63,9 @@ enum AuditCommand {
         let events: [JSON]
         var hasMore = false
         if inv.args.has("--all") {
-            events = try await reader.all("list-audit-logs", query: q)
+            events = try await reader.all(.listAuditLogs, query: q)
         } else {
-            let call = Call(EndpointCatalog.endpoint(id: "list-audit-logs")!, pathParameters: [:], query: q)
+            let call = Call(Endpoint.listAuditLogs, pathParameters: [:], query: q)
             let result = try await shell.calls.require(call, key: reader.key, statement: inv.statement.source)
             events = result.json?["data"]?.arrayValue ?? []
             hasMore = result.json?["has_more"]?.boolValue == true
@@ -142,7 +142,7 @@ enum AuditCommand {
         while !Task.isCancelled {
             let events: [JSON]
             do {
-                events = try await reader.all("list-audit-logs", query: base + [QueryItem("effective_at[gte]", String(since))])
+                events = try await reader.all(.listAuditLogs, query: base + [QueryItem("effective_at[gte]", String(since))])
             } catch {
                 if case .cancelled = error { break }
                 throw error

@@ -53,7 +53,7 @@ enum AuditExport {
         let start = max(tail.time, since)
         var query = [QueryItem("limit", "100")]
         if start > 0 { query.append(QueryItem("effective_at[gte]", String(start))) }
-        let events = try await reader.all("list-audit-logs", query: query)
+        let events = try await reader.all(.listAuditLogs, query: query)
         let organization = shell.session.organizationID
         if let recorded = (try? TextFile.read(cursorPath, kind: "cursor")).flatMap({ try? JSON.parse($0) })?["organization"]?.stringValue,
             let organization, recorded != organization

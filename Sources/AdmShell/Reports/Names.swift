@@ -13,7 +13,7 @@ final class NameCache {
     /// The name of a project, or nil.
     func project(_ id: String, reader: OrgReader) async throws(ShellError) -> String? {
         if projects == nil {
-            let list = try await reader.all("list-projects", query: [QueryItem("include_archived", "true")])
+            let list = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
             projects = Dictionary(
                 list.compactMap { p in p["id"]?.stringValue.map { ($0, p["name"]?.stringValue ?? $0) } },
                 uniquingKeysWith: { a, _ in a }
@@ -36,7 +36,7 @@ final class NameCache {
         let missing = projectIDs.filter { keys[$0] == nil }
         guard !missing.isEmpty else { return }
         let listings = await reader.each(
-            "list-project-api-keys",
+            .listProjectApiKeys,
             targets: missing.map { ["project_id": $0] },
             query: [QueryItem("owner_project_access", "any")]
         )
@@ -74,7 +74,7 @@ final class NameCache {
     /// The name (or email) of a user, or nil.
     func user(_ id: String, reader: OrgReader) async throws(ShellError) -> String? {
         if users == nil {
-            let list = try await reader.all("list-users")
+            let list = try await reader.all(.listUsers)
             users = Dictionary(
                 list.compactMap { u in u["id"]?.stringValue.map { ($0, u["email"]?.stringValue ?? u["name"]?.stringValue ?? $0) } },
                 uniquingKeysWith: { a, _ in a }

@@ -17,7 +17,7 @@ enum UsageReports {
         summary: "costs in a range, by project, line item, key or day: a table with bars, shares and a total",
         usage: "costs [--days N | --since DATE [--until DATE]] [--by project|line_item|api_key|day] [--project P] [--json|--csv]",
         example: "costs --days 30 --by project",
-        endpoints: ["usage-costs", "list-projects", "list-project-api-keys"],
+        endpoints: [.usageCosts, .listProjects, .listProjectApiKeys],
         flags: Flags.output + Flags.key + rangeFlags + [
             FlagSpec(
                 "--by",
@@ -35,7 +35,7 @@ enum UsageReports {
         summary: "usage of a kind (default completions) in a range, by model, project, key, day, …",
         usage: "usage [KIND] [--days N | --since DATE [--until DATE]] [--by model|project|api_key|user|day|…] [--project P] [--json|--csv]",
         example: "usage completions --days 7 --by model",
-        endpoints: UsageKinds.endpointIDs,
+        endpoints: UsageKinds.endpoints,
         flags: Flags.output + Flags.key + rangeFlags + [
             FlagSpec(
                 "--by",
@@ -58,7 +58,7 @@ enum UsageReports {
     // MARK: Costs
 
     static func costs(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
-        let reading = try await read(shell, inv, endpoint: EndpointCatalog.endpoint(id: "usage-costs")!)
+        let reading = try await read(shell, inv, endpoint: Endpoint.usageCosts)
         let results = reading.buckets.flatMap { $0["results"]?.arrayValue ?? [] }
         let currency = results.lazy.compactMap { $0["amount"]?["currency"]?.stringValue }.first ?? "usd"
         return try await report(
@@ -88,7 +88,7 @@ enum UsageReports {
 
     static func usage(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let kind = try inv.optionalArgument(0).map { w throws(ShellError) in try shell.text(of: w) } ?? "completions"
-        guard let id = UsageKinds.endpointID(kind), let endpoint = EndpointCatalog.endpoint(id: id) else {
+        guard let endpoint = UsageKinds.endpoint(kind) else {
             throw .usage("usage: unknown kind '\(kind)' (\(UsageKinds.names.joined(separator: ", ")))", at: inv.location)
         }
         let reading = try await read(shell, inv, endpoint: endpoint)
@@ -134,7 +134,7 @@ enum UsageReports {
         if let field = by.field {
             query += QueryItem.items(name: "group_by", value: .array(([field] + (field == "api_key_id" ? ["project_id"] : [])).map(JSON.string)))
         }
-        return Reading(range: range, by: by, reader: reader, buckets: try await reader.all(endpoint.id, query: query))
+        return Reading(range: range, by: by, reader: reader, buckets: try await reader.all(endpoint, query: query))
     }
 
     /// Sums each result's `values` by day, or by group with names, and shows the report.
