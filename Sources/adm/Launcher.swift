@@ -182,6 +182,7 @@ enum Launcher {
         configuration.environmentKey = envKey
 
         let shell = Interpreter(configuration: configuration, output: StandardOutput())
+        if let profile, let config { try applyCache(profile, config: config, to: shell.client.readings, organization: configuration.organization) }
         let session = shell.session
         if let sandbox {
             for key in sandbox.fixtureKeys { session.addKey(SessionKey(name: key.name, secret: key.secret, source: .sandbox)) }
@@ -211,5 +212,24 @@ enum Launcher {
         if let p = o.project { session.activeProject = p }
         shell.configuration.launchArguments = launchArguments(o, sandbox: sandbox != nil, baseURL: baseURL, profile: profile?.name)
         return shell
+    }
+}
+
+extension Launcher {
+    /// The profile's `cache` and `cache_file` settings, applied to the session's readings.
+    static func applyCache(_ profile: ConfigFile.Profile, config: ConfigFile, to readings: Readings, organization: String?) throws(LaunchError) {
+        if let text = profile.cache {
+            switch ReadingsSetting.parse(text, what: "\(config.path): cache") {
+            case .success(let setting): setting.apply(to: readings)
+            case .failure(let error): throw LaunchError(error.description)
+            }
+        }
+        if let text = profile.cacheFile {
+            switch text.lowercased() {
+            case "on", "yes", "true": readings.shared = ReadingsFile(organization: organization)
+            case "off", "no", "false": readings.shared = nil
+            default: throw LaunchError("\(config.path): cache_file: '\(TerminalText.inline(String(text.prefix(40))))' is not on or off")
+            }
+        }
     }
 }

@@ -12,5 +12,11 @@ public enum AdmPaths {
         return home + "/.config/adm"
     }
 
+    /// `$XDG_CACHE_HOME/adm` or `~/.cache/adm` (readings shared between processes, when asked for).
+    public static var cacheDirectory: String {
+        if let x = FileMode.environment("XDG_CACHE_HOME"), !x.isEmpty { return x + "/adm" }
+        return home + "/.cache/adm"
+    }
+
     public static var home: String { FileMode.environment("HOME") ?? "/tmp" }
 }

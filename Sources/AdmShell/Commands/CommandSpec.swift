@@ -193,7 +193,7 @@ enum Flags {
 enum CommandTable {
     static let all: [CommandSpec] =
         APICommands.specs + OrganizationCommands.specs + ReportCommands.specs + SessionCommands.specs
-        + ScriptCommands.specs + DiagnosisCommands.specs + SandboxCommands.specs
+        + ScriptCommands.specs + DiagnosisCommands.specs + SandboxCommands.specs + [CacheCommand.spec]
 
     private static let byName: [String: CommandSpec] = {
         var out: [String: CommandSpec] = [:]

@@ -85,8 +85,8 @@ enum ValueKind: Sendable, Equatable {
 }
 
 /// A value that is not what its declaration says.
-struct ValueError: Error, Sendable, CustomStringConvertible {
-    let description: String
+public struct ValueError: Error, Sendable, CustomStringConvertible {
+    public let description: String
 }
 
 /// Ranges used by several commands, written once.
@@ -100,6 +100,8 @@ enum Ranges {
     static let concurrency: ValueKind = .integer(1...64)
     /// A pause: up to a day.
     static let pause: ValueKind = .duration(0...86_400)
+    /// How long readings answer again (`cache 30m`, `cache = 30m`): a second to a day.
+    static let readingLifetime: ValueKind = .duration(1...86_400)
     /// How far back a report may look: up to 10 years.
     static let lookBack: ValueKind = .duration(1...(3650 * 86_400))
 }

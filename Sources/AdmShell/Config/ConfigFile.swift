@@ -11,6 +11,8 @@ import AdmAPI
 /// project = proj_abc
 /// key = prod
 /// max_wait = 30m
+/// cache = 10m            # how long readings answer again; off: never
+/// cache_file = on        # share readings with later runs ($XDG_CACHE_HOME/adm/readings)
 /// keys.prod = env:OPENAI_ADMIN_KEY
 /// keys.ci = file:~/.config/adm/ci.key
 /// ```
@@ -24,6 +26,10 @@ public struct ConfigFile: Sendable {
         public var activeKey: String?
         /// How long a call may keep being refused by a rate limit (`max_wait = 30m`).
         public var maxWait: String?
+        /// How long readings of the organization answer again (`cache = 10m`, `cache = off`).
+        public var cache: String?
+        /// Whether readings are shared with later runs through a file (`cache_file = on`).
+        public var cacheFile: String?
         /// Key name → `env:VAR`, `file:PATH`, or a literal (0600 files only).
         public var keys: [(name: String, reference: String, line: Int)] = []
     }
@@ -64,9 +70,11 @@ public struct ConfigFile: Sendable {
             case "project": profiles[section]!.project = value
             case "key": profiles[section]!.activeKey = value
             case "max_wait": profiles[section]!.maxWait = value
+            case "cache": profiles[section]!.cache = value
+            case "cache_file": profiles[section]!.cacheFile = value
             default:
                 guard key.hasPrefix("keys."), key.count > 5 else {
-                    throw .environment("\(path):\(n + 1): unknown setting '\(key)' (base_url, organization, project, key, max_wait, keys.NAME)")
+                    throw .environment("\(path):\(n + 1): unknown setting '\(key)' (base_url, organization, project, key, max_wait, cache, cache_file, keys.NAME)")
                 }
                 profiles[section]!.keys.append((String(key.dropFirst(5)), value, n + 1))
             }

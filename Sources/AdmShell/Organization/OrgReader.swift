@@ -25,6 +25,7 @@ struct OrgReader {
         self.inv = inv
         self.key = try shell.calls.key(for: inv)
         self.fresh = fresh || inv.args.has("--fresh")
+        self.log = shell.configuration.verbose ? VerboseLog(baseURL: shell.client.baseURL, key: key) : nil
     }
 
     /// Listings of what happens (usage, costs, the audit log) are never answered from memory:
@@ -45,15 +46,26 @@ struct OrgReader {
         memory.oldestReading.map { "from a reading \(Formatting.duration(max(0, UnixTime.precise() - $0))) ago; --fresh reads again" }
     }
 
-    /// How a listing is read: the client, the key, and whether readings may answer it.
+    /// How a listing is read: the client, the key, whether readings may answer it, and where
+    /// `-v` notes its calls.
     struct Source: Sendable {
         let client: AdminClient
         let key: Secret
         let fresh: Bool
         let memory: MemoryUse
+        let log: VerboseLog?
     }
 
-    var source: Source { Source(client: shell.client, key: key.secret, fresh: fresh, memory: memory) }
+    /// The `-v` lines of this job's calls (nil without `-v`).
+    let log: VerboseLog?
+
+    var source: Source { Source(client: shell.client, key: key.secret, fresh: fresh, memory: memory, log: log) }
+
+    /// Prints the `-v` lines noted so far (on the job's own task).
+    func printLog() {
+        guard let log else { return }
+        for line in log.drain() { shell.console.warn(shell.style.dim(line)) }
+    }
 
     /// What reading one listing gave.
     enum Listing: Sendable {
@@ -72,6 +84,7 @@ struct OrgReader {
     /// Every item of `endpoint`'s listing; a refusal is thrown (with its explanation).
     func all(_ endpoint: Endpoint, path: [String: String] = [:], query: [QueryItem] = []) async throws(ShellError) -> [JSON] {
         let listing = await Self.read(endpoint, path: path, query: query, from: source)
+        printLog()
         return try await unwrap(listing)
     }
 
@@ -124,6 +137,7 @@ struct OrgReader {
             if !buckets.contains(bucket) { buckets.append(bucket) }
         }
         let progress = BulkProgress(console: shell.console, scheduler: client.scheduler, buckets: buckets, total: toRead.count)
+        progress.beforeRedraw = printLog
         let read = await runBounded(
             count: toRead.count,
             concurrency: concurrency,
@@ -160,7 +174,7 @@ struct OrgReader {
         if let kept = remembered(endpoint, path: path, query: query, from: source) { return kept }
         let owner = RateLimitMemory.owner(baseURL: client.baseURL, key: key)
         let request = call.pathAndQuery
-        let listing = await readAll(endpoint, call: call, client: client, key: key)
+        let listing = await readAll(endpoint, call: call, client: client, key: key, log: source.log)
         if !isTimeSeries(endpoint), case .items(let items, let organization) = listing {
             client.readings.keep(request, owner: owner, items: items, organization: organization)
         }
@@ -168,12 +182,23 @@ struct OrgReader {
     }
 
     /// Every page of `call`'s listing from the API.
-    static func readAll(_ endpoint: Endpoint, call first: Call, client: AdminClient, key: Secret) async -> Listing {
+    static func readAll(_ endpoint: Endpoint, call first: Call, client: AdminClient, key: Secret, log: VerboseLog?) async -> Listing {
         var call = first
         let query = first.query
-        guard endpoint.paging.isPaged else {
+        /// Sends one call, noting it for `-v`.
+        func send(_ call: Call) async throws(CallFailure) -> CallResult {
             do {
                 let r = try await client.send(call, key: key)
+                log?.note(call, .success(r))
+                return r
+            } catch {
+                log?.note(call, .failure(error))
+                throw error
+            }
+        }
+        guard endpoint.paging.isPaged else {
+            do {
+                let r = try await send(call)
                 guard r.isSuccess, let json = r.json else { return .refused(r) }
                 return .items([json], organization: r.response.header("openai-organization"))
             } catch {
@@ -189,7 +214,7 @@ struct OrgReader {
         var organization: String?
         for _ in 0..<10_000 {
             let result: CallResult
-            do { result = try await client.send(call, key: key) } catch { return .failed(error) }
+            do { result = try await send(call) } catch { return .failed(error) }
             guard result.isSuccess, let json = result.json else { return .refused(result) }
             organization = organization ?? result.response.header("openai-organization")
             let page = json["data"]?.arrayValue ?? []

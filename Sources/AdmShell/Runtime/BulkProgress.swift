@@ -17,6 +17,8 @@ final class BulkProgress {
     private(set) var done = 0
     private let refusedAtStart: Int
     private var announced = false
+    /// Runs on the job's task before each redraw (prints the `-v` lines of calls made meanwhile).
+    var beforeRedraw: (() -> Void)?
 
     /// Estimates over this are announced.
     static let announceAbove = 10.0
@@ -69,6 +71,7 @@ final class BulkProgress {
 
     /// Redraws the progress line (a terminal only; `Console` decides).
     func redraw() {
+        beforeRedraw?()
         var parts = [total.map { "\(done)/\($0)" } ?? "\(done) page\(done == 1 ? "" : "s")"]
         let refused = buckets.map { scheduler.outlook($0).refused }.reduce(0, +) - refusedAtStart
         if refused > 0 { parts.append("\(refused) refused (429)") }

@@ -77,7 +77,7 @@ struct CallRunner {
     func prepare(_ call: Call, key: SessionKey, statement: String) -> CallRecord {
         for warning in FailureExplainer(shell: shell).preflight(call, key: key) { console.warn(style.yellow(warning)) }
         if shell.configuration.verbose {
-            console.warn(style.dim("→ \(call.method.rawValue) \(shell.client.baseURL)\(call.pathAndQuery) (key \(key.name) \(key.secret.redacted))"))
+            console.warn(style.dim(VerboseLines.request(call, baseURL: shell.client.baseURL, keyName: key.name, redacted: key.secret.redacted)))
         }
         var record = CallRecord(statement: statement, call: call, keyName: key.name, keyRedacted: key.secret.redacted, time: UnixTime.now())
         record.projectID = session.activeProject
@@ -105,11 +105,7 @@ struct CallRunner {
             record.organizationID = org
         }
         session.record(record)
-        if shell.configuration.verbose {
-            let ms = Int(saturating: result.elapsed.inSeconds * 1000)
-            let notes = result.notes.isEmpty ? "" : " (" + result.notes.joined(separator: "; ") + ")"
-            console.warn(style.dim("← \(result.status) in \(ms) ms\(result.response.requestID.map { " " + $0 } ?? "")\(notes)"))
-        }
+        if shell.configuration.verbose { console.warn(style.dim(VerboseLines.answer(result))) }
         if (300..<400).contains(result.status), let error = result.error {
             // Not an answer from the API at all: where the base URL points is wrong (exit 3).
             throw .environment("\(record.call.method.rawValue) \(record.call.path) → \(error.message)")

@@ -133,6 +133,7 @@ public final class Interpreter {
         defer {
             calls.adoptMintedKeys()
             if let trouble = client.scheduler.memory?.takeFailure() { warn(style.yellow("warning: ") + trouble) }
+            if let trouble = client.readings.shared?.takeFailure() { warn(style.yellow("warning: ") + trouble) }
         }
         do {
             outcome = try await action(self, inv)
