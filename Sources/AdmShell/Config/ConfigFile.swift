@@ -74,7 +74,9 @@ public struct ConfigFile: Sendable {
             case "cache_file": profiles[section]!.cacheFile = value
             default:
                 guard key.hasPrefix("keys."), key.count > 5 else {
-                    throw .environment("\(path):\(n + 1): unknown setting '\(key)' (base_url, organization, project, key, max_wait, cache, cache_file, keys.NAME)")
+                    throw .environment(
+                        "\(path):\(n + 1): unknown setting '\(key)' (base_url, organization, project, key, max_wait, cache, cache_file, keys.NAME)"
+                    )
                 }
                 profiles[section]!.keys.append((String(key.dropFirst(5)), value, n + 1))
             }

@@ -44,5 +44,10 @@ final class VerboseLog: Sendable {
     }
 
     /// The lines noted since the last call, in order.
-    func drain() -> [String] { lines.withLock { l in defer { l.removeAll() }; return l } }
+    func drain() -> [String] {
+        lines.withLock { l in
+            defer { l.removeAll() }
+            return l
+        }
+    }
 }
