@@ -282,8 +282,8 @@ def organization():
     jobs = [
         # admin keys, projects, users; then each project's keys.
         ('inventory keys', 'inventory keys --quiet', 3 + projects, projects),
-        # 7 organization reads, users, projects, 8 reads per project, each group's members.
-        ('snapshot', f'snapshot {WORK}/org.json --quiet', 9 + 8 * projects + groups, projects),
+        # 7 organization reads, users, projects, 10 reads per project, each group's members.
+        ('snapshot', f'snapshot {WORK}/org.json --quiet', 9 + 10 * projects + groups, projects),
         # 90 daily buckets in one page of costs (up to 180), one listing of projects for the names.
         ('costs --days 90 --by project', 'costs --days 90 --by project --quiet', 2, 1),
         # A page of costs, the projects, then the keys of each project that spent, for their names.

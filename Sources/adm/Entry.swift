@@ -54,20 +54,14 @@ enum Entry {
 }
 
 /// Reads `adm [OPTIONS] -e STATEMENTS` without reflection; nil when anything is not plain.
+/// The options come from `LaunchOptions.table`, the one list of them besides the parser's
+/// declarations (a test holds the two equal).
 enum OneLiner {
-    /// Every name `GlobalOptions` declares (a test checks this against the parser's own list,
-    /// and that each one sets its field as the parser does).
-    static let names: Set<String> = [
-        "--sandbox", "--verbose", "-v", "--allow-literal-key", "--no-color", "--base-url", "--keys-file", "--profile",
-        "--key", "--project", "--cacert", "--record", "--replay", "--db", "--faults", "--known-issue", "--timeout",
-        "--retries", "--concurrency", "--rate-limit", "--max-wait",
-    ]
+    /// Every name `GlobalOptions` declares.
+    static var names: Set<String> { Set(LaunchOptions.table.flatMap(\.names)) }
 
     /// The options that take no value.
-    static let flags: Set<String> = ["--sandbox", "--verbose", "-v", "--allow-literal-key", "--no-color"]
-
-    /// The fast path gives up; the parser takes over.
-    private struct Decline: Error {}
+    static var flags: Set<String> { Set(LaunchOptions.table.filter { !$0.takesValue }.flatMap(\.names)) }
 
     static func parse(_ arguments: [String]) -> (LaunchOptions, String)? {
         var options = LaunchOptions()
@@ -77,58 +71,30 @@ enum OneLiner {
             let parts = arguments[index].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = String(parts[0])
             let inline = parts.count == 2 ? String(parts[1]) : nil
-            /// The option's value: after `=`, or the next argument unless it looks like an option.
-            func value() throws(Decline) -> String {
+            if name == "-e" || name == "--execute" {
+                guard statements == nil, name == "--execute" || inline == nil else { return nil }
                 if let inline {
-                    guard !inline.isEmpty else { throw Decline() }
-                    return inline
+                    statements = inline
+                } else {
+                    index += 1
+                    guard index < arguments.count else { return nil }
+                    statements = arguments[index]
                 }
                 index += 1
-                guard index < arguments.count, !arguments[index].hasPrefix("-") else { throw Decline() }
-                return arguments[index]
+                continue
             }
-            func flag() throws(Decline) -> Bool {
-                guard inline == nil else { throw Decline() }
-                return true
-            }
-            func number() throws(Decline) -> Int {
-                guard let n = Int(try value()) else { throw Decline() }
-                return n
-            }
-            do {
-                switch name {
-                case "-e":
-                    guard statements == nil, inline == nil else { return nil }
-                    statements = try value()
-                case "--execute":
-                    guard statements == nil else { return nil }
-                    statements = try value()
-                case "--sandbox": options.sandbox = try flag()
-                case "--verbose", "-v": options.verbose = try flag()
-                case "--allow-literal-key": options.allowLiteralKey = try flag()
-                case "--no-color": options.noColor = try flag()
-                case "--base-url": options.baseURL = try value()
-                case "--keys-file": options.keysFile = try value()
-                case "--profile": options.profile = try value()
-                case "--key": options.key = try value()
-                case "--project": options.project = try value()
-                case "--cacert": options.cacert = try value()
-                case "--record": options.record = try value()
-                case "--replay": options.replay = try value()
-                case "--db": options.db = try value()
-                case "--faults": options.faults = try value()
-                case "--known-issue": options.knownIssue.append(try value())
-                case "--rate-limit": options.rateLimit = try value()
-                case "--max-wait": options.maxWait = try value()
-                case "--timeout":
-                    guard let seconds = Double(try value()) else { return nil }
-                    options.timeout = seconds
-                case "--retries": options.retries = try number()
-                case "--concurrency": options.concurrency = try number()
-                default: return nil
+            guard let option = LaunchOptions.table.first(where: { $0.names.contains(name) }) else { return nil }
+            if option.takesValue {
+                // After `=`, or the next argument unless it looks like an option.
+                var text = inline
+                if text == nil {
+                    index += 1
+                    guard index < arguments.count, !arguments[index].hasPrefix("-") else { return nil }
+                    text = arguments[index]
                 }
-            } catch {
-                return nil
+                guard let text, !text.isEmpty, option.apply(&options, text) else { return nil }
+            } else {
+                guard inline == nil, option.apply(&options, "") else { return nil }
             }
             index += 1
         }

@@ -83,4 +83,12 @@ struct GlobalOptions: ParsableArguments {
         )
     )
     var maxWait: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Start the built-in sandbox as a twin of the organization in this snapshot (`snapshot FILE`), or of a reproduction (`repro --twin FILE`).",
+            valueName: "path"
+        )
+    )
+    var twin: String?
 }

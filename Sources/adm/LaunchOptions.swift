@@ -25,6 +25,59 @@ struct LaunchOptions: Equatable, Sendable {
     var knownIssue: [String] = []
     var rateLimit: String?
     var maxWait: String?
+    var twin: String?
+}
+
+/// One launch option as the one-liner fast path reads it: its names, whether it takes a value,
+/// and the field it sets (false when the value is not one the field takes: the parser then
+/// says why).
+struct LaunchOption: Sendable {
+    let names: [String]
+    let takesValue: Bool
+    let apply: @Sendable (inout LaunchOptions, String) -> Bool
+
+    static func flag(_ names: String..., to field: WritableKeyPath<LaunchOptions, Bool> & Sendable) -> LaunchOption {
+        LaunchOption(names: names, takesValue: false) { o, _ in
+            o[keyPath: field] = true
+            return true
+        }
+    }
+
+    static func text(_ name: String, to field: WritableKeyPath<LaunchOptions, String?> & Sendable) -> LaunchOption {
+        LaunchOption(names: [name], takesValue: true) { o, v in
+            o[keyPath: field] = v
+            return true
+        }
+    }
+
+    static func integer(_ name: String, to field: WritableKeyPath<LaunchOptions, Int> & Sendable) -> LaunchOption {
+        LaunchOption(names: [name], takesValue: true) { o, v in
+            guard let n = Int(v) else { return false }
+            o[keyPath: field] = n
+            return true
+        }
+    }
+}
+
+extension LaunchOptions {
+    /// Every launch option `GlobalOptions` declares, for the one-liner fast path.
+    static let table: [LaunchOption] = [
+        .flag("--sandbox", to: \.sandbox), .flag("--verbose", "-v", to: \.verbose), .flag("--allow-literal-key", to: \.allowLiteralKey),
+        .flag("--no-color", to: \.noColor), .text("--base-url", to: \.baseURL), .text("--keys-file", to: \.keysFile),
+        .text("--profile", to: \.profile), .text("--key", to: \.key), .text("--project", to: \.project), .text("--cacert", to: \.cacert),
+        .text("--record", to: \.record), .text("--replay", to: \.replay), .text("--db", to: \.db), .text("--faults", to: \.faults),
+        LaunchOption(names: ["--known-issue"], takesValue: true) { o, v in
+            o.knownIssue.append(v)
+            return true
+        },
+        .text("--rate-limit", to: \.rateLimit), .text("--max-wait", to: \.maxWait), .text("--twin", to: \.twin),
+        LaunchOption(names: ["--timeout"], takesValue: true) { o, v in
+            guard let seconds = Double(v) else { return false }
+            o.timeout = seconds
+            return true
+        },
+        .integer("--retries", to: \.retries), .integer("--concurrency", to: \.concurrency),
+    ]
 }
 
 extension LaunchOptions {
@@ -80,7 +133,8 @@ extension GlobalOptions {
             faults: faults,
             knownIssue: knownIssue,
             rateLimit: rateLimit,
-            maxWait: maxWait
+            maxWait: maxWait,
+            twin: twin
         )
     }
 }

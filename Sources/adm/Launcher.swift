@@ -18,10 +18,16 @@ enum Launcher {
     struct Launched {
         let shell: Interpreter
         let sandbox: SandboxServer?
+        /// What `--twin` started from.
+        var twin: TwinFile?
     }
 
-    static func launch(_ o: LaunchOptions, interactive: Bool) async throws(LaunchError) -> Launched {
+    static func launch(_ options: LaunchOptions, interactive: Bool) async throws(LaunchError) -> Launched {
+        var o = options
         try o.check()
+        // A twin is a sandbox: `--twin FILE` starts the built-in one from the file.
+        let twin = try o.twin.map { path throws(LaunchError) in try TwinFile.load(path) }
+        if twin != nil { o.sandbox = true }
         var sandbox: SandboxServer?
         let env = FileMode.environment
         // The built-in sandbox stands alone: its own fixture keys, and nothing of the config
@@ -51,6 +57,7 @@ enum Launcher {
         if o.sandbox {
             var options = SandboxOptions()
             options.databasePath = o.db
+            options.twin = twin?.snapshot
             for name in o.knownIssue {
                 guard let issue = KnownIssue(rawValue: name) else {
                     throw LaunchError("unknown known-issue mode '\(name)' (known: \(KnownIssue.allCases.map(\.rawValue).joined(separator: ", ")))")
@@ -114,7 +121,8 @@ enum Launcher {
                 profile: profile,
                 config: config
             )
-            return Launched(shell: shell, sandbox: sandbox)
+            if let twin, let sandbox { try await adopt(twin, sandbox: sandbox, shell: shell) }
+            return Launched(shell: shell, sandbox: sandbox, twin: twin)
         } catch {
             await transport.shutdown()
             await sandbox?.stop()
@@ -125,7 +133,10 @@ enum Launcher {
     /// The options a later run needs to meet the same API with the same keys (never a key).
     static func launchArguments(_ o: LaunchOptions, sandbox: Bool, baseURL: String, profile: String?) -> [String] {
         var out: [String] = []
-        if sandbox {
+        if let twin = o.twin {
+            out += ["--twin", twin]
+            if let spec = o.rateLimit { out += ["--rate-limit", spec] }
+        } else if sandbox {
             out.append("--sandbox")
             if let spec = o.rateLimit { out += ["--rate-limit", spec] }
         } else if o.baseURL != nil || (FileMode.environment("OPENAI_BASE_URL") ?? "").isEmpty == false, baseURL != defaultBaseURL {
@@ -162,6 +173,7 @@ enum Launcher {
         configuration.timeout = .seconds(clamped: o.timeout)
         configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
         configuration.builtInSandbox = sandbox != nil
+        configuration.twins = SandboxTwins()
         configuration.concurrency = o.concurrency
         configuration.maxConcurrency = connections
         configuration.interactive = interactive
@@ -216,6 +228,19 @@ enum Launcher {
 }
 
 extension Launcher {
+    /// A reproduction's key stands in the twin with the permissions it showed, active, in its
+    /// project; the twin's notes are said.
+    static func adopt(_ twin: TwinFile, sandbox: SandboxServer, shell: Interpreter) async throws(LaunchError) {
+        for note in sandbox.twinNotes { shell.warn(shell.configuration.style.yellow("twin: ") + TerminalText.inline(note)) }
+        if let key = twin.key {
+            let secret: Secret
+            do { secret = try await sandbox.standIn(name: key.name, profile: key.profile) } catch { throw LaunchError("--twin: \(error)") }
+            shell.session.addKey(SessionKey(name: key.name, secret: secret, source: .sandbox))
+            shell.session.activeKey = key.name
+        }
+        if let project = twin.project { shell.session.activeProject = project }
+    }
+
     /// The profile's `cache` and `cache_file` settings, applied to the session's readings.
     static func applyCache(_ profile: ConfigFile.Profile, config: ConfigFile, to readings: Readings, organization: String?) throws(LaunchError) {
         if let text = profile.cache {

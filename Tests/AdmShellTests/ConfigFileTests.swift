@@ -88,7 +88,10 @@ struct ConfigFileTests {
             ("[default\n", ":1: expected [profile]"),
             ("key = x\n", ":1: a setting outside a [profile] section"),
             ("[default]\nnonsense\n", ":2: expected KEY = VALUE"),
-            ("[default]\ncolour = red\n", ":2: unknown setting 'colour' (base_url, organization, project, key, max_wait, cache, cache_file, keys.NAME)"),
+            (
+                "[default]\ncolour = red\n",
+                ":2: unknown setting 'colour' (base_url, organization, project, key, max_wait, cache, cache_file, keys.NAME)"
+            ),
         ] {
             let path = try config(text)
             do {

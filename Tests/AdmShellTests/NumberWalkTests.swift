@@ -36,35 +36,37 @@ struct NumberWalkTests {
     func walk() async throws {
         let statements = Self.statements()
         #expect(statements.count >= 120, "the walk covers every declared numeric option: \(statements.count)")
-        try await withSandbox { s in
-            let shell = s.shell()
-            shell.configuration.maxRateLimitWait = .seconds(1)
-            var refused = 0
-            var ran = 0
-            var hung: [String] = []
-            for statement in statements {
-                let box = UncheckedShell(shell)
-                let task = Task { () -> Bool in
-                    do {
-                        try await box.shell.run(statement)
-                        return true
-                    } catch {
-                        return false
+        try await withScratchFiles {
+            try await withSandbox { s in
+                let shell = s.shell()
+                shell.configuration.maxRateLimitWait = .seconds(1)
+                var refused = 0
+                var ran = 0
+                var hung: [String] = []
+                for statement in statements {
+                    let box = UncheckedShell(shell)
+                    let task = Task { () -> Bool in
+                        do {
+                            try await box.shell.run(statement)
+                            return true
+                        } catch {
+                            return false
+                        }
                     }
+                    let watchdog = Task {
+                        try await Task.sleep(for: .seconds(10))
+                        task.cancel()
+                        return true
+                    }
+                    let succeeded = await task.value
+                    watchdog.cancel()
+                    // The watchdog fired only when the statement outlived it.
+                    if (try? await watchdog.value) == true { hung.append(statement) }
+                    if succeeded { ran += 1 } else { refused += 1 }
                 }
-                let watchdog = Task {
-                    try await Task.sleep(for: .seconds(10))
-                    task.cancel()
-                    return true
-                }
-                let succeeded = await task.value
-                watchdog.cancel()
-                // The watchdog fired only when the statement outlived it.
-                if (try? await watchdog.value) == true { hung.append(statement) }
-                if succeeded { ran += 1 } else { refused += 1 }
+                #expect(hung.isEmpty, "statements that did not end within 10 s: \(hung)")
+                #expect(refused > ran, "most hostile values are refused (\(refused) refused, \(ran) ran)")
             }
-            #expect(hung.isEmpty, "statements that did not end within 10 s: \(hung)")
-            #expect(refused > ran, "most hostile values are refused (\(refused) refused, \(ran) ran)")
         }
     }
 

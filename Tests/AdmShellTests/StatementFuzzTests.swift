@@ -81,41 +81,43 @@ struct StatementFuzzTests {
         var g = SeededRandom(seed: seed)
         let folder = temporaryDirectory()
         let statements = (0..<count).map { _ in Self.statement(&g, folder: folder) }
-        try await withSandbox { s in
-            let shell = s.shell()
-            shell.configuration.maxRateLimitWait = .seconds(1)
-            shell.configuration.timeout = .seconds(5)
-            let box = UncheckedShell(shell)
-            var hung: [String] = []
-            var outcomes = (ran: 0, refused: 0)
-            for statement in statements {
-                let task = Task { () -> Bool in
-                    do {
-                        try await box.shell.run(statement)
-                        return true
-                    } catch {
-                        return false
+        try await withScratchFiles {
+            try await withSandbox { s in
+                let shell = s.shell()
+                shell.configuration.maxRateLimitWait = .seconds(1)
+                shell.configuration.timeout = .seconds(5)
+                let box = UncheckedShell(shell)
+                var hung: [String] = []
+                var outcomes = (ran: 0, refused: 0)
+                for statement in statements {
+                    let task = Task { () -> Bool in
+                        do {
+                            try await box.shell.run(statement)
+                            return true
+                        } catch {
+                            return false
+                        }
                     }
-                }
-                let watchdog = Task {
-                    try await Task.sleep(for: .seconds(15))
-                    task.cancel()
-                    return true
-                }
-                let ok = await task.value
-                watchdog.cancel()
-                if (try? await watchdog.value) == true { hung.append(statement) }
-                if ok { outcomes.ran += 1 } else { outcomes.refused += 1 }
+                    let watchdog = Task {
+                        try await Task.sleep(for: .seconds(15))
+                        task.cancel()
+                        return true
+                    }
+                    let ok = await task.value
+                    watchdog.cancel()
+                    if (try? await watchdog.value) == true { hung.append(statement) }
+                    if ok { outcomes.ran += 1 } else { outcomes.refused += 1 }
 
-                // Some statements change the session (keys removed, project unset): restore.
-                if box.shell.session.keys["owner"] == nil {
-                    box.shell.session.addKey(SessionKey(name: "owner", secret: s.key("owner"), source: .sandbox))
+                    // Some statements change the session (keys removed, project unset): restore.
+                    if box.shell.session.keys["owner"] == nil {
+                        box.shell.session.addKey(SessionKey(name: "owner", secret: s.key("owner"), source: .sandbox))
+                    }
+                    box.shell.session.activeKey = "owner"
+                    box.shell.requestedExit = nil
                 }
-                box.shell.session.activeKey = "owner"
-                box.shell.requestedExit = nil
+                print("fuzz (seed \(seed)): \(statements.count) statements, \(outcomes.ran) ran, \(outcomes.refused) refused, \(hung.count) hung")
+                #expect(hung.isEmpty, "seed \(seed): statements that did not end within 15 s: \(hung.prefix(5))")
             }
-            print("fuzz (seed \(seed)): \(statements.count) statements, \(outcomes.ran) ran, \(outcomes.refused) refused, \(hung.count) hung")
-            #expect(hung.isEmpty, "seed \(seed): statements that did not end within 15 s: \(hung.prefix(5))")
         }
     }
 }

@@ -20,6 +20,7 @@ struct OwnFilesTests {
         .snapshot: ["--sandbox", "-e", "snapshot {}"],
         .script: ["--sandbox", "-e", "projects --quiet; save {}"],
         .reproduction: ["--sandbox", "-e", "projects --quiet; export curl 1 {}"],
+        .twinReproduction: ["--sandbox", "--rate-limit", "off", "-e", "projects --quiet; repro --twin {}"],
         .report: ["--sandbox", "run", "--report", "junit={}", "Scripts/examples/tour.adm"],
         .database: ["--sandbox", "--db", "{}", "-e", "projects --quiet"],
         .history: [],  // the REPL's, in the state folder: see the pseudo-terminal tests
@@ -37,7 +38,7 @@ struct OwnFilesTests {
     @Test("every kind of file adm writes is in the walk (or named with the test that covers it)")
     func everyKindListed() {
         #expect(Set(Self.writers.keys) == Set(AdmFile.allCases))
-        #expect(Self.walked.count == 9)
+        #expect(Self.walked.count == 10)
     }
 
     @Test("an existing file that is not adm's is refused, named, and left byte for byte", arguments: walked)

@@ -86,6 +86,7 @@ public final class TestSandbox: Sendable {
         var configuration = ShellConfiguration(baseURL: server.baseURL, transport: transport)
         configuration.builtInSandbox = true
         configuration.retry = .none
+        configuration.twins = TestTwins()
         let shell = Interpreter(configuration: configuration, output: output)
         for k in server.fixtureKeys { shell.session.addKey(SessionKey(name: k.name, secret: k.secret, source: .sandbox)) }
         shell.session.activeKey = "owner"
@@ -151,4 +152,13 @@ public func writeTestFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o600
 /// Writes `text` to `path` with `mode`.
 public func writeTestFile(_ path: String, _ text: String, mode: mode_t = 0o600) {
     writeTestFile(path, Array(text.utf8), mode: mode)
+}
+
+/// Runs `body` with every file adm writes redirected under a scratch folder (see `Scratch`),
+/// removed afterwards: walks that give commands arbitrary words as paths (`repro --twin -1`)
+/// leave nothing in the folder the tests run from.
+public func withScratchFiles<T>(_ body: () async throws -> T) async throws -> T {
+    let folder = try Scratch.make()
+    defer { Scratch.remove(folder) }
+    return try await Scratch.$folder.withValue(folder) { try await body() }
 }

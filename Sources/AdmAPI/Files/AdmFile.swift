@@ -13,11 +13,13 @@
 /// | snapshot | `snapshot FILE` | replaced |
 /// | script | `save FILE.adm` | replaced |
 /// | reproduction | `export curl|httpie|http N FILE` | replaced |
+/// | twin reproduction | `repro --twin FILE` | replaced |
 /// | report | `adm run --report junit|tap|json=PATH` | replaced |
 /// | database | `--db FILE` (the sandbox's SQLite) | SQLite's own |
 /// | history, rate-limit memory | the shell, the scheduler (state folder) | appended, replaced |
 public enum AdmFile: String, CaseIterable, Sendable {
-    case keysFile, cassette, auditExport, auditCursor, journal, snapshot, script, reproduction, report, database, history, rateLimits
+    case keysFile, cassette, auditExport, auditCursor, journal, snapshot, script, reproduction, twinReproduction, report, database, history
+    case rateLimits
 
     /// What it is, in messages: `an adm keys file`.
     public var what: String {
@@ -30,6 +32,7 @@ public enum AdmFile: String, CaseIterable, Sendable {
         case .snapshot: return "snapshot"
         case .script: return "saved script"
         case .reproduction: return "reproduction"
+        case .twinReproduction: return "twin reproduction"
         case .report: return "test report"
         case .database: return "sandbox database"
         case .history: return "history"
@@ -77,6 +80,8 @@ public enum AdmFile: String, CaseIterable, Sendable {
             return lines.first.map { $0.hasPrefix("# saved by adm") || $0.hasPrefix("# least-privilege check written by") } ?? false
         case .reproduction:
             return lines.first.map { $0.hasPrefix("# adm ") || $0.hasPrefix("@baseUrl = ") } ?? false
+        case .twinReproduction:
+            return opens(with: "object", "adm.twin_reproduction")
         case .report:
             return text.hasPrefix("<?xml") && text.contains("<testsuites name=\"adm\"")
                 || text.hasPrefix("TAP version 13\n# adm run report")

@@ -24,14 +24,19 @@ public struct FileError: Error, Sendable, CustomStringConvertible {
 /// through swift-system's `FileDescriptor`, which retries interrupted calls and finishes short
 /// writes.
 package enum FileMode {
-    package static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+    package static func exists(_ path: String) -> Bool { access(place(path, writing: false), F_OK) == 0 }
 
     static let privatePermissions: FilePermissions = [.ownerReadWrite]
 
     /// Creates `path` empty with mode 0600, failing if it cannot.
     package static func createPrivate(_ path: String) throws(FileError) {
         do {
-            let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .truncate], permissions: privatePermissions)
+            let fd = try FileDescriptor.open(
+                FilePath(place(path, writing: true)),
+                .writeOnly,
+                options: [.create, .truncate],
+                permissions: privatePermissions
+            )
             fchmod(fd.rawValue, 0o600)
             try fd.close()
         } catch {
@@ -40,11 +45,11 @@ package enum FileMode {
     }
 
     /// Whether this process may write `path`.
-    package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+    package static func isWritable(_ path: String) -> Bool { access(place(path, writing: false), W_OK) == 0 }
 
     /// The names in a folder (none when it cannot be read).
     package static func listDirectory(_ path: String) -> [String] {
-        guard let dir = opendir(path) else { return [] }
+        guard let dir = opendir(place(path, writing: false)) else { return [] }
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
@@ -57,15 +62,16 @@ package enum FileMode {
     }
 
     /// Removes a file (nothing when it is not there).
-    package static func remove(_ path: String) { unlink(path) }
+    package static func remove(_ path: String) { unlink(place(path, writing: true, keepingContent: false)) }
 
     /// Sets mode 0600 on an existing file.
-    package static func restrict(_ path: String) { chmod(path, 0o600) }
+    package static func restrict(_ path: String) { chmod(place(path, writing: true), 0o600) }
 
     /// Writes `text` to `path` atomically (a 0600 temporary file renamed over it), so a crash
     /// never leaves it half-written. `durable` also waits for the disk (fsync) before the rename.
     package static func writePrivate(_ path: String, _ text: String, durable: Bool = true) throws(FileError) {
-        let tmp = path + ".tmp-\(getpid())"
+        let target = place(path, writing: true)
+        let tmp = target + ".tmp-\(getpid())"
         do {
             let fd = try FileDescriptor.open(FilePath(tmp), .writeOnly, options: [.create, .truncate], permissions: privatePermissions)
             try fd.closeAfter {
@@ -77,7 +83,7 @@ package enum FileMode {
             unlink(tmp)
             throw failure("write", path, error)
         }
-        guard rename(tmp, path) == 0 else {
+        guard rename(tmp, target) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(tmp)
             throw FileError("could not write \(path): \(reason)")
@@ -89,7 +95,12 @@ package enum FileMode {
     /// `durable` waits for the disk (a failed fsync is a failed write).
     package static func appendPrivate(_ path: String, _ text: String, durable: Bool = false) throws(FileError) {
         do {
-            let fd = try FileDescriptor.open(FilePath(path), .writeOnly, options: [.create, .append], permissions: privatePermissions)
+            let fd = try FileDescriptor.open(
+                FilePath(place(path, writing: true)),
+                .writeOnly,
+                options: [.create, .append],
+                permissions: privatePermissions
+            )
             try fd.closeAfter {
                 _ = try fd.writeAll(text.utf8)
                 if durable, fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
@@ -101,6 +112,10 @@ package enum FileMode {
 
     /// Creates a directory and its parents (mode 0700 for new ones).
     package static func makeDirectories(_ path: String) {
+        makeDirectoriesUnplaced(place(path, writing: true))
+    }
+
+    private static func makeDirectoriesUnplaced(_ path: String) {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
@@ -111,7 +126,7 @@ package enum FileMode {
     /// The permission bits of a file, or nil.
     package static func mode(_ path: String) -> Int? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
+        guard stat(place(path, writing: false), &st) == 0 else { return nil }
         return Int(st.st_mode) & 0o777
     }
 
@@ -123,7 +138,7 @@ package enum FileMode {
     /// The file's bytes from `offset` (0: all of them), at most `limit` of them.
     package static func readBytes(_ path: String, from offset: Int = 0, limit: Int = .max) throws(FileError) -> [UInt8] {
         do {
-            let fd = try FileDescriptor.open(FilePath(path), .readOnly)
+            let fd = try FileDescriptor.open(FilePath(place(path, writing: false)), .readOnly)
             return try fd.closeAfter {
                 if offset > 0 { _ = try fd.seek(offset: Int64(offset), from: .start) }
                 return try readToEnd(fd, limit: limit)
@@ -152,13 +167,15 @@ package enum FileMode {
     /// The file's size in bytes, or nil.
     package static func size(_ path: String) -> Int? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
+        guard stat(place(path, writing: false), &st) == 0 else { return nil }
         return Int(st.st_size)
     }
 
     /// Cuts a file to `length` bytes.
     package static func truncate(_ path: String, to length: Int) throws(FileError) {
-        guard Glibc.truncate(path, off_t(length)) == 0 else { throw FileError("could not truncate \(path): \(String(cString: strerror(errno)))") }
+        guard Glibc.truncate(place(path, writing: true), off_t(length)) == 0 else {
+            throw FileError("could not truncate \(path): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// An environment variable.

@@ -18,7 +18,7 @@ public enum OwnFiles {
     /// Refuses to write `path` as `kind` unless it is missing, empty, or adm's own.
     public static func check(_ path: String, as kind: AdmFile) throws(FileError) {
         var st = stat()
-        guard stat(path, &st) == 0 else {
+        guard stat(FileMode.place(path, writing: false), &st) == 0 else {
             if errno == ENOENT { return }
             throw FileError("could not check \(path) before writing it: \(String(cString: strerror(errno)))")
         }
@@ -110,7 +110,7 @@ public final class FileLock: Sendable {
 
     /// Takes the lock on writing `path`, or says which process holds it.
     public static func acquire(_ path: String, writing kind: AdmFile) throws(FileError) -> FileLock {
-        let lockPath = lockPath(for: path)
+        let lockPath = lockPath(for: FileMode.place(path, writing: true, keepingContent: false))
         for _ in 0..<8 {
             let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             guard fd >= 0 else {

@@ -1,4 +1,5 @@
 import AdmAPI
+import Synchronization
 
 /// Sandbox control, apart from the emulated API: under `/_sandbox/`, never mixed into `/v1`.
 ///
@@ -11,10 +12,25 @@ import AdmAPI
 ///   (the organization back to its fixtures, the settings back to those the sandbox started with)
 /// - `POST /_sandbox/seed` `{kind: projects|service-accounts|users, count, project_id?}`, or
 ///   `{kind: org, seed?}`: a realistic organization (`OrgSeed`)
+/// - `POST /_sandbox/load` `{snapshot}`: the sandbox becomes a twin of that organization
+///   (`Twin`); its fixture keys are stand-ins under the same names
+/// - `POST /_sandbox/stand-ins` `{name, profile, created_profile?}`: a key that only calls the
+///   sandbox, with that profile (`project` for a project key), listed nowhere
 /// - `GET  /_sandbox/snapshot` (every object, secrets left out); `GET /_sandbox/integrity`
 struct ControlAPI: Sendable {
     let store: Store
     let fixtures: FixtureKeyring
+    /// The snapshot a twin was built from (a reset rebuilds it), if the sandbox is a twin.
+    let twin = TwinMemory()
+
+    /// The snapshot behind a twin, kept for resets.
+    final class TwinMemory: Sendable {
+        private let snapshot = Mutex<JSON?>(nil)
+        var value: JSON? {
+            get { snapshot.withLock { $0 } }
+            set { snapshot.withLock { $0 = newValue } }
+        }
+    }
 
     func handle(method: String, path: String, body: [UInt8], dispatcher: Dispatcher) async -> SandboxResponse {
         do {
@@ -118,8 +134,13 @@ struct ControlAPI: Sendable {
         case ("POST", "reset", 1):
             let secrets = Dictionary(fixtures.keys.map { ($0.name, $0.secret.unredacted) }, uniquingKeysWith: { a, _ in a })
             let orgID = store.organizationID
+            let fresh: OrgState
+            if let snapshot = twin.value {
+                fresh = try Twin.withFixtures(snapshot, now: UnixTime.now(), secrets: secrets).state
+            } else {
+                fresh = Fixtures.make(now: UnixTime.now(), secrets: secrets, organizationID: orgID).0
+            }
             _ = try await write { s in
-                let (fresh, _) = Fixtures.make(now: UnixTime.now(), secrets: secrets, organizationID: orgID)
                 s.replace(with: fresh)
                 return 0
             }
@@ -127,12 +148,41 @@ struct ControlAPI: Sendable {
             d.buckets.withLock { $0.removeAll() }
             return .obj(["reset": true])
         case ("POST", "seed", 1):
+            twin.value = nil
             return try await seed(body)
+        case ("POST", "load", 1):
+            guard let snapshot = body["snapshot"] else {
+                throw SandboxError.badRequest("a load needs {\"snapshot\": …}, a file `snapshot FILE` wrote")
+            }
+            let (state, keys, notes) = try Twin.withFixtures(snapshot, now: UnixTime.now())
+            let project: String? = try await write { s in
+                s.replace(with: state)
+                return s.defaultProject?.id
+            }
+            twin.value = snapshot
+            d.buckets.withLock { $0.removeAll() }
+            do throws(FileError) { try fixtures.replace(with: keys) } catch { throw SandboxError.storage(error.description) }
+            return .obj([
+                "kind": "twin", "organization_id": .string(state.organizationID), "notes": .array(notes.map(JSON.string)),
+                "counts": Self.counts(state),
+                "fixture_keys": .object(keys.map { JSON.Member($0.name, .string($0.secret.unredacted)) }),
+                "default_project": project.map(JSON.string) ?? .null,
+            ])
+        case ("POST", "stand-ins", 1):
+            guard let name = body["name"]?.stringValue, !name.isEmpty else { throw SandboxError.badRequest("a stand-in needs a name") }
+            let text = body["profile"]?.stringValue ?? "all"
+            let profile = text == "project" ? nil : try parseProfile(text)
+            let created = try body["created_profile"]?.stringValue.map { try parseProfile($0) }
+            let now = UnixTime.now()
+            let (record, secret) = try await write { s in
+                s.standIn(name: name, profile: profile, createdProfile: created, ownerUserID: s.firstOwner?.id, now: now)
+            }
+            return .obj(["id": .string(record.id), "name": .string(name), "profile": .string(text), "value": .string(secret.unredacted)])
         case ("GET", "snapshot", 1):
             return try store.read { s in
                 .obj([
                     "records": .array(
-                        Kind.allCases.filter { $0 != .auditLog }.flatMap { kind in
+                        Kind.allCases.filter { $0 != .auditLog && $0 != .standIn }.flatMap { kind in
                             s.table(kind).all.map { r in
                                 .obj([
                                     "kind": .string(kind.rawValue), "id": .string(r.id), "parent": .string(r.parent),
@@ -166,17 +216,23 @@ struct ControlAPI: Sendable {
         do { return try PermissionProfile.parse(text) } catch { throw SandboxError.badRequest(error.description) }
     }
 
+    /// How many records of each kind (stand-ins and the audit log left out).
+    static func counts(_ s: OrgState) -> JSON {
+        .object(Kind.allCases.filter { $0 != .standIn }.map { JSON.Member($0.rawValue, .int(s.table($0).count)) })
+    }
+
     private func info(_ d: Dispatcher) -> JSON {
         let settings = d.settings.withLock { $0 }
-        let (keys, counts, orgID, seeded) =
+        let (keys, counts, orgID, seeded, twinOf) =
             (try? store.read { s in
                 (
                     s.records(.adminKey).map { keyInfo($0, d, settings) },
-                    JSON.object(Kind.allCases.map { JSON.Member($0.rawValue, .int(s.table($0).count)) }),
+                    Self.counts(s),
                     s.organizationID,
-                    s.meta["seeded"].flatMap { UInt64($0) }.map { OrgSeed.summary(s, seed: $0) } ?? JSON.null
+                    s.meta["seeded"].flatMap { UInt64($0) }.map { OrgSeed.summary(s, seed: $0) } ?? JSON.null,
+                    s.meta["twin"].map { JSON.obj(["snapshot_taken_at": .string($0)]) } ?? JSON.null
                 )
-            }) ?? ([], .null, "", .null)
+            }) ?? ([], .null, "", .null, .null)
         return .obj([
             "organization_id": .string(orgID),
             "admin_keys": .array(keys),
@@ -188,9 +244,11 @@ struct ControlAPI: Sendable {
                 "served": .int(d.served.load(ordering: .relaxed)), "in_flight": .int(d.inFlight.load(ordering: .relaxed)),
                 "peak_in_flight": .int(d.peakInFlight.load(ordering: .relaxed)),
                 "rate_limited": .int(d.rateLimited.load(ordering: .relaxed)),
+                "writes_applied": .int(d.writesApplied.load(ordering: .relaxed)),
             ]),
             "db": store.persistence.map { .string($0.path) } ?? .null,
             "seeded": seeded,
+            "twin": twinOf,
         ])
     }
 

@@ -89,7 +89,10 @@ extension OrgState {
     }
 
     /// The project admin-key actions are attributed to (the oldest project).
-    var defaultProject: Record? { records(.project).first }
+    var defaultProject: Record? {
+        let projects = records(.project)
+        return projects.first { $0.body["status"]?.stringValue != "archived" } ?? projects.first
+    }
 
     /// Writes an audit-log entry for a change, as the real API logs it.
     mutating func audit(_ type: String, _ ctx: OpContext, project: Record? = nil, details: JSON) {

@@ -233,6 +233,8 @@ enum RoleHandlers {
 extension OrgState {
     /// Predefined then custom roles of the organization (projectID nil) or a project.
     func roles(projectID: String?) -> [JSON] {
+        // A twin holds the organization's roles as the snapshot had them, predefined ones too.
+        if projectID == nil, meta["twin_roles"] == "1" { return records(.role, parent: "").map(\.body) }
         let predefined = (projectID == nil ? RoleHandlers.organizationRoles : RoleHandlers.projectRoles).map { name, description, permissions in
             predefinedRole(name, description: description, permissions: permissions, projectID: projectID)
         }

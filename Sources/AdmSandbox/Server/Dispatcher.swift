@@ -28,6 +28,9 @@ final class Dispatcher: Sendable {
     let peakInFlight = Atomic<Int>(0)
     /// Requests refused by the rate limit (429).
     let rateLimited = Atomic<Int>(0)
+    /// Writes that changed the organization (a write refused, or invalid, changes nothing):
+    /// a rehearsal's tests count that none reached the organization it stands for.
+    let writesApplied = Atomic<Int>(0)
 
     init(store: Store, settings: SandboxSettings, fixtures: FixtureKeyring) {
         self.store = store
@@ -115,6 +118,7 @@ final class Dispatcher: Sendable {
                     AuditCoverage.complete(&s, ctx, result: result, logged: logged)
                     return result
                 }
+            if verb != .get { writesApplied.wrappingAdd(1, ordering: .relaxed) }
             return SandboxResponse(status: 200, headers: headers(requestID), body: result.bytes())
         } catch {
             return respond(error, requestID: requestID)

@@ -24,6 +24,9 @@ public struct SandboxOptions: Sendable {
     /// How long requests in flight get to finish when it stops (an injected latency, say);
     /// committed writes are durable either way.
     public var stopGrace: Duration = .seconds(1)
+    /// A snapshot (`snapshot FILE`) to start from: the sandbox is then a twin of that
+    /// organization, its fixture keys stand-ins (`Twin`). Not with `databasePath`.
+    public var twin: JSON?
 
     public init() {}
 }
@@ -37,8 +40,10 @@ public final class SandboxServer: Sendable {
     public var fixtureKeys: FixtureKeys { keyring.keys }
     /// The organization's id (a seed brings its own).
     public var organizationID: String { store.organizationID }
-    /// The fixture project ("Default project").
+    /// The fixture project ("Default project"); in a twin, its first active project.
     public var defaultProjectID: String? { try? store.read { s in s.defaultProject?.id } }
+    /// What a twin could not carry over from its snapshot (empty otherwise).
+    public let twinNotes: [String]
     private let keyring: FixtureKeyring
     private let dispatcher: Dispatcher
 
@@ -55,8 +60,10 @@ public final class SandboxServer: Sendable {
         dispatcher: Dispatcher,
         task: Task<Void, any Error>,
         group: ServiceGroup,
-        store: Store
+        store: Store,
+        twinNotes: [String]
     ) {
+        self.twinNotes = twinNotes
         self.baseURL = baseURL
         self.port = port
         self.keyring = keyring
@@ -68,7 +75,7 @@ public final class SandboxServer: Sendable {
 
     /// Starts the sandbox and returns once it is listening.
     public static func start(_ options: SandboxOptions) async throws(SandboxError) -> SandboxServer {
-        let (store, keys) = try await makeStore(options)
+        let (store, keys, notes) = try await makeStore(options)
         var settings = SandboxSettings()
         settings.knownIssues = options.knownIssues
         settings.faults = options.faults
@@ -122,8 +129,20 @@ public final class SandboxServer: Sendable {
             dispatcher: dispatcher,
             task: task,
             group: group,
-            store: store
+            store: store,
+            twinNotes: notes
         )
+    }
+
+    /// A stand-in key (`StandIns`) with `profile` (nil: a project key) under `name`: it calls
+    /// the sandbox with those permissions and appears in no listing.
+    public func standIn(name: String, profile: PermissionProfile?) async throws(SandboxError) -> Secret {
+        let now = UnixTime.now()
+        do {
+            return try await store.write { s in s.standIn(name: name, profile: profile, ownerUserID: s.firstOwner?.id, now: now).1 }
+        } catch {
+            throw .storage(error.message)
+        }
     }
 
     /// Whether the organization is kept in a database file (`--db`).
@@ -150,12 +169,19 @@ public final class SandboxServer: Sendable {
 
     /// The store: fresh fixtures in memory, or the organization kept in `--db` (fixtures the
     /// first time).
-    static func makeStore(_ options: SandboxOptions) async throws(SandboxError) -> (Store, FixtureKeys) {
+    static func makeStore(_ options: SandboxOptions) async throws(SandboxError) -> (Store, FixtureKeys, [String]) {
+        if let snapshot = options.twin {
+            guard options.databasePath == nil else {
+                throw .badRequest("--twin builds the organization in memory from the snapshot; it does not go with --db")
+            }
+            let (state, keys, notes) = try Twin.withFixtures(snapshot, now: UnixTime.now())
+            return (Store(state: state, persistence: nil), keys, notes)
+        }
         guard let path = options.databasePath else {
             let (state, keys) = Fixtures.make(now: UnixTime.now())
             var s = state
             s.discardChanges()
-            return (Store(state: s, persistence: nil), keys)
+            return (Store(state: s, persistence: nil), keys, [])
         }
         let persistence = try await Persistence.open(path: path)
         do throws(SandboxError) {
@@ -164,12 +190,12 @@ public final class SandboxServer: Sendable {
                 var s = OrgState(organizationID: orgID, organizationName: "Sandbox Org")
                 for r in records { s.restore(r) }
                 for (k, v) in meta where k != "organization_id" { s.restoreMeta(k, v) }
-                return (Store(state: s, persistence: persistence), Fixtures.keys(in: s))
+                return (Store(state: s, persistence: persistence), Fixtures.keys(in: s), [])
             }
             var (state, keys) = Fixtures.make(now: UnixTime.now())
             let changes = [Change.meta("organization_id", state.organizationID)] + state.takeChanges()
             try await persistence.write(changes)
-            return (Store(state: state, persistence: persistence), keys)
+            return (Store(state: state, persistence: persistence), keys, [])
         } catch {
             // A database that cannot be read or written (a full disk) is closed, not dropped open.
             await persistence.close()

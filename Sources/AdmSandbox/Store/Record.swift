@@ -6,6 +6,8 @@ enum Kind: String, Sendable, CaseIterable {
     case adminKey, project, user, invite, serviceAccount, projectKey, projectUser, certificate
     case group, groupUser, role, roleAssignment, projectGroup, spendAlert, setting, rateLimit
     case auditLog, checkpointPermission, externalKey, externalStorage, identityProvider, federationRule
+    /// Keys that only call the sandbox (`StandIns`): never listed.
+    case standIn
 
     /// Memberships are stored under the composite id `parent/member id` (`proj_…/user-…`), so
     /// one member may stand in many projects or groups.

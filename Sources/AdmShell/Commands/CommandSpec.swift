@@ -184,6 +184,9 @@ enum Flags {
     static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
     static let concurrency = [FlagSpec("--concurrency", Ranges.concurrency, "calls in flight when an argument is a list (default 8)")]
+    /// For jobs that change the organization: their plan run on a twin (`RehearseCommand`).
+    static let rehearse = FlagSpec("--rehearse", "run the plan on a twin of the organization: each step's outcome, nothing changed")
+        .excluding("--dry-run", "--yes")
     /// For commands that read the organization through this session's readings.
     static let fresh = FlagSpec("--fresh", "read again instead of answering from this session's recent readings")
     static let api = output + key + concurrency

@@ -2,5 +2,5 @@ import AdmAPI
 
 /// Jobs that span the whole organization.
 enum OrganizationCommands {
-    static let specs: [CommandSpec] = [InventoryCommand.spec, OffboardCommand.spec, RotateCommand.spec] + SnapshotCommand.specs
+    static let specs: [CommandSpec] = [InventoryCommand.spec, OffboardCommand.spec, RotateCommand.spec, RehearseCommand.spec] + SnapshotCommand.specs
 }

@@ -11,7 +11,8 @@ enum SandboxCommands {
             usage: """
                 sandbox info | sandbox key create NAME --profile P | sandbox key set NAME --profile P | \
                 sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit off|realistic|N/min,… | sandbox reset | \
-                sandbox seed projects|service-accounts|users N [--project P] | sandbox seed org [--seed N] | sandbox snapshot
+                sandbox seed projects|service-accounts|users N [--project P] | sandbox seed org [--seed N] | sandbox load SNAPSHOT | \
+                sandbox snapshot
                 """,
             example: "sandbox key create ci --profile restricted:management=read",
             flags: Flags.output + [
@@ -85,6 +86,9 @@ enum SandboxCommands {
                 ) {
                     shell,
                     inv throws(ShellError) in try await seed(shell, inv)
+                },
+                SubcommandSpec("load", [ArgumentSpec("SNAPSHOT", kind: .file)]) { shell, inv throws(ShellError) in
+                    try await load(shell, inv)
                 },
                 SubcommandSpec("snapshot") { shell, _ throws(ShellError) in .value(try await control(shell, "GET", "snapshot")) },
             ],
@@ -186,6 +190,27 @@ enum SandboxCommands {
         let r = try await control(shell, "POST", "seed", body)
         shell.say(shell.style.dim("seeded \(r["created"]?.intValue ?? 0) \(args[0])"))
         return .printed(r)
+    }
+
+    /// `sandbox load SNAPSHOT`: the sandbox becomes a twin of the organization in the file.
+    static func load(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        let path = try shell.text(of: inv.argument(0))
+        let snapshot = try SnapshotCommand.load(path)
+        let r = try await control(shell, "POST", "load", .obj(["snapshot": snapshot]))
+        adoptFixtures(shell, r)
+        shell.session.probes.removeAll()
+        let value: JSON = .obj(["organization_id": r["organization_id"] ?? .null, "counts": r["counts"] ?? .null, "notes": r["notes"] ?? .array([])])
+        guard inv.showsTables else { return .value(value) }
+        let counts = r["counts"]
+        shell.say(
+            shell.style.dim(
+                "the sandbox is a twin of \(r["organization_id"]?.stringValue ?? "?") from \(path): \(counts?["project"]?.intValue ?? 0) projects, "
+                    + "\(counts?["user"]?.intValue ?? 0) users, \((counts?["adminKey"]?.intValue ?? 0) + (counts?["projectKey"]?.intValue ?? 0)) keys; "
+                    + "its fixture keys (\(shell.session.keyOrder.joined(separator: ", "))) are stand-ins listed nowhere"
+            )
+        )
+        for note in r["notes"]?.arrayValue ?? [] { shell.say(shell.style.yellow("note: ") + TerminalText.inline(note.stringValue ?? "")) }
+        return .printed(value)
     }
 
     /// A seeded organization brings fixture keys and a default project of its own: the session's

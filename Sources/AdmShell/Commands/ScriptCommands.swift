@@ -18,13 +18,18 @@ enum ScriptCommands {
             name: "repro",
             group: .script,
             summary: "a one-line reproduction of the last call (or last N) to paste to a colleague; no secret included",
-            usage: "repro [N] [--curl]",
+            usage: "repro [N] [--curl] | repro --twin FILE [--anonymize] [--key K]",
             example: "repro --curl",
-            flags: [FlagSpec("--curl", "print curl commands instead of adm")],
+            flags: [
+                FlagSpec("--curl", "print curl commands instead of adm").excluding("--twin"),
+                FlagSpec("--twin", value: true, "write one file that carries the organization: adm --twin FILE reproduces the answer"),
+                FlagSpec("--anonymize", "with --twin: names and emails replaced consistently, ids kept").requiring("--twin"),
+            ] + Flags.key.map { $0.requiring("--twin") },
             arguments: [ArgumentSpec("N", optional: true, kind: .integer(1...1_000))],
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, inv throws(ShellError) in
+                if let file = inv.args.flagWord("--twin") { return try await TwinRepro.write(shell, inv, to: try shell.text(of: file)) }
                 let calls = try recent(shell, inv)
                 var lines = Repro.context(calls, shell: shell)
                 lines += inv.args.has("--curl") ? Repro.curl(calls, shell: shell) : Repro.admLine(calls, shell: shell)

@@ -62,3 +62,14 @@ public enum Token: Sendable, Hashable {
     /// `|`: selects from the result with a path.
     case pipe(SourceLocation)
 }
+
+/// Writing text as one word of the language.
+public enum Words {
+    /// `text` as a word that reads back as `text`: bare when it is plain, in single quotes
+    /// (taken literally) when it holds no `'`, else in double quotes with `\` and `"` escaped.
+    public static func quoted(_ text: String) -> String {
+        if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@%+,".contains($0) }) { return text }
+        if !text.contains("'") { return "'" + text + "'" }
+        return "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+    }
+}

@@ -25,6 +25,7 @@ enum OffboardCommand {
         ],
         flags: Flags.output + Flags.key + [
             FlagSpec("--dry-run", "show the plan and change nothing").excluding("--yes"), FlagSpec("--yes", "run without asking (scripts)"),
+            Flags.rehearse,
             FlagSpec("--fresh", "read the organization again (not this session's readings, nor a finished job's receipt)"),
         ],
         arguments: [ArgumentSpec("EMAIL|USER_ID", completion: .ids("user"))],
@@ -49,6 +50,7 @@ enum OffboardCommand {
     }
 
     static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        if inv.args.has("--rehearse") { return try await RehearseCommand.rehearseJob(shell, inv) }
         let who = try shell.text(of: inv.argument(0))
         let reader = try OrgReader(shell, inv)
         var job = try OrgJob(title: "offboard \(who)", name: "offboard-" + who.lowercased(), organization: shell.session.organizationID)

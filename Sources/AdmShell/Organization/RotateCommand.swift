@@ -29,12 +29,14 @@ enum RotateCommand {
             FlagSpec("--retire-old", "delete the old service account (and its keys) once the new one exists").excluding("--same-account"),
             FlagSpec("--save", .file, "write the new key to this keys file (mode 0600) as NAME=VALUE, before anything else is sent"),
             FlagSpec("--dry-run", "show the plan and change nothing").excluding("--yes"), FlagSpec("--yes", "run without asking (scripts)"),
+            Flags.rehearse,
         ],
         arguments: [ArgumentSpec("SERVICE_ACCOUNT", completion: .ids("service_account"))],
         run: { shell, inv throws(ShellError) in try await run(shell, inv) }
     )
 
     static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        if inv.args.has("--rehearse") { return try await RehearseCommand.rehearseJob(shell, inv) }
         let which = try shell.text(of: inv.argument(0))
         let project = Interpreter.stringify(try shell.projectID(inv))
         let sameAccount = inv.args.has("--same-account")

@@ -2,11 +2,16 @@ import AdmAPI
 
 /// The organization's configuration as one JSON document — projects and their settings,
 /// members and roles, groups, roles, service accounts, rate limits, spend alerts and limits,
-/// data retention, key metadata — never a secret, and nothing that changes by merely being
-/// used (`last_used_at`). Lists are sorted by a stable key and objects keep a fixed field
-/// order, so two snapshots diff cleanly. What the key could not read is recorded as
-/// `{"unreadable": "<status> <message>"}` rather than left out; a setting that is not set (a
-/// 404 for a spend limit) is null.
+/// data retention, model and hosted-tool permissions, key metadata — never a secret. Lists keep
+/// the order the API gives (creation order, stable between snapshots) and objects a fixed field
+/// order, so two snapshots diff cleanly and a twin lists things as the organization does
+/// (`diff` matches items by id, and ignores what changes by use alone, `last_used_at`). What the key could not read is
+/// recorded as `{"unreadable": "<status> <message>"}` rather than left out; a setting that is
+/// not set (a 404 for a spend limit) is null.
+///
+/// A snapshot is also what a twin is built from (`adm --sandbox --twin FILE`): version 2 records
+/// what a twin needs that version 1 left out (when people joined, keys' last use and expiry,
+/// invites' ids, archive times, model and hosted-tool permissions).
 struct Snapshot {
     let reader: OrgReader
 
@@ -15,7 +20,11 @@ struct Snapshot {
         ("members", .listProjectUsers), ("groups", .listProjectGroups), ("service_accounts", .listProjectServiceAccounts),
         ("keys", .listProjectApiKeys), ("rate_limits", .listProjectRateLimits), ("spend_alerts", .listProjectSpendAlerts),
         ("spend_limit", .getProjectSpendLimit), ("data_retention", .retrieveProjectDataRetention),
+        ("model_permissions", .retrieveProjectModelPermissions), ("hosted_tool_permissions", .retrieveProjectHostedToolPermissions),
     ]
+
+    /// The format's version: 2 adds what a twin needs (see the type's comment).
+    static let version = 2
 
     /// The query a per-project read asks with: every key, the ones the API hides by default
     /// (their owner lost access to the project) included.
@@ -27,7 +36,6 @@ struct Snapshot {
     func take() async throws(ShellError) -> JSON {
         let users = try await reader.all(.listUsers)
         let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
-            .sorted { ($0["name"]?.stringValue ?? "", $0["id"]?.stringValue ?? "") < ($1["name"]?.stringValue ?? "", $1["id"]?.stringValue ?? "") }
         let emails = Dictionary(users.compactMap { u in u["id"]?.stringValue.map { ($0, u["email"] ?? .null) } }, uniquingKeysWith: { a, _ in a })
         // Organization-wide reads, then each project's, interleaved by endpoint.
         var requests: [OrgReader.Request] = [
@@ -58,33 +66,31 @@ struct Snapshot {
             let members = await reader.many(groups.map { (.listGroupUsers, ["group_id": $0["id"]?.stringValue ?? ""], []) }, concurrency: 8)
             groupMembers = members.map { listing in
                 .array(
-                    (listing?.items ?? []).compactMap { m in m["email"] ?? m["user_id"].flatMap { emails[$0.stringValue ?? ""] } ?? m["id"] }.sorted(
-                        by: Self.order
-                    )
+                    (listing?.items ?? []).compactMap { m in m["email"] ?? m["user_id"].flatMap { emails[$0.stringValue ?? ""] } ?? m["id"] }
                 )
             }
         }
         var document: JSON = .obj([
-            "object": "organization.snapshot", "version": 1, "organization": shell.session.organizationID.map(JSON.string) ?? .null,
+            "object": "organization.snapshot", "version": .int(Self.version), "organization": shell.session.organizationID.map(JSON.string) ?? .null,
             "taken_at": .string(UnixTime.iso8601(UnixTime.now())),
         ])
-        document["users"] = .array(users.map { Self.pick($0, ["id", "name", "email", "role"]) }.sorted(by: Self.byKey("email")))
-        document["invites"] = Self.list(part(0), ["email", "role", "status", "projects"], by: "email")
+        document["users"] = .array(users.map { Self.pick($0, ["id", "name", "email", "role", "added_at"]) })
+        document["invites"] = Self.list(part(0), ["id", "email", "role", "status", "created_at", "expires_at", "projects"])
         document["groups"] = .array(
             zip(groups, groupMembers).map { g, members in
                 var out = Self.pick(g, ["id", "name", "group_type", "is_scim_managed"])
                 out["members"] = members
                 return out
-            }.sorted(by: Self.byKey("name"))
+            }
         )
-        document["roles"] = Self.list(part(2), ["id", "name", "resource_type", "predefined_role", "permissions"], by: "name")
-        document["admin_keys"] = Self.list(part(3), ["id", "name", "redacted_value", "owner", "created_at", "expires_at"], by: "id")
-        document["spend_alerts"] = Self.list(part(4), ["id", "threshold_amount", "currency", "interval", "notification_channel"], by: "id")
+        document["roles"] = Self.list(part(2), ["id", "name", "resource_type", "predefined_role", "permissions"])
+        document["admin_keys"] = Self.list(part(3), ["id", "name", "redacted_value", "owner", "created_at", "expires_at", "last_used_at"])
+        document["spend_alerts"] = Self.list(part(4), ["id", "threshold_amount", "currency", "interval", "notification_channel"])
         document["spend_limit"] = part(5, single: true)
         document["data_retention"] = part(6, single: true)
         var projectDocs: [JSON] = []
         for (n, project) in projects.enumerated() {
-            var doc = Self.pick(project, ["id", "name", "status", "created_at"])
+            var doc = Self.pick(project, ["id", "name", "status", "created_at", "archived_at"])
             for (k, (field, endpoint)) in Self.perProject.enumerated() {
                 let value = part(7 + n * Self.perProject.count + k, single: !endpoint.paging.isPaged)
                 doc[field] = Self.projectPart(field, value)
@@ -92,7 +98,7 @@ struct Snapshot {
             projectDocs.append(doc)
         }
         document["projects"] = .array(projectDocs)
-        return Self.withoutVolatile(document)
+        return document
     }
 
     var shell: Interpreter { reader.shell }
@@ -109,46 +115,32 @@ struct Snapshot {
 
     static func projectPart(_ field: String, _ value: JSON) -> JSON {
         switch field {
-        case "members": return list(value, ["id", "email", "name", "role"], by: "email")
-        case "groups": return list(value, ["group_id", "group_name", "role"], by: "group_name")
-        case "service_accounts": return list(value, ["id", "name", "role"], by: "name")
-        case "keys": return list(value, ["id", "name", "redacted_value", "owner", "owner_project_access", "created_at"], by: "id")
+        case "members": return list(value, ["id", "email", "name", "role"])
+        case "groups": return list(value, ["group_id", "group_name", "role"])
+        case "service_accounts": return list(value, ["id", "name", "role", "created_at"])
+        case "keys":
+            return list(value, ["id", "name", "redacted_value", "owner", "owner_project_access", "created_at", "expires_at", "last_used_at"])
         case "rate_limits":
             return list(
                 value,
-                ["id", "model", "max_requests_per_1_minute", "max_tokens_per_1_minute", "max_requests_per_1_day", "max_images_per_1_minute"],
-                by: "id"
+                ["id", "model", "max_requests_per_1_minute", "max_tokens_per_1_minute", "max_requests_per_1_day", "max_images_per_1_minute"]
             )
-        case "spend_alerts": return list(value, ["id", "threshold_amount", "currency", "interval", "notification_channel"], by: "id")
-        default: return withoutVolatile(value)
+        case "spend_alerts": return list(value, ["id", "threshold_amount", "currency", "interval", "notification_channel"])
+        default: return value
         }
     }
 
     /// The fields of `item` named in `fields`, in that order (the ones it has).
     static func pick(_ item: JSON, _ fields: [String]) -> JSON {
-        .object(fields.compactMap { f in item[f].map { JSON.Member(f, withoutVolatile($0)) } })
+        .object(fields.compactMap { f in item[f].map { JSON.Member(f, $0) } })
     }
 
-    /// A list's items narrowed to `fields` and sorted by `key`; an unreadable part as it is.
-    static func list(_ value: JSON, _ fields: [String], by key: String) -> JSON {
+    /// A list's items narrowed to `fields`, in the API's order; an unreadable part as it is.
+    static func list(_ value: JSON, _ fields: [String]) -> JSON {
         guard let items = value.arrayValue else { return value }
-        return .array(items.map { pick($0, fields) }.sorted(by: byKey(key)))
+        return .array(items.map { pick($0, fields) })
     }
 
-    static func byKey(_ key: String) -> (JSON, JSON) -> Bool {
-        { a, b in (a[key]?.serialized() ?? "", a["id"]?.serialized() ?? "") < (b[key]?.serialized() ?? "", b["id"]?.serialized() ?? "") }
-    }
-
-    static func order(_ a: JSON, _ b: JSON) -> Bool { a.serialized() < b.serialized() }
-
-    /// Without what changes by use alone.
-    static func withoutVolatile(_ value: JSON) -> JSON {
-        switch value {
-        case .object(let members): return .object(members.filter { $0.key != "last_used_at" }.map { JSON.Member($0.key, withoutVolatile($0.value)) })
-        case .array(let items): return .array(items.map(withoutVolatile))
-        default: return value
-        }
-    }
 }
 
 /// What differs between two snapshots, path by path, with names where ids are not telling:
@@ -165,8 +157,9 @@ enum SnapshotDiff {
         let after: JSON?
     }
 
-    /// Fields that say when, not what.
-    static let ignored: Set<String> = ["taken_at"]
+    /// Fields that say when, not what: when the snapshot was taken, when a key was last used
+    /// (it changes by use alone).
+    static let ignored: Set<String> = ["taken_at", "last_used_at"]
 
     /// `{"unreadable": reason}`: a part a snapshot could not read.
     static func unreadableReason(_ value: JSON) -> String? {

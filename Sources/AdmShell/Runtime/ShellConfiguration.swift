@@ -39,6 +39,8 @@ public struct ShellConfiguration: Sendable {
     /// (`--sandbox`, `--profile P`, `--base-url URL`, `--keys-file F`): what `save` writes in its
     /// header and reproductions start with. Never a key.
     public var launchArguments: [String] = []
+    /// Builds twins for `rehearse` (the `adm` executable provides it; nil: no rehearsals).
+    public var twins: (any TwinProvider)?
 
     public init(baseURL: String, transport: any Transport) {
         self.baseURL = baseURL

@@ -89,7 +89,20 @@ enum REPL {
         var lines = [
             style.bold("adm \(AdmVersion.string)") + style.dim(" — the OpenAI Admin API shell. help lists commands; Tab completes; Ctrl-D leaves.")
         ]
-        if let sandbox = launched.sandbox {
+        if let twin = launched.twin, let sandbox = launched.sandbox {
+            let taken = twin.snapshot["taken_at"]?.stringValue.map { " (snapshot \($0))" } ?? ""
+            lines.append(
+                style.dim(
+                    "a twin of \(sandbox.organizationID)\(taken) at \(sandbox.baseURL): nothing here reaches the organization; keys: \(shell.session.keyOrder.joined(separator: ", "))"
+                )
+            )
+            if !twin.statements.isEmpty {
+                lines.append(
+                    style.dim("it reproduces: ") + TerminalText.inline(twin.statements.joined(separator: "; "))
+                        + (twin.answer.map { style.dim(" → ") + TerminalText.inline($0) } ?? "")
+                )
+            }
+        } else if let sandbox = launched.sandbox {
             lines.append(
                 style.dim(
                     "built-in sandbox at \(sandbox.baseURL); keys: \(shell.session.keyOrder.joined(separator: ", ")); try: use key mgmt-read; create-sa name=bot"
