@@ -64,6 +64,8 @@ class Sandbox:
 
     def post(self, path, body):
         sh(['curl', '-sS', '-X', 'POST', self.control + path, '-d', json.dumps(body)])
+        if path == '/seed':  # a seeded organization has keys of its own; the keys file has them
+            self.keys = dict(l.split('=', 1) for l in open(self.keys_file).read().splitlines() if l and not l.startswith('#'))
 
     def info(self):
         return json.loads(sh(['curl', '-sS', self.control + '/info']))['requests']
@@ -328,7 +330,86 @@ def organization():
     s.stop()
 
 
-SECTIONS = {'speed': speed, 'rate-limits': rate_limits, 'organization': organization}
+def twin():
+    """10. A twin of a large organization: a snapshot of 201 projects with 10 keys each (2,001
+    keys, with the default project's) made from the seeded organization's, loaded by `adm --twin` (the time to a first
+    answer, beside `adm --sandbox`'s), and a 100-statement script (33 projects read, a key
+    deleted and a service account created in each) rehearsed on it with `adm rehearse
+    --snapshot` (probing the key, two snapshots of the twin, the plan and the diff)."""
+    import copy
+    import random
+    import string
+    env = dict(os.environ, XDG_STATE_HOME=WORK, NO_COLOR='1')
+    seeded = os.path.join(WORK, 'seeded.json')
+    subprocess.run([ADM, '--sandbox', '--rate-limit', 'off', '-e', f'sandbox seed org --seed 1; snapshot {seeded} --quiet'],
+                   check=True, capture_output=True, env=env)
+    source = json.load(open(seeded))
+    rnd = random.Random(10)
+
+    def rid(prefix, n):
+        return prefix + ''.join(rnd.choice(string.ascii_letters + string.digits) for _ in range(n))
+    template = next(p for p in source['projects'] if p['status'] == 'active' and p['members'])
+    projects = [source['projects'][0]]
+    while sum(len(p['keys']) for p in projects) < 2000:
+        p = copy.deepcopy(template)
+        p['id'], p['name'], p['service_accounts'] = rid('proj_', 24), f'Project {len(projects):03d}', []
+        p['keys'] = [{'id': rid('key_', 16), 'name': f'key-{k}', 'redacted_value': 'sk-...abcd',
+                      'owner': {'type': 'user', 'user': {**{f: m[f] for f in ('id', 'email', 'name', 'role')}, 'created_at': 1710115200}},
+                      'owner_project_access': 'active', 'created_at': 1710115200, 'last_used_at': None}
+                     for k, m in ((k, p['members'][k % len(p['members'])]) for k in range(10))]
+        projects.append(p)
+    big = os.path.join(WORK, 'twin-200.json')
+    json.dump({**source, 'projects': projects}, open(big, 'w'))
+    keys = sum(len(p['keys']) for p in projects)
+    script = os.path.join(WORK, 'rehearse-100.adm')
+    lines = []
+    for p in projects[1:34]:
+        lines += [f"call GET /organization/projects/{p['id']}",
+                  f"call DELETE /organization/projects/{p['id']}/api_keys/{p['keys'][0]['id']}",
+                  f"call POST /organization/projects/{p['id']}/service_accounts --body {{\"name\": \"bot\"}}"]
+    open(script, 'w').write('\n'.join(lines + ['print done']) + '\n')
+    runs = 5 if QUICK else 10
+    plain, loaded = hyperfine([f"{ADM} --sandbox -e 'print ok'", f"{ADM} --twin {big} -e 'print ok'"], runs, name='twin')
+    row(f'10. twin of {len(projects)} projects / {keys:,} keys: adm --twin FILE -e \'print ok\'', loaded * 1000, 'ms',
+        "adm --sandbox -e 'print ok'", plain * 1000, '≤ 1 s', loaded <= 1.0)
+    (rehearsed,) = hyperfine([f'{ADM} --sandbox --rate-limit off rehearse {script} --snapshot {big}'], runs, warmup=1, name='rehearse')
+    row('10. rehearse a 100-statement script (66 writes) on that twin, from the snapshot file', rehearsed * 1000, 'ms',
+        'target', 2000, '≤ 2 s after the snapshot', rehearsed <= 2.0)
+
+
+def mcp():
+    """11. `adm mcp`: from the process start to its answer to `initialize` (median of 20), on a
+    base URL (nothing started) and on the built-in sandbox; the reference is `adm -e 'print ok'`
+    on the same base URL, the start-up of the one-liner."""
+    import statistics
+
+    def initialize(args, env):
+        times = []
+        request = json.dumps({'jsonrpc': '2.0', 'id': 1, 'method': 'initialize',
+                              'params': {'protocolVersion': '2025-06-18', 'capabilities': {}, 'clientInfo': {'name': 'bench', 'version': '1'}}})
+        for _ in range(20):
+            t0 = time.perf_counter()
+            p = subprocess.Popen([ADM_STATIC, *args, 'mcp'], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            p.stdin.write((request + '\n').encode())
+            p.stdin.flush()
+            answer = p.stdout.readline()
+            times.append(time.perf_counter() - t0)
+            p.stdin.close()
+            p.wait()
+            assert b'"protocolVersion"' in answer, answer
+        return statistics.median(times)
+    env = dict(os.environ, XDG_STATE_HOME=WORK, OPENAI_ADMIN_KEY='sk-admin-' + 'x' * 40)
+    remote = ['--base-url', 'http://127.0.0.1:9/v1']
+    (one_liner,) = hyperfine([f"{ADM_STATIC} {' '.join(remote)} -e 'print ok'"], 20, name='mcp-ref')
+    served = initialize(remote, env)
+    row("11. adm mcp: start to `initialize` answered (static)", served * 1000, 'ms', "adm -e 'print ok'", one_liner * 1000,
+        '≤ 50 ms', served <= 0.05)
+    sandboxed = initialize(['--sandbox'], env)
+    row('11. adm --sandbox mcp: start to `initialize` answered (static)', sandboxed * 1000, 'ms', "adm -e 'print ok'", one_liner * 1000,
+        '≤ 100 ms', sandboxed <= 0.1)
+
+
+SECTIONS = {'speed': speed, 'rate-limits': rate_limits, 'organization': organization, 'twin': twin, 'mcp': mcp}
 
 
 def main():

@@ -226,3 +226,105 @@ def test_the_shell_works_in_the_c_locale():
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_history_keeps_no_key_in_any_form_and_a_recalled_redacted_line_never_becomes_a_key():
+    """Issue "The shell people live in": a key pasted with `Bearer`, in JSON, in a header or after
+    `=` is redacted in the history file; recalling the redacted `key add` line is refused."""
+    sandbox = Sandbox()
+    try:
+        other = httpx2.post(sandbox.control + '/keys', json={'name': 'other', 'profile': 'all'}).json()['value']
+        child = spawn('--base-url', sandbox.url, '--keys-file', sandbox.keys_file, '--allow-literal-key')
+        child.expect(PROMPT)
+        for line in [f'print "Bearer {other}"', f"print 'Authorization: Bearer {other}'", f'print {{"key": "{other}"}}',
+                     f'print key={other}', f'key add real {other}']:
+            child.sendline(line)
+            child.expect(PROMPT)
+        child.sendline('use key real')
+        child.expect(PROMPT)
+        child.sendline('whoami --quiet')
+        child.expect(PROMPT)
+        # Up twice: the redacted `key add real sk-admin-…` line; Enter must not replace the key.
+        child.send('\x1b[A\x1b[A\x1b[A')
+        child.sendline('')
+        child.expect('redacted key')
+        child.expect(PROMPT)
+        child.sendline('whoami')
+        child.expect(r'name\s+other')  # the working key is still the one added
+        child.expect(PROMPT)
+        settle(child)
+        child.sendeof()
+        child.expect(pexpect.EOF)
+        history = open(os.path.join(child.home, 'state', 'adm', 'history')).read()
+        for i in range(len(other) - 11):
+            assert other[i:i + 12] not in history, f'a slice of the key in history:\n{history}'
+        assert 'Bearer\\040…' in history or 'Bearer\\040sk-admin-…' in history, history
+    finally:
+        sandbox.stop()
+
+
+def test_ctrl_c_or_an_empty_line_at_the_hidden_key_prompt_adds_nothing():
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    child.sendline('key add t3')
+    child.expect('not shown')
+    child.sendintr()
+    child.expect('cancelled, no key added')
+    child.expect(PROMPT)
+    child.sendline('key add t4')
+    child.expect('not shown')
+    child.sendline('')
+    child.expect('cancelled, no key added')
+    child.expect(PROMPT)
+    child.sendline('key list')
+    child.expect(PROMPT)
+    assert 't3' not in child.before and 't4' not in child.before
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_two_shells_side_by_side_both_keep_their_lines():
+    home = tempfile.mkdtemp(prefix='adm-home-')
+    a = spawn('--sandbox', home=home)
+    b = spawn('--sandbox', home=home)
+    for child in (a, b):
+        child.expect(PROMPT)
+    for n in range(3):
+        for name, child in (('a', a), ('b', b)):
+            child.sendline(f'print from-{name}-{n}')
+            child.expect(PROMPT)
+    for child in (a, b):
+        settle(child)
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    history = open(os.path.join(home, 'state', 'adm', 'history')).read()
+    for name in 'ab':
+        for n in range(3):
+            assert f'from-{name}-{n}' in history, history
+    # A third shell starts with everyone's lines.
+    c = spawn('--sandbox', home=home)
+    c.expect(PROMPT)
+    c.sendline('history')
+    c.expect(PROMPT)
+    assert 'from-a-2' in c.before and 'from-b-2' in c.before
+    settle(c)
+    c.sendeof()
+    c.expect(pexpect.EOF)
+
+
+def test_the_terminal_comes_back_after_sigterm_sighup_or_sigquit():
+    """The modes of the terminal adm ran on, read from its side of the pseudo-terminal after adm
+    ended by each signal: echo and canonical input are back."""
+    import signal
+    import termios
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        child = spawn('--sandbox')
+        child.expect(PROMPT)
+        settle(child)  # libedit has the terminal: echo off
+        child.kill(sig)
+        child.expect(pexpect.EOF, timeout=10)
+        attrs = termios.tcgetattr(child.child_fd)
+        lflag = attrs[3]
+        assert lflag & termios.ECHO and lflag & termios.ICANON, f'after {sig.name}: echo or canonical mode left off'
+        child.close()

@@ -53,3 +53,32 @@ int adm_echo_off(struct termios *saved) {
 }
 
 int adm_echo_restore(const struct termios *saved) { return tcsetattr(0, TCSAFLUSH, saved); }
+
+// The terminal as it was before the shell took it, put back by a signal that ends adm
+// (tcsetattr is async-signal-safe), then the signal is raised again with its default action.
+static struct termios terminal_at_start;
+static int terminal_saved = 0;
+
+static void on_ending_signal(int signo) {
+    if (terminal_saved) tcsetattr(0, TCSANOW, &terminal_at_start);
+    signal(signo, SIG_DFL);
+    raise(signo);
+}
+
+int adm_restore_terminal_on_signals(void) {
+    if (tcgetattr(0, &terminal_at_start) != 0) return -1;
+    terminal_saved = 1;
+    struct sigaction sa;
+    sa.sa_handler = on_ending_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    int signals[] = {SIGTERM, SIGHUP, SIGQUIT};
+    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
+        if (sigaction(signals[i], &sa, NULL) != 0) return -1;
+    }
+    return 0;
+}
+
+void adm_restore_terminal(void) {
+    if (terminal_saved) tcsetattr(0, TCSANOW, &terminal_at_start);
+}

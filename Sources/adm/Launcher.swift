@@ -22,7 +22,9 @@ enum Launcher {
         var twin: TwinFile?
     }
 
-    static func launch(_ options: LaunchOptions, interactive: Bool) async throws(LaunchError) -> Launched {
+    /// `output` is where the session prints (`adm mcp` keeps it for its tool results, standard
+    /// output being the protocol's).
+    static func launch(_ options: LaunchOptions, interactive: Bool, output: (any OutputSink)? = nil) async throws(LaunchError) -> Launched {
         var o = options
         try o.check()
         // A twin is a sandbox: `--twin FILE` starts the built-in one from the file.
@@ -114,6 +116,7 @@ enum Launcher {
             let shell = try configure(
                 o,
                 interactive: interactive,
+                output: output,
                 transport: transport,
                 connections: transportConfig.connectionsPerHost,
                 baseURL: baseURL,
@@ -152,6 +155,7 @@ enum Launcher {
     private static func configure(
         _ o: LaunchOptions,
         interactive: Bool,
+        output: (any OutputSink)?,
         transport: any Transport,
         connections: Int,
         baseURL: String,
@@ -183,9 +187,10 @@ enum Launcher {
         configuration.verbose = o.verbose
         var style = Style.detect()
         if o.noColor { style.enabled = false }
+        if output != nil { style.enabled = false }
         configuration.style = style
-        configuration.outputIsTerminal = StandardOutput.isTerminal(1)
-        configuration.errorIsTerminal = StandardOutput.isTerminal(2)
+        configuration.outputIsTerminal = output == nil && StandardOutput.isTerminal(1)
+        configuration.errorIsTerminal = output == nil && StandardOutput.isTerminal(2)
         configuration.width = TerminalSize.columns()
         var envKey: Secret?
         if sandbox == nil, let raw = env("OPENAI_ADMIN_KEY"), !raw.trimmingCharacters(in: " \t\r\n").isEmpty {
@@ -193,7 +198,7 @@ enum Launcher {
         }
         configuration.environmentKey = envKey
 
-        let shell = Interpreter(configuration: configuration, output: StandardOutput())
+        let shell = Interpreter(configuration: configuration, output: output ?? StandardOutput())
         if let profile, let config { try applyCache(profile, config: config, to: shell.client.readings, organization: configuration.organization) }
         let session = shell.session
         if let sandbox {

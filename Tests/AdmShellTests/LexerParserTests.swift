@@ -32,6 +32,38 @@ struct LexerParserTests {
         #expect(w.selection == (try JSONPath.parse(".id")))
     }
 
+    /// What `adm mcp` and `adm rehearse` build statements from: a value quoted by `Words.quoted`
+    /// reads back as itself, one word, never a flag, a variable, a JSON literal or two statements.
+    @Test("a quoted value reads back as itself, whatever it holds (5,000 random values)")
+    func quotedRoundTrip() throws {
+        let alphabet = Array("ab Z09-_./:@%+,'\"$\\#;{}[]=\n\t\r`~!é名🙂") + ["--", "${x}", "$_", "$env.HOME"].flatMap { Array($0) }
+        var g = SeededRandom(seed: 2026_12_06)
+        for n in 0..<5000 {
+            let value = String((0..<(n % 13 == 0 ? 1 : g.below(24) + 1)).map { _ in alphabet[g.below(alphabet.count)] })
+            let statements = try Parser.parse("print " + Words.quoted(value)).statements
+            #expect(statements.count == 1, "\(value.debugDescription) made \(statements.count) statements")
+            guard let word = statements.first?.arguments.first, statements.first?.arguments.count == 1 else {
+                Issue.record("\(value.debugDescription) is not one word")
+                continue
+            }
+            #expect(!word.isFlag)
+            func text(_ parts: [WordPart]) -> String? {
+                var out = ""
+                for part in parts {
+                    switch part {
+                    case .literal(let s), .singleQuoted(let s): out += s
+                    case .quoted(let inner):
+                        guard let t = text(inner) else { return nil }
+                        out += t
+                    default: return nil
+                    }
+                }
+                return out
+            }
+            #expect(text(word.parts) == value, "\(value.debugDescription) read back as \(word.parts)")
+        }
+    }
+
     @Test("a lone $ and dashes in key names stay text")
     func literalDollar() throws {
         let w = try words("print $ cost use-key mgmt-read")[0].words

@@ -17,6 +17,23 @@ public struct CallResult: Sendable {
 
     public var status: Int { response.status }
     public var isSuccess: Bool { response.isSuccess }
+
+}
+
+extension CallResult {
+    /// An answer met elsewhere (a failure someone pastes to be explained), decoded as a live
+    /// answer would be; no attempt was made here.
+    public init(reported call: Call, response: WireResponse) {
+        self.init(
+            call: call,
+            response: response,
+            json: response.body.isEmpty ? nil : try? JSON.parse(bytes: response.body),
+            error: APIError.decode(response),
+            attempts: 0,
+            notes: [],
+            elapsed: .zero
+        )
+    }
 }
 
 /// Sends admin calls: builds the URL from the base URL and the call, adds the credential,

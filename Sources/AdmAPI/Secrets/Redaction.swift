@@ -118,4 +118,30 @@ public enum Redaction {
         for start in 0...(hay.count - window) where slices.contains(hay[start..<start + window]) { return true }
         return false
     }
+
+    /// `text` with everything shaped like a key (see `keyShaped`) replaced by its redacted
+    /// form: the last guard of a channel no key value may cross, whoever's key it is.
+    public static func maskKeyShaped(_ text: String) -> String {
+        guard text.firstRange(of: "sk-") != nil || text.lowercased().firstRange(of: "bearer ") != nil else { return text }
+        let bytes = Array(text.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var i = 0
+        for finding in keyShaped(in: text) {
+            out += bytes[i..<finding.offset]
+            var j = finding.offset
+            if bytes[j] == UInt8(ascii: "s") {
+                while j < bytes.count, isKeyChar(bytes[j]) { j += 1 }
+                out += Array(redact(String(decoding: bytes[finding.offset..<j], as: UTF8.self)).utf8)
+            } else {
+                j += 7
+                while j < bytes.count, bytes[j] == UInt8(ascii: " ") { j += 1 }
+                out += bytes[finding.offset..<j] + Array("…".utf8)
+                while j < bytes.count, isKeyChar(bytes[j]) || bytes[j] == UInt8(ascii: ".") { j += 1 }
+            }
+            i = j
+        }
+        out += bytes[i...]
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -64,6 +64,11 @@ extension Secret {
     public static func reading(_ raw: String, from origin: String) throws(Unusable) -> Secret {
         let value = raw.trimmingCharacters(in: " \t\r\n\u{0B}\u{0C}")
         guard !value.isEmpty else { throw Unusable(description: "\(origin): the key is empty") }
+        // What adm shows in place of a key (`sk-admin-…abcd`, or `sk-...abcd` as the API
+        // redacts) never becomes one: a line recalled from history must not replace a key.
+        if value.contains("…") || value.contains("...") {
+            throw Unusable(description: "\(origin): this is a redacted key as adm or the API shows it, not a key; nothing was changed")
+        }
         if let offset = value.unicodeScalars.firstIndex(where: { !isHeaderSafe($0) }) {
             let position = value.unicodeScalars.distance(from: value.unicodeScalars.startIndex, to: offset) + 1
             throw Unusable(

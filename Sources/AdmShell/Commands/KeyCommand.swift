@@ -86,8 +86,12 @@ public enum KeyCommand {
             secret = try readValue(try shell.text(of: literal), from: "key add \(name)")
             source = .literal
         } else {
-            guard let prompt = shell.promptForSecret, let typed = prompt("value for key \(name) (not shown): "), !typed.isEmpty else {
+            guard let prompt = shell.promptForSecret else {
                 throw .usage("key add \(name): give --env VAR or --file PATH (no terminal to prompt on)", at: inv.location)
+            }
+            // Ctrl-C at the hidden prompt, or an empty line, adds nothing.
+            guard let typed = prompt("value for key \(name) (not shown; Ctrl-C or an empty line cancels): "), !typed.isEmpty else {
+                throw .usage("key add \(name): cancelled, no key added", at: nil)
             }
             secret = try readValue(typed, from: "key add \(name)")
             source = .prompt

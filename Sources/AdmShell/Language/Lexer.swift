@@ -245,6 +245,7 @@ public struct Lexer {
                 guard let e = peek() else { throw SyntaxError("unclosed double quote: expected '\"'", at: start) }
                 switch e {
                 case "n": literal.append("\n")
+                case "r": literal.append("\r")
                 case "t": literal.append("\t")
                 case "\\": literal.append("\\")
                 case "\"": literal.append("\"")

@@ -65,11 +65,24 @@ public enum Token: Sendable, Hashable {
 
 /// Writing text as one word of the language.
 public enum Words {
-    /// `text` as a word that reads back as `text`: bare when it is plain, in single quotes
-    /// (taken literally) when it holds no `'`, else in double quotes with `\` and `"` escaped.
+    /// `text` as a word that reads back as `text`, never as a flag or a variable: bare when it
+    /// is plain and does not start with `-`, in single quotes (taken literally) when it holds no
+    /// `'` and no line break (a script's `\r` reads as a line end), else in double quotes with
+    /// `\`, `"`, `$` and line breaks escaped.
     public static func quoted(_ text: String) -> String {
-        if !text.isEmpty, text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@%+,".contains($0) }) { return text }
-        if !text.contains("'") { return "'" + text + "'" }
-        return "\"" + text.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\""
+        if !text.isEmpty, !text.hasPrefix("-"), text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@%+,".contains($0) }) { return text }
+        if !text.contains("'"), !text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) { return "'" + text + "'" }
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "$": out += "\\$"
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 }

@@ -23,19 +23,26 @@ struct Rehearsal {
         let transportError: String?
 
         var succeeded: Bool { status.map { (200..<300).contains($0) } ?? false }
-        var refused: Bool { status.map { $0 >= 400 } ?? false }
+        /// Refused for want of permission (401, 403); any other error answer is a failure.
+        var refused: Bool { status == 401 || status == 403 }
 
-        /// `done`, `refused: missing api.management.write`, `failed: …`.
+        /// `done`, `refused: missing api.management.write`, `failed: 404 No API key found …`.
         var outcome: String {
             if succeeded { return "done" }
             if let error, refused {
                 if !error.missingScopes.isEmpty { return "refused: missing " + error.missingScopes.joined(separator: ", ") }
                 if error.code == "invalid_api_key" { return "refused: the key is not valid (deleted, or never in this organization)" }
-                let first = error.message.split(separator: ". ", maxSplits: 1).first.map(String.init) ?? error.message
-                return "refused: " + (first.count > 100 ? String(first.prefix(99)) + "…" : first)
+                return "refused: " + Self.firstSentence(error.message)
             }
-            if let status, refused { return "refused: HTTP \(status)" }
+            if let status {
+                return "failed: \(status)" + (error.map { " " + Self.firstSentence($0.message) } ?? "")
+            }
             return "failed: " + (transportError ?? "no answer")
+        }
+
+        private static func firstSentence(_ message: String) -> String {
+            let first = message.split(separator: ". ", maxSplits: 1).first.map(String.init) ?? message
+            return first.count > 100 ? String(first.prefix(99)) + "…" : first
         }
 
         var json: JSON {

@@ -17,6 +17,10 @@ public final class Console {
     let errorIsTerminal: Bool
     /// The progress line on standard error, if one is shown (it is cleared before other text).
     private var progressShown = false
+    /// Told of long work's progress as it goes (calls done, calls in all when known, the line a
+    /// terminal would show), whether or not a terminal shows it: `adm mcp` sends it on as MCP
+    /// progress notifications.
+    public var progressObserver: ((_ done: Int, _ total: Int?, _ line: String) -> Void)?
 
     public init(sink: OutputSink, style: Style, outputIsTerminal: Bool, errorIsTerminal: Bool, secrets: @escaping () -> [Secret]) {
         self.sink = sink
@@ -76,6 +80,12 @@ public final class Console {
         guard errorIsTerminal else { return }
         sink.writeError("\r\u{1B}[K" + finish(line))
         progressShown = true
+    }
+
+    /// Reports long work's progress to the observer, and shows `line` on a terminal.
+    func progress(done: Int, total: Int?, line: String) {
+        progressObserver?(done, total, finish(line))
+        progress(line)
     }
 
     /// Removes the progress line, if one is shown.

@@ -81,7 +81,7 @@ final class BulkProgress {
         } else if buckets.count == 1, let pace = scheduler.outlook(buckets[0]).perMinute {
             parts.append("~\(Formatting.number(pace, decimals: 1))/min")
         }
-        console.progress(console.style.dim(label + "  " + parts.joined(separator: " · ")))
+        console.progress(done: done, total: total, line: console.style.dim(label + "  " + parts.joined(separator: " · ")))
     }
 
     /// Removes the progress line.

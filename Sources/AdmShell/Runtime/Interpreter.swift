@@ -243,6 +243,6 @@ public final class Interpreter {
     /// The line as it may be stored in history: the session's key values, and anything shaped
     /// like a key, redacted (so `key add lit sk-…` is kept as `key add lit sk-admin-…`).
     public func historyLine(_ line: String) -> String {
-        CassetteEntry.scrubKeys(Redaction.scrub(line, secrets: session.secrets))
+        Redaction.maskKeyShaped(Redaction.scrub(line, secrets: session.secrets))
     }
 }

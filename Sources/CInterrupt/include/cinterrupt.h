@@ -18,4 +18,9 @@ int adm_echo_off(struct termios *saved);
 /// Restores the settings `adm_echo_off` saved.
 int adm_echo_restore(const struct termios *saved);
 
+/// Saves the terminal's settings and installs handlers for SIGTERM, SIGHUP and SIGQUIT that put
+/// them back before the signal ends the process; 0 on success.
+int adm_restore_terminal_on_signals(void);
+/// Puts back the settings `adm_restore_terminal_on_signals` saved (every other exit path).
+void adm_restore_terminal(void);
 #endif

@@ -68,6 +68,26 @@ final class InterruptWatcher: Sendable {
         return value
     }
 
+    /// Runs `body` (a prompt reading the terminal itself) with the watch paused, so a Ctrl-C
+    /// typed at that prompt reaches the prompt rather than cancelling the command around it.
+    func paused<T>(_ body: () -> T) -> T {
+        let wasWatching = suspended.withLock { s in
+            guard !s else { return false }
+            source.suspend()
+            s = true
+            return true
+        }
+        defer {
+            if wasWatching {
+                suspended.withLock { s in
+                    source.resume()
+                    s = false
+                }
+            }
+        }
+        return body()
+    }
+
     deinit {
         suspended.withLock { s in if s { source.resume() } }
         source.cancel()

@@ -104,13 +104,38 @@ enum LineEditor {
         if !plain.load(ordering: .relaxed) { add_history(line) }
     }
 
-    /// Writes the history file with mode 0600 (the umask is tightened while it is written).
-    static func saveHistory(_ path: String) {
+    /// Adds the last line to the history file (mode 0600), under a lock so that shells open side
+    /// by side each keep their lines: a shell appends, never rewrites what others wrote, and
+    /// reads everyone's lines when it starts. A file without libedit's header gets one first.
+    static func appendHistory(_ path: String) {
         if plain.load(ordering: .relaxed) { return }
+        withHistoryLock(path) {
+            var st = stat()
+            if stat(path, &st) != 0 || st.st_size == 0 {
+                _ = write_history(path)
+            } else {
+                _ = append_history(1, path)
+            }
+        }
+    }
+
+    /// Keeps the history file to its last 2,000 lines (at the end of a session).
+    static func trimHistory(_ path: String) {
+        if plain.load(ordering: .relaxed) { return }
+        withHistoryLock(path) { _ = history_truncate_file(path, 2000) }
+    }
+
+    private static func withHistoryLock(_ path: String, _ body: () -> Void) {
         let old = umask(0o077)
-        _ = write_history(path)
-        umask(old)
+        defer { umask(old) }
+        let fd = open(path + ".lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { flock(fd, LOCK_EX) }
+        body()
         chmod(path, 0o600)
+        if fd >= 0 {
+            flock(fd, LOCK_UN)
+            close(fd)
+        }
     }
 
     /// The history entries, oldest first.
@@ -133,12 +158,20 @@ enum LineEditor {
             _ = adm_echo_restore(&saved)
             fputs("\n", adm_stderr())
         }
+        // Waits on the terminal and the interrupt pipe together: Ctrl-C ends the prompt (nil:
+        // nothing is added) instead of leaving it to take the next line typed. Interrupts from
+        // before are dropped before the prompt shows, so none typed at it is lost.
+        _ = adm_drain_interrupts()
+        LineEditor.interrupted.store(false, ordering: .relaxed)
         fputs(prompt, adm_stderr())
         fflush(adm_stderr())
         var bytes: [UInt8] = []
-        var b: UInt8 = 0
-        while Glibc.read(0, &b, 1) == 1, b != 0x0A, b != 0x0D { bytes.append(b) }
-        return String(decoding: bytes, as: UTF8.self)
+        while let byte = readInputByte() {
+            if byte == 0x0A || byte == 0x0D { return String(decoding: bytes, as: UTF8.self) }
+            if byte == 0x03 { return nil }
+            bytes.append(UInt8(truncatingIfNeeded: byte))
+        }
+        return nil
     }
 }
 

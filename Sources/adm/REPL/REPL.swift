@@ -11,6 +11,10 @@ enum REPL {
         let shell = launched.shell
         let box = ShellBox(shell)
         _ = adm_install_interrupt_handler()
+        // Whatever ends the shell (a signal from another terminal included), the terminal
+        // comes back as it was: echo and line editing.
+        _ = adm_restore_terminal_on_signals()
+        defer { adm_restore_terminal() }
         let historyPath = AdmPaths.stateDirectory + "/history"
         FileMode.makeDirectories(AdmPaths.stateDirectory)
         if !FileMode.exists(historyPath) {
@@ -24,16 +28,19 @@ enum REPL {
             Completer.complete(line: line, cursor: point, shell: box.shell)
         }
         shell.historyProvider = LineEditor.entries
-        shell.promptForSecret = { LineEditor.readSecret(prompt: $0) }
+        // Prompts inside a command read Ctrl-C themselves (it cancels the prompt, not the command).
+        let watcher = InterruptWatcher()
+        shell.promptForSecret = { prompt in watcher.paused { LineEditor.readSecret(prompt: prompt) } }
         shell.confirm = { question in
-            if case .line(let answer) = LineEditor.read(prompt: question) {
-                return ["y", "yes"].contains(answer.trimmingCharacters(in: " \t").lowercased())
+            watcher.paused {
+                if case .line(let answer) = LineEditor.read(prompt: question) {
+                    return ["y", "yes"].contains(answer.trimmingCharacters(in: " \t").lowercased())
+                }
+                return false
             }
-            return false
         }
         banner(launched)
         shell.refreshCompletionCache(every: 0)
-        let watcher = InterruptWatcher()
         loop: while true {
             var line: String
             switch LineEditor.read(prompt: promptText(shell)) {
@@ -57,7 +64,7 @@ enum REPL {
             }
             if line.trimmingCharacters(in: " \t").isEmpty { continue }
             LineEditor.addHistory(shell.historyLine(line.replacing("\\\n", with: " ").replacing("\n", with: " ")))
-            LineEditor.saveHistory(historyPath)
+            LineEditor.appendHistory(historyPath)
             let text = line
             // The terminal may have been resized since the last line: tables and charts follow it.
             shell.configuration.width = TerminalSize.columns()
@@ -65,7 +72,7 @@ enum REPL {
             if shell.shouldExit { break }
             shell.refreshCompletionCache()
         }
-        LineEditor.saveHistory(historyPath)
+        LineEditor.trimHistory(historyPath)
         await shell.stopBackgroundWork()
         await shell.client.transport.shutdown()
         await launched.sandbox?.stop()
