@@ -328,3 +328,56 @@ def test_the_terminal_comes_back_after_sigterm_sighup_or_sigquit():
         lflag = attrs[3]
         assert lflag & termios.ECHO and lflag & termios.ICANON, f'after {sig.name}: echo or canonical mode left off'
         child.close()
+
+
+def test_names_files_run_and_strict_words_at_the_prompt():
+    """`use project NAME` resolves (an unknown name changes nothing); file arguments complete
+    paths; `run FILE` runs a script in the session; a stray word is an error with the usage;
+    errors at the prompt carry no `1:1:`; `clear` and Ctrl-L clear the screen."""
+    home = tempfile.mkdtemp(prefix='adm-home-')
+    work = os.path.join(home, 'work')
+    os.makedirs(work)
+    with open(os.path.join(work, 'check-projects.adm'), 'w') as f:
+        f.write('let seen = projects | .data[0].name\nexpect $seen == "Default project"\n')
+    child = spawn('--sandbox', home=home)
+    child.expect(PROMPT)
+    # Names, not ids.
+    child.sendline('use project "Default project"')
+    child.expect(r'using project proj_\w+ \(Default project\)')
+    child.expect(r'adm owner@proj_\w+')
+    child.sendline('use project nope')
+    child.expect("no project is named 'nope'")
+    child.expect(r'adm owner@proj_\w+')  # the prompt keeps its project
+    # Paths complete for file arguments.
+    child.send(f'run {work}/check-pr')
+    child.send('\t')
+    child.expect_exact('ojects.adm')
+    child.sendline('')
+    child.expect(PROMPT)
+    child.sendline('print $seen')
+    child.expect('Default project')
+    child.expect(PROMPT)
+    # A stray word is an error with the usage, and no `1:1:` at the prompt.
+    child.sendline('projects foo bar --limit 2')
+    child.expect("error: projects: unexpected argument 'foo'")
+    child.expect(PROMPT)
+    assert '1:1' not in child.before and '1:10' not in child.before
+    child.sendline('prjects')
+    child.expect("error: unknown command 'prjects'")
+    child.expect(PROMPT)
+    assert '1:1:' not in child.before
+    child.sendline('print a=b')
+    child.expect('a=b')
+    child.expect(PROMPT)
+    # Clearing the screen: the command, and Ctrl-L at the prompt.
+    child.sendline('clear')
+    child.expect_exact('\x1b[2J')
+    child.expect(PROMPT)
+    settle(child)
+    child.send('\x0c')
+    child.expect(r'\x1b\[(H|2J|J)')
+    child.sendline('')
+    child.expect(PROMPT)
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)

@@ -118,3 +118,28 @@ def test_malformed_responses_give_clear_errors(path, status, ctype, body, expect
     assert r.returncode in (1, 3), r.stderr
     assert expected in r.stderr, r.stderr
     assert 'Program crashed' not in r.stderr
+
+
+def test_doctor_names_what_is_wrong_with_each_broken_address_and_passes_on_the_sandbox(certificate):
+    """`adm doctor` against the sandbox (all is well, exit 0) and three addresses that fail in
+    different ways: each named in plain words, exit 1."""
+    ok = subprocess.run([ADM, '--sandbox', 'doctor'], capture_output=True, text=True, env=dict(os.environ, NO_COLOR='1'), timeout=60)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert 'all is well' in ok.stdout and 'reads admin keys, projects, costs, audit log' in ok.stdout
+    assert 'sk-admin-' not in ok.stdout.replace('sk-admin-…', '')  # the key by name and redacted form only
+
+    refused = adm('--base-url', 'http://127.0.0.1:1/v1', 'doctor')
+    assert refused.returncode == 1
+    assert 'problem  API' in refused.stdout and 'connection refused' in refused.stdout
+
+    silent = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)  # accepts, never answers
+    timed_out = adm('--base-url', f'http://127.0.0.1:{silent.server_port}/v1', '--retries', '0', '--timeout', '1', 'doctor')
+    silent.server_close()
+    assert timed_out.returncode == 1
+    assert 'no answer in time' in timed_out.stdout, timed_out.stdout
+
+    server = serve(tls=certificate)
+    untrusted = adm('--base-url', f'https://127.0.0.1:{server.server_port}/v1', '--retries', '0', 'doctor')
+    server.shutdown()
+    assert untrusted.returncode == 1
+    assert 'certificate is not trusted' in untrusted.stdout and '--cacert' in untrusted.stdout, untrusted.stdout

@@ -22,7 +22,7 @@ struct Adm: AsyncParsableCommand {
             Exit status of scripts: 0 passed, 1 an expectation failed, 2 malformed, 3 usage or connection error.
             """,
         version: AdmVersion.string,
-        subcommands: [RunCommand.self, SandboxCommand.self, RehearseCLI.self, MCPCommand.self]
+        subcommands: [RunCommand.self, SandboxCommand.self, RehearseCLI.self, MCPCommand.self, DoctorCLI.self]
     )
 
     @OptionGroup var options: GlobalOptions

@@ -178,6 +178,8 @@ enum Launcher {
         configuration.organization = env("OPENAI_ORG_ID").flatMap { $0.isEmpty ? nil : $0 } ?? profile?.organization
         configuration.builtInSandbox = sandbox != nil
         configuration.twins = SandboxTwins()
+        configuration.caCertificateFile = o.cacert
+        configuration.lineEditor = LineEditor.version
         configuration.concurrency = o.concurrency
         configuration.maxConcurrency = connections
         configuration.interactive = interactive

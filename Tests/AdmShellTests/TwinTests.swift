@@ -1,8 +1,9 @@
 import AdmAPI
 import AdmSandbox
-import AdmShell
 import AdmTestSupport
 import Testing
+
+@testable import AdmShell
 
 /// Issue "Try it on a twin first", the fast tier: twins and rehearsals through the sandbox's
 /// dispatcher, no socket. (Scripts/tests/test_rehearsal.py runs the same over HTTP with
@@ -89,5 +90,24 @@ struct TwinTests {
             try await shell.run("keys --all --quiet")
             #expect(shell.session.last?["data"]?.arrayValue?.contains { $0["id"]?.stringValue == ownerID } == true)
         }
+    }
+
+    @Test("an apply matches its rehearsal when only the moment differs: a time the change sets is not a difference, a value is")
+    func applyComparesMomentsLoosely() {
+        typealias C = SnapshotDiff.Change
+        let rehearsed = [
+            C(kind: .changed, path: "projects[Billing].archived_at", before: .null, after: .int(100)),
+            C(kind: .changed, path: "projects[Billing].status", before: "active", after: "archived"),
+        ]
+        let later = [
+            C(kind: .changed, path: "projects[Billing].archived_at", before: .null, after: .int(107)),
+            C(kind: .changed, path: "projects[Billing].status", before: "active", after: "archived"),
+        ]
+        #expect(RehearseCommand.compare(predicted: rehearsed, actual: later).isEmpty)
+        let otherwise = [
+            C(kind: .changed, path: "projects[Billing].archived_at", before: .null, after: .null),
+            C(kind: .changed, path: "projects[Billing].status", before: "active", after: "deleted"),
+        ]
+        #expect(RehearseCommand.compare(predicted: rehearsed, actual: otherwise).count == 2)
     }
 }

@@ -3,6 +3,7 @@ import AdmAPI
 /// Permission diagnosis: `scopes`, `whoami`, `retry-with`, `what-changed`.
 enum DiagnosisCommands {
     static let specs: [CommandSpec] = [
+        Doctor.spec,
         CommandSpec(
             name: "scopes",
             group: .diagnosis,

@@ -22,7 +22,7 @@ enum ScriptCommands {
             example: "repro --curl",
             flags: [
                 FlagSpec("--curl", "print curl commands instead of adm").excluding("--twin"),
-                FlagSpec("--twin", value: true, "write one file that carries the organization: adm --twin FILE reproduces the answer"),
+                FlagSpec("--twin", .file, "write one file that carries the organization: adm --twin FILE reproduces the answer"),
                 FlagSpec("--anonymize", "with --twin: names and emails replaced consistently, ids kept").requiring("--twin"),
             ] + Flags.key.map { $0.requiring("--twin") },
             arguments: [ArgumentSpec("N", optional: true, kind: .integer(1...1_000))],
@@ -72,7 +72,52 @@ enum ScriptCommands {
                 return .none
             }
         ),
+        CommandSpec(
+            name: "run",
+            group: .script,
+            summary: "run scripts in this session: their keys, variables and project stay; stops at the first failure",
+            usage: "run FILE.adm… [--keep-going]",
+            example: "run check.adm",
+            flags: [FlagSpec("--keep-going", "run every statement, reporting each failure, instead of stopping at the first")],
+            arguments: [ArgumentSpec("FILE", repeats: true, kind: .file)],
+            setsLastValue: false,
+            run: { shell, inv throws(ShellError) in try await runFiles(shell, inv) }
+        ),
     ]
+
+    /// Scripts started by `run` inside scripts started by `run`, at most this deep.
+    static let deepestRun = 16
+
+    /// `run FILE…`: each file in turn, in this session; the first that fails ends the statement
+    /// with its exit status's error.
+    static func runFiles(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+        guard !inv.args.positional.isEmpty else { throw .usage("run: which script? usage: run FILE.adm… [--keep-going]", at: inv.location) }
+        guard shell.script.runDepth < deepestRun else {
+            throw .usage("run: scripts run scripts \(deepestRun) deep; is one running itself?", at: inv.location)
+        }
+        let outer = shell.script.currentFile
+        shell.script.runDepth += 1
+        defer {
+            shell.script.runDepth -= 1
+            shell.script.currentFile = outer
+        }
+        for word in inv.args.positional {
+            let path = try shell.text(of: word)
+            let text: String
+            do { text = try TextFile.read(path, kind: "script") } catch { throw .environment("run: \(error.description)") }
+            let outcome = await ScriptRunner.run(shell, text: text, file: path, keepGoing: inv.args.has("--keep-going"))
+            let failed = "run \(path): \(outcome.failures.count) failure\(outcome.failures.count == 1 ? "" : "s") (exit \(outcome.exitStatus))"
+            switch outcome.exitStatus {
+            case 0: continue
+            case 1: throw .differs(failed)
+            case 2: throw .usage(failed, at: nil)
+            case 4: throw .incomplete(failed)
+            case 130: throw .cancelled()
+            default: throw .environment(failed)
+            }
+        }
+        return .none
+    }
 
     /// `export curl|httpie|http [N] [FILE]`.
     static func exportCalls(_ shell: Interpreter, _ inv: Invocation, format: String) throws(ShellError) -> Outcome {

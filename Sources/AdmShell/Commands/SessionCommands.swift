@@ -10,7 +10,7 @@ enum SessionCommands {
             name: "use",
             group: .session,
             summary: "switch the active key or project",
-            usage: "use key NAME | use project ID|none",
+            usage: "use key NAME | use project ID|NAME|none",
             example: "use key mgmt-write",
             subcommands: [
                 SubcommandSpec("key", [ArgumentSpec("NAME", completion: .keyNames)]) { shell, inv throws(ShellError) in
@@ -21,10 +21,35 @@ enum SessionCommands {
                     shell.say(shell.style.dim("using key \(target) (\(key.secret.redacted))"))
                     return .none
                 },
-                SubcommandSpec("project", [ArgumentSpec("ID", completion: .ids("project", orNone: true))]) { shell, inv throws(ShellError) in
-                    let target = try shell.text(of: inv.argument(0))
-                    shell.session.activeProject = target == "none" ? nil : target
-                    shell.say(shell.style.dim(target == "none" ? "no active project" : "using project \(TerminalText.inline(target))"))
+                SubcommandSpec("project", [ArgumentSpec("ID_OR_NAME", completion: .ids("project", orNone: true))]) {
+                    shell,
+                    inv throws(ShellError) in
+                    let word = try inv.argument(0)
+                    let target = try shell.text(of: word)
+                    if target == "none" {
+                        shell.session.activeProject = nil
+                        shell.say(shell.style.dim("no active project"))
+                        return .none
+                    }
+                    // An id is taken as it is; a name is looked up (the listing read once, then
+                    // from memory), and one that names no project, or several, changes nothing.
+                    var id = target
+                    var named = ""
+                    if !target.hasPrefix("proj_") {
+                        let ids = try await NameCache().projectIDs(named: target, reader: OrgReader(shell, inv))
+                        guard ids.count == 1 else {
+                            throw .usage(
+                                ids.isEmpty
+                                    ? "use project: no project is named '\(Cells.inline(target))' (projects --all lists them); the active project stays"
+                                    : "use project: \(ids.count) projects are named '\(Cells.inline(target))' (\(ids.joined(separator: ", "))): give the id",
+                                at: word.location
+                            )
+                        }
+                        id = ids[0]
+                        named = " (\(Cells.inline(target)))"
+                    }
+                    shell.session.activeProject = id
+                    shell.say(shell.style.dim("using project \(TerminalText.inline(id))\(named)"))
                     return .none
                 },
             ],
@@ -43,6 +68,7 @@ enum SessionCommands {
             summary: "set a variable to a value or to a command's result",
             usage: "let NAME = VALUE | let NAME = COMMAND ...",
             example: "let sa = create-sa name=ci-bot",
+            arguments: [ArgumentSpec("NAME = VALUE", repeats: true)],
             setsLastValue: false,
             checkSyntax: { s throws(SyntaxError) in
                 let args = Array(s.arguments)
@@ -124,6 +150,18 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
+            name: "clear",
+            group: .session,
+            summary: "clear the screen (Ctrl-L does it at the prompt)",
+            usage: "clear",
+            setsLastValue: false,
+            recordsInTranscript: false,
+            run: { shell, _ throws(ShellError) in
+                shell.console.clearScreen()
+                return .none
+            }
+        ),
+        CommandSpec(
             name: "print",
             aliases: ["echo"],
             group: .session,
@@ -133,8 +171,10 @@ enum SessionCommands {
             flags: Flags.output,
             arguments: [ArgumentSpec("VALUE", repeats: true)],
             run: { shell, inv throws(ShellError) in
-                if inv.args.positional.count == 1 { return .value(try shell.value(of: inv.args.positional[0], typed: true)) }
-                return .value(.string(try inv.args.positional.map { w throws(ShellError) in try shell.text(of: w) }.joined(separator: " ")))
+                // Every word but print's own flags, in order: `print a=b` prints `a=b`.
+                let words = inv.statement.arguments.filter { w in !(w.isFlag && inv.spec.flag(w.literalText ?? "") != nil) }
+                if words.count == 1 { return .value(try shell.value(of: words[0], typed: true)) }
+                return .value(.string(try words.map { w throws(ShellError) in try shell.text(of: w) }.joined(separator: " ")))
             }
         ),
         CommandSpec(

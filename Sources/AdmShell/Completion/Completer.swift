@@ -22,13 +22,18 @@ public enum Completer {
         guard let command = words.first else { return CommandTable.allNames }
         guard let spec = CommandTable.lookup(command) else { return [] }
         if let previous = words.last, let flag = spec.flag(previous), flag.takesValue {
+            if case .file = flag.kind { return Paths.completions(of: current) }
             return candidates(flag.completion, shell: shell, context: [])
         }
         if current.hasPrefix("-") { return spec.allFlags }
         let args = positionals(Array(words.dropFirst()), spec: spec)
         if let first = args.first, let sub = spec.subcommand(first) {
             let rest = Array(args.dropFirst())
+            if let argument = argument(sub.arguments, at: rest.count), case .file = argument.kind { return Paths.completions(of: current) }
             return argumentCandidates(sub.arguments, position: rest.count, context: rest, shell: shell) + fieldNames(spec)
+        }
+        if let argument = argument(spec.arguments, at: args.count), case .file = argument.kind, !(args.isEmpty && !spec.subcommands.isEmpty) {
+            return Paths.completions(of: current)
         }
         var out = argumentCandidates(spec.arguments, position: args.count, context: args, shell: shell)
         if args.isEmpty { out += spec.subcommandNames }
@@ -54,8 +59,13 @@ public enum Completer {
         return out
     }
 
+    /// The argument at `position` (the last one again when it repeats).
+    static func argument(_ arguments: [ArgumentSpec], at position: Int) -> ArgumentSpec? {
+        position < arguments.count ? arguments[position] : arguments.last.flatMap({ $0.repeats ? $0 : nil })
+    }
+
     static func argumentCandidates(_ arguments: [ArgumentSpec], position: Int, context: [String], shell: Interpreter) -> [String] {
-        guard let argument = position < arguments.count ? arguments[position] : arguments.last.flatMap({ $0.repeats ? $0 : nil }) else { return [] }
+        guard let argument = argument(arguments, at: position) else { return [] }
         return candidates(argument.completion, shell: shell, context: context)
     }
 

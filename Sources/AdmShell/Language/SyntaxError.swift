@@ -21,6 +21,19 @@ public struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
         return "\(place): error: \(message)"
     }
 
+    /// The same for a line typed at the prompt: no `1:1:` (the place is the line just typed),
+    /// the caret under the column when it is not the first, and the suggestion.
+    public var atPrompt: String {
+        var out = "error: \(message)"
+        if location.column > 1, let lineText, location.line == 1 {
+            out += "\n  " + lineText + "\n  " + String(repeating: " ", count: max(0, location.column - 1)) + "^"
+        } else if location.line > 1 {
+            out = "line \(location.line): " + out
+        }
+        if let suggestion { out += "\n" + suggestion }
+        return out
+    }
+
     /// The headline, the line, a caret under the column, and the suggestion.
     public var description: String {
         var out = headline

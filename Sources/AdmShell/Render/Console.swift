@@ -88,6 +88,13 @@ public final class Console {
         progress(line)
     }
 
+    /// Clears the terminal (nothing when standard output is not one).
+    public func clearScreen() {
+        guard outputIsTerminal else { return }
+        clearProgress()
+        sink.write("\u{1B}[H\u{1B}[2J")
+    }
+
     /// Removes the progress line, if one is shown.
     public func clearProgress() {
         guard progressShown else { return }

@@ -85,7 +85,7 @@ public final class Interpreter {
 
     /// Prints a failure: a refused call with its explanation, `cancelled`, or `error: …` with
     /// its place.
-    public func report(_ error: ShellError, file: String? = nil) {
+    public func report(_ error: ShellError, file: String? = nil, atPrompt: Bool = false) {
         switch error {
         case .api(let result):
             for line in FailureExplainer(shell: self).report(result) { warn(line) }
@@ -94,7 +94,15 @@ public final class Interpreter {
         case .incomplete(let summary):
             warn(style.yellow(summary) + style.dim(" (the result above is partial)"))
         default:
-            let place = error.location.map { (file.map { "\($0):" } ?? "") + "\($0.line):\($0.column): " } ?? (file.map { "\($0): " } ?? "")
+            // At the prompt the place is the line just typed: only a second line is named.
+            var place = file.map { "\($0): " } ?? ""
+            if let location = error.location {
+                if atPrompt {
+                    place = location.line > 1 ? "line \(location.line): " : ""
+                } else {
+                    place = (file.map { "\($0):" } ?? "") + "\(location.line):\(location.column): "
+                }
+            }
             warn(place + style.red("error: ") + error.description)
         }
     }
@@ -200,6 +208,13 @@ public final class Interpreter {
                 throw .usage(error.description, at: item.word.location)
             }
         }
+        // A word the command does not take is an error, never dropped without a word.
+        let declared = subcommand?.arguments ?? spec.arguments
+        if !declared.contains(where: \.repeats), args.positional.count > declared.count {
+            let stray = args.positional[declared.count]
+            let name = subcommand.map { "\(spec.name) \($0.name)" } ?? spec.name
+            throw .usage("\(name): unexpected argument '\(Cells.inline(stray.source))' — usage: \(spec.usage)", at: stray.location)
+        }
         return Invocation(statement: statement, spec: spec, subcommand: subcommand, args: args, output: output) {
             [unowned self] w throws(ShellError) in
             try self.text(of: w)
@@ -213,14 +228,14 @@ public final class Interpreter {
         do {
             program = try Parser.parse(line)
         } catch {
-            warn(style.red(error.description))
+            warn(style.red(error.atPrompt))
             return
         }
         for statement in program.statements {
             do {
                 try await execute(statement)
             } catch {
-                report(error)
+                report(error, atPrompt: true)
                 return
             }
             if shouldExit { return }

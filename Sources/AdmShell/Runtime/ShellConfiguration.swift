@@ -39,6 +39,10 @@ public struct ShellConfiguration: Sendable {
     /// (`--sandbox`, `--profile P`, `--base-url URL`, `--keys-file F`): what `save` writes in its
     /// header and reproductions start with. Never a key.
     public var launchArguments: [String] = []
+    /// The CA certificates file given with `--cacert` (nil: the system's).
+    public var caCertificateFile: String?
+    /// The line editor and its version, for `doctor` (the REPL's; nil elsewhere).
+    public var lineEditor: String?
     /// Builds twins for `rehearse` (the `adm` executable provides it; nil: no rehearsals).
     public var twins: (any TwinProvider)?
 

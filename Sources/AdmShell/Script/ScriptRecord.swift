@@ -6,6 +6,8 @@ public struct ScriptRecord: Sendable {
     public var currentFile: String?
     /// Print a ✓ line for each passing `expect` (scripts show progress).
     public var echoExpectations = true
+    /// How many `run` statements are running inside one another.
+    public var runDepth = 0
 
     public init() {}
 }

@@ -33,6 +33,12 @@ enum LineEditor {
     /// No UTF-8 locale could be set: lines are read without editing (see `useUTF8CharacterType`).
     static let plain = Atomic<Bool>(false)
 
+    /// `libedit (EditLine wrapper) 2.11`: the library's own name for itself, when it gives one.
+    static var version: String? {
+        guard let name = rl_library_version else { return nil }
+        return "libedit (\(String(cString: name)))"
+    }
+
     /// Sets libedit up; every `rl_*` variable is set before the first libedit call.
     static func setUp(historyPath: String, completer: @escaping Completer) {
         if let name = ttyname(0) {
@@ -52,6 +58,8 @@ enum LineEditor {
         rl_getc_function = admGetc
         rl_attempted_completion_function = admComplete
         rl_initialize()
+        // Ctrl-L clears the screen and redraws the line, as in bash and psql.
+        _ = rl_parse_and_bind("bind ^L ed-clear-screen")
         stifle_history(2000)
         _ = read_history(historyPath)
     }
