@@ -2,6 +2,7 @@
 Ctrl-D, and a canary key that must never reach the screen or the history file."""
 import os
 import stat
+import subprocess
 import tempfile
 import time
 
@@ -30,7 +31,7 @@ def wait_for(condition, what, timeout=30):
     raise AssertionError(f'waited {timeout} s for {what}')
 
 
-def spawn(*args, env=None, home=None):
+def spawn(*args, env=None, home=None, columns=200):
     home = home or tempfile.mkdtemp(prefix='adm-home-')
     e = dict(os.environ, NO_COLOR='1', TERM='xterm', HOME=home, XDG_STATE_HOME=os.path.join(home, 'state'),
              XDG_CONFIG_HOME=os.path.join(home, 'config'))
@@ -39,7 +40,7 @@ def spawn(*args, env=None, home=None):
     e.pop('COLUMNS', None)
     e.pop('LINES', None)
     e.update(env or {})
-    child = pexpect.spawn(ADM, list(args), env=e, encoding='utf-8', timeout=10, dimensions=(40, 200))
+    child = pexpect.spawn(ADM, list(args), env=e, encoding='utf-8', timeout=10, dimensions=(40, columns))
     child.home = home
     if os.environ.get('ADM_TEST_LOG'):
         child.logfile_read = open(os.environ['ADM_TEST_LOG'], 'a')
@@ -377,6 +378,74 @@ def test_names_files_run_and_strict_words_at_the_prompt():
     child.send('\x0c')
     child.expect(r'\x1b\[(H|2J|J)')
     child.sendline('')
+    child.expect(PROMPT)
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_tables_never_cut_ids_or_emails_and_narrow_terminals_get_one_record_per_block():
+    import re
+    for columns, layout in ((60, 'records'), (200, 'table')):
+        child = spawn('--sandbox', columns=columns)
+        child.expect(PROMPT)
+        child.sendline('sandbox seed users 3 --quiet')
+        child.expect(PROMPT)
+        child.sendline('users')
+        child.expect(PROMPT)
+        screen = child.before
+        ids = re.findall(r'user-[A-Za-z0-9]{24}', screen)
+        assert len(ids) == 4, f'{columns} columns: every id whole:\n{screen}'
+        assert 'user-' in screen and '…' not in screen.split('users', 1)[1], screen
+        if layout == 'records':
+            assert re.search(r'^ID +user-', screen, re.M) and re.search(r'^EMAIL +sam.owner@example.com', screen, re.M), screen
+        else:
+            assert re.search(r'^ID +NAME +EMAIL', screen, re.M), screen
+        assert all(len(line) <= columns for line in screen.splitlines()), 'no line wider than the terminal'
+        settle(child)
+        child.sendeof()
+        child.expect(pexpect.EOF)
+
+
+def test_long_messages_wrap_at_words_with_a_hanging_indent_and_pipes_get_whole_lines():
+    import re
+    message_words = ['insufficient', 'permissions', 'api.management.write', 'create-project-service-account']
+    for columns in (60, 120):
+        child = spawn('--sandbox', columns=columns)
+        child.expect(PROMPT)
+        child.sendline('use key mgmt-read')
+        child.expect(PROMPT)
+        child.sendline('create-sa name=wrapped')
+        child.expect(PROMPT)
+        lines = [re.sub(r'\x1b\[[0-9;]*[A-Za-z]', '', l) for l in child.before.replace('\r', '').split('\n')]
+        # Only a word longer than the line itself (a long path) may pass the edge: words are not cut.
+        assert all(len(l) <= columns or ' ' not in l.strip() for l in lines), f'{columns}: a line wider than the terminal:\n' + '\n'.join(lines)
+        text = ' '.join(' '.join(lines).split())
+        for word in message_words:
+            assert word in text, f'{columns}: "{word}" cut:\n' + '\n'.join(lines)
+        missing = next(i for i, l in enumerate(lines) if l.lstrip().startswith('missing'))
+        if columns == 60:
+            label = lines[missing].index('api.management.write')
+            assert lines[missing + 1].startswith(' ' * label) and lines[missing + 1][label] != ' ', 'the continuation hangs under the text'
+        settle(child)
+        child.sendeof()
+        child.expect(pexpect.EOF)
+    piped = subprocess.run([ADM, '--sandbox', '-e', 'use key mgmt-read; create-sa name=piped'], capture_output=True, text=True,
+                           env=dict(os.environ, NO_COLOR='1', COLUMNS='60'))
+    assert any(len(l) > 60 for l in piped.stderr.splitlines()), 'a pipe gets whole lines'
+
+
+def test_keys_typed_while_a_command_runs_wait_for_the_next_prompt_undrawn():
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    child.sendline('sleep 3s')  # a command that takes its time (a paced job is the same to the terminal)
+    time.sleep(1)
+    child.send('print type-ahead')  # typed during it, no Enter
+    child.expect(PROMPT, timeout=20)
+    during = child.before
+    assert 'print type-ahead' not in during, f'typed keys drawn into the output:\n{during}'
+    child.sendline('')  # the next prompt has them: Enter runs them
+    child.expect('type-ahead')
     child.expect(PROMPT)
     settle(child)
     child.sendeof()

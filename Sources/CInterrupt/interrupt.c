@@ -82,3 +82,12 @@ int adm_restore_terminal_on_signals(void) {
 void adm_restore_terminal(void) {
     if (terminal_saved) tcsetattr(0, TCSANOW, &terminal_at_start);
 }
+
+int adm_hold_typeahead(struct termios *saved) {
+    if (tcgetattr(0, saved) != 0) return -1;
+    struct termios t = *saved;
+    t.c_lflag &= ~(tcflag_t)ECHO;
+    return tcsetattr(0, TCSANOW, &t);
+}
+
+int adm_release_typeahead(const struct termios *saved) { return tcsetattr(0, TCSANOW, saved); }

@@ -21,7 +21,7 @@ struct Adm: AsyncParsableCommand {
             The admin key comes from OPENAI_ADMIN_KEY (as the official SDKs do), --keys-file, or `key add`.
             Exit status of scripts: 0 passed, 1 an expectation failed, 2 malformed, 3 usage or connection error.
             """,
-        version: AdmVersion.string,
+        version: AdmVersion.full,
         subcommands: [RunCommand.self, SandboxCommand.self, RehearseCLI.self, MCPCommand.self, DoctorCLI.self]
     )
 

@@ -22,7 +22,7 @@ enum Entry {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments == ["--version"] {
             // What swift-argument-parser would print, without its 1.8 ms of reflection.
-            print(AdmVersion.string)
+            print(AdmVersion.full)
             exit(0)
         }
         if let (options, statements) = OneLiner.parse(arguments) {

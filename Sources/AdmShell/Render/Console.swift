@@ -42,21 +42,25 @@ public final class Console {
         )
     }
 
+    /// The terminal's width: lines of text said to a terminal wrap at word boundaries to it.
+    public var wrapWidth = 80
+
     /// The finished form of `text`.
-    func finish(_ text: String) -> String {
-        style.resolve(TerminalText.clean(Redaction.scrub(text, secrets: secrets())))
+    func finish(_ text: String, wrapping: Bool = false) -> String {
+        let clean = TerminalText.clean(Redaction.scrub(text, secrets: secrets()))
+        return style.resolve(wrapping ? Wrap.lines(clean, width: wrapWidth) : clean)
     }
 
-    /// A line on standard output.
+    /// A line on standard output (wrapped at word boundaries on a terminal; whole in a pipe).
     public func say(_ text: String) {
         clearProgress()
-        sink.write(finish(text) + "\n")
+        sink.write(finish(text, wrapping: outputIsTerminal) + "\n")
     }
 
-    /// A line on standard error.
+    /// A line on standard error (wrapped as `say` wraps).
     public func warn(_ text: String) {
         clearProgress()
-        sink.writeError(finish(text) + "\n")
+        sink.writeError(finish(text, wrapping: errorIsTerminal) + "\n")
     }
 
     /// Text on standard output as it is (no line break added).

@@ -21,7 +21,13 @@ enum Table {
         guard !columns.isEmpty else { return items.map { Cells.inline($0.serialized()) } }
         let cells = items.map { item in columns.map { $0.cell(item) } }
         var widths = fixed ?? widths(cells: cells, columns: columns, maxWidth: maxWidth)
-        if let fit { widths = fitted(widths, cells: cells, columns: columns, in: fit) }
+        if let fit {
+            widths = fitted(widths, cells: cells, columns: columns, in: fit)
+            // Too narrow for the columns that must stay whole: one record per block instead.
+            if fixed == nil, widths.reduce(0, +) + 2 * max(0, widths.count - 1) > fit {
+                return records(cells: cells, columns: columns, style: style, header: header)
+            }
+        }
         var out: [String] = []
         if header {
             out.append(style.bold(zip(columns, widths).map { DisplayWidth.pad($0.header, to: $1) }.joined(separator: "  ").trimmedRight()))
@@ -32,6 +38,33 @@ enum Table {
             )
         }
         return out
+    }
+
+    /// The expanded display (psql's `\x`): each row a block of `HEADER  value` lines, values
+    /// whole, blocks apart by an empty line.
+    static func records(cells: [[String]], columns: [Column], style: Style, header: Bool) -> [String] {
+        let labelWidth = columns.map { DisplayWidth.of($0.header) }.max() ?? 0
+        var out: [String] = []
+        for (n, row) in cells.enumerated() {
+            if n > 0 { out.append("") }
+            for (column, cell) in zip(columns, row) where !cell.isEmpty {
+                out.append((header ? style.bold(DisplayWidth.pad(column.header, to: labelWidth)) + "  " : "") + cell)
+            }
+        }
+        return out
+    }
+
+    /// Whether a column's values are copied whole (ids, emails): cut, they are of no use.
+    static func keepsWhole(_ column: Column, cells: [String]) -> Bool {
+        let header = column.header.uppercased()
+        if header == "ID" || header.hasSuffix(" ID") || header.contains("EMAIL") { return true }
+        let filled = cells.filter { !$0.isEmpty }
+        return !filled.isEmpty
+            && filled.allSatisfy { cell in
+                cell.contains("@") && !cell.contains(" ")
+                    || (cell.count >= 12 && !cell.contains(" ")
+                        && ["proj_", "user-", "key_", "svc_acct_", "org-", "invite-", "group_", "role_"].contains { cell.hasPrefix($0) })
+            }
     }
 
     static func widths(items: [JSON], columns: [Column]) -> [Int] {
@@ -45,13 +78,15 @@ enum Table {
     }
 
     /// `widths` narrowed until a row with two-cell gaps fits in `total` cells. Free text gives
-    /// way first (columns whose cells differ in width: names, emails), the widest first; columns
-    /// of one regular width (dates, redacted keys, ids) only when that is not enough. No column
-    /// goes below its header or `minFittedWidth`, so a table with more columns than the terminal
-    /// can hold stays as narrow as that allows.
+    /// way first (columns whose cells differ in width: names), the widest first; columns of one
+    /// regular width (dates, redacted keys) only when that is not enough; ids and emails never
+    /// (see `keepsWhole`). No column goes below its header or `minFittedWidth`; a table that
+    /// still does not fit is shown as records by `render`.
     static func fitted(_ widths: [Int], cells: [[String]], columns: [Column], in total: Int) -> [Int] {
         var w = widths
-        let floors = columns.indices.map { min(w[$0], max(minFittedWidth, DisplayWidth.of(columns[$0].header))) }
+        let floors = columns.indices.map { i in
+            keepsWhole(columns[i], cells: cells.map { $0[i] }) ? w[i] : min(w[i], max(minFittedWidth, DisplayWidth.of(columns[i].header)))
+        }
         var excess = w.reduce(0, +) + 2 * max(0, w.count - 1) - total
         let regular = columns.indices.map { i in
             let counts = Dictionary(grouping: cells.map { DisplayWidth.of($0[i]) }, by: { $0 }).mapValues(\.count)

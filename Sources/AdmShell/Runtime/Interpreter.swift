@@ -16,6 +16,7 @@ public final class Interpreter {
             client.minted = minted
             client.readings = readings
             console.style = configuration.style
+            console.wrapWidth = configuration.width
         }
     }
     /// The client, built from `configuration` (with its rate-limit scheduler).
@@ -55,6 +56,7 @@ public final class Interpreter {
             errorIsTerminal: configuration.errorIsTerminal,
             secrets: { session.secrets }
         )
+        console.wrapWidth = configuration.width
     }
 
     static func client(for c: ShellConfiguration) -> AdminClient {

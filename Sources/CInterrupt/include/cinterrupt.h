@@ -23,4 +23,9 @@ int adm_echo_restore(const struct termios *saved);
 int adm_restore_terminal_on_signals(void);
 /// Puts back the settings `adm_restore_terminal_on_signals` saved (every other exit path).
 void adm_restore_terminal(void);
+/// While a command runs: echo off, input kept (TCSANOW flushes nothing), so keys typed then are
+/// not drawn into its output or progress line and are read at the next prompt; 0 on success.
+int adm_hold_typeahead(struct termios *saved);
+/// Echo back as `adm_hold_typeahead` found it.
+int adm_release_typeahead(const struct termios *saved);
 #endif

@@ -68,7 +68,11 @@ enum REPL {
             let text = line
             // The terminal may have been resized since the last line: tables and charts follow it.
             shell.configuration.width = TerminalSize.columns()
+            // Keys typed while the command runs wait for the next prompt, undrawn.
+            var terminal = termios()
+            let holding = adm_hold_typeahead(&terminal) == 0
             await watcher.run { await box.shell.runInteractive(text) }
+            if holding { _ = adm_release_typeahead(&terminal) }
             if shell.shouldExit { break }
             shell.refreshCompletionCache()
         }
