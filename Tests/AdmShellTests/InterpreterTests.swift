@@ -79,6 +79,33 @@ struct InterpreterTests {
         }
     }
 
+    @Test("a project's name goes where its id goes; an unknown or shared name is refused and changes nothing")
+    func projectNames() async throws {
+        try await withSandbox { s in
+            let shell = s.shell()
+            try await shell.run("project show \"Default project\" --quiet")
+            #expect(shell.session.last?["id"]?.stringValue == s.defaultProject)
+            try await shell.run("project create Twice --quiet; project create Twice --quiet; project create Elsewhere --quiet")
+            try await shell.run("keys --project Elsewhere --quiet; create-sa name=bot --project Elsewhere --quiet")
+            #expect(shell.session.lastResult?.call.path.contains("/projects/proj_") == true)
+            try await shell.run("use project Elsewhere")
+            let elsewhere = shell.session.activeProject
+            #expect(elsewhere?.hasPrefix("proj_") == true)
+            for (statement, message) in [
+                ("project show Nowhere", "no project is named 'Nowhere'"), ("keys --project Twice", "2 projects are named 'Twice'"),
+                ("use project Nowhere", "no project is named 'Nowhere'"),
+            ] {
+                do throws(ShellError) {
+                    try await shell.run(statement)
+                    Issue.record("\(statement) accepted")
+                } catch {
+                    #expect(error.description.contains(message), "\(statement): \(error.description)")
+                }
+            }
+            #expect(shell.session.activeProject == elsewhere)
+        }
+    }
+
     @Test("expect checks the last call and values; a failure is exit status 1")
     func expectations() async throws {
         try await withSandbox { s in

@@ -36,11 +36,11 @@ enum APICommands {
                 SubcommandSpec("rename", [ArgumentSpec("ID", completion: .ids("project")), ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     let hasID = inv.args.positional.count > 1
                     let name = try shell.text(of: inv.argument(hasID ? 1 : 0))
-                    let id = hasID ? try shell.value(of: inv.argument(0)) : try shell.projectID(inv)
+                    let id = hasID ? try await shell.resolvingProjectNames(try shell.value(of: inv.argument(0)), inv) : try await shell.projectID(inv)
                     return try await shell.calls.invoke(.modifyProject, inv, path: ["project_id": id], body: .obj(["name": .string(name)]))
                 },
                 SubcommandSpec("archive", [ArgumentSpec("ID", optional: true, completion: .ids("project"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke(.archiveProject, inv, path: ["project_id": try shell.projectID(inv, argument: 0)])
+                    try await shell.calls.invoke(.archiveProject, inv, path: ["project_id": try await shell.projectID(inv, argument: 0)])
                 },
             ],
             run: { shell, inv throws(ShellError) in try await show(shell, inv) }
@@ -133,21 +133,21 @@ enum APICommands {
                 },
                 SubcommandSpec("show", [ArgumentSpec("KEY_ID", completion: .ids("key"))]) { shell, inv throws(ShellError) in
                     let id = try shell.value(of: inv.argument(0))
-                    if let project = try projectFlag(shell, inv) {
+                    if let project = try await projectFlag(shell, inv) {
                         return try await shell.calls.invoke(.retrieveProjectApiKey, inv, path: ["project_id": project, "api_key_id": id])
                     }
                     return try await shell.calls.invoke(.adminApiKeysGet, inv, path: ["key_id": id])
                 },
                 SubcommandSpec("delete", [ArgumentSpec("KEY_ID", completion: .ids("key"))]) { shell, inv throws(ShellError) in
                     let id = try shell.value(of: inv.argument(0))
-                    if let project = try projectFlag(shell, inv) {
+                    if let project = try await projectFlag(shell, inv) {
                         return try await shell.calls.invoke(.deleteProjectApiKey, inv, path: ["project_id": project, "api_key_id": id])
                     }
                     return try await shell.calls.invoke(.adminApiKeysDelete, inv, path: ["key_id": id])
                 },
             ],
             run: { shell, inv throws(ShellError) in
-                if let project = try projectFlag(shell, inv) {
+                if let project = try await projectFlag(shell, inv) {
                     // Every key by default: without `any` the API hides the keys whose owner lost
                     // access to the project — the ones an administrator is looking for (§11).
                     let asked = inv.args.has("--visible-only") || inv.args.pairs.contains { $0.key == "owner_project_access" }
@@ -171,7 +171,12 @@ enum APICommands {
                 if !inv.args.pairs.contains(where: { $0.key == "name" }), let first = inv.args.positional.first {
                     body = .obj(["name": .string(try shell.text(of: first))])
                 }
-                return try await shell.calls.invoke(.createProjectServiceAccount, inv, path: ["project_id": try shell.projectID(inv)], body: body)
+                return try await shell.calls.invoke(
+                    .createProjectServiceAccount,
+                    inv,
+                    path: ["project_id": try await shell.projectID(inv)],
+                    body: body
+                )
             }
         ),
         CommandSpec(
@@ -183,15 +188,15 @@ enum APICommands {
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
                 SubcommandSpec("show", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke(.retrieveProjectServiceAccount, inv, path: try serviceAccountPath(shell, inv))
+                    try await shell.calls.invoke(.retrieveProjectServiceAccount, inv, path: try await serviceAccountPath(shell, inv))
                 },
                 SubcommandSpec("delete", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke(.deleteProjectServiceAccount, inv, path: try serviceAccountPath(shell, inv))
+                    try await shell.calls.invoke(.deleteProjectServiceAccount, inv, path: try await serviceAccountPath(shell, inv))
                 },
                 SubcommandSpec("rename", [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account")), ArgumentSpec("NAME")]) {
                     shell,
                     inv throws(ShellError) in
-                    let path = try serviceAccountPath(shell, inv)
+                    let path = try await serviceAccountPath(shell, inv)
                     let name = try shell.text(of: inv.argument(1))
                     return try await shell.calls.invoke(.updateProjectServiceAccount, inv, path: path, body: .obj(["name": .string(name)]))
                 },
@@ -204,7 +209,7 @@ enum APICommands {
                 ) {
                     shell,
                     inv throws(ShellError) in
-                    let path = try serviceAccountPath(shell, inv)
+                    let path = try await serviceAccountPath(shell, inv)
                     let role = try shell.text(of: inv.argument(1))
                     return try await shell.calls.invoke(.updateProjectServiceAccount, inv, path: path, body: .obj(["role": .string(role)]))
                 },
@@ -221,7 +226,7 @@ enum APICommands {
             flags: Flags.api + Flags.project,
             arguments: [ArgumentSpec("SERVICE_ACCOUNT_ID", completion: .ids("service_account"))],
             run: { shell, inv throws(ShellError) in
-                try await shell.calls.invoke(.createServiceAccountKey, inv, path: try serviceAccountPath(shell, inv))
+                try await shell.calls.invoke(.createServiceAccountKey, inv, path: try await serviceAccountPath(shell, inv))
             }
         ),
         CommandSpec(
@@ -239,7 +244,7 @@ enum APICommands {
                     return try await shell.calls.invoke(
                         .updateProjectRateLimits,
                         inv,
-                        path: ["project_id": try shell.projectID(inv), "rate_limit_id": .string(id)]
+                        path: ["project_id": try await shell.projectID(inv), "rate_limit_id": .string(id)]
                     )
                 }
             ],
@@ -253,7 +258,7 @@ enum APICommands {
             endpoints: [.listRoles, .listProjectRoles],
             flags: Flags.api + Flags.paging + Flags.project,
             run: { shell, inv throws(ShellError) in
-                if let project = try projectFlag(shell, inv) {
+                if let project = try await projectFlag(shell, inv) {
                     return try await shell.calls.invoke(.listProjectRoles, inv, path: ["project_id": project], list: true)
                 }
                 return try await shell.calls.invoke(.listRoles, inv, list: true)
@@ -310,23 +315,25 @@ enum APICommands {
 
     /// `project [show] [ID]`.
     static func show(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
-        try await shell.calls.invoke(.retrieveProject, inv, path: ["project_id": try shell.projectID(inv, argument: 0)])
+        try await shell.calls.invoke(.retrieveProject, inv, path: ["project_id": try await shell.projectID(inv, argument: 0)])
     }
 
     /// The action of a command that lists something of the session's project (or `--project`'s;
     /// a list fans out).
     static func projectList(_ operation: Endpoint) -> CommandAction {
         { shell, inv throws(ShellError) in
-            try await shell.calls.invoke(operation, inv, path: ["project_id": try shell.projectID(inv)], list: true)
+            try await shell.calls.invoke(operation, inv, path: ["project_id": try await shell.projectID(inv)], list: true)
         }
     }
 
-    static func projectFlag(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
-        try inv.args.flagWord("--project").map { w throws(ShellError) in try shell.value(of: w) }
+    /// `--project`, names resolved to ids (nil when not given).
+    static func projectFlag(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
+        guard let word = inv.args.flagWord("--project") else { return nil }
+        return try await shell.resolvingProjectNames(try shell.value(of: word), inv)
     }
 
     /// The project and service account of `sa …` and `sa-key`.
-    static func serviceAccountPath(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> [String: JSON] {
-        ["project_id": try shell.projectID(inv), "service_account_id": try shell.value(of: inv.argument(0))]
+    static func serviceAccountPath(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> [String: JSON] {
+        ["project_id": try await shell.projectID(inv), "service_account_id": try shell.value(of: inv.argument(0))]
     }
 }

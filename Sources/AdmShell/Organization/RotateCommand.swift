@@ -38,7 +38,7 @@ enum RotateCommand {
     static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
         if inv.args.has("--rehearse") { return try await RehearseCommand.rehearseJob(shell, inv) }
         let which = try shell.text(of: inv.argument(0))
-        let project = Interpreter.stringify(try shell.projectID(inv))
+        let project = Interpreter.stringify(try await shell.projectID(inv))
         let sameAccount = inv.args.has("--same-account")
         let dryRun = inv.args.has("--dry-run")
         if sameAccount, inv.args.has("--retire-old") {

@@ -157,17 +157,42 @@ extension Interpreter {
 
 extension Interpreter {
     /// The project positional argument `index` names, else `--project`, else the active project.
-    func projectID(_ inv: Invocation, argument index: Int) throws(ShellError) -> JSON {
-        if let word = inv.optionalArgument(index) { return try value(of: word) }
-        return try projectID(inv)
+    func projectID(_ inv: Invocation, argument index: Int) async throws(ShellError) -> JSON {
+        if let word = inv.optionalArgument(index) { return try await resolvingProjectNames(try value(of: word), inv) }
+        return try await projectID(inv)
     }
 
     /// The project for a command: `--project`, else the active project.
-    func projectID(_ inv: Invocation) throws(ShellError) -> JSON {
-        if let w = inv.args.flagWord("--project") { return try value(of: w) }
+    func projectID(_ inv: Invocation) async throws(ShellError) -> JSON {
+        if let w = inv.args.flagWord("--project") { return try await resolvingProjectNames(try value(of: w), inv) }
         guard let p = session.activeProject else {
             throw .usage("no project: give --project ID or `use project ID` (projects lists them)", at: inv.location)
         }
         return .string(p)
+    }
+
+    /// Project names given where ids go, as ids: an id (`proj_…`) is taken as it is; a name is
+    /// looked up in the projects listing (read once, then from memory); a name that names no
+    /// project, or several, is an error that says so. Lists are resolved item by item.
+    func resolvingProjectNames(_ value: JSON, _ inv: Invocation) async throws(ShellError) -> JSON {
+        switch value {
+        case .array(let items):
+            var out: [JSON] = []
+            for item in items { out.append(try await resolvingProjectNames(item, inv)) }
+            return .array(out)
+        case .string(let text) where !text.hasPrefix("proj_") && !text.isEmpty:
+            let ids = try await NameCache().projectIDs(named: text, reader: OrgReader(self, inv))
+            guard ids.count == 1 else {
+                throw .usage(
+                    ids.isEmpty
+                        ? "no project is named '\(Cells.inline(text))' (projects --all lists them)"
+                        : "\(ids.count) projects are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the id",
+                    at: inv.location
+                )
+            }
+            return .string(ids[0])
+        default:
+            return value
+        }
     }
 }

@@ -21,10 +21,14 @@ final class InterruptWatcher: Sendable {
     private let current = Mutex<(cancel: @Sendable () -> Void, cancelled: Bool)?>(nil)
     /// A dispatch source must not be released while suspended.
     private let suspended = Mutex(true)
+    /// A prompt inside the command reads the interrupt itself (see `paused`): the handler, which
+    /// may already be on its way when the source is suspended, leaves the byte to it.
+    private let prompting = Atomic<Bool>(false)
 
     init() {
         source = DispatchSource.makeReadSource(fileDescriptor: adm_interrupt_fd(), queue: .global())
         source.setEventHandler { [weak self] in
+            guard self?.prompting.load(ordering: .acquiring) != true else { return }
             guard adm_drain_interrupts() > 0 else { return }
             let cancel: (@Sendable () -> Void)? = self?.current.withLock { running in
                 guard let command = running else { return nil }
@@ -71,6 +75,8 @@ final class InterruptWatcher: Sendable {
     /// Runs `body` (a prompt reading the terminal itself) with the watch paused, so a Ctrl-C
     /// typed at that prompt reaches the prompt rather than cancelling the command around it.
     func paused<T>(_ body: () -> T) -> T {
+        prompting.store(true, ordering: .releasing)
+        defer { prompting.store(false, ordering: .releasing) }
         let wasWatching = suspended.withLock { s in
             guard !s else { return false }
             source.suspend()
