@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmTestSupport
 import Testing
 
 @testable import AdmShell

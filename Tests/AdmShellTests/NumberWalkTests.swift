@@ -45,23 +45,8 @@ struct NumberWalkTests {
                 var hung: [String] = []
                 for statement in statements {
                     let box = UncheckedShell(shell)
-                    let task = Task { () -> Bool in
-                        do {
-                            try await box.shell.run(statement)
-                            return true
-                        } catch {
-                            return false
-                        }
-                    }
-                    let watchdog = Task {
-                        try await Task.sleep(for: .seconds(10))
-                        task.cancel()
-                        return true
-                    }
-                    let succeeded = await task.value
-                    watchdog.cancel()
-                    // The watchdog fired only when the statement outlived it.
-                    if (try? await watchdog.value) == true { hung.append(statement) }
+                    let (succeeded, cutOff) = await watched(seconds: 10) { try await box.shell.run(statement) }
+                    if cutOff { hung.append(statement) }
                     if succeeded { ran += 1 } else { refused += 1 }
                 }
                 #expect(hung.isEmpty, "statements that did not end within 10 s: \(hung)")

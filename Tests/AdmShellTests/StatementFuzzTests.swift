@@ -90,22 +90,8 @@ struct StatementFuzzTests {
                 var hung: [String] = []
                 var outcomes = (ran: 0, refused: 0)
                 for statement in statements {
-                    let task = Task { () -> Bool in
-                        do {
-                            try await box.shell.run(statement)
-                            return true
-                        } catch {
-                            return false
-                        }
-                    }
-                    let watchdog = Task {
-                        try await Task.sleep(for: .seconds(15))
-                        task.cancel()
-                        return true
-                    }
-                    let ok = await task.value
-                    watchdog.cancel()
-                    if (try? await watchdog.value) == true { hung.append(statement) }
+                    let (ok, cutOff) = await watched(seconds: 15) { try await box.shell.run(statement) }
+                    if cutOff { hung.append(statement) }
                     if ok { outcomes.ran += 1 } else { outcomes.refused += 1 }
 
                     // Some statements change the session (keys removed, project unset): restore.
@@ -120,18 +106,4 @@ struct StatementFuzzTests {
             }
         }
     }
-}
-
-/// SplitMix64 for the fuzzer (the same sequence on every machine).
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
 }

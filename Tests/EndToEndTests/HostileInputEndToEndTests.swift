@@ -135,20 +135,6 @@ extension HostileInputEndToEndTests {
     }
 }
 
-/// SplitMix64 for the fuzzers (the same sequence on every machine).
-struct SeededRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
-}
-
 /// Lines read from a pipe as they come, so a test can wait for one.
 final class Lines: @unchecked Sendable {
     private let handle: FileHandle

@@ -162,3 +162,40 @@ public func withScratchFiles<T>(_ body: () async throws -> T) async throws -> T 
     defer { Scratch.remove(folder) }
     return try await Scratch.$folder.withValue(folder) { try await body() }
 }
+
+/// SplitMix64 for the fuzzers and walks (the same sequence on every machine).
+public struct SeededRandom {
+    public var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    public mutating func below(_ n: Int) -> Int { n <= 1 ? 0 : Int(next() % UInt64(n)) }
+}
+
+/// Runs `body` with a watchdog that cancels it after `seconds`: whether it succeeded, and
+/// whether the watchdog had to cut it off (a hang).
+public func watched(seconds: Int, _ body: @escaping @Sendable () async throws -> Void) async -> (succeeded: Bool, hung: Bool) {
+    let task = Task { () -> Bool in
+        do {
+            try await body()
+            return true
+        } catch {
+            return false
+        }
+    }
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(seconds))
+        task.cancel()
+        return true
+    }
+    let succeeded = await task.value
+    watchdog.cancel()
+    // The watchdog fired only when the statement outlived it.
+    let hung = (try? await watchdog.value) == true
+    return (succeeded, hung)
+}

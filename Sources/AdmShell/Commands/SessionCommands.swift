@@ -31,23 +31,10 @@ enum SessionCommands {
                         shell.say(shell.style.dim("no active project"))
                         return .none
                     }
-                    // An id is taken as it is; a name is looked up (the listing read once, then
-                    // from memory), and one that names no project, or several, changes nothing.
-                    var id = target
-                    var named = ""
-                    if !target.hasPrefix("proj_") {
-                        let ids = try await NameCache().projectIDs(named: target, reader: OrgReader(shell, inv))
-                        guard ids.count == 1 else {
-                            throw .usage(
-                                ids.isEmpty
-                                    ? "use project: no project is named '\(Cells.inline(target))' (projects --all lists them); the active project stays"
-                                    : "use project: \(ids.count) projects are named '\(Cells.inline(target))' (\(ids.joined(separator: ", "))): give the id",
-                                at: word.location
-                            )
-                        }
-                        id = ids[0]
-                        named = " (\(Cells.inline(target)))"
-                    }
+                    // An id is taken as it is; a name is looked up, and one that names no project,
+                    // or several, is an error and changes nothing.
+                    let id = Interpreter.stringify(try await shell.resolvingProjectNames(.string(target), inv))
+                    let named = id == target ? "" : " (\(Cells.inline(target)))"
                     shell.session.activeProject = id
                     shell.say(shell.style.dim("using project \(TerminalText.inline(id))\(named)"))
                     return .none

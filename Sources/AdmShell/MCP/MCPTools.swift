@@ -169,6 +169,21 @@ enum MCPToolbox {
 
     static func named(_ name: String) -> MCPTool? { all.first { $0.name == name } }
 
+    /// The range and projects of the reports (`costs`, `usage`), as their flags take them.
+    static let reportRange: [(name: String, schema: JSON)] = [
+        ("days", Schema.integer("the last N daily buckets, today's included (default 7)", minimum: 1, maximum: 36_500)),
+        ("since", Schema.string("the first day, YYYY-MM-DD (UTC)")),
+        ("until", Schema.string("the last day, YYYY-MM-DD (UTC); needs since")),
+        ("project", Schema.list("only these projects (ids or names)")),
+    ]
+
+    static func addRange(_ a: MCPTool.Arguments, to s: inout StatementWords) throws(ShellError) {
+        s.add("--days", try a.integer("days"))
+        s.add("--since", try a.string("since"))
+        s.add("--until", try a.string("until"))
+        s.add("--project", list: try a.strings("project"))
+    }
+
     /// A number as a query value (`5`, `0.5`); nil for anything else.
     static func numberText(_ value: JSON) -> String? {
         switch value {
@@ -243,20 +258,13 @@ enum MCPToolbox {
                 \(dataNote)
                 """,
             properties: [
-                ("days", Schema.integer("the last N daily buckets, today's included (default 7)", minimum: 1, maximum: 36_500)),
-                ("since", Schema.string("the first day, YYYY-MM-DD (UTC)")),
-                ("until", Schema.string("the last day, YYYY-MM-DD (UTC); needs since")),
-                ("by", Schema.choice("how to group (default day)", ["project", "line_item", "api_key", "day"])),
-                ("project", Schema.list("only these projects (ids or names)")),
-            ],
+                ("by", Schema.choice("how to group (default day)", ["project", "line_item", "api_key", "day"]))
+            ] + reportRange,
             required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("costs")
-                s.add("--days", try a.integer("days"))
-                s.add("--since", try a.string("since"))
-                s.add("--until", try a.string("until"))
                 s.add("--by", try a.string("by"))
-                s.add("--project", list: try a.strings("project"))
+                try addRange(a, to: &s)
                 return s.statement
             }
         ),
@@ -270,21 +278,14 @@ enum MCPToolbox {
                 """,
             properties: [
                 ("kind", Schema.string("what to count (default completions)")),
-                ("days", Schema.integer("the last N daily buckets, today's included (default 7)", minimum: 1, maximum: 36_500)),
-                ("since", Schema.string("the first day, YYYY-MM-DD (UTC)")),
-                ("until", Schema.string("the last day, YYYY-MM-DD (UTC); needs since")),
                 ("by", Schema.string("how to group: model, project, api_key, user, day, … (default day)")),
-                ("project", Schema.list("only these projects (ids or names)")),
-            ],
+            ] + reportRange,
             required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("usage")
                 if let kind = try a.string("kind") { s.argument(kind) }
-                s.add("--days", try a.integer("days"))
-                s.add("--since", try a.string("since"))
-                s.add("--until", try a.string("until"))
                 s.add("--by", try a.string("by"))
-                s.add("--project", list: try a.strings("project"))
+                try addRange(a, to: &s)
                 return s.statement
             }
         ),
