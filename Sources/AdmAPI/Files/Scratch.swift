@@ -98,6 +98,8 @@ extension FileMode {
                 let bytes = readUnplaced(absolute)
                 let fd = open(mapped, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
                 if fd >= 0 {
+                    // A copy that fails leaves the scratch file shorter than the real one: only what a
+                    // rehearsal shows of an append changes, nothing real is lost.
                     _ = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
                     close(fd)
                 }

@@ -117,6 +117,8 @@ enum LineEditor {
     /// reads everyone's lines when it starts. A file without libedit's header gets one first.
     static func appendHistory(_ path: String) {
         if plain.load(ordering: .relaxed) { return }
+        // History is a convenience: a line that cannot be kept loses nothing else (a history that
+        // cannot be kept at all is said once, when the shell starts).
         withHistoryLock(path) {
             var st = stat()
             if stat(path, &st) != 0 || st.st_size == 0 {
