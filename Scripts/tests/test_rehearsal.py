@@ -70,7 +70,7 @@ def project_with_keys(s):
 CLEANUP = '''use project {pid}
 call DELETE /organization/projects/{pid}/api_keys/{kid}
 create-sa name=nightly-report
-project archive
+project archive --yes
 '''
 
 

@@ -1,6 +1,7 @@
 """The interactive shell in a real pseudo-terminal (pexpect): completion, history, Ctrl-C,
 Ctrl-D, and a canary key that must never reach the screen or the history file."""
 import os
+import re
 import stat
 import subprocess
 import tempfile
@@ -39,6 +40,9 @@ def spawn(*args, env=None, home=None, columns=200):
     # The terminal's own size is what counts (a COLUMNS from the test runner would win over it).
     e.pop('COLUMNS', None)
     e.pop('LINES', None)
+    # Long output scrolls unless a test is about the pager (it names one, or $PAGER).
+    if not {'ADM_PAGER', 'PAGER'} & set(env or {}):
+        e['ADM_PAGER'] = ''
     e.update(env or {})
     child = pexpect.spawn(ADM, list(args), env=e, encoding='utf-8', timeout=10, dimensions=(40, columns))
     child.home = home
@@ -450,3 +454,114 @@ def test_keys_typed_while_a_command_runs_wait_for_the_next_prompt_undrawn():
     settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_long_output_goes_through_the_pager_short_output_does_not():
+    home = tempfile.mkdtemp(prefix='adm-home-')
+    paged = os.path.join(home, 'paged')
+    # A pager that keeps what it was given and says it ran: the screen and the file show both.
+    child = spawn('--sandbox', home=home, env={'ADM_PAGER': f'cat > {paged}; echo PAGER-RAN'})
+    child.expect(PROMPT)
+    child.sendline('print short-output')
+    child.expect('short-output')
+    child.expect(PROMPT)
+    assert 'PAGER-RAN' not in child.before and not os.path.exists(paged), 'a short answer needs no pager'
+    child.sendline('help call')  # 264 lines on a 40-row screen
+    child.expect('PAGER-RAN')
+    child.expect(PROMPT)
+    with open(paged) as f:
+        text = f.read()
+    assert 'usage:' in text and len(text.splitlines()) > 40, text[:400]
+    os.remove(paged)
+    child.sendline('pager off')
+    child.expect('pager off')
+    child.expect(PROMPT)
+    child.sendline('help call')
+    child.expect(PROMPT)
+    assert 'PAGER-RAN' not in child.before and not os.path.exists(paged), 'pager off: long output scrolls'
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    # --no-pager starts the shell with it off.
+    child = spawn('--sandbox', '--no-pager', home=home, env={'ADM_PAGER': f'cat > {paged}; echo PAGER-RAN'})
+    child.expect(PROMPT)
+    child.sendline('help call')
+    child.expect(PROMPT)
+    assert not os.path.exists(paged)
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_less_pages_long_output_and_q_brings_the_prompt_back():
+    child = spawn('--sandbox', env={'PAGER': '', 'LESS': ''})
+    child.expect(PROMPT)
+    child.sendline('help call')
+    child.expect(r'\r\n:')  # less's prompt at the bottom of the first screen
+    child.send('q')
+    child.expect(PROMPT)
+    child.sendline('print after-the-pager')  # the terminal is the shell's again: echo and editing
+    child.expect('after-the-pager')
+    child.expect(PROMPT)
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_redirection_sends_a_statements_output_to_a_file_and_never_replaces_one_unasked():
+    child = spawn('--sandbox', '--rate-limit', 'off')
+    work = tempfile.mkdtemp(prefix='adm-out-')
+    out = os.path.join(work, 'out.txt')
+    child.expect(PROMPT)
+    child.sendline(f'projects > {out}')
+    child.expect(PROMPT)
+    assert 'Default project' not in child.before, 'the table went to the file, not the screen'
+    with open(out) as f:
+        first = f.read()
+    assert first.startswith('ID') and 'Default project' in first and '\x1b' not in first, first
+    child.sendline(f'print more > {out}')  # a file with content is not replaced unasked
+    child.expect('exists')
+    child.expect(PROMPT)
+    assert open(out).read() == first
+    child.sendline(f'print more >> {out}')
+    child.expect(PROMPT)
+    assert open(out).read() == first + 'more\n'
+    child.sendline(f'projects | .data[].id >| {out}')
+    child.expect(PROMPT)
+    assert open(out).read().startswith('proj_')
+    child.sendline('create-sa name=redirected > ' + os.path.join(work, 'sa.txt'))
+    child.expect(PROMPT)
+    saved = open(os.path.join(work, 'sa.txt')).read()
+    assert 'redirected' in saved and not re.search(r'sk-[\w-]{20,}', saved), 'a new secret never goes into a file'
+    assert "kept the new key as session key" in child.before
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
+def test_archiving_the_active_project_asks_first_and_the_prompt_shows_it_archived():
+    child = spawn('--sandbox', '--rate-limit', 'off')
+    child.expect(PROMPT)
+    child.sendline('project create doomed --quiet')
+    child.expect(PROMPT)
+    child.sendline('use project doomed')
+    child.expect(r'using project proj_')
+    child.expect(PROMPT)
+    child.sendline('project archive')
+    child.expect(r'Archive the active project proj_\w+\? \[y/N\] ')
+    child.sendline('n')
+    child.expect('not archived: nothing was changed')
+    child.expect(PROMPT)
+    assert '(archived)' not in child.after
+    child.sendline('project archive')
+    child.expect(r'\[y/N\] ')
+    child.sendline('y')
+    child.expect(r'archived')
+    child.expect(r'@proj_\S+\(archived\)> ')
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    # A script names the project or says --yes.
+    script = subprocess.run([ADM, '--sandbox', '-e', 'project create s --quiet; use project $_.id; project archive'],
+                            capture_output=True, text=True)
+    assert script.returncode != 0 and 'add --yes' in script.stderr, script.stderr

@@ -20,6 +20,7 @@ struct LaunchOptions: Equatable, Sendable {
     var record: String?
     var replay: String?
     var noColor = false
+    var noPager = false
     var db: String?
     var faults: String?
     var knownIssue: [String] = []
@@ -63,7 +64,8 @@ extension LaunchOptions {
     /// Every launch option `GlobalOptions` declares, for the one-liner fast path.
     static let table: [LaunchOption] = [
         .flag("--sandbox", to: \.sandbox), .flag("--verbose", "-v", to: \.verbose), .flag("--allow-literal-key", to: \.allowLiteralKey),
-        .flag("--no-color", to: \.noColor), .text("--base-url", to: \.baseURL), .text("--keys-file", to: \.keysFile),
+        .flag("--no-color", to: \.noColor), .flag("--no-pager", to: \.noPager), .text("--base-url", to: \.baseURL),
+        .text("--keys-file", to: \.keysFile),
         .text("--profile", to: \.profile), .text("--key", to: \.key), .text("--project", to: \.project), .text("--cacert", to: \.cacert),
         .text("--record", to: \.record), .text("--replay", to: \.replay), .text("--db", to: \.db), .text("--faults", to: \.faults),
         LaunchOption(names: ["--known-issue"], takesValue: true) { o, v in
@@ -129,6 +131,7 @@ extension GlobalOptions {
             record: record,
             replay: replay,
             noColor: noColor,
+            noPager: noPager,
             db: db,
             faults: faults,
             knownIssue: knownIssue,

@@ -189,6 +189,7 @@ enum Launcher {
         configuration.verbose = o.verbose
         var style = Style.detect()
         if o.noColor { style.enabled = false }
+        configuration.pager = !o.noPager
         if output != nil { style.enabled = false }
         configuration.style = style
         configuration.outputIsTerminal = output == nil && StandardOutput.isTerminal(1)

@@ -39,8 +39,19 @@ enum APICommands {
                     let id = hasID ? try await shell.resolvingProjectNames(try shell.value(of: inv.argument(0)), inv) : try await shell.projectID(inv)
                     return try await shell.calls.invoke(.modifyProject, inv, path: ["project_id": id], body: .obj(["name": .string(name)]))
                 },
-                SubcommandSpec("archive", [ArgumentSpec("ID", optional: true, completion: .ids("project"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke(.archiveProject, inv, path: ["project_id": try await shell.projectID(inv, argument: 0)])
+                SubcommandSpec(
+                    "archive",
+                    [ArgumentSpec("ID", optional: true, completion: .ids("project"))],
+                    flags: [FlagSpec("--yes", "archive the active project without asking (scripts)")]
+                ) { shell, inv throws(ShellError) in
+                    guard inv.optionalArgument(0) == nil else {
+                        return try await shell.calls.invoke(.archiveProject, inv, path: ["project_id": try await shell.projectID(inv, argument: 0)])
+                    }
+                    guard let id = try shell.confirmingActiveProject(inv, for: "Archive") else {
+                        shell.say(shell.style.dim("not archived: nothing was changed"))
+                        return .none
+                    }
+                    return try await shell.calls.invoke(.archiveProject, inv, path: ["project_id": id])
                 },
             ],
             run: { shell, inv throws(ShellError) in try await show(shell, inv) }

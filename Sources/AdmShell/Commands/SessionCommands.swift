@@ -149,6 +149,27 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
+            name: "pager",
+            group: .session,
+            summary: "whether output longer than the screen goes through $ADM_PAGER, $PAGER or less -FRX",
+            usage: "pager [on|off]",
+            example: "pager off",
+            arguments: [ArgumentSpec("SETTING", optional: true, completion: .choices(["on", "off"]))],
+            setsLastValue: false,
+            recordsInTranscript: false,
+            run: { shell, inv throws(ShellError) in
+                if let word = inv.optionalArgument(0) {
+                    switch try shell.text(of: word).lowercased() {
+                    case "on": shell.configuration.pager = true
+                    case "off": shell.configuration.pager = false
+                    case let other: throw .usage("pager: expected on or off, not '\(Cells.inline(other))'", at: word.location)
+                    }
+                }
+                shell.say(shell.pagerDescription)
+                return .none
+            }
+        ),
+        CommandSpec(
             name: "print",
             aliases: ["echo"],
             group: .session,

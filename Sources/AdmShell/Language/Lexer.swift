@@ -35,6 +35,11 @@ public struct Lexer {
             case "|":
                 advance()
                 tokens.append(.pipe(here))
+            case ">" where peek(1) == "|":
+                // `>|` (replace the file) is one word, not `>` and a selection.
+                advance()
+                advance()
+                tokens.append(.word(Word(parts: [.literal(">|")], location: here, source: ">|")))
             default:
                 tokens.append(.word(try word()))
             }

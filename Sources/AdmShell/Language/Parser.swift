@@ -1,9 +1,33 @@
 import AdmAPI
 
-/// One statement: a command and its words, and an optional `| path` selection.
+/// Where a statement's output goes instead of the terminal: `> FILE`, `>> FILE` or `>| FILE`
+/// at its end (see `OutputFile`).
+public struct Redirection: Sendable, Hashable {
+    public var mode: OutputFile.Mode
+    /// The file (a word: `> $dir/out.txt` works).
+    public var target: Word
+    public var location: SourceLocation
+
+    /// The redirection as typed: `> out.txt`.
+    public var source: String { mode.rawValue + " " + target.source }
+
+    /// The mode a word such as `>`, `>>`, `>|` or `>out.txt` starts with, and the rest of it;
+    /// nil for any other word (a quoted `'>'` included).
+    static func operatorPrefix(of word: Word) -> (mode: OutputFile.Mode, rest: String)? {
+        guard let text = word.literalText, text.hasPrefix(">") else { return nil }
+        for mode in [OutputFile.Mode.append, .replace, .create] where text.hasPrefix(mode.rawValue) {
+            return (mode, String(text.dropFirst(mode.rawValue.count)))
+        }
+        return nil
+    }
+}
+
+/// One statement: a command and its words, an optional `| path` selection, and an optional
+/// `> FILE` redirection.
 public struct Statement: Sendable, Hashable {
     public var words: [Word]
     public var selection: JSONPath?
+    public var redirection: Redirection?
     public var location: SourceLocation
 
     /// The command name (the first word's text).
@@ -14,7 +38,7 @@ public struct Statement: Sendable, Hashable {
 
     /// The statement as it would be typed.
     public var source: String {
-        words.map(\.source).joined(separator: " ") + (selection.map { " | \($0)" } ?? "")
+        words.map(\.source).joined(separator: " ") + (selection.map { " | \($0)" } ?? "") + (redirection.map { " " + $0.source } ?? "")
     }
 }
 
@@ -33,10 +57,15 @@ public enum Parser {
             var words: [Word] = []
             var selection: JSONPath?
             var pendingPipe: SourceLocation?
+            var redirection: Redirection?
+            var pendingRedirection: (mode: OutputFile.Mode, at: SourceLocation)?
             func finish() throws(SyntaxError) {
                 if let at = pendingPipe { throw SyntaxError("'|' must be followed by a path such as .data[].id", at: at) }
+                if let pending = pendingRedirection {
+                    throw SyntaxError("'\(pending.mode.rawValue)' must be followed by a file name", at: pending.at)
+                }
                 if !words.isEmpty {
-                    let statement = Statement(words: words, selection: selection, location: words[0].location)
+                    let statement = Statement(words: words, selection: selection, redirection: redirection, location: words[0].location)
                     try Checker.check(statement)
                     statements.append(statement)
                 } else if selection != nil {
@@ -44,6 +73,7 @@ public enum Parser {
                 }
                 words = []
                 selection = nil
+                redirection = nil
             }
             for token in tokens {
                 switch token {
@@ -54,7 +84,29 @@ public enum Parser {
                     if selection != nil || pendingPipe != nil { throw SyntaxError("only one '|' selection per statement", at: at) }
                     pendingPipe = at
                 case .word(let w):
-                    if let at = pendingPipe {
+                    if let pending = pendingRedirection {
+                        redirection = Redirection(mode: pending.mode, target: w, location: pending.at)
+                        pendingRedirection = nil
+                    } else if let r = redirection {
+                        throw SyntaxError("unexpected '\(w.source)' after '\(r.source)': the file is the last word", at: w.location)
+                    } else if pendingPipe == nil, !words.isEmpty, words[0].literalText != "expect",
+                        let (mode, rest) = Redirection.operatorPrefix(of: w)
+                    {
+                        // `expect .n > 3` compares; everywhere else `>` sends the output to a file.
+                        if words[0].literalText == "let" {
+                            throw SyntaxError("let shows nothing to send to a file: redirect the statement that shows it", at: w.location)
+                        }
+                        if rest.isEmpty {
+                            pendingRedirection = (mode, w.location)
+                        } else {
+                            let at = SourceLocation(line: w.location.line, column: w.location.column + mode.rawValue.count)
+                            redirection = Redirection(
+                                mode: mode,
+                                target: Word(parts: [.literal(rest)], location: at, source: rest),
+                                location: w.location
+                            )
+                        }
+                    } else if let at = pendingPipe {
                         guard let text = w.literalText,
                             text.hasPrefix(".") || text.hasPrefix("[")
                                 || w.parts.first.map({ if case .json = $0 { return true } else { return false } }) == true

@@ -8,12 +8,14 @@ import AdmAPI
 /// The one exception is `exact`: a body as received (`--raw`) or a CSV export going to a pipe
 /// or a file, byte for byte; on a terminal it is cleaned like everything else.
 public final class Console {
-    public let sink: OutputSink
+    /// Where standard output goes now: the terminal or pipe, or for one statement a file
+    /// (`> FILE`) or the pager's buffer (see `divert`).
+    public private(set) var sink: OutputSink
     public var style: Style
     /// The session's key values, for scrubbing (read at each write: keys come and go).
     let secrets: () -> [Secret]
     /// Whether standard output and standard error are terminals.
-    let outputIsTerminal: Bool
+    public private(set) var outputIsTerminal: Bool
     let errorIsTerminal: Bool
     /// The progress line on standard error, if one is shown (it is cleared before other text).
     private var progressShown = false
@@ -97,6 +99,61 @@ public final class Console {
         guard outputIsTerminal else { return }
         clearProgress()
         sink.write("\u{1B}[H\u{1B}[2J")
+    }
+
+    /// What each `divert` replaced, innermost last (`endDiversion` puts it back).
+    private var replaced: [(sink: OutputSink, outputIsTerminal: Bool, style: Style)] = []
+
+    /// Whether standard output is diverted now (to a file or the pager's buffer).
+    public var isDiverted: Bool { !replaced.isEmpty }
+
+    /// Sends standard output to `target` until `endDiversion`: a statement's `> FILE`
+    /// (`terminal` false: no colours, no wrapping, tables unfitted) or the pager's buffer
+    /// (`terminal` true). Standard error and progress lines go on as before: `target` forwards
+    /// them.
+    public func divert(to target: OutputSink, terminal: Bool) {
+        clearProgress()
+        replaced.append((sink, outputIsTerminal, style))
+        sink = target
+        outputIsTerminal = terminal
+        if !terminal { style.enabled = false }
+    }
+
+    /// Undoes the last `divert`.
+    public func endDiversion() {
+        guard let before = replaced.popLast() else { return }
+        sink = before.sink
+        outputIsTerminal = before.outputIsTerminal
+        style = before.style
+    }
+
+    /// Takes the session's settings (a changed configuration); while output is diverted they
+    /// apply once the diversion ends.
+    func follow(style: Style, outputIsTerminal: Bool, wrapWidth: Int) {
+        self.wrapWidth = wrapWidth
+        if replaced.isEmpty {
+            self.style = style
+            self.outputIsTerminal = outputIsTerminal
+        } else {
+            replaced[0].style = style
+            replaced[0].outputIsTerminal = outputIsTerminal
+        }
+    }
+
+    /// Writes `raw` as it is (not scrubbed: the one place a new secret is shown on purpose) when
+    /// standard output is the terminal, ahead of any output held for the pager; never into a
+    /// file or a pipe, a statement's `> FILE` included. Returns whether it was shown.
+    func showOnTerminalOnly(_ raw: String) -> Bool {
+        guard outputIsTerminal else { return false }
+        clearProgress()
+        (sink as? PagedOutput)?.release()
+        sink.write(raw)
+        return true
+    }
+
+    /// Output held for the pager is shown now (a prompt is about to ask something).
+    public func releaseHeldOutput() {
+        (sink as? PagedOutput)?.release()
     }
 
     /// Removes the progress line, if one is shown.

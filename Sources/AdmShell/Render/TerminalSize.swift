@@ -16,4 +16,12 @@ public enum TerminalSize {
         if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         return 80
     }
+
+    /// How tall the terminal is: `LINES` when set, else what the terminal says, else 24.
+    public static func rows() -> Int {
+        if let text = FileMode.environment("LINES"), let n = Int(text), n > 0 { return n }
+        var size = winsize()
+        if ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+        return 24
+    }
 }

@@ -160,17 +160,18 @@ struct CallRunner {
                 keyName = base + "-\(n)"
                 n += 1
             }
-            if shell.configuration.showNewSecrets {
-                // The one place a secret is printed on purpose: once, on a terminal, at creation.
-                console.sink.write(
+            // The one place a secret is printed on purpose: once, on a terminal, at creation
+            // (never into a statement's `> FILE`).
+            let shown =
+                shell.configuration.showNewSecrets
+                && console.showOnTerminalOnly(
                     style.resolve(style.yellow("New secret for \(TerminalText.inline(minted.what)) (shown once; copy it now): "))
                         + minted.secret.unredacted + "\n"
                 )
-            }
             let key = SessionKey(name: keyName, secret: minted.secret, source: .created(minted.what))
             session.addKey(key)
             adopted.append(key)
-            let where_ = shell.configuration.showNewSecrets ? "" : " (its value is not printed: save it with `key export \(keyName) FILE`)"
+            let where_ = shown ? "" : " (its value is not printed: save it with `key export \(keyName) FILE`)"
             console.warn(style.dim("kept the new key as session key '\(keyName)'\(where_)"))
         }
         return adopted

@@ -171,6 +171,23 @@ extension Interpreter {
         return .string(p)
     }
 
+    /// The active project for a change that cannot be undone, when the statement names none:
+    /// a terminal asks first (`Archive the active project …? [y/N]`; nil when the answer is no);
+    /// a script needs `--yes`.
+    func confirmingActiveProject(_ inv: Invocation, for verb: String) throws(ShellError) -> JSON? {
+        guard let project = session.activeProject else {
+            throw .usage("no project: give its id or name (projects lists them)", at: inv.location)
+        }
+        if inv.args.has("--yes") { return .string(project) }
+        guard let confirm else {
+            throw .usage(
+                "\(verb.lowercased()) the active project \(Cells.inline(project)) without naming it? Name it, or add --yes",
+                at: inv.location
+            )
+        }
+        return confirm("\(verb) the active project \(Cells.inline(project))? [y/N] ") ? .string(project) : nil
+    }
+
     /// Project names given where ids go, as ids: an id (`proj_…`) is taken as it is; a name is
     /// looked up in the projects listing (read once, then from memory); a name that names no
     /// project, or several, is an error that says so. Lists are resolved item by item.

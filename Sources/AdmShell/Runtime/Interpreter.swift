@@ -15,8 +15,7 @@ public final class Interpreter {
             client = Self.client(for: configuration)
             client.minted = minted
             client.readings = readings
-            console.style = configuration.style
-            console.wrapWidth = configuration.width
+            console.follow(style: configuration.style, outputIsTerminal: configuration.outputIsTerminal, wrapWidth: configuration.width)
         }
     }
     /// The client, built from `configuration` (with its rate-limit scheduler).
@@ -42,7 +41,7 @@ public final class Interpreter {
     var style: Style { configuration.style }
     var renderer: Renderer { Renderer(style: style, width: configuration.width, fit: tableFit) }
     /// The width tables are fitted to: the terminal's when output goes to one, else none.
-    var tableFit: Int? { configuration.outputIsTerminal ? configuration.width : nil }
+    var tableFit: Int? { console.outputIsTerminal ? configuration.width : nil }
     var calls: CallRunner { CallRunner(shell: self) }
 
     public init(configuration: ShellConfiguration, output: OutputSink) {
@@ -126,7 +125,11 @@ public final class Interpreter {
 
     /// Runs one statement and shows its value.
     public func execute(_ statement: Statement) async throws(ShellError) {
-        _ = try await perform(statement, showing: true)
+        if let redirection = statement.redirection {
+            try await executeRedirected(statement, to: redirection)
+        } else {
+            _ = try await perform(statement, showing: true)
+        }
     }
 
     /// Runs a statement for its value only (the right side of `let`): nothing is shown.
@@ -135,7 +138,7 @@ public final class Interpreter {
     }
 
     /// The one pipeline: the command, its subcommand, the run, the selection, `$_`, the display.
-    private func perform(_ statement: Statement, showing: Bool) async throws(ShellError) -> JSON? {
+    func perform(_ statement: Statement, showing: Bool) async throws(ShellError) -> JSON? {
         let inv = try invocation(for: statement, showing: showing)
         if showing, inv.spec.recordsInTranscript { session.remember(statement: statement.source) }
         let action = inv.subcommand?.run ?? inv.spec.run!
@@ -156,6 +159,7 @@ public final class Interpreter {
             throw error
         }
         if let last = outcome.calls.last { session.lastResult = last }
+        for call in outcome.calls { if let body = call.json { session.noteActiveProjectStatus(in: body) } }
         if let path = statement.selection, let v = outcome.value {
             do {
                 outcome.value = try path.evaluate(v)
@@ -249,7 +253,7 @@ public final class Interpreter {
     /// The prompt: `adm KEY@PROJECT> ` (a project id from outside is shown escaped).
     public var prompt: String {
         let key = session.activeKey ?? "no-key"
-        let project = session.activeProject.map { "@" + Self.shortProject($0) } ?? ""
+        let project = session.activeProject.map { "@" + Self.shortProject($0) + (session.activeProjectArchived ? "(archived)" : "") } ?? ""
         return TerminalText.inline("adm \(key)\(project)> ")
     }
 

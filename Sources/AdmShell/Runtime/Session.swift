@@ -25,7 +25,13 @@ public final class Session {
     /// Key names in the order they were added.
     public private(set) var keyOrder: [String] = []
     public var activeKey: String?
-    public var activeProject: String?
+    /// The project commands act on when none is named (`use project`).
+    public var activeProject: String? {
+        didSet { if activeProject != oldValue { activeProjectArchived = false } }
+    }
+    /// Whether the last answer that showed the active project showed it archived (the prompt
+    /// says so: calls in it would be refused).
+    public private(set) var activeProjectArchived = false
     /// `$_`: the last value.
     public var last: JSON?
     /// The last API call's result.
@@ -173,4 +179,16 @@ public struct ProbeOutcome: Sendable {
     public var evidence: String
     /// The scopes the API named as missing, when it refused.
     public var missing: [String] = []
+}
+
+extension Session {
+    /// Notes the active project's status from an answer that shows it (a project, or a list
+    /// of them).
+    func noteActiveProjectStatus(in answer: JSON) {
+        guard let active = activeProject else { return }
+        let projects = answer["data"]?.arrayValue ?? [answer]
+        for project in projects where project["object"]?.stringValue == "organization.project" && project["id"]?.stringValue == active {
+            activeProjectArchived = project["status"]?.stringValue == "archived"
+        }
+    }
 }

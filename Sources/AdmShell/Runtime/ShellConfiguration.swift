@@ -35,6 +35,9 @@ public struct ShellConfiguration: Sendable {
     public var errorIsTerminal = false
     /// The terminal's width in cells, for charts (`COLUMNS`, 80 when unknown).
     public var width = 80
+    /// Whether output at the prompt longer than the screen goes through the pager (`pager
+    /// on|off`, `--no-pager`; see `Pager`).
+    public var pager = true
     /// The launch options another run needs to meet the same API with the same keys
     /// (`--sandbox`, `--profile P`, `--base-url URL`, `--keys-file F`): what `save` writes in its
     /// header and reproductions start with. Never a key.

@@ -30,9 +30,14 @@ enum REPL {
         shell.historyProvider = LineEditor.entries
         // Prompts inside a command read Ctrl-C themselves (it cancels the prompt, not the command).
         let watcher = InterruptWatcher()
-        shell.promptForSecret = { prompt in watcher.paused { LineEditor.readSecret(prompt: prompt) } }
+        // What a prompt asks about is on the screen before it asks (not held for the pager).
+        shell.promptForSecret = { prompt in
+            shell.console.releaseHeldOutput()
+            return watcher.paused { LineEditor.readSecret(prompt: prompt) }
+        }
         shell.confirm = { question in
-            watcher.paused {
+            shell.console.releaseHeldOutput()
+            return watcher.paused {
                 if case .line(let answer) = LineEditor.read(prompt: question) {
                     return ["y", "yes"].contains(answer.trimmingCharacters(in: " \t").lowercased())
                 }
@@ -71,8 +76,12 @@ enum REPL {
             // Keys typed while the command runs wait for the next prompt, undrawn.
             var terminal = termios()
             let holding = adm_hold_typeahead(&terminal) == 0
+            let held = shell.holdOutputForPager()
             await watcher.run { await box.shell.runInteractive(text) }
             if holding { _ = adm_release_typeahead(&terminal) }
+            // Output longer than the screen goes through the pager, which reads the terminal.
+            shell.showHeldOutput(held)
+            _ = adm_drain_interrupts()
             if shell.shouldExit { break }
             shell.refreshCompletionCache()
         }
