@@ -565,3 +565,34 @@ def test_archiving_the_active_project_asks_first_and_the_prompt_shows_it_archive
     script = subprocess.run([ADM, '--sandbox', '-e', 'project create s --quiet; use project $_.id; project archive'],
                             capture_output=True, text=True)
     assert script.returncode != 0 and 'add --yes' in script.stderr, script.stderr
+
+
+def test_users_by_email_and_names_complete_including_a_project_adm_just_made():
+    child = spawn('--sandbox', '--rate-limit', 'off')
+    child.expect(PROMPT)
+    child.sendline('user show sam.owner@example.com --quiet')  # an email where a user id goes
+    child.expect(PROMPT)
+    child.sendline('print $_.id')
+    child.expect(r'user-\w+')
+    child.expect(PROMPT)
+    child.sendline('user show "Nobody Here"')
+    child.expect("no user is 'Nobody Here'")
+    child.expect(PROMPT)
+    child.sendline('project create "Tab Made Project" --quiet')
+    child.expect(PROMPT)
+    # The name of a project adm just made completes (quoted), and resolves.
+    child.send('use project Tab')
+    child.send('\t')
+    child.expect_exact("'Tab Made Project' ")
+    child.sendline('')
+    child.expect(r'using project proj_\w+')
+    child.expect(PROMPT)
+    child.send('user show sam.o')
+    child.send('\t')
+    child.expect_exact('example.com ')  # libedit redraws only what changed
+    child.sendline('--quiet')
+    child.expect(PROMPT)
+    assert 'error' not in child.before, child.before
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)

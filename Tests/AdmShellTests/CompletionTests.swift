@@ -45,7 +45,9 @@ struct CompletionTests {
             #expect(complete("print $sa.api_", shell) == ["$sa.api_key"])
             #expect(complete("print $sa.api_key.", shell).contains("$sa.api_key.id"))
             #expect(complete("use project proj_", shell) == [s.defaultProject])
-            #expect(complete("project archive ", shell) == [s.defaultProject])
+            // Names complete beside ids where a name works, quoted when they need it.
+            #expect(complete("project archive ", shell) == ["'Default project'", s.defaultProject])
+            #expect(complete("project archive Def", shell) == ["'Default project'"])
         }
     }
 }

@@ -24,16 +24,16 @@ enum APICommands {
             example: "project create \"Data team\"",
             endpoints: [.retrieveProject, .createProject, .modifyProject, .archiveProject],
             flags: Flags.api,
-            arguments: [ArgumentSpec("ID", optional: true, completion: .ids("project"))],
+            arguments: [ArgumentSpec("ID", optional: true, completion: .named("project"))],
             subcommands: [
-                SubcommandSpec("show", [ArgumentSpec("ID", optional: true, completion: .ids("project"))]) { shell, inv throws(ShellError) in
+                SubcommandSpec("show", [ArgumentSpec("ID", optional: true, completion: .named("project"))]) { shell, inv throws(ShellError) in
                     try await show(shell, inv)
                 },
                 SubcommandSpec("create", [ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     let name = try shell.text(of: inv.argument(0))
                     return try await shell.calls.invoke(.createProject, inv, body: .obj(["name": .string(name)]))
                 },
-                SubcommandSpec("rename", [ArgumentSpec("ID", completion: .ids("project")), ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
+                SubcommandSpec("rename", [ArgumentSpec("ID", completion: .named("project")), ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
                     let hasID = inv.args.positional.count > 1
                     let name = try shell.text(of: inv.argument(hasID ? 1 : 0))
                     let id = hasID ? try await shell.resolvingProjectNames(try shell.value(of: inv.argument(0)), inv) : try await shell.projectID(inv)
@@ -41,7 +41,7 @@ enum APICommands {
                 },
                 SubcommandSpec(
                     "archive",
-                    [ArgumentSpec("ID", optional: true, completion: .ids("project"))],
+                    [ArgumentSpec("ID", optional: true, completion: .named("project"))],
                     flags: [FlagSpec("--yes", "archive the active project without asking (scripts)")]
                 ) { shell, inv throws(ShellError) in
                     guard inv.optionalArgument(0) == nil else {
@@ -68,26 +68,26 @@ enum APICommands {
         CommandSpec(
             name: "user",
             group: .api,
-            summary: "show, change the role of, or remove a user",
-            usage: "user show ID | user role ID owner|reader | user remove ID",
+            summary: "show, change the role of, or remove a user (by id, email or name)",
+            usage: "user show USER | user role USER owner|reader | user remove USER",
             endpoints: [.retrieveUser, .modifyUser, .deleteUser],
             flags: Flags.api,
             subcommands: [
-                SubcommandSpec("show", [ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke(.retrieveUser, inv, path: ["user_id": try shell.value(of: inv.argument(0))])
+                SubcommandSpec("show", [ArgumentSpec("USER", completion: .named("user"))]) { shell, inv throws(ShellError) in
+                    try await shell.calls.invoke(.retrieveUser, inv, path: ["user_id": try await shell.userID(inv.argument(0), inv)])
                 },
                 SubcommandSpec(
                     "role",
-                    [ArgumentSpec("USER_ID", completion: .ids("user")), ArgumentSpec("ROLE", completion: .choices(["owner", "reader"]))]
+                    [ArgumentSpec("USER", completion: .named("user")), ArgumentSpec("ROLE", completion: .choices(["owner", "reader"]))]
                 ) {
                     shell,
                     inv throws(ShellError) in
-                    let id = try shell.value(of: inv.argument(0))
+                    let id = try await shell.userID(inv.argument(0), inv)
                     let role = try shell.text(of: inv.argument(1))
                     return try await shell.calls.invoke(.modifyUser, inv, path: ["user_id": id], body: .obj(["role": .string(role)]))
                 },
-                SubcommandSpec("remove", aliases: ["delete"], [ArgumentSpec("USER_ID", completion: .ids("user"))]) { shell, inv throws(ShellError) in
-                    try await shell.calls.invoke(.deleteUser, inv, path: ["user_id": try shell.value(of: inv.argument(0))])
+                SubcommandSpec("remove", aliases: ["delete"], [ArgumentSpec("USER", completion: .named("user"))]) { shell, inv throws(ShellError) in
+                    try await shell.calls.invoke(.deleteUser, inv, path: ["user_id": try await shell.userID(inv.argument(0), inv)])
                 },
             ]
         ),

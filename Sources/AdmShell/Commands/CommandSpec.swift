@@ -6,6 +6,9 @@ enum Completion: Sendable {
     /// Live ids of a kind from the cache (`project`, `service_account`, `user`, `key`, …), and
     /// `none` where that is a choice.
     case ids(String, orNone: Bool = false)
+    /// Live ids of a kind and the names (and emails) that resolve to them, quoted when they
+    /// need it: for arguments that take a name as well as an id (`use project "Billing"`).
+    case named(String, orNone: Bool = false)
     /// Session key names.
     case keyNames
     /// Fixed words.
@@ -181,7 +184,9 @@ enum Flags {
         FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", Ranges.pageSize, "items per page"),
         FlagSpec("--after", value: true, "start after this id"),
     ]
-    static let project = [FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .ids("project"))]
+    static let project = [
+        FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .named("project"))
+    ]
     static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
     static let concurrency = [FlagSpec("--concurrency", Ranges.concurrency, "calls in flight when an argument is a list (default 8)")]
     /// For jobs that change the organization: their plan run on a twin (`RehearseCommand`).

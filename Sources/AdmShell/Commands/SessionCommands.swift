@@ -21,7 +21,7 @@ enum SessionCommands {
                     shell.say(shell.style.dim("using key \(target) (\(key.secret.redacted))"))
                     return .none
                 },
-                SubcommandSpec("project", [ArgumentSpec("ID_OR_NAME", completion: .ids("project", orNone: true))]) {
+                SubcommandSpec("project", [ArgumentSpec("ID_OR_NAME", completion: .named("project", orNone: true))]) {
                     shell,
                     inv throws(ShellError) in
                     let word = try inv.argument(0)

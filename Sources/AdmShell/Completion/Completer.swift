@@ -14,7 +14,16 @@ public enum Completer {
         var words = statementText.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let current = endsWithSpace ? "" : (words.popLast() ?? "")
         let candidates = rawCandidates(words: words, current: current, shell: shell)
-        return Array(Set(candidates.filter { $0.hasPrefix(current) })).sorted()
+        return Array(Set(candidates.filter { matches($0, typed: current) })).sorted()
+    }
+
+    /// Whether `candidate` completes `typed`: it starts with it, or it is a quoted name whose
+    /// text does (`Bil` and `"Bil` both complete to `'Billing team'`).
+    public static func matches(_ candidate: String, typed: String) -> Bool {
+        if candidate.hasPrefix(typed) { return true }
+        guard let quote = candidate.first, quote == "'" || quote == "\"" else { return false }
+        let bare = typed.first == "'" || typed.first == "\"" ? String(typed.dropFirst()) : typed
+        return candidate.dropFirst().hasPrefix(bare)
     }
 
     static func rawCandidates(words: [String], current: String, shell: Interpreter) -> [String] {
@@ -74,6 +83,8 @@ public enum Completer {
         switch completion {
         case .none: return []
         case .ids(let kind, let orNone): return session.idCache.ids(kind) + (orNone ? ["none"] : [])
+        case .named(let kind, let orNone):
+            return session.idCache.ids(kind) + session.idCache.names(kind).map(Words.quoted) + (orNone ? ["none"] : [])
         case .keyNames: return session.keyOrder
         case .choices(let words): return words
         case .commands: return CommandTable.allNames

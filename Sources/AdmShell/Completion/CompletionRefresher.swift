@@ -37,7 +37,7 @@ final class CompletionRefresher {
             }
             for call in calls where !Task.isCancelled {
                 guard let r = try? await client.sendIfSpare(call, key: secret), r.isSuccess, let items = r.json?["data"]?.arrayValue else { continue }
-                cache.note(items.compactMap { $0["id"]?.stringValue })
+                cache.note(items: items)
             }
         }
     }

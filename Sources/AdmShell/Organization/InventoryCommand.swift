@@ -19,7 +19,7 @@ enum InventoryCommand {
                 flags: [
                     FlagSpec("--idle", .integer(0...36_500), "days without use that make a key idle (default 90)"),
                     FlagSpec("--kind", value: true, "only these kinds: admin, project, service_account", completion: .choices(KeyInventory.kinds)),
-                    FlagSpec("--project", value: true, "only keys of these projects (ids or names)", completion: .ids("project")),
+                    FlagSpec("--project", value: true, "only keys of these projects (ids or names)", completion: .named("project")),
                     FlagSpec(
                         "--flag",
                         value: true,

@@ -28,7 +28,7 @@ enum OffboardCommand {
             Flags.rehearse,
             FlagSpec("--fresh", "read the organization again (not this session's readings, nor a finished job's receipt)"),
         ],
-        arguments: [ArgumentSpec("EMAIL|USER_ID", completion: .ids("user"))],
+        arguments: [ArgumentSpec("EMAIL|USER_ID", completion: .named("user"))],
         run: { shell, inv throws(ShellError) in try await run(shell, inv) }
     )
 

@@ -8,7 +8,7 @@ enum UsageReports {
         FlagSpec("--days", Ranges.days, "the last N daily buckets, today's included (default 7)").excluding("--since"),
         FlagSpec("--since", value: true, "the first day, YYYY-MM-DD (UTC)"),
         FlagSpec("--until", value: true, "the last day, YYYY-MM-DD (UTC)").requiring("--since"),
-        FlagSpec("--project", value: true, "only these projects (ids or names, comma-separated)", completion: .ids("project")),
+        FlagSpec("--project", value: true, "only these projects (ids or names, comma-separated)", completion: .named("project")),
     ]
 
     static let costsSpec = CommandSpec(

@@ -188,6 +188,29 @@ extension Interpreter {
         return confirm("\(verb) the active project \(Cells.inline(project))? [y/N] ") ? .string(project) : nil
     }
 
+    /// A person given where a user id goes, as the id: an id (`user-…`) is taken as it is; an
+    /// email or a name is looked up in the organization's users (read through the readings, so
+    /// a second lookup reads nothing); none, or several, is an error that says so.
+    func userID(_ word: Word, _ inv: Invocation) async throws(ShellError) -> JSON {
+        let value = try value(of: word)
+        guard case .string(let text) = value, !text.hasPrefix("user-"), !text.isEmpty else { return value }
+        let users = try await OrgReader(self, inv).all(.listUsers)
+        let lowered = text.lowercased()
+        var found = users.filter { $0["email"]?.stringValue?.lowercased() == lowered }
+        if found.isEmpty { found = users.filter { $0["name"]?.stringValue == text } }
+        if found.isEmpty { found = users.filter { $0["name"]?.stringValue?.lowercased() == lowered } }
+        let ids = found.compactMap { $0["id"]?.stringValue }
+        guard ids.count == 1 else {
+            throw .usage(
+                ids.isEmpty
+                    ? "no user is '\(Cells.inline(text))' in the organization (users --all lists them; offboard finds people who left)"
+                    : "\(ids.count) users are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the email or id",
+                at: word.location
+            )
+        }
+        return .string(ids[0])
+    }
+
     /// Project names given where ids go, as ids: an id (`proj_…`) is taken as it is; a name is
     /// looked up in the projects listing (read once, then from memory); a name that names no
     /// project, or several, is an error that says so. Lists are resolved item by item.

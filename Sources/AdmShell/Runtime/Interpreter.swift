@@ -159,7 +159,6 @@ public final class Interpreter {
             throw error
         }
         if let last = outcome.calls.last { session.lastResult = last }
-        for call in outcome.calls { if let body = call.json { session.noteActiveProjectStatus(in: body) } }
         if let path = statement.selection, let v = outcome.value {
             do {
                 outcome.value = try path.evaluate(v)
@@ -253,7 +252,7 @@ public final class Interpreter {
     /// The prompt: `adm KEY@PROJECT> ` (a project id from outside is shown escaped).
     public var prompt: String {
         let key = session.activeKey ?? "no-key"
-        let project = session.activeProject.map { "@" + Self.shortProject($0) + (session.activeProjectArchived ? "(archived)" : "") } ?? ""
+        let project = session.activeProject.map { "@" + Self.shortProject($0) + (session.projectStatus[$0] == "archived" ? "(archived)" : "") } ?? ""
         return TerminalText.inline("adm \(key)\(project)> ")
     }
 

@@ -25,13 +25,7 @@ public final class Session {
     /// Key names in the order they were added.
     public private(set) var keyOrder: [String] = []
     public var activeKey: String?
-    /// The project commands act on when none is named (`use project`).
-    public var activeProject: String? {
-        didSet { if activeProject != oldValue { activeProjectArchived = false } }
-    }
-    /// Whether the last answer that showed the active project showed it archived (the prompt
-    /// says so: calls in it would be refused).
-    public private(set) var activeProjectArchived = false
+    public var activeProject: String?
     /// `$_`: the last value.
     public var last: JSON?
     /// The last API call's result.
@@ -94,6 +88,8 @@ public final class Session {
         if value["object"]?.stringValue == "organization.project", let id = value["id"]?.stringValue {
             projectStatus[id] = value["status"]?.stringValue
         }
+        // One object (a project just made, a user shown): its id and name complete from now on.
+        if value["id"]?.stringValue != nil { idCache.note(items: [value]) }
         guard let items = value["data"]?.arrayValue else { return }
         if items.first?["object"]?.stringValue == "organization.admin_api_key" {
             for item in items {
@@ -105,7 +101,7 @@ public final class Session {
             guard let id = item["id"]?.stringValue else { continue }
             if item["object"]?.stringValue == "organization.project" { projectStatus[id] = item["status"]?.stringValue }
         }
-        idCache.note(items.compactMap { $0["id"]?.stringValue })
+        idCache.note(items: items)
     }
 
     static func kind(ofID id: String) -> String {
@@ -124,6 +120,8 @@ public final class Session {
 /// first, for Tab completion. Thread-safe: background refreshes fill it while the prompt waits.
 public final class IDCache: Sendable {
     private let ids = Mutex<[String: [String]]>([:])
+    /// The names (and emails) of projects and users, by kind: they complete where a name works.
+    private let names = Mutex<[String: [String]]>([:])
     private let refreshedAt = Mutex<Double>(0)
 
     public init() {}
@@ -142,6 +140,30 @@ public final class IDCache: Sendable {
     }
 
     public func ids(_ kind: String) -> [String] { ids.withLock { $0[kind] ?? [] } }
+
+    /// The names (and emails) of a kind seen, most recent first.
+    public func names(_ kind: String) -> [String] { names.withLock { $0[kind] ?? [] } }
+
+    /// Notes the ids of `items` (a listing's `data`, or one object), and the names of the
+    /// projects and users among them.
+    public func note(items: [JSON]) {
+        note(items.compactMap { $0["id"]?.stringValue })
+        names.withLock { all in
+            for item in items.reversed() {
+                guard let id = item["id"]?.stringValue else { continue }
+                let kind = Session.kind(ofID: id)
+                guard kind == "project" || kind == "user" else { continue }
+                for field in ["email", "name"] {
+                    guard let name = item[field]?.stringValue, !name.isEmpty, !name.hasPrefix(" ") else { continue }
+                    var l = all[kind, default: []]
+                    l.removeAll { $0 == name }
+                    l.insert(name, at: 0)
+                    if l.count > 500 { l.removeLast() }
+                    all[kind] = l
+                }
+            }
+        }
+    }
 
     /// Marks a refresh; returns false when one happened within `seconds`.
     public func shouldRefresh(every seconds: Double) -> Bool {
@@ -179,16 +201,4 @@ public struct ProbeOutcome: Sendable {
     public var evidence: String
     /// The scopes the API named as missing, when it refused.
     public var missing: [String] = []
-}
-
-extension Session {
-    /// Notes the active project's status from an answer that shows it (a project, or a list
-    /// of them).
-    func noteActiveProjectStatus(in answer: JSON) {
-        guard let active = activeProject else { return }
-        let projects = answer["data"]?.arrayValue ?? [answer]
-        for project in projects where project["object"]?.stringValue == "organization.project" && project["id"]?.stringValue == active {
-            activeProjectArchived = project["status"]?.stringValue == "archived"
-        }
-    }
 }

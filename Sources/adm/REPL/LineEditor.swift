@@ -1,3 +1,4 @@
+import AdmShell
 @preconcurrency import CEditLine
 import CInterrupt
 import Synchronization
@@ -260,7 +261,7 @@ private func admComplete(_ text: UnsafePointer<CChar>?, _ start: Int32, _ end: I
 /// Hands libedit the candidates one by one (`strdup`ed: libedit frees them).
 private func admGenerate(_ text: UnsafePointer<CChar>?, _ state: Int32) -> UnsafeMutablePointer<CChar>? {
     let prefix = text.map { String(cString: $0) } ?? ""
-    let list = LineEditor.candidates.withLock { $0 }.filter { $0.hasPrefix(prefix) }
+    let list = LineEditor.candidates.withLock { $0 }.filter { AdmShell.Completer.matches($0, typed: prefix) }
     let index = Int(state)
     guard index < list.count else { return nil }
     return strdup(list[index])

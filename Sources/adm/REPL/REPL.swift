@@ -76,6 +76,7 @@ enum REPL {
             // Keys typed while the command runs wait for the next prompt, undrawn.
             var terminal = termios()
             let holding = adm_hold_typeahead(&terminal) == 0
+            let callsBefore = shell.session.calls.count
             let held = shell.holdOutputForPager()
             await watcher.run { await box.shell.runInteractive(text) }
             if holding { _ = adm_release_typeahead(&terminal) }
@@ -83,7 +84,10 @@ enum REPL {
             shell.showHeldOutput(held)
             _ = adm_drain_interrupts()
             if shell.shouldExit { break }
-            shell.refreshCompletionCache()
+            // After a change adm made (a project created, a user removed) the names are read
+            // again at once; otherwise at most every 30 s.
+            let wrote = shell.session.calls.dropFirst(callsBefore).contains { $0.call.method != .get }
+            shell.refreshCompletionCache(every: wrote ? 0 : 30)
         }
         LineEditor.trimHistory(historyPath)
         await shell.stopBackgroundWork()
