@@ -596,3 +596,28 @@ def test_users_by_email_and_names_complete_including_a_project_adm_just_made():
     settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_a_long_wait_for_a_turn_says_why_and_a_changed_limit_is_not_paced_by_the_old_one():
+    # The sandbox's faithful default limit: the shell learns the pace from its 429s.
+    child = spawn('--sandbox', '--verbose', env={'COLUMNS': '250'}, columns=250)
+    child.expect(PROMPT)
+    saw_wait = False
+    for _ in range(10):
+        child.sendline('projects --limit 1 --quiet')
+        child.expect(PROMPT, timeout=60)
+        saw_wait = saw_wait or 'waiting ~' in child.before
+        if saw_wait:
+            break
+    assert saw_wait, 'a call that waited its turn said nothing'
+    assert 'learned from its 429s' in child.before
+    child.sendline('sandbox rate-limit off')
+    child.expect('the pace adm had learned is forgotten')
+    child.expect(PROMPT)
+    for _ in range(5):
+        child.sendline('projects --limit 1 --quiet')
+        child.expect(PROMPT, timeout=60)
+        assert 'waiting ~' not in child.before and 'waited' not in child.before, child.before
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)

@@ -108,6 +108,25 @@ struct EndpointRateTests {
         #expect(restored.map { $0.nextSend(now: now) } ?? 0 > now, "right after the last call the next one waits its turn")
     }
 
+    @Test("a pace with no refusal for ten minutes is forgotten, in this process and the next")
+    func relaxes() {
+        var bucket = SimulatedBucket(burst: 5, perMinute: 8)
+        var rate = EndpointRate()
+        var now = 0.0
+        for _ in 0..<12 {
+            let send = rate.nextSend(now: now)
+            rate.admit(now: send)
+            let granted = bucket.take(at: send)
+            now = send + 0.005
+            rate.record(sent: send, received: now, granted: granted)
+        }
+        #expect(rate.isPaced && rate.refused > 0)
+        #expect(!rate.isStale(now: now + 60), "a minute after a refusal the pace holds")
+        #expect(rate.isStale(now: now + EndpointRate.forgetAfter + 1))
+        let restored = EndpointRate(saved: rate.saved)
+        #expect(restored?.isStale(now: now + EndpointRate.forgetAfter + 1) == true, "the last refusal's time is kept between processes")
+    }
+
     @Test("a refill in batches (a fixed window) is spotted after a long wait, and the job still finishes")
     func window() {
         var rate = EndpointRate()

@@ -125,6 +125,15 @@ struct EndpointRate: Sendable, Equatable {
     /// Whether calls are being paced.
     var isPaced: Bool { limited }
 
+    /// A pace with no refusal for this long (seconds) is forgotten: the live endpoints count a
+    /// minute at a time, so ten quiet minutes mean the limit that taught it is gone or raised.
+    static let forgetAfter = 600.0
+
+    /// Whether the pace was learned from refusals that are all older than `forgetAfter`.
+    func isStale(now: Double) -> Bool {
+        limited && inFlight == 0 && lastRefusalReceived.isFinite && now - lastRefusalReceived > Self.forgetAfter
+    }
+
     /// The earliest moment the next call may be sent (a moment to ask again when it depends on
     /// an answer still on its way).
     func nextSend(now: Double) -> Double {
@@ -348,6 +357,7 @@ extension EndpointRate {
             "not_before": .double(notBefore), "latency": .double(latency),
             "events": .array(events.suffix(16).map { .array([.double($0.sent), .double($0.received), .bool($0.granted)]) }),
             "count": count.map { .obj(["since": .double($0.since), "grants": .int($0.grants)]) } ?? .null,
+            "last_refusal": lastRefusalReceived.isFinite ? .double(lastRefusalReceived) : .null,
         ])
     }
 
@@ -373,7 +383,8 @@ extension EndpointRate {
         if let since = json["count"]?["since"]?.doubleValue, let grants = json["count"]?["grants"]?.intValue {
             count = Count(since: since, grants: grants)
         }
-        lastRefusalReceived = events.last(where: { !$0.granted })?.received ?? -.infinity
+        lastRefusalReceived =
+            json["last_refusal"]?.doubleValue ?? events.last(where: { !$0.granted })?.received ?? -.infinity
         if limited, rate == nil { searchSteps = max(1, events.reversed().prefix { !$0.granted }.count) }
         if rate == nil, let anchor = events.first(where: { !$0.granted })?.sent { searchAnchor = anchor }
     }

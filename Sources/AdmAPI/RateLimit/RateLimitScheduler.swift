@@ -38,6 +38,8 @@ public final class RateLimitScheduler: Sendable {
         /// Answers since the process started.
         public var granted: Int
         public var refused: Int
+        /// Seconds until the next call may go (0 when it may go now).
+        public var nextTurn: Double = 0
 
         /// Seconds `calls` more calls will take at this pace (nil when nothing is known).
         public func seconds(forCalls calls: Int) -> Double? {
@@ -118,6 +120,7 @@ public final class RateLimitScheduler: Sendable {
             let step: Step = state.withLock { s in
                 load(bucket.owner, into: &s)
                 let now = UnixTime.precise()
+                relaxIfStale(bucket, in: &s, now: now)
                 var lane = s.lanes[bucket, default: Lane()]
                 defer { s.lanes[bucket] = lane }
                 if ticket == nil {
@@ -230,16 +233,41 @@ public final class RateLimitScheduler: Sendable {
     public func outlook(_ bucket: Bucket) -> Outlook {
         state.withLock { s in
             load(bucket.owner, into: &s)
+            let now = UnixTime.precise()
+            relaxIfStale(bucket, in: &s, now: now)
             let rate = s.lanes[bucket]?.rate ?? EndpointRate()
             let perSecond = rate.rate
             return Outlook(
                 paced: rate.isPaced,
                 perMinute: perSecond.map { $0 * 60 },
-                available: perSecond.map { rate.predictedTokens(at: UnixTime.precise(), rate: $0) } ?? 0,
+                available: perSecond.map { rate.predictedTokens(at: now, rate: $0) } ?? 0,
                 granted: rate.granted,
-                refused: rate.refused
+                refused: rate.refused,
+                nextTurn: max(0, rate.nextSend(now: now) - now)
             )
         }
+    }
+
+    /// Pacing learned from refusals is dropped once the endpoint has refused nothing for
+    /// `EndpointRate.forgetAfter` (a limit raised, a quiet hour): the next calls go free and
+    /// learn again if they must.
+    private func relaxIfStale(_ bucket: Bucket, in s: inout State, now: Double) {
+        guard let lane = s.lanes[bucket], lane.rate.isStale(now: now), lane.waiting.isEmpty else { return }
+        s.lanes[bucket]?.rate = EndpointRate()
+        s.unsaved.insert(bucket.owner)
+    }
+
+    /// Forgets every pace learned, here and in the memory file (the server's limit changed:
+    /// `sandbox rate-limit`). Calls go free until they are refused again.
+    public func forgetAll() {
+        let owners: [String] = state.withLock { s in
+            for bucket in Array(s.lanes.keys) where s.lanes[bucket]?.waiting.isEmpty == true {
+                s.lanes[bucket]?.rate = EndpointRate()
+            }
+            s.unsaved.formUnion(s.loadedOwners)
+            return Array(s.loadedOwners)
+        }
+        if !owners.isEmpty { flush() }
     }
 
     /// Reads what an earlier process learned for `owner`, once.

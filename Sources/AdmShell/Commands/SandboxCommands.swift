@@ -68,7 +68,9 @@ enum SandboxCommands {
                         )
                     }
                     let r = try await control(shell, "POST", "rate-limit", .obj(["rule": .string(spec)]))
-                    shell.say(shell.style.dim("rate limit: \(r["rule"]?.stringValue ?? "?")"))
+                    // The pace learned under the old limit says nothing of the new one.
+                    shell.client.scheduler.forgetAll()
+                    shell.say(shell.style.dim("rate limit: \(r["rule"]?.stringValue ?? "?") (the pace adm had learned is forgotten)"))
                     return .printed(r)
                 },
                 SubcommandSpec("reset") { shell, _ throws(ShellError) in

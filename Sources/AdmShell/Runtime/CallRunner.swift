@@ -73,12 +73,26 @@ struct CallRunner {
         }
     }
 
+    /// A call that will wait more than two seconds for its turn says so, and why, on a terminal
+    /// (a progress line, gone when the answer comes) and with `-v`.
+    func announceWait(for call: Call, key: SessionKey) {
+        let bucket = shell.client.bucket(for: call, key: key.secret)
+        let outlook = shell.client.scheduler.outlook(bucket)
+        guard outlook.nextTurn > 2 else { return }
+        let pace = outlook.perMinute.map { "it grants ~\(Formatting.number($0, decimals: 1))/min" } ?? "adm is finding its pace"
+        let line =
+            "waiting ~\(Formatting.duration(outlook.nextTurn)) for a turn on \(bucket.endpoint): \(pace), learned from its 429s (\(outlook.refused) refused); Ctrl-C stops"
+        if shell.configuration.verbose { console.warn(style.dim(line)) }
+        console.progress(style.dim(line))
+    }
+
     /// Warnings, the verbose line, and the record to fill once the call is answered.
     func prepare(_ call: Call, key: SessionKey, statement: String) -> CallRecord {
         for warning in FailureExplainer(shell: shell).preflight(call, key: key) { console.warn(style.yellow(warning)) }
         if shell.configuration.verbose {
             console.warn(style.dim(VerboseLines.request(call, baseURL: shell.client.baseURL, keyName: key.name, redacted: key.secret.redacted)))
         }
+        announceWait(for: call, key: key)
         var record = CallRecord(statement: statement, call: call, keyName: key.name, keyRedacted: key.secret.redacted, time: UnixTime.now())
         record.projectID = session.activeProject
         return record
