@@ -621,3 +621,21 @@ def test_a_long_wait_for_a_turn_says_why_and_a_changed_limit_is_not_paced_by_the
     settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_a_resize_at_the_prompt_redraws_the_line_so_what_is_drawn_is_what_runs():
+    child = spawn('--sandbox', columns=120)
+    child.expect(PROMPT)
+    settle(child)
+    line = 'print ' + ' '.join(c * 10 for c in 'abcdefgh')
+    child.send(line)
+    child.expect_exact('hhhhhhhhhh')
+    child.setwinsize(40, 50)  # SIGWINCH at the prompt
+    child.expect(PROMPT + r'print aaaa')  # libedit was told: it draws the prompt and line anew
+    child.send('\x1b[H' + '\x1b[C' * 6 + 'X')  # Home, six Rights, X (drawn with insert codes)
+    child.sendline('')
+    child.expect_exact('Xaaaaaaaaaa bbbbbbbbbb')
+    child.expect(PROMPT)
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)

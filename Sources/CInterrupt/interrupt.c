@@ -91,3 +91,45 @@ int adm_hold_typeahead(struct termios *saved) {
 }
 
 int adm_release_typeahead(const struct termios *saved) { return tcsetattr(0, TCSANOW, saved); }
+
+// The terminal changed under the prompt: a resize (SIGWINCH) or a return from the background
+// (SIGCONT, after Ctrl-Z and `fg`). Same self-pipe pattern: the line reader polls it and tells
+// libedit, which redraws the line as it is.
+static int redraw_pipe[2] = {-1, -1};
+
+static void on_terminal_change(int signo) {
+    if (redraw_pipe[1] >= 0) {
+        char c = signo == SIGCONT ? 'C' : 'W';
+        ssize_t r = write(redraw_pipe[1], &c, 1);
+        (void)r;
+    }
+}
+
+int adm_install_redraw_handler(void) {
+    if (redraw_pipe[0] < 0) {
+        if (pipe(redraw_pipe) != 0) return -1;
+        for (int i = 0; i < 2; i++) {
+            fcntl(redraw_pipe[i], F_SETFL, O_NONBLOCK);
+            fcntl(redraw_pipe[i], F_SETFD, FD_CLOEXEC);
+        }
+    }
+    struct sigaction sa;
+    sa.sa_handler = on_terminal_change;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    if (sigaction(SIGWINCH, &sa, NULL) != 0) return -1;
+    return sigaction(SIGCONT, &sa, NULL);
+}
+
+int adm_redraw_fd(void) { return redraw_pipe[0]; }
+
+int adm_drain_redraws(void) {
+    char buf[64];
+    int flags = 0;
+    ssize_t r;
+    if (redraw_pipe[0] < 0) return 0;
+    while ((r = read(redraw_pipe[0], buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < r; i++) flags |= buf[i] == 'C' ? 2 : 1;
+    }
+    return flags;
+}

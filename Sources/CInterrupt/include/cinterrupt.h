@@ -28,4 +28,12 @@ void adm_restore_terminal(void);
 int adm_hold_typeahead(struct termios *saved);
 /// Echo back as `adm_hold_typeahead` found it.
 int adm_release_typeahead(const struct termios *saved);
+/// Installs handlers for SIGWINCH and SIGCONT that write to a second self-pipe, so the line
+/// reader can have libedit redraw after a resize or `fg`; 0 on success.
+int adm_install_redraw_handler(void);
+/// The read end of the redraw pipe (poll it beside stdin); -1 before it is installed.
+int adm_redraw_fd(void);
+/// Reads every pending redraw byte: 1 when the size changed, 2 after a return from the
+/// background (both may be set); 0 for none.
+int adm_drain_redraws(void);
 #endif

@@ -193,12 +193,25 @@ enum LineEditor {
 /// `read`, and a blocking read would then wait forever (the signal lands on another thread).
 private func readInputByte() -> Int32? {
     let input = LineEditor.inputFD.load(ordering: .relaxed)
-    var fds = [pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0)]
+    var fds = [
+        pollfd(fd: input, events: Int16(POLLIN), revents: 0), pollfd(fd: adm_interrupt_fd(), events: Int16(POLLIN), revents: 0),
+        pollfd(fd: adm_redraw_fd(), events: Int16(POLLIN), revents: 0),
+    ]
     while true {
-        let r = poll(&fds, 2, -1)
+        let r = poll(&fds, 3, -1)
         if r < 0 {
             if errno == EINTR { continue }
             return nil
+        }
+        if fds[2].revents & Int16(POLLIN) != 0 {
+            // A resize or `fg` at the prompt: libedit learns the new size and redraws the line,
+            // so what is drawn is what will run.
+            let change = adm_drain_redraws()
+            if change != 0 {
+                rl_resize_terminal()
+                rl_forced_update_display()
+            }
+            continue
         }
         if fds[1].revents & Int16(POLLIN) != 0 {
             _ = adm_drain_interrupts()

@@ -14,6 +14,8 @@ enum REPL {
         // Whatever ends the shell (a signal from another terminal included), the terminal
         // comes back as it was: echo and line editing.
         _ = adm_restore_terminal_on_signals()
+        // A resize or `fg` at the prompt redraws the line being edited.
+        _ = adm_install_redraw_handler()
         defer { adm_restore_terminal() }
         let historyPath = AdmPaths.stateDirectory + "/history"
         FileMode.makeDirectories(AdmPaths.stateDirectory)
