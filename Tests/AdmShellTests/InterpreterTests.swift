@@ -47,7 +47,7 @@ struct InterpreterTests {
             ("call POST /organization/projects --body nope", "--body is not valid JSON: invalid literal, expected 'null' at line 1, column 1"),
             (
                 "sa show",
-                "sa: missing SERVICE_ACCOUNT_ID — usage: sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]"
+                "sa: missing SERVICE_ACCOUNT_ID — usage: sa | sa show SERVICE_ACCOUNT_ID | sa delete SERVICE_ACCOUNT_ID | sa rename SERVICE_ACCOUNT_ID NAME | sa role SERVICE_ACCOUNT_ID member|owner [--all] [--limit N] [--after ID] [--project PROJECT]"
             ),
             (
                 "usage tokens",

@@ -15,6 +15,34 @@ struct LexerParserTests {
         #expect(s[2].location == SourceLocation(line: 2, column: 16))
     }
 
+    @Test("> FILE, >> FILE and >| FILE end a statement; in expect, > compares; a quoted '>' is a word")
+    func redirection() throws {
+        let s = try words("projects --all > out.txt; keys | .data[].id >> ids.txt; print x >|f; print y >g; expect .n > 3; print '>' b")
+        #expect(s[0].redirection?.mode == .create && s[0].redirection?.target.source == "out.txt" && s[0].source == "projects --all > out.txt")
+        #expect(s[1].selection != nil && s[1].redirection?.mode == .append)
+        #expect(s[2].redirection?.mode == .replace && s[2].redirection?.target.source == "f")
+        #expect(s[3].redirection?.mode == .create && s[3].redirection?.target.source == "g")
+        #expect(s[4].redirection == nil && s[4].words.count == 4)
+        #expect(s[5].redirection == nil && s[5].words.count == 3)
+        for bad in ["projects >", "projects > a b", "let x = projects > f"] {
+            #expect(throws: SyntaxError.self, "\(bad)") { try words(bad) }
+        }
+    }
+
+    @Test("every usage line is made from its declaration: each subcommand, argument and own flag is in it")
+    func usageLines() {
+        for spec in CommandTable.all where spec.grammar == nil {
+            let usage = spec.usage
+            for sub in spec.subcommands { #expect(usage.contains("\(spec.name) \(sub.name)"), "\(spec.name): \(usage)") }
+            for argument in spec.arguments + spec.subcommands.flatMap(\.arguments) {
+                #expect(usage.contains(UsageLine.argument(argument)), "\(spec.name): \(argument.name) not in \(usage)")
+            }
+            for flag in spec.flags + spec.subcommands.flatMap(\.flags) where !UsageLine.shared.contains(flag.name) {
+                #expect(usage.contains(flag.name), "\(spec.name): \(flag.name) not in \(usage)")
+            }
+        }
+    }
+
     @Test("quotes, escapes and variable references make word parts")
     func parts() throws {
         let w = try words(#"print "a \"b\" $x.y" 'lit $x' name=$sa.api_key.id ${v.data[0]} $env.HOME a\ b"#)[0].words

@@ -8,7 +8,6 @@ enum APICommands {
             name: "projects",
             group: .api,
             summary: "list projects",
-            usage: "projects [--archived] [--all] [--limit N] [--after ID]",
             example: "projects --all | .data[].id",
             endpoints: [.listProjects],
             flags: Flags.api + Flags.paging + [FlagSpec("--archived", "include archived projects")],
@@ -20,7 +19,6 @@ enum APICommands {
             name: "project",
             group: .api,
             summary: "show, create, rename or archive a project",
-            usage: "project [show [ID]] | project create NAME | project rename [ID] NAME | project archive [ID]",
             example: "project create \"Data team\"",
             endpoints: [.retrieveProject, .createProject, .modifyProject, .archiveProject],
             flags: Flags.api,
@@ -33,7 +31,9 @@ enum APICommands {
                     let name = try shell.text(of: inv.argument(0))
                     return try await shell.calls.invoke(.createProject, inv, body: .obj(["name": .string(name)]))
                 },
-                SubcommandSpec("rename", [ArgumentSpec("ID", completion: .named("project")), ArgumentSpec("NAME")]) { shell, inv throws(ShellError) in
+                SubcommandSpec("rename", [ArgumentSpec("ID", optional: true, completion: .named("project")), ArgumentSpec("NAME")]) {
+                    shell,
+                    inv throws(ShellError) in
                     let hasID = inv.args.positional.count > 1
                     let name = try shell.text(of: inv.argument(hasID ? 1 : 0))
                     let id = hasID ? try await shell.resolvingProjectNames(try shell.value(of: inv.argument(0)), inv) : try await shell.projectID(inv)
@@ -60,7 +60,7 @@ enum APICommands {
             name: "users",
             group: .api,
             summary: "list organization users (emails=a@x,b@y filters)",
-            usage: "users [emails=A,B] [--all] [--limit N]",
+            fields: ["[emails=A,B]"],
             endpoints: [.listUsers],
             flags: Flags.api + Flags.paging,
             run: { shell, inv throws(ShellError) in try await shell.calls.invoke(.listUsers, inv, list: true) }
@@ -69,7 +69,6 @@ enum APICommands {
             name: "user",
             group: .api,
             summary: "show, change the role of, or remove a user (by id, email or name)",
-            usage: "user show USER | user role USER owner|reader | user remove USER",
             endpoints: [.retrieveUser, .modifyUser, .deleteUser],
             flags: Flags.api,
             subcommands: [
@@ -95,12 +94,11 @@ enum APICommands {
             name: "invites",
             group: .api,
             summary: "list, create or delete invites",
-            usage: "invites [--all] | invites create EMAIL [role=reader|owner] | invites delete ID",
             example: "invites create ada@example.com role=reader",
             endpoints: [.listInvites, .inviteUser, .deleteInvite],
             flags: Flags.api + Flags.paging,
             subcommands: [
-                SubcommandSpec("create", [ArgumentSpec("EMAIL")]) { shell, inv throws(ShellError) in
+                SubcommandSpec("create", [ArgumentSpec("EMAIL")], fields: ["[role=reader|owner]"]) { shell, inv throws(ShellError) in
                     let email = try shell.text(of: inv.argument(0))
                     let hasRole = inv.args.pairs.contains { $0.key == "role" }
                     return try await shell.calls.invoke(
@@ -119,7 +117,6 @@ enum APICommands {
             name: "keys",
             group: .api,
             summary: "admin keys; with --project, a project's API keys (owners who left included)",
-            usage: "keys [--project P] [--all] [--visible-only] | keys create NAME | keys show ID [--project P] | keys delete ID [--project P]",
             example: "keys --project $_.data[].id   # every project's keys, 8 calls at a time",
             endpoints: [
                 .adminApiKeysList, .adminApiKeysCreate, .adminApiKeysGet, .adminApiKeysDelete, .listProjectApiKeys, .retrieveProjectApiKey,
@@ -172,7 +169,7 @@ enum APICommands {
             name: "create-sa",
             group: .api,
             summary: "create a service account in the project (its key's secret is shown once)",
-            usage: "create-sa name=NAME [create_service_account_only=true] [--project P]",
+            fields: ["[create_service_account_only=true]"],
             example: "create-sa name=ci-bot",
             endpoints: [.createProjectServiceAccount],
             flags: Flags.api + Flags.project,
@@ -194,7 +191,6 @@ enum APICommands {
             name: "sa",
             group: .api,
             summary: "list, show, rename or delete the project's service accounts",
-            usage: "sa [--all] | sa show ID | sa rename ID NAME | sa role ID member|owner | sa delete ID  [--project P]",
             endpoints: [.listProjectServiceAccounts, .retrieveProjectServiceAccount, .updateProjectServiceAccount, .deleteProjectServiceAccount],
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
@@ -231,7 +227,7 @@ enum APICommands {
             name: "sa-key",
             group: .api,
             summary: "another key for a service account, optionally restricted to scopes",
-            usage: "sa-key SERVICE_ACCOUNT_ID [name=NAME] [scopes=a,b] [--project P]",
+            fields: ["[name=NAME]", "[scopes=a,b]"],
             example: "sa-key $sa.id scopes=api.model.read,api.model.request",
             endpoints: [.createServiceAccountKey],
             flags: Flags.api + Flags.project,
@@ -244,12 +240,11 @@ enum APICommands {
             name: "rate-limits",
             group: .api,
             summary: "a project's per-model rate limits, or change one",
-            usage: "rate-limits [--project P] | rate-limits set MODEL_OR_ID max_requests_per_1_minute=N ...",
             example: "rate-limits set gpt-4o max_requests_per_1_minute=500",
             endpoints: [.listProjectRateLimits, .updateProjectRateLimits],
             flags: Flags.api + Flags.paging + Flags.project,
             subcommands: [
-                SubcommandSpec("set", [ArgumentSpec("MODEL_OR_ID")]) { shell, inv throws(ShellError) in
+                SubcommandSpec("set", [ArgumentSpec("MODEL_OR_ID")], fields: ["max_requests_per_1_minute=N ..."]) { shell, inv throws(ShellError) in
                     var id = try shell.text(of: inv.argument(0))
                     if !id.hasPrefix("rl-") { id = "rl-" + id }
                     return try await shell.calls.invoke(
@@ -265,7 +260,6 @@ enum APICommands {
             name: "roles",
             group: .api,
             summary: "organization roles, or a project's with --project",
-            usage: "roles [--project P] [--all]",
             endpoints: [.listRoles, .listProjectRoles],
             flags: Flags.api + Flags.paging + Flags.project,
             run: { shell, inv throws(ShellError) in
@@ -279,7 +273,6 @@ enum APICommands {
             name: "groups",
             group: .api,
             summary: "groups and their members",
-            usage: "groups | groups create NAME | groups delete ID | groups members ID | groups add ID USER_ID | groups remove ID USER_ID",
             endpoints: [.listGroups, .createGroup, .deleteGroup, .listGroupUsers, .addGroupUser, .removeGroupUser],
             flags: Flags.api + Flags.paging,
             subcommands: [
@@ -313,7 +306,7 @@ enum APICommands {
             name: "call",
             group: .api,
             summary: "any admin operation: by method and path, or by operation id",
-            usage: "call METHOD PATH [k=v ...] [--body JSON|@FILE] [--all]  |  call OPERATION_ID [k=v ...]",
+            grammar: "call METHOD PATH [k=v ...] [--body JSON|@FILE] [--all]  |  call OPERATION_ID [k=v ...]",
             example: "call GET /organization/users limit=5",
             flags: Flags.api + Flags.paging + Flags.body,
             arguments: [

@@ -36,7 +36,6 @@ enum CacheCommand {
         name: "cache",
         group: .session,
         summary: "how long readings of the organization answer again (default 10m); clear drops them",
-        usage: "cache [on|off|DURATION|clear]",
         example: "cache 30m",
         arguments: [ArgumentSpec("SETTING", optional: true, completion: .choices(["on", "off", "clear", "5m", "30m"]))],
         setsLastValue: false,

@@ -34,6 +34,8 @@ struct FlagSpec: Sendable {
     var requires: [String] = []
     /// Flags it cannot go with (`--dry-run` and `--yes`): one would make the other do nothing.
     var excludes: [String] = []
+    /// What its value is called in usage, when not by its kind or name (`--since DATE`).
+    var valueName: String?
 
     init(_ name: String, value: Bool = false, _ help: String, completion: Completion = .none) {
         self.name = name
@@ -52,6 +54,13 @@ struct FlagSpec: Sendable {
     func requiring(_ flags: String...) -> FlagSpec {
         var copy = self
         copy.requires = flags
+        return copy
+    }
+
+    /// This flag, its value called `name` in usage.
+    func named(_ name: String) -> FlagSpec {
+        var copy = self
+        copy.valueName = name
         return copy
     }
 
@@ -93,12 +102,22 @@ struct SubcommandSpec: Sendable {
     /// Flags of this subcommand alone (`inventory people --departed`); the command's own flags
     /// go with every subcommand.
     var flags: [FlagSpec] = []
+    /// The `k=v` fields shown in its usage (`[role=reader|owner]`).
+    var fields: [String] = []
     let run: CommandAction
 
-    init(_ name: String, aliases: [String] = [], _ arguments: [ArgumentSpec] = [], flags: [FlagSpec] = [], run: @escaping CommandAction) {
+    init(
+        _ name: String,
+        aliases: [String] = [],
+        _ arguments: [ArgumentSpec] = [],
+        fields: [String] = [],
+        flags: [FlagSpec] = [],
+        run: @escaping CommandAction
+    ) {
         self.name = name
         self.aliases = aliases
         self.arguments = arguments
+        self.fields = fields
         self.flags = flags
         self.run = run
     }
@@ -125,7 +144,11 @@ struct CommandSpec: Sendable {
     var aliases: [String] = []
     let group: CommandGroup
     let summary: String
-    let usage: String
+    /// The usage of a language form that arguments cannot describe (`let NAME = COMMAND`); nil
+    /// for every other command, whose usage is made from its declaration (`UsageLine`).
+    var grammar: String?
+    /// The `k=v` fields shown in its usage (`name=NAME`, `[role=reader|owner]`).
+    var fields: [String] = []
     var example = ""
     /// The operations it reaches (for `help` and `scopes COMMAND`).
     var endpoints: [Endpoint] = []
@@ -139,6 +162,9 @@ struct CommandSpec: Sendable {
     var checkSyntax: (@Sendable (Statement) throws(SyntaxError) -> Void)?
     /// What runs when no subcommand is named; nil when one must be.
     var run: CommandAction?
+
+    /// The usage line, made from this declaration.
+    var usage: String { UsageLine.of(self) }
 
     /// Whether `flag` is one of this command's (or its subcommands') and takes a value (`--limit 5`).
     func takesValue(_ flag: String) -> Bool { self.flag(flag)?.takesValue == true }
@@ -182,12 +208,12 @@ enum Flags {
     static let key = [FlagSpec("--key", value: true, "use this session key for this call only", completion: .keyNames)]
     static let paging = [
         FlagSpec("--all", "follow every page (the largest the endpoint allows)"), FlagSpec("--limit", Ranges.pageSize, "items per page"),
-        FlagSpec("--after", value: true, "start after this id"),
+        FlagSpec("--after", value: true, "start after this id").named("ID"),
     ]
     static let project = [
         FlagSpec("--project", value: true, "the project (default: the active one, `use project ID`)", completion: .named("project"))
     ]
-    static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it")]
+    static let body = [FlagSpec("--body", value: true, "the JSON body, or @FILE to read it").named("JSON|@FILE")]
     static let concurrency = [FlagSpec("--concurrency", Ranges.concurrency, "calls in flight when an argument is a list (default 8)")]
     /// For jobs that change the organization: their plan run on a twin (`RehearseCommand`).
     static let rehearse = FlagSpec("--rehearse", "run the plan on a twin of the organization: each step's outcome, nothing changed")

@@ -8,7 +8,6 @@ enum DiagnosisCommands {
             name: "scopes",
             group: .diagnosis,
             summary: "what a key can do (probed), or which scope a command needs",
-            usage: "scopes [KEY] [--writes] [--save FILE.adm] | scopes --all-keys [--writes] [--save FILE.adm] | scopes COMMAND | scopes METHOD PATH",
             example: "scopes --all-keys --writes",
             flags: Flags.output + [
                 FlagSpec("--writes", "also probe writes, with requests that fail validation after authorization (they change nothing)"),
@@ -22,7 +21,6 @@ enum DiagnosisCommands {
             name: "whoami",
             group: .diagnosis,
             summary: "the active key's own record (id, name, created, last used, owner)",
-            usage: "whoami [--key NAME]",
             endpoints: [.adminApiKeysList],
             flags: Flags.output + Flags.key,
             run: { shell, inv throws(ShellError) in try await Whoami.run(shell, inv) }
@@ -31,7 +29,6 @@ enum DiagnosisCommands {
             name: "retry-with",
             group: .diagnosis,
             summary: "the last call again with other keys, compared side by side",
-            usage: "retry-with KEY [KEY ...] | retry-with --all",
             example: "retry-with mgmt-write",
             flags: Flags.output + [FlagSpec("--all", "every other key of the session")],
             arguments: [ArgumentSpec("KEY", optional: true, repeats: true, completion: .keyNames)],
@@ -41,10 +38,9 @@ enum DiagnosisCommands {
             name: "what-changed",
             group: .diagnosis,
             summary: "audit-log changes to the last failed call's resources and key, beside the key's last use",
-            usage: "what-changed [--since 7d]",
             example: "what-changed --since 24h",
             endpoints: [.listAuditLogs, .adminApiKeysList],
-            flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)")],
+            flags: Flags.output + [FlagSpec("--since", value: true, "how far back (default 7d)").named("DURATION")],
             run: { shell, inv throws(ShellError) in try await WhatChanged.run(shell, inv) }
         ),
     ]

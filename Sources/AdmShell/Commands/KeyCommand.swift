@@ -8,11 +8,9 @@ public enum KeyCommand {
         name: "key",
         group: .session,
         summary: "name a key (its value never echoes), list, remove, export or load keys",
-        usage:
-            "key add NAME --env VAR | key add NAME --file PATH | key add NAME (prompts) | key list | key remove NAME | key export NAME FILE | key load FILE",
         example: "key add prod --env OPENAI_ADMIN_KEY",
         flags: [
-            FlagSpec("--env", value: true, "read the value from this environment variable"),
+            FlagSpec("--env", value: true, "read the value from this environment variable").named("VAR"),
             FlagSpec("--file", .file, "read the value from this file (must be 0600)"),
         ],
         subcommands: [

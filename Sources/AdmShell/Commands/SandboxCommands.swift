@@ -8,12 +8,6 @@ enum SandboxCommands {
             name: "sandbox",
             group: .sandbox,
             summary: "control the sandbox: keys with permission profiles, known-issue modes, faults, the rate limit, reset, seed",
-            usage: """
-                sandbox info | sandbox key create NAME --profile P | sandbox key set NAME --profile P | \
-                sandbox known-issue NAME on|off | sandbox faults SPEC | sandbox rate-limit off|realistic|N/min,… | sandbox reset | \
-                sandbox seed projects|service-accounts|users N [--project P] | sandbox seed org [--seed N] | sandbox load SNAPSHOT | \
-                sandbox snapshot
-                """,
             example: "sandbox key create ci --profile restricted:management=read",
             flags: Flags.output + [
                 FlagSpec(

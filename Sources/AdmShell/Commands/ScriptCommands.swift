@@ -7,7 +7,8 @@ enum ScriptCommands {
             name: "expect",
             group: .script,
             summary: "assert on the last call or a value (fails the script when it does not hold)",
-            usage: "expect status N | ok | error \"TEXT\" | missing-scope SCOPE | count N | PATH ==|!=|contains|>|< VALUE",
+            grammar:
+                "expect status N | ok | error \"TEXT\" | missing-scope SCOPE | unauthorized-scope SCOPE | count N | PATH ==|!=|contains|>|<|>=|<= VALUE",
             example: "expect missing-scope api.management.write",
             arguments: [ArgumentSpec("FORM", completion: .choices(Expect.forms)), ArgumentSpec("VALUE", optional: true, repeats: true)],
             setsLastValue: false,
@@ -18,7 +19,6 @@ enum ScriptCommands {
             name: "repro",
             group: .script,
             summary: "a one-line reproduction of the last call (or last N) to paste to a colleague; no secret included",
-            usage: "repro [N] [--curl] | repro --twin FILE [--anonymize] [--key K]",
             example: "repro --curl",
             flags: [
                 FlagSpec("--curl", "print curl commands instead of adm").excluding("--twin"),
@@ -41,7 +41,6 @@ enum ScriptCommands {
             name: "export",
             group: .script,
             summary: "the last call (or last N) as curl, HTTPie or a REST-client .http file",
-            usage: "export curl|httpie|http [N] [FILE]",
             example: "export http 3 calls.http",
             subcommands: ["curl", "httpie", "http"].map { format in
                 SubcommandSpec(format, [ArgumentSpec("N", optional: true), ArgumentSpec("FILE", optional: true, kind: .file)]) {
@@ -57,7 +56,6 @@ enum ScriptCommands {
             name: "save",
             group: .script,
             summary: "write this session's commands as a script",
-            usage: "save FILE.adm",
             example: "save check.adm",
             arguments: [ArgumentSpec("FILE", kind: .file)],
             setsLastValue: false,
@@ -76,7 +74,6 @@ enum ScriptCommands {
             name: "run",
             group: .script,
             summary: "run scripts in this session: their keys, variables and project stay; stops at the first failure",
-            usage: "run FILE.adm… [--keep-going]",
             example: "run check.adm",
             flags: [FlagSpec("--keep-going", "run every statement, reporting each failure, instead of stopping at the first")],
             arguments: [ArgumentSpec("FILE", repeats: true, kind: .file)],

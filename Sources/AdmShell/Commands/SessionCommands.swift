@@ -10,7 +10,6 @@ enum SessionCommands {
             name: "use",
             group: .session,
             summary: "switch the active key or project",
-            usage: "use key NAME | use project ID|NAME|none",
             example: "use key mgmt-write",
             subcommands: [
                 SubcommandSpec("key", [ArgumentSpec("NAME", completion: .keyNames)]) { shell, inv throws(ShellError) in
@@ -53,7 +52,7 @@ enum SessionCommands {
             name: "let",
             group: .session,
             summary: "set a variable to a value or to a command's result",
-            usage: "let NAME = VALUE | let NAME = COMMAND ...",
+            grammar: "let NAME = VALUE | let NAME = COMMAND ...",
             example: "let sa = create-sa name=ci-bot",
             arguments: [ArgumentSpec("NAME = VALUE", repeats: true)],
             setsLastValue: false,
@@ -101,7 +100,6 @@ enum SessionCommands {
             name: "unset",
             group: .session,
             summary: "remove variables",
-            usage: "unset NAME ...",
             arguments: [ArgumentSpec("NAME", repeats: true)],
             setsLastValue: false,
             run: { shell, inv throws(ShellError) in
@@ -116,7 +114,6 @@ enum SessionCommands {
             name: "vars",
             group: .session,
             summary: "the session's variables",
-            usage: "vars",
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, _ throws(ShellError) in
@@ -140,7 +137,6 @@ enum SessionCommands {
             name: "clear",
             group: .session,
             summary: "clear the screen (Ctrl-L does it at the prompt)",
-            usage: "clear",
             setsLastValue: false,
             recordsInTranscript: false,
             run: { shell, _ throws(ShellError) in
@@ -152,7 +148,6 @@ enum SessionCommands {
             name: "pager",
             group: .session,
             summary: "whether output longer than the screen goes through $ADM_PAGER, $PAGER or less -FRX",
-            usage: "pager [on|off]",
             example: "pager off",
             arguments: [ArgumentSpec("SETTING", optional: true, completion: .choices(["on", "off"]))],
             setsLastValue: false,
@@ -174,7 +169,6 @@ enum SessionCommands {
             aliases: ["echo"],
             group: .session,
             summary: "show a value or text",
-            usage: "print VALUE ...",
             example: "print $sa.api_key.id",
             flags: Flags.output,
             arguments: [ArgumentSpec("VALUE", repeats: true)],
@@ -189,7 +183,6 @@ enum SessionCommands {
             name: "sleep",
             group: .session,
             summary: "wait (e.g. for a permission change to propagate)",
-            usage: "sleep 500ms|2s",
             arguments: [ArgumentSpec("DURATION", kind: Ranges.pause)],
             setsLastValue: false,
             run: { shell, inv throws(ShellError) in
@@ -203,7 +196,6 @@ enum SessionCommands {
             name: "help",
             group: .session,
             summary: "commands, or one command's usage, endpoint, scope and example",
-            usage: "help [COMMAND]",
             arguments: [ArgumentSpec("COMMAND", optional: true, completion: .commands)],
             setsLastValue: false,
             recordsInTranscript: false,
@@ -217,7 +209,6 @@ enum SessionCommands {
             name: "history",
             group: .session,
             summary: "recent lines (history is stored without key values)",
-            usage: "history [N]",
             arguments: [ArgumentSpec("N", optional: true, kind: .integer(0...1_000_000))],
             setsLastValue: false,
             recordsInTranscript: false,
@@ -236,7 +227,6 @@ enum SessionCommands {
             aliases: ["quit"],
             group: .session,
             summary: "leave adm (a script ends with STATUS, default 0)",
-            usage: "exit [STATUS]",
             example: "exit 1",
             arguments: [ArgumentSpec("STATUS", optional: true, kind: .integer(0...255))],
             setsLastValue: false,

@@ -10,7 +10,6 @@ enum Doctor {
         name: "doctor",
         group: .diagnosis,
         summary: "check what adm uses: the key and whether the API takes it, its access, TLS, the clock, folders, the terminal",
-        usage: "doctor",
         example: "doctor",
         endpoints: [.adminApiKeysList, .listProjects, .usageCosts, .listAuditLogs],
         flags: Flags.output + Flags.key,

@@ -8,8 +8,6 @@ enum InventoryCommand {
         name: "inventory",
         group: .organization,
         summary: "every key of the organization in one table, or every person with their projects (and who left, with what they own)",
-        usage:
-            "inventory keys [--idle DAYS] [--kind K,…] [--project P,…] [--flag F,…] [--json|--csv] | inventory people [--departed] [--json|--csv]",
         example: "inventory keys --flag owner_inactive,owner_removed",
         endpoints: [.adminApiKeysList, .listProjects, .listUsers, .listProjectApiKeys, .listProjectUsers, .listInvites],
         flags: Flags.output + Flags.key + [Flags.fresh],

@@ -17,7 +17,6 @@ enum OffboardCommand {
         name: "offboard",
         group: .organization,
         summary: "remove a person everywhere, someone who already left included: their keys, invites, projects, groups (plan first)",
-        usage: "offboard EMAIL|USER_ID [--dry-run] [--yes] [--fresh]",
         example: "offboard ada@example.com --dry-run",
         endpoints: [
             .listUsers, .listProjects, .listProjectUsers, .listProjectApiKeys, .adminApiKeysList, .listGroups, .listGroupUsers, .listInvites,

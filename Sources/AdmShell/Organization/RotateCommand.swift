@@ -18,7 +18,6 @@ enum RotateCommand {
         name: "rotate",
         group: .organization,
         summary: "replace a service account's key: a new dated account (or --same-account), the old one retired only when told",
-        usage: "rotate SERVICE_ACCOUNT [--project P] [--same-account] [--retire-old] [--save FILE] [--dry-run] [--yes]",
         example: "rotate ci-bot --retire-old --save ci-bot.key",
         endpoints: [
             .listProjectServiceAccounts, .createProjectServiceAccount, .updateProjectServiceAccount, .createServiceAccountKey,

@@ -8,7 +8,6 @@ enum RehearseCommand {
         name: "rehearse",
         group: .organization,
         summary: "run a script on a twin of the organization first: every write's outcome, failed expectations, the differences",
-        usage: "rehearse SCRIPT [--snapshot FILE] [--apply [--yes]] [--json]",
         example: "rehearse cleanup.adm --apply",
         flags: Flags.output + [
             FlagSpec("--snapshot", .file, "build the twin from this snapshot instead of reading the organization now"),

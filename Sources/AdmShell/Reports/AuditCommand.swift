@@ -12,15 +12,14 @@ enum AuditCommand {
         name: "audit",
         group: .reports,
         summary: "the audit log, newest first, with names; export it for a SIEM, or follow it",
-        usage:
-            "audit [--type T,…] [--project P] [--actor ID] [--resource ID] [--since 24h|7d|DATE] [--all] [--limit N] [--follow] | audit export FILE [--since DATE]",
         example: "audit --type api_key.updated,project.archived --since 7d",
         endpoints: [.listAuditLogs],
         flags: Flags.output + Flags.key + Flags.paging + [
-            FlagSpec("--type", value: true, "event types, comma-separated", completion: .choices(AuditLog.eventTypes)),
+            FlagSpec("--type", value: true, "event types, comma-separated", completion: .choices(AuditLog.eventTypes)).named("TYPE,…"),
             FlagSpec("--project", value: true, "project ids", completion: .ids("project")),
-            FlagSpec("--actor", value: true, "actor ids (user, service account or key)"), FlagSpec("--resource", value: true, "resource ids"),
-            FlagSpec("--since", value: true, "only newer than this: 30m, 24h, 7d, or a date YYYY-MM-DD"),
+            FlagSpec("--actor", value: true, "actor ids (user, service account or key)").named("ID"),
+            FlagSpec("--resource", value: true, "resource ids").named("ID"),
+            FlagSpec("--since", value: true, "only newer than this: 30m, 24h, 7d, or a date YYYY-MM-DD").named("24h|7d|DATE"),
             FlagSpec("--follow", "keep watching: new events as they arrive (Ctrl-C stops)"),
             FlagSpec("--every", .duration(1...86_400), "with --follow: how often to look (default 10s; the rate limit may stretch it)").requiring(
                 "--follow"

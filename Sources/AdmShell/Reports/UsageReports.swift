@@ -6,8 +6,8 @@ import AdmAPI
 enum UsageReports {
     static let rangeFlags = [
         FlagSpec("--days", Ranges.days, "the last N daily buckets, today's included (default 7)").excluding("--since"),
-        FlagSpec("--since", value: true, "the first day, YYYY-MM-DD (UTC)"),
-        FlagSpec("--until", value: true, "the last day, YYYY-MM-DD (UTC)").requiring("--since"),
+        FlagSpec("--since", value: true, "the first day, YYYY-MM-DD (UTC)").named("DATE"),
+        FlagSpec("--until", value: true, "the last day, YYYY-MM-DD (UTC)").named("DATE").requiring("--since"),
         FlagSpec("--project", value: true, "only these projects (ids or names, comma-separated)", completion: .named("project")),
     ]
 
@@ -15,7 +15,6 @@ enum UsageReports {
         name: "costs",
         group: .reports,
         summary: "costs in a range, by project, line item, key or day: a table with bars, shares and a total",
-        usage: "costs [--days N | --since DATE [--until DATE]] [--by project|line_item|api_key|day] [--project P] [--json|--csv]",
         example: "costs --days 30 --by project",
         endpoints: [.usageCosts, .listProjects, .listProjectApiKeys],
         flags: Flags.output + Flags.key + rangeFlags + [
@@ -33,7 +32,6 @@ enum UsageReports {
         name: "usage",
         group: .reports,
         summary: "usage of a kind (default completions) in a range, by model, project, key, day, …",
-        usage: "usage [KIND] [--days N | --since DATE [--until DATE]] [--by model|project|api_key|user|day|…] [--project P] [--json|--csv]",
         example: "usage completions --days 7 --by model",
         endpoints: UsageKinds.endpoints,
         flags: Flags.output + Flags.key + rangeFlags + [
@@ -42,7 +40,7 @@ enum UsageReports {
                 value: true,
                 "model, project, api_key, user, day, or another grouping the endpoint has (default day)",
                 completion: .choices(["model", "project", "api_key", "user", "day", "batch", "service_tier"])
-            )
+            ).named("GROUPING")
         ],
         arguments: [ArgumentSpec("KIND", optional: true, completion: .choices(UsageKinds.names))],
         run: { shell, inv throws(ShellError) in try await usage(shell, inv) }
