@@ -83,6 +83,9 @@ struct OrgReader {
 
     /// Every item of `endpoint`'s listing; a refusal is thrown (with its explanation).
     func all(_ endpoint: Endpoint, path: [String: String] = [:], query: [QueryItem] = []) async throws(ShellError) -> [JSON] {
+        if Self.remembered(endpoint, path: path, query: query, from: source) == nil {
+            shell.calls.announceWait(on: shell.client.bucket(for: Call(endpoint, pathParameters: path, query: query), key: key.secret))
+        }
         let listing = await Self.read(endpoint, path: path, query: query, from: source)
         printLog()
         return try await unwrap(listing)
@@ -136,6 +139,7 @@ struct OrgReader {
             let bucket = client.bucket(for: Call(endpoints[index], pathParameters: requests[index].path), key: secret)
             if !buckets.contains(bucket) { buckets.append(bucket) }
         }
+        for bucket in buckets { shell.calls.announceWait(on: bucket) }
         let progress = BulkProgress(console: shell.console, scheduler: client.scheduler, buckets: buckets, total: toRead.count)
         progress.beforeRedraw = printLog
         let read = await runBounded(

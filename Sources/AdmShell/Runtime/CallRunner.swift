@@ -76,7 +76,11 @@ struct CallRunner {
     /// A call that will wait more than two seconds for its turn says so, and why, on a terminal
     /// (a progress line, gone when the answer comes) and with `-v`.
     func announceWait(for call: Call, key: SessionKey) {
-        let bucket = shell.client.bucket(for: call, key: key.secret)
+        announceWait(on: shell.client.bucket(for: call, key: key.secret))
+    }
+
+    /// Says so when the next call on `bucket` will wait more than two seconds for its turn.
+    func announceWait(on bucket: RateLimitScheduler.Bucket) {
         let outlook = shell.client.scheduler.outlook(bucket)
         guard outlook.nextTurn > 2 else { return }
         let pace = outlook.perMinute.map { "it grants ~\(Formatting.number($0, decimals: 1))/min" } ?? "adm is finding its pace"
