@@ -194,8 +194,9 @@ public final class RateLimitScheduler: Sendable {
     }
 
     /// Learns from an answer: `refused` for a 429; `serverWait` when it named one.
-    /// What is learned is written to the memory outside the lock, at most once a second per
-    /// key (a fan-out answers many times a second); `flush` writes the rest at the end.
+    /// What is learned is written to the memory outside the lock and off the calling thread
+    /// (`DiskWork`), at most once a second per key (a fan-out answers many times a second);
+    /// `flush` writes the rest at the end and waits for every write.
     public func record(_ bucket: Bucket, sent: Double, received: Double, refused: Bool, serverWait: Double? = nil) {
         let saved: (String, [String: JSON])? = state.withLock { s in
             var lane = s.lanes[bucket, default: Lane()]
@@ -211,7 +212,8 @@ public final class RateLimitScheduler: Sendable {
             s.unsaved.remove(bucket.owner)
             return (bucket.owner, Self.pacedEndpoints(of: bucket.owner, in: s))
         }
-        if let (owner, endpoints) = saved { memory?.save(owner: owner, endpoints: endpoints) }
+        // Off the event loop: the disk queue keeps the writes in order.
+        if let (owner, endpoints) = saved, let memory { DiskWork.later { memory.save(owner: owner, endpoints: endpoints) } }
     }
 
     /// Writes what was learned and not written yet (at the end of a run).
@@ -220,7 +222,8 @@ public final class RateLimitScheduler: Sendable {
             defer { s.unsaved.removeAll() }
             return s.unsaved.map { ($0, Self.pacedEndpoints(of: $0, in: s)) }
         }
-        for (owner, endpoints) in pending { memory?.save(owner: owner, endpoints: endpoints) }
+        guard let memory else { return }
+        DiskWork.now { for (owner, endpoints) in pending { memory.save(owner: owner, endpoints: endpoints) } }
     }
 
     private static func pacedEndpoints(of owner: String, in s: State) -> [String: JSON] {

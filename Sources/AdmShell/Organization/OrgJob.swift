@@ -179,7 +179,7 @@ struct OrgJob {
             if dryRun { return Outcome(value: value, printed: inv.showsTables) }
             if pending.isEmpty {
                 for step in steps where step.value["status"] == "started" { mark(step.key, .done, what: step.value["what"]?.stringValue ?? step.key) }
-                try complete()
+                try await complete()
                 return Outcome(value: value, printed: inv.showsTables)
             }
         }
@@ -202,7 +202,7 @@ struct OrgJob {
         for step in pending where step.runs { mark(step.id, .planned, what: step.what) }
         entries["started_at"] = .string(UnixTime.iso8601(UnixTime.now()))
         entries["completed_at"] = nil
-        try write(beforeAnyChange: true)
+        try await write(beforeAnyChange: true)
 
         var report: [JSON] = []
         var firstFailure: CallResult?
@@ -217,7 +217,7 @@ struct OrgJob {
                 continue
             }
             mark(step.id, .started, what: step.what)
-            try write()
+            try await write()
             let result: CallResult
             let keysBefore = Set(shell.session.keyOrder)
             do {
@@ -230,13 +230,14 @@ struct OrgJob {
                 }
                 report.append(.obj(["step": .string(step.what), "result": .string("failed: " + error.description)]))
                 mark(step.id, .failed, what: step.what)
-                try write()
+                try await write()
                 continue
             }
             // Keys the answer carried (session keys now) are saved before anything else is sent.
             let adopted = shell.session.orderedKeys.filter { !keysBefore.contains($0.name) }
             if let secretsFile, !adopted.isEmpty {
-                do { try OwnFiles.storeKeys(adopted.map { ($0.name, $0.secret) }, in: secretsFile) } catch {
+                let keys = adopted.map { ($0.name, $0.secret) }
+                do { try await DiskWork.perform { () throws(FileError) in try OwnFiles.storeKeys(keys, in: secretsFile) } } catch {
                     stopped = "the new key could not be saved"
                     shell.warn(
                         style.red("error: ")
@@ -257,7 +258,7 @@ struct OrgJob {
                 let reason = result.error.map { "\(result.status) \($0.message)" } ?? "HTTP \(result.status)"
                 report.append(.obj(["step": .string(step.what), "result": .string("failed: " + reason)]))
             }
-            try write()
+            try await write()
         }
         value["report"] = .array(report)
         let unfinished = failed(report) > 0 || Task.isCancelled || stopped != nil
@@ -274,7 +275,7 @@ struct OrgJob {
             }
             if unfinished { shell.say(style.yellow("  run it again to finish: what is done is skipped (journal: \(journal))")) }
         }
-        if !unfinished { try complete() }
+        if !unfinished { try await complete() }
         if Task.isCancelled { throw .cancelled(partial: value) }
         var outcome = Outcome(value: value, printed: inv.showsTables, calls: [])
         if let firstFailure {
@@ -300,19 +301,25 @@ struct OrgJob {
     }
 
     /// Marks the job finished: the journal becomes its receipt.
-    mutating func complete() throws(ShellError) {
+    mutating func complete() async throws(ShellError) {
         entries["completed_at"] = .string(UnixTime.iso8601(UnixTime.now()))
-        try write()
+        try await write()
     }
 
-    /// Writes the journal durably (a temporary file renamed over it, synced). A journal that
-    /// cannot be written stops the job: its resumability would be gone without a trace.
-    func write(beforeAnyChange: Bool = false) throws(ShellError) {
+    /// Writes the journal durably (a temporary file renamed over it, synced), off the event loop
+    /// (`DiskWork`). A journal that cannot be written stops the job: its resumability would be
+    /// gone without a trace.
+    func write(beforeAnyChange: Bool = false) async throws(ShellError) {
         var document = entries
         document["job"] = .string(title)
         document["version"] = .int(Self.version)
-        FileMode.makeDirectories(AdmPaths.stateDirectory + "/jobs")
-        do { try FileMode.writePrivate(journal, document.serialized(pretty: true) + "\n") } catch {
+        let (journal, text) = (journal, document.serialized(pretty: true) + "\n")
+        do {
+            try await DiskWork.perform { () throws(FileError) in
+                FileMode.makeDirectories(AdmPaths.stateDirectory + "/jobs")
+                try FileMode.writePrivate(journal, text)
+            }
+        } catch {
             throw .environment(
                 "\(title): its journal cannot be written (\(error.description))"
                     + (beforeAnyChange ? "; nothing was changed" : "; stopped, run it again to finish once the journal can be written")
