@@ -639,3 +639,22 @@ def test_a_resize_at_the_prompt_redraws_the_line_so_what_is_drawn_is_what_runs()
     settle(child)
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def test_back_from_the_background_the_prompt_and_the_pending_line_are_drawn_again():
+    import signal
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    settle(child)
+    child.send('print pending-line')
+    child.expect_exact('pending-line')
+    os.kill(child.pid, signal.SIGSTOP)  # as Ctrl-Z in a job-control shell stops it
+    time.sleep(0.3)
+    os.kill(child.pid, signal.SIGCONT)  # `fg`
+    child.expect(PROMPT + 'print pending-line')  # drawn again, line and all
+    child.sendline('')
+    child.expect('pending-line')
+    child.expect(PROMPT)
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
