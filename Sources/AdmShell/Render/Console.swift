@@ -84,7 +84,10 @@ public final class Console {
     /// when standard error is not a terminal: scripts and CI logs stay clean.
     public func progress(_ line: String) {
         guard errorIsTerminal else { return }
-        sink.writeError("\r\u{1B}[K" + finish(line))
+        // One row, whatever the width is now: a line that wrapped would leave its first rows
+        // behind when redrawn after a resize.
+        let fitted = DisplayWidth.truncate(line, to: max(10, TerminalSize.columns(of: 2) - 1))
+        sink.writeError("\r\u{1B}[K" + finish(fitted))
         progressShown = true
     }
 
