@@ -493,6 +493,20 @@ def test_long_output_goes_through_the_pager_short_output_does_not():
     child.expect(pexpect.EOF)
 
 
+def test_a_one_liner_on_a_terminal_pages_too_and_no_pager_turns_it_off():
+    home = tempfile.mkdtemp(prefix='adm-home-')
+    paged = os.path.join(home, 'paged')
+    pager = {'ADM_PAGER': f'cat > {paged}; echo PAGER-RAN'}
+    child = spawn('--sandbox', '-e', 'help call', home=home, env=pager)
+    child.expect('PAGER-RAN')
+    child.expect(pexpect.EOF)
+    assert 'usage:' in open(paged).read()
+    os.remove(paged)
+    child = spawn('--sandbox', '--no-pager', '-e', 'help call', home=home, env=pager)
+    child.expect(pexpect.EOF)
+    assert 'PAGER-RAN' not in child.before and not os.path.exists(paged)
+
+
 def test_less_pages_long_output_and_q_brings_the_prompt_back():
     child = spawn('--sandbox', env={'PAGER': '', 'LESS': ''})
     child.expect(PROMPT)

@@ -76,7 +76,11 @@ struct Adm: AsyncParsableCommand {
 enum Scripts {
     /// Runs statements and ends the process with their exit status.
     static func runText(_ launched: Launcher.Launched, text: String, file: String) async -> Never {
+        // A one-liner's output on a terminal pages as the shell's does (`adm -e 'help call'`),
+        // as git's and gh's do; in a pipe it is never held, nor a script's (it prints as it goes).
+        let held = file == "-e" ? launched.shell.holdOutputForPager() : nil
         let outcome = await run(launched, text: text, file: file, keepGoing: false)
+        launched.shell.showHeldOutput(held)
         await finish(launched)
         exit(outcome.exitStatus)
     }

@@ -54,7 +54,7 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "No colours (NO_COLOR is honoured too).")
     var noColor = false
 
-    @Flag(help: "In the shell, long output scrolls instead of going through $ADM_PAGER, $PAGER or less -FRX.")
+    @Flag(help: "Long output on a terminal (the shell, one-liners) scrolls instead of going through $ADM_PAGER, $PAGER or less -FRX.")
     var noPager = false
 
     @Option(help: ArgumentHelp("Keep the sandbox's organization in this SQLite file (--sandbox, adm sandbox).", valueName: "path"))
