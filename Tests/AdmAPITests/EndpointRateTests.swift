@@ -90,18 +90,25 @@ struct EndpointRateTests {
         #expect(seconds <= 1.15 * floor + 10, "took \(seconds) s against a floor of \(floor) s")
     }
 
-    @Test("a state saved by one process paces the next: a full bucket's burst goes at once, then the learned pace")
-    func savedState() {
-        var bucket = SimulatedBucket(burst: 5, perMinute: 120)
+    /// `calls` calls one after another against `bucket`, each when the model says: the model
+    /// after them, and the time the last answer came.
+    func sequential(calls: Int, _ bucket: SimulatedBucket) -> (EndpointRate, Double) {
+        var bucket = bucket
         var rate = EndpointRate()
         var now = 0.0
-        for _ in 0..<20 {
+        for _ in 0..<calls {
             let send = rate.nextSend(now: now)
             rate.admit(now: send)
             let granted = bucket.take(at: send)
             now = send + 0.005
             rate.record(sent: send, received: now, granted: granted)
         }
+        return (rate, now)
+    }
+
+    @Test("a state saved by one process paces the next: a full bucket's burst goes at once, then the learned pace")
+    func savedState() {
+        let (rate, now) = sequential(calls: 20, SimulatedBucket(burst: 5, perMinute: 120))
         let restored = EndpointRate(saved: rate.saved)
         #expect(restored?.isPaced == true)
         #expect(restored.map { $0.nextSend(now: now + 60) } == now + 60, "after a quiet minute the bucket is full again")
@@ -110,16 +117,7 @@ struct EndpointRateTests {
 
     @Test("a pace with no refusal for ten minutes is forgotten, in this process and the next")
     func relaxes() {
-        var bucket = SimulatedBucket(burst: 5, perMinute: 8)
-        var rate = EndpointRate()
-        var now = 0.0
-        for _ in 0..<12 {
-            let send = rate.nextSend(now: now)
-            rate.admit(now: send)
-            let granted = bucket.take(at: send)
-            now = send + 0.005
-            rate.record(sent: send, received: now, granted: granted)
-        }
+        let (rate, now) = sequential(calls: 12, SimulatedBucket(burst: 5, perMinute: 8))
         #expect(rate.isPaced && rate.refused > 0)
         #expect(!rate.isStale(now: now + 60), "a minute after a refusal the pace holds")
         #expect(rate.isStale(now: now + EndpointRate.forgetAfter + 1))

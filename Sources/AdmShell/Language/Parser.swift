@@ -212,9 +212,8 @@ enum Checker {
         }
     }
 
-    /// The subcommand a statement names with its first positional word, if any.
-    static func namedSubcommand(_ s: Statement, _ spec: CommandSpec) -> SubcommandSpec? {
-        guard !spec.subcommands.isEmpty else { return nil }
+    /// The statement's first positional word: not a flag, not a flag's value, not a `k=v` pair.
+    static func firstPositional(_ s: Statement, _ spec: CommandSpec) -> Word? {
         var skipNext = false
         for word in s.arguments {
             if skipNext {
@@ -226,32 +225,24 @@ enum Checker {
                 continue
             }
             if Arguments.pair(word) != nil { continue }
-            return word.literalText.flatMap(spec.subcommand)
+            return word
         }
         return nil
+    }
+
+    /// The subcommand a statement names with its first positional word, if any.
+    static func namedSubcommand(_ s: Statement, _ spec: CommandSpec) -> SubcommandSpec? {
+        guard !spec.subcommands.isEmpty else { return nil }
+        return firstPositional(s, spec)?.literalText.flatMap(spec.subcommand)
     }
 
     /// A first positional word that must name a subcommand, and does not, is a syntax error
     /// (words with variables are checked when they run).
     static func checkSubcommand(_ s: Statement, _ spec: CommandSpec) throws(SyntaxError) {
-        guard spec.firstWordMustBeSubcommand else { return }
-        var skipNext = false
-        for word in s.arguments {
-            if skipNext {
-                skipNext = false
-                continue
-            }
-            if let text = word.literalText, text.hasPrefix("--"), text.count > 2 {
-                skipNext = spec.takesValue(text) && !text.contains("=")
-                continue
-            }
-            if Arguments.pair(word) != nil { continue }
-            guard let text = word.literalText else { return }
-            if spec.subcommand(text) == nil {
-                let (message, suggestion) = spec.unknownSubcommand(text)
-                throw SyntaxError(message, at: word.location, suggestion: suggestion)
-            }
-            return
+        guard spec.firstWordMustBeSubcommand, let word = firstPositional(s, spec), let text = word.literalText else { return }
+        if spec.subcommand(text) == nil {
+            let (message, suggestion) = spec.unknownSubcommand(text)
+            throw SyntaxError(message, at: word.location, suggestion: suggestion)
         }
     }
 }
