@@ -22,6 +22,13 @@ def settle(child):
     assert child.waitnoecho(timeout=20), 'waited 20 s for libedit to take the terminal (ECHO off) after the prompt'
 
 
+def leave(child):
+    """Ctrl-D at the prompt, once libedit has the terminal; the shell ends."""
+    settle(child)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+
+
 def wait_for(condition, what, timeout=30):
     """Polls `condition` until it holds; fails naming what it waited for."""
     deadline = time.time() + timeout
@@ -68,9 +75,7 @@ def test_tab_completes_a_command_and_a_live_project_id():
     child.sendline('')  # runs only if Tab completed the whole id
     child.expect(r'using project proj_[A-Za-z0-9]{24}\r\n')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_up_recalls_the_previous_line():
@@ -83,9 +88,7 @@ def test_up_recalls_the_previous_line():
     child.sendline('')
     child.expect('recalled-line')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_ctrl_c_cancels_a_slow_request_and_the_prompt_works():
@@ -108,9 +111,7 @@ def test_ctrl_c_cancels_a_slow_request_and_the_prompt_works():
     child.sendline('print fresh-line')
     child.expect('fresh-line')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
     child.close()
     sandbox.stop()
     assert child.exitstatus == 0
@@ -119,9 +120,7 @@ def test_ctrl_c_cancels_a_slow_request_and_the_prompt_works():
 def test_ctrl_d_exits_0():
     child = spawn('--sandbox')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
     child.close()
     assert child.exitstatus == 0
 
@@ -140,9 +139,7 @@ def test_a_line_ending_in_backslash_continues_as_one_statement():
     saved = os.path.join(child.home, 'joined.adm')
     child.sendline(f'save {saved}')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
     statements = [l for l in open(saved).read().splitlines() if not l.startswith('#')]
     assert statements == ['print "hello"'], statements
     history = open(os.path.join(child.home, 'state', 'adm', 'history')).read()
@@ -161,9 +158,7 @@ def test_vi_mode_from_editrc():
     child.sendline('')
     child.expect('\r\nvi-mode\r\n')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_a_canary_key_never_reaches_the_screen_or_the_history():
@@ -226,9 +221,7 @@ def test_the_shell_works_in_the_c_locale():
     child.sendline('print ünïcode')
     child.expect('ünïcode\r\n')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
     child.close()
     assert child.exitstatus == 0
 
@@ -284,9 +277,7 @@ def test_ctrl_c_or_an_empty_line_at_the_hidden_key_prompt_adds_nothing():
     child.sendline('key list')
     child.expect(PROMPT)
     assert 't3' not in child.before and 't4' not in child.before
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_two_shells_side_by_side_both_keep_their_lines():
@@ -383,9 +374,7 @@ def test_names_files_run_and_strict_words_at_the_prompt():
     child.expect(r'\x1b\[(H|2J|J)')
     child.sendline('')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_tables_never_cut_ids_or_emails_and_narrow_terminals_get_one_record_per_block():
@@ -451,9 +440,7 @@ def test_keys_typed_while_a_command_runs_wait_for_the_next_prompt_undrawn():
     child.sendline('')  # the next prompt has them: Enter runs them
     child.expect('type-ahead')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_long_output_goes_through_the_pager_short_output_does_not():
@@ -479,18 +466,14 @@ def test_long_output_goes_through_the_pager_short_output_does_not():
     child.sendline('help call')
     child.expect(PROMPT)
     assert 'PAGER-RAN' not in child.before and not os.path.exists(paged), 'pager off: long output scrolls'
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
     # --no-pager starts the shell with it off.
     child = spawn('--sandbox', '--no-pager', home=home, env={'ADM_PAGER': f'cat > {paged}; echo PAGER-RAN'})
     child.expect(PROMPT)
     child.sendline('help call')
     child.expect(PROMPT)
     assert not os.path.exists(paged)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_a_one_liner_on_a_terminal_pages_too_and_no_pager_turns_it_off():
@@ -517,9 +500,7 @@ def test_less_pages_long_output_and_q_brings_the_prompt_back():
     child.sendline('print after-the-pager')  # the terminal is the shell's again: echo and editing
     child.expect('after-the-pager')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_redirection_sends_a_statements_output_to_a_file_and_never_replaces_one_unasked():
@@ -548,9 +529,7 @@ def test_redirection_sends_a_statements_output_to_a_file_and_never_replaces_one_
     saved = open(os.path.join(work, 'sa.txt')).read()
     assert 'redirected' in saved and not re.search(r'sk-[\w-]{20,}', saved), 'a new secret never goes into a file'
     assert "kept the new key as session key" in child.before
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_archiving_the_active_project_asks_first_and_the_prompt_shows_it_archived():
@@ -572,9 +551,7 @@ def test_archiving_the_active_project_asks_first_and_the_prompt_shows_it_archive
     child.sendline('y')
     child.expect(r'archived')
     child.expect(r'@proj_\S+\(archived\)> ')
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
     # A script names the project or says --yes.
     script = subprocess.run([ADM, '--sandbox', '-e', 'project create s --quiet; use project $_.id; project archive'],
                             capture_output=True, text=True)
@@ -607,9 +584,7 @@ def test_users_by_email_and_names_complete_including_a_project_adm_just_made():
     child.sendline('--quiet')
     child.expect(PROMPT)
     assert 'error' not in child.before, child.before
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_a_long_wait_for_a_turn_says_why_and_a_changed_limit_is_not_paced_by_the_old_one():
@@ -632,9 +607,7 @@ def test_a_long_wait_for_a_turn_says_why_and_a_changed_limit_is_not_paced_by_the
         child.sendline('projects --limit 1 --quiet')
         child.expect(PROMPT, timeout=60)
         assert 'waiting ~' not in child.before and 'waited' not in child.before, child.before
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_a_resize_at_the_prompt_redraws_the_line_so_what_is_drawn_is_what_runs():
@@ -650,9 +623,7 @@ def test_a_resize_at_the_prompt_redraws_the_line_so_what_is_drawn_is_what_runs()
     child.sendline('')
     child.expect_exact('Xaaaaaaaaaa bbbbbbbbbb')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)
 
 
 def test_back_from_the_background_the_prompt_and_the_pending_line_are_drawn_again():
@@ -669,6 +640,4 @@ def test_back_from_the_background_the_prompt_and_the_pending_line_are_drawn_agai
     child.sendline('')
     child.expect('pending-line')
     child.expect(PROMPT)
-    settle(child)
-    child.sendeof()
-    child.expect(pexpect.EOF)
+    leave(child)

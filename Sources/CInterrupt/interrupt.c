@@ -9,23 +9,32 @@
 
 static int interrupt_pipe[2] = {-1, -1};
 
-static void on_interrupt(int signo) {
-    (void)signo;
-    if (interrupt_pipe[1] >= 0) {
-        char c = 1;
-        ssize_t r = write(interrupt_pipe[1], &c, 1);
+// A self-pipe, made once: both ends non-blocking and closed on exec. 0 when it is there.
+static int make_self_pipe(int fds[2]) {
+    if (fds[0] >= 0) return 0;
+    if (pipe(fds) != 0) return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
+// Writes one byte to a self-pipe from a signal handler (async-signal-safe).
+static void poke(int fds[2], char c) {
+    if (fds[1] >= 0) {
+        ssize_t r = write(fds[1], &c, 1);
         (void)r;
     }
 }
 
+static void on_interrupt(int signo) {
+    (void)signo;
+    poke(interrupt_pipe, 1);
+}
+
 int adm_install_interrupt_handler(void) {
-    if (interrupt_pipe[0] < 0) {
-        if (pipe(interrupt_pipe) != 0) return -1;
-        for (int i = 0; i < 2; i++) {
-            fcntl(interrupt_pipe[i], F_SETFL, O_NONBLOCK);
-            fcntl(interrupt_pipe[i], F_SETFD, FD_CLOEXEC);
-        }
-    }
+    if (make_self_pipe(interrupt_pipe) != 0) return -1;
     struct sigaction sa;
     sa.sa_handler = on_interrupt;
     sigemptyset(&sa.sa_mask);
@@ -98,21 +107,11 @@ int adm_release_typeahead(const struct termios *saved) { return tcsetattr(0, TCS
 static int redraw_pipe[2] = {-1, -1};
 
 static void on_terminal_change(int signo) {
-    if (redraw_pipe[1] >= 0) {
-        char c = signo == SIGCONT ? 'C' : 'W';
-        ssize_t r = write(redraw_pipe[1], &c, 1);
-        (void)r;
-    }
+    poke(redraw_pipe, signo == SIGCONT ? 'C' : 'W');
 }
 
 int adm_install_redraw_handler(void) {
-    if (redraw_pipe[0] < 0) {
-        if (pipe(redraw_pipe) != 0) return -1;
-        for (int i = 0; i < 2; i++) {
-            fcntl(redraw_pipe[i], F_SETFL, O_NONBLOCK);
-            fcntl(redraw_pipe[i], F_SETFD, FD_CLOEXEC);
-        }
-    }
+    if (make_self_pipe(redraw_pipe) != 0) return -1;
     struct sigaction sa;
     sa.sa_handler = on_terminal_change;
     sigemptyset(&sa.sa_mask);

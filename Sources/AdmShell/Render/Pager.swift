@@ -1,4 +1,5 @@
 import AdmAPI
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -10,8 +11,8 @@ import Darwin
 
 /// Long output at the prompt goes through a pager, as psql and gh do: `$ADM_PAGER`, else
 /// `$PAGER`, else `less -FRX` (with `LESS=FRX` when `LESS` is unset, so colours show and a
-/// short page does not clear the screen). `pager off` in the shell, `pager = off` in the
-/// config or `--no-pager` turn it off; an empty `ADM_PAGER` too.
+/// short page does not clear the screen). `pager off` in the shell or `--no-pager` turn it
+/// off; an empty `ADM_PAGER` too.
 public enum Pager {
     /// The command that pages, or nil when paging is off by the environment.
     public static func command() -> String? {
@@ -73,17 +74,11 @@ public enum Pager {
             close(writeEnd)
             return "the pager '\(command)' did not start: \(String(cString: strerror(spawned)))"
         }
-        // The pager may end before reading everything (q at the first page): the rest is not wanted.
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeMutableBytes { Glibc.write(writeEnd, $0.baseAddress, $0.count) }
-            if n < 0, errno == EINTR { continue }
-            if n <= 0 { break }
-            offset += n
-        }
-        bytes.removeAll()
-        close(writeEnd)
+        // The pager may end before reading everything (q at the first page): the rest is not
+        // wanted, so a write refused then (EPIPE) is no failure.
+        let pipe = FileDescriptor(rawValue: writeEnd)
+        _ = try? pipe.writeAll(text.utf8)
+        try? pipe.close()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         // `sh -c` answers 127 when the command is not found: nothing was shown.

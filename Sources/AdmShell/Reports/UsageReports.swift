@@ -241,15 +241,14 @@ enum UsageReports {
                 continue
             }
             let found = try await shell.session.names.projectIDs(named: item, reader: reader)
-            guard found.count == 1 else {
-                throw .usage(
-                    found.isEmpty
-                        ? "--project: no project is called '\(item)'"
-                        : "--project: \(found.count) projects are called '\(item)' (\(found.joined(separator: ", "))); give an id",
+            ids.append(
+                try Interpreter.oneMatch(
+                    found,
+                    none: "--project: no project is called '\(item)'",
+                    several: "--project: \(found.count) projects are called '\(item)' (\(found.joined(separator: ", "))); give an id",
                     at: w.location
                 )
-            }
-            ids += found
+            )
         }
         return QueryItem.items(name: "project_ids", value: .array(ids.map(JSON.string)))
     }

@@ -200,15 +200,20 @@ extension Interpreter {
         if found.isEmpty { found = users.filter { $0["name"]?.stringValue == text } }
         if found.isEmpty { found = users.filter { $0["name"]?.stringValue?.lowercased() == lowered } }
         let ids = found.compactMap { $0["id"]?.stringValue }
-        guard ids.count == 1 else {
-            throw .usage(
-                ids.isEmpty
-                    ? "no user is '\(Cells.inline(text))' in the organization (users --all lists them; offboard finds people who left)"
-                    : "\(ids.count) users are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the email or id",
+        return .string(
+            try Self.oneMatch(
+                ids,
+                none: "no user is '\(Cells.inline(text))' in the organization (users --all lists them; offboard finds people who left)",
+                several: "\(ids.count) users are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the email or id",
                 at: word.location
             )
-        }
-        return .string(ids[0])
+        )
+    }
+
+    /// The one id a name was found to mean; none or several is the error that says so.
+    static func oneMatch(_ ids: [String], none: String, several: String, at location: SourceLocation) throws(ShellError) -> String {
+        guard ids.count == 1 else { throw .usage(ids.isEmpty ? none : several, at: location) }
+        return ids[0]
     }
 
     /// Project names given where ids go, as ids: an id (`proj_…`) is taken as it is; a name is
@@ -222,15 +227,14 @@ extension Interpreter {
             return .array(out)
         case .string(let text) where !text.hasPrefix("proj_") && !text.isEmpty:
             let ids = try await NameCache().projectIDs(named: text, reader: OrgReader(self, inv))
-            guard ids.count == 1 else {
-                throw .usage(
-                    ids.isEmpty
-                        ? "no project is named '\(Cells.inline(text))' (projects --all lists them)"
-                        : "\(ids.count) projects are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the id",
+            return .string(
+                try Self.oneMatch(
+                    ids,
+                    none: "no project is named '\(Cells.inline(text))' (projects --all lists them)",
+                    several: "\(ids.count) projects are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the id",
                     at: inv.location
                 )
-            }
-            return .string(ids[0])
+            )
         default:
             return value
         }
