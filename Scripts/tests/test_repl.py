@@ -488,6 +488,12 @@ def test_a_one_liner_on_a_terminal_pages_too_and_no_pager_turns_it_off():
     child = spawn('--sandbox', '--no-pager', '-e', 'help call', home=home, env=pager)
     child.expect(pexpect.EOF)
     assert 'PAGER-RAN' not in child.before and not os.path.exists(paged)
+    # A hostile screen size never crashes the count of rows.
+    for size in ('9223372036854775807', '0', '-1', '1e16', 'nan'):
+        child = spawn('--sandbox', '-e', 'help call', home=home, env=dict(pager, COLUMNS=size, LINES=size))
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0, (size, child.exitstatus, child.signalstatus)
 
 
 def test_less_pages_long_output_and_q_brings_the_prompt_back():

@@ -25,10 +25,12 @@ public enum Pager {
     /// long lines counted as the terminal wraps them.
     static func isLonger(_ text: String, rows: Int, columns: Int) -> Bool {
         var used = 0
+        let width = max(columns, 1)
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
             let cells = DisplayWidth.of(withoutEscapes(line))
-            used += max(1, (cells + max(columns, 1) - 1) / max(columns, 1))
-            if used > rows - 1 { return true }
+            // Rows the line takes, without adding to `cells` (a hostile COLUMNS may be Int.max).
+            used += max(1, cells / width + (cells % width == 0 ? 0 : 1))
+            if used >= rows { return true }
         }
         return false
     }
