@@ -20,12 +20,39 @@ static int make_self_pipe(int fds[2]) {
     return 0;
 }
 
-// Writes one byte to a self-pipe from a signal handler (async-signal-safe).
-static void poke(int fds[2], char c) {
+// Writes one byte, a bit that says what happened, to a self-pipe from a signal handler
+// (async-signal-safe).
+static void poke(int fds[2], char bit) {
     if (fds[1] >= 0) {
-        ssize_t r = write(fds[1], &c, 1);
+        ssize_t r = write(fds[1], &bit, 1);
         (void)r;
     }
+}
+
+// Reads every pending byte of a self-pipe: the bits they carry, or'ed (0 for none).
+static int drain(int fds[2]) {
+    char buf[64];
+    int bits = 0;
+    ssize_t r;
+    if (fds[0] < 0) return 0;
+    while ((r = read(fds[0], buf, sizeof buf)) > 0) {
+        for (ssize_t i = 0; i < r; i++) bits |= buf[i];
+    }
+    return bits;
+}
+
+// Makes the self-pipe (when there is one), then sends each of `signals` to `handler`; 0 on
+// success.
+static int install(int *fds, void (*handler)(int), int flags, const int *signals, unsigned count) {
+    if (fds && make_self_pipe(fds) != 0) return -1;
+    struct sigaction sa;
+    sa.sa_handler = handler;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = flags;
+    for (unsigned i = 0; i < count; i++) {
+        if (sigaction(signals[i], &sa, NULL) != 0) return -1;
+    }
+    return 0;
 }
 
 static void on_interrupt(int signo) {
@@ -34,24 +61,13 @@ static void on_interrupt(int signo) {
 }
 
 int adm_install_interrupt_handler(void) {
-    if (make_self_pipe(interrupt_pipe) != 0) return -1;
-    struct sigaction sa;
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0;
-    return sigaction(SIGINT, &sa, NULL);
+    static const int signals[] = {SIGINT};
+    return install(interrupt_pipe, on_interrupt, 0, signals, 1);
 }
 
 int adm_interrupt_fd(void) { return interrupt_pipe[0]; }
 
-int adm_drain_interrupts(void) {
-    char buf[64];
-    int n = 0;
-    ssize_t r;
-    if (interrupt_pipe[0] < 0) return 0;
-    while ((r = read(interrupt_pipe[0], buf, sizeof buf)) > 0) n += (int)r;
-    return n;
-}
+int adm_drain_interrupts(void) { return drain(interrupt_pipe); }
 
 int adm_echo_off(struct termios *saved) {
     if (tcgetattr(0, saved) != 0) return -1;
@@ -77,15 +93,8 @@ static void on_ending_signal(int signo) {
 int adm_restore_terminal_on_signals(void) {
     if (tcgetattr(0, &terminal_at_start) != 0) return -1;
     terminal_saved = 1;
-    struct sigaction sa;
-    sa.sa_handler = on_ending_signal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    int signals[] = {SIGTERM, SIGHUP, SIGQUIT};
-    for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
-        if (sigaction(signals[i], &sa, NULL) != 0) return -1;
-    }
-    return 0;
+    static const int signals[] = {SIGTERM, SIGHUP, SIGQUIT};
+    return install(NULL, on_ending_signal, SA_RESETHAND, signals, 3);
 }
 
 void adm_restore_terminal(void) {
@@ -107,28 +116,14 @@ int adm_release_typeahead(const struct termios *saved) { return tcsetattr(0, TCS
 static int redraw_pipe[2] = {-1, -1};
 
 static void on_terminal_change(int signo) {
-    poke(redraw_pipe, signo == SIGCONT ? 'C' : 'W');
+    poke(redraw_pipe, signo == SIGCONT ? 2 : 1);
 }
 
 int adm_install_redraw_handler(void) {
-    if (make_self_pipe(redraw_pipe) != 0) return -1;
-    struct sigaction sa;
-    sa.sa_handler = on_terminal_change;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
-    if (sigaction(SIGWINCH, &sa, NULL) != 0) return -1;
-    return sigaction(SIGCONT, &sa, NULL);
+    static const int signals[] = {SIGWINCH, SIGCONT};
+    return install(redraw_pipe, on_terminal_change, SA_RESTART, signals, 2);
 }
 
 int adm_redraw_fd(void) { return redraw_pipe[0]; }
 
-int adm_drain_redraws(void) {
-    char buf[64];
-    int flags = 0;
-    ssize_t r;
-    if (redraw_pipe[0] < 0) return 0;
-    while ((r = read(redraw_pipe[0], buf, sizeof buf)) > 0) {
-        for (ssize_t i = 0; i < r; i++) flags |= buf[i] == 'C' ? 2 : 1;
-    }
-    return flags;
-}
+int adm_drain_redraws(void) { return drain(redraw_pipe); }

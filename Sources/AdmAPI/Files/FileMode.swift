@@ -31,14 +31,7 @@ package enum FileMode {
     /// Creates `path` empty with mode 0600, failing if it cannot.
     package static func createPrivate(_ path: String) throws(FileError) {
         do {
-            let fd = try FileDescriptor.open(
-                FilePath(place(path, writing: true)),
-                .writeOnly,
-                options: [.create, .truncate],
-                permissions: privatePermissions
-            )
-            fchmod(fd.rawValue, 0o600)
-            try fd.close()
+            try openPrivate(place(path, writing: true), [.create, .truncate]).close()
         } catch {
             throw failure("create", path, error)
         }
@@ -73,12 +66,7 @@ package enum FileMode {
         let target = place(path, writing: true)
         let tmp = target + ".tmp-\(getpid())"
         do {
-            let fd = try FileDescriptor.open(FilePath(tmp), .writeOnly, options: [.create, .truncate], permissions: privatePermissions)
-            try fd.closeAfter {
-                fchmod(fd.rawValue, 0o600)
-                _ = try fd.writeAll(text.utf8)
-                if durable, fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
-            }
+            try write(text, to: openPrivate(tmp, [.create, .truncate]), durable: durable)
         } catch {
             unlink(tmp)
             throw failure("write", path, error)
@@ -95,18 +83,26 @@ package enum FileMode {
     /// `durable` waits for the disk (a failed fsync is a failed write).
     package static func appendPrivate(_ path: String, _ text: String, durable: Bool = false) throws(FileError) {
         do {
-            let fd = try FileDescriptor.open(
-                FilePath(place(path, writing: true)),
-                .writeOnly,
-                options: [.create, .append],
-                permissions: privatePermissions
-            )
-            try fd.closeAfter {
-                _ = try fd.writeAll(text.utf8)
-                if durable, fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
-            }
+            try write(text, to: openPrivate(place(path, writing: true), [.create, .append]), durable: durable)
         } catch {
             throw failure("write", path, error)
+        }
+    }
+
+    /// Opens a placed path for writing with mode 0600 (set again: a file that was there keeps its
+    /// mode otherwise).
+    private static func openPrivate(_ placed: String, _ options: FileDescriptor.OpenOptions) throws -> FileDescriptor {
+        let fd = try FileDescriptor.open(FilePath(placed), .writeOnly, options: options, permissions: privatePermissions)
+        fchmod(fd.rawValue, 0o600)
+        return fd
+    }
+
+    /// Writes all of `text` and closes `fd`; `durable` waits for the disk (a failed fsync is a
+    /// failed write).
+    private static func write(_ text: String, to fd: FileDescriptor, durable: Bool) throws {
+        try fd.closeAfter {
+            _ = try fd.writeAll(text.utf8)
+            if durable, fsync(fd.rawValue) != 0 { throw Errno(rawValue: errno) }
         }
     }
 

@@ -76,17 +76,7 @@ public enum Redaction {
     /// The ways a value may be written out: itself, escaped, percent-encoded (the longest first,
     /// so a form is replaced before a shorter one inside it).
     static func forms(of value: String) -> [String] {
-        var escaped = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
+        let escaped = value.escaping(["\\": "\\\\", "\"": "\\\"", "\n": "\\n", "\r": "\\r", "\t": "\\t"])
         var percent = ""
         for byte in value.utf8 {
             if isKeyChar(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "~") {

@@ -72,17 +72,6 @@ public enum Words {
     public static func quoted(_ text: String) -> String {
         if !text.isEmpty, !text.hasPrefix("-"), text.allSatisfy({ $0.isLetter || $0.isNumber || "-_./:@%+,".contains($0) }) { return text }
         if !text.contains("'"), !text.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" }) { return "'" + text + "'" }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\"": out += "\\\""
-            case "$": out += "\\$"
-            case "\r": out += "\\r"
-            case "\n": out += "\\n"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        return "\"" + text.escaping(["\\": "\\\\", "\"": "\\\"", "$": "\\$", "\r": "\\r", "\n": "\\n"]) + "\""
     }
 }

@@ -132,7 +132,7 @@ public final class MCPServer: @unchecked Sendable {
                 isError: true
             )
         }
-        let arguments = MCPTool.Arguments(tool: tool.name, values: params["arguments"] ?? .obj([:]))
+        let arguments = MCPTool.Arguments(tool: tool.name, values: params["arguments"] ?? .obj([:]), declared: tool.properties)
         let token = params["_meta"]?["progressToken"]
         if let token {
             let output = self.output
@@ -161,6 +161,10 @@ public final class MCPServer: @unchecked Sendable {
         switch tool.action {
         case .statement(let make):
             return try await value(of: try make(arguments))
+        case .flagged(let words):
+            var statement = StatementWords(words)
+            try statement.addFlags(from: arguments)
+            return try await value(of: statement.statement)
         case .explain:
             return try explain(arguments)
         case .rehearse:

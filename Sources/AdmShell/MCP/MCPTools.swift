@@ -9,6 +9,8 @@ struct MCPTool: Sendable {
     enum Action: Sendable {
         /// Runs the statement its arguments make, for its value.
         case statement(@Sendable (Arguments) throws(ShellError) -> String)
+        /// Runs these words with a flag for each argument given that declares one (`flag:`).
+        case flagged([String])
         /// Explains a failure (the last one, or one the assistant describes).
         case explain
         /// Rehearses a script on a twin: the plan, nothing sent to the organization.
@@ -21,7 +23,7 @@ struct MCPTool: Sendable {
     let name: String
     let title: String
     let description: String
-    let properties: [(name: String, schema: JSON)]
+    let properties: [MCPArgument]
     let required: [String]
     let action: Action
 
@@ -56,6 +58,8 @@ struct MCPTool: Sendable {
         let tool: String
         /// The arguments object (an empty one when none were given).
         let values: JSON
+        /// What the tool declares (the flags they become).
+        let declared: [MCPArgument]
 
         func string(_ name: String) throws(ShellError) -> String? {
             guard let value = values[name], value != .null else { return nil }
@@ -109,6 +113,21 @@ struct MCPTool: Sendable {
     }
 }
 
+/// One argument a tool takes: its name, its JSON schema, and the flag of adm's statement that
+/// carries it, if the statement takes it as a flag: a boolean adds the bare flag when true, a list
+/// its items joined by commas, a number or string its value.
+struct MCPArgument: Sendable {
+    let name: String
+    let schema: JSON
+    let flag: String?
+
+    init(_ name: String, _ schema: JSON, flag: String? = nil) {
+        self.name = name
+        self.schema = schema
+        self.flag = flag
+    }
+}
+
 /// The schemas tool arguments are made of.
 enum Schema {
     static func string(_ description: String) -> JSON {
@@ -139,6 +158,7 @@ struct StatementWords {
     var words: [String]
 
     init(_ command: String...) { words = command }
+    init(_ command: [String]) { words = command }
 
     mutating func add(_ flag: String, _ value: String?) {
         guard let value else { return }
@@ -157,6 +177,19 @@ struct StatementWords {
     }
     mutating func argument(_ value: String) { words.append(Words.quoted(value)) }
 
+    /// A flag for each argument given that declares one, typed by its schema.
+    mutating func addFlags(from a: MCPTool.Arguments) throws(ShellError) {
+        for argument in a.declared {
+            guard let flag = argument.flag else { continue }
+            switch argument.schema["type"]?.stringValue {
+            case "boolean": add(flag, when: try a.bool(argument.name))
+            case "integer": add(flag, try a.integer(argument.name))
+            case "array": add(flag, list: try a.strings(argument.name))
+            default: add(flag, try a.string(argument.name))
+            }
+        }
+    }
+
     var statement: String { words.joined(separator: " ") }
 }
 
@@ -170,19 +203,19 @@ enum MCPToolbox {
     static func named(_ name: String) -> MCPTool? { all.first { $0.name == name } }
 
     /// The range and projects of the reports (`costs`, `usage`), as their flags take them.
-    static let reportRange: [(name: String, schema: JSON)] = [
-        ("days", Schema.integer("the last N daily buckets, today's included (default 7)", minimum: 1, maximum: 36_500)),
-        ("since", Schema.string("the first day, YYYY-MM-DD (UTC)")),
-        ("until", Schema.string("the last day, YYYY-MM-DD (UTC); needs since")),
-        ("project", Schema.list("only these projects (ids or names)")),
+    static let reportRange: [MCPArgument] = [
+        MCPArgument("days", Schema.integer("the last N daily buckets, today's included (default 7)", minimum: 1, maximum: 36_500), flag: "--days"),
+        MCPArgument("since", Schema.string("the first day, YYYY-MM-DD (UTC)"), flag: "--since"),
+        MCPArgument("until", Schema.string("the last day, YYYY-MM-DD (UTC); needs since"), flag: "--until"),
+        MCPArgument("project", Schema.list("only these projects (ids or names)"), flag: "--project"),
     ]
 
-    static func addRange(_ a: MCPTool.Arguments, to s: inout StatementWords) throws(ShellError) {
-        s.add("--days", try a.integer("days"))
-        s.add("--since", try a.string("since"))
-        s.add("--until", try a.string("until"))
-        s.add("--project", list: try a.strings("project"))
-    }
+    /// Read again instead of answering from the session's recent readings (the inventories).
+    static let fresh = MCPArgument(
+        "fresh",
+        Schema.boolean("read again instead of answering from what this session read in the last minutes"),
+        flag: "--fresh"
+    )
 
     /// A number as a query value (`5`, `0.5`); nil for anything else.
     static func numberText(_ value: JSON) -> String? {
@@ -213,22 +246,18 @@ enum MCPToolbox {
                 endpoint): on a large organization this takes minutes, with progress notifications. \(dataNote)
                 """,
             properties: [
-                ("kind", Schema.list("only these kinds", of: ["admin", "project", "service_account"])),
-                ("flag", Schema.list("only keys with any of these flags", of: KeyInventory.flags)),
-                ("idle_days", Schema.integer("days without use that make a key idle (default 90)", minimum: 1, maximum: 36_500)),
-                ("project", Schema.list("only keys of these projects (ids or names)")),
-                ("fresh", Schema.boolean("read again instead of answering from what this session read in the last minutes")),
+                MCPArgument("kind", Schema.list("only these kinds", of: ["admin", "project", "service_account"]), flag: "--kind"),
+                MCPArgument("flag", Schema.list("only keys with any of these flags", of: KeyInventory.flags), flag: "--flag"),
+                MCPArgument(
+                    "idle_days",
+                    Schema.integer("days without use that make a key idle (default 90)", minimum: 1, maximum: 36_500),
+                    flag: "--idle"
+                ),
+                MCPArgument("project", Schema.list("only keys of these projects (ids or names)"), flag: "--project"),
+                fresh,
             ],
             required: [],
-            action: .statement { a throws(ShellError) in
-                var s = StatementWords("inventory", "keys")
-                s.add("--kind", list: try a.strings("kind"))
-                s.add("--flag", list: try a.strings("flag"))
-                s.add("--idle", try a.integer("idle_days"))
-                s.add("--project", list: try a.strings("project"))
-                s.add("--fresh", when: try a.bool("fresh"))
-                return s.statement
-            }
+            action: .flagged(["inventory", "keys"])
         ),
         MCPTool(
             name: "inventory_people",
@@ -238,16 +267,11 @@ enum MCPToolbox {
                 everyone who is no longer a member but still owns keys, with what they own. \(dataNote)
                 """,
             properties: [
-                ("departed", Schema.boolean("only people no longer in the organization who still own something")),
-                ("fresh", Schema.boolean("read again instead of answering from what this session read in the last minutes")),
+                MCPArgument("departed", Schema.boolean("only people no longer in the organization who still own something"), flag: "--departed"),
+                fresh,
             ],
             required: [],
-            action: .statement { a throws(ShellError) in
-                var s = StatementWords("inventory", "people")
-                s.add("--departed", when: try a.bool("departed"))
-                s.add("--fresh", when: try a.bool("fresh"))
-                return s.statement
-            }
+            action: .flagged(["inventory", "people"])
         ),
         MCPTool(
             name: "costs",
@@ -258,15 +282,10 @@ enum MCPToolbox {
                 \(dataNote)
                 """,
             properties: [
-                ("by", Schema.choice("how to group (default day)", ["project", "line_item", "api_key", "day"]))
+                MCPArgument("by", Schema.choice("how to group (default day)", ["project", "line_item", "api_key", "day"]), flag: "--by")
             ] + reportRange,
             required: [],
-            action: .statement { a throws(ShellError) in
-                var s = StatementWords("costs")
-                s.add("--by", try a.string("by"))
-                try addRange(a, to: &s)
-                return s.statement
-            }
+            action: .flagged(["costs"])
         ),
         MCPTool(
             name: "usage",
@@ -277,15 +296,14 @@ enum MCPToolbox {
                 api_key, user, day or another grouping the endpoint has, with names. \(dataNote)
                 """,
             properties: [
-                ("kind", Schema.string("what to count (default completions)")),
-                ("by", Schema.string("how to group: model, project, api_key, user, day, … (default day)")),
+                MCPArgument("kind", Schema.string("what to count (default completions)")),
+                MCPArgument("by", Schema.string("how to group: model, project, api_key, user, day, … (default day)"), flag: "--by"),
             ] + reportRange,
             required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("usage")
                 if let kind = try a.string("kind") { s.argument(kind) }
-                s.add("--by", try a.string("by"))
-                try addRange(a, to: &s)
+                try s.addFlags(from: a)
                 return s.statement
             }
         ),
@@ -297,24 +315,15 @@ enum MCPToolbox {
                 actors, resources and age (since: 30m, 24h, 7d or a date). One page unless all=true. \(dataNote)
                 """,
             properties: [
-                ("type", Schema.list("event types, e.g. api_key.created, project.archived")),
-                ("project", Schema.list("project ids")),
-                ("actor", Schema.list("actor ids (user, service account or key)")),
-                ("resource", Schema.list("resource ids")),
-                ("since", Schema.string("only newer than this: 30m, 24h, 7d, or YYYY-MM-DD")),
-                ("all", Schema.boolean("read every page")),
+                MCPArgument("type", Schema.list("event types, e.g. api_key.created, project.archived"), flag: "--type"),
+                MCPArgument("project", Schema.list("project ids"), flag: "--project"),
+                MCPArgument("actor", Schema.list("actor ids (user, service account or key)"), flag: "--actor"),
+                MCPArgument("resource", Schema.list("resource ids"), flag: "--resource"),
+                MCPArgument("since", Schema.string("only newer than this: 30m, 24h, 7d, or YYYY-MM-DD"), flag: "--since"),
+                MCPArgument("all", Schema.boolean("read every page"), flag: "--all"),
             ],
             required: [],
-            action: .statement { a throws(ShellError) in
-                var s = StatementWords("audit")
-                s.add("--type", list: try a.strings("type"))
-                s.add("--project", list: try a.strings("project"))
-                s.add("--actor", list: try a.strings("actor"))
-                s.add("--resource", list: try a.strings("resource"))
-                s.add("--since", try a.string("since"))
-                s.add("--all", when: try a.bool("all"))
-                return s.statement
-            }
+            action: .flagged(["audit"])
         ),
         MCPTool(
             name: "scopes",
@@ -325,8 +334,8 @@ enum MCPToolbox {
                 scope that operation needs and how sure that is.
                 """,
             properties: [
-                ("operation", Schema.string("a command, an operation id, or METHOD PATH")),
-                ("writes", Schema.boolean("also probe writes (with requests that fail validation after authorization)")),
+                MCPArgument("operation", Schema.string("a command, an operation id, or METHOD PATH")),
+                MCPArgument("writes", Schema.boolean("also probe writes (with requests that fail validation after authorization)")),
             ],
             required: [],
             action: .statement { a throws(ShellError) in
@@ -347,7 +356,7 @@ enum MCPToolbox {
                 keys, settings, and every project with its members, service accounts, keys, rate limits and permissions. Give \
                 file to write it there (0600) for a later diff. Paced: minutes on a large organization. \(dataNote)
                 """,
-            properties: [("file", Schema.string("write the snapshot to this file too"))],
+            properties: [MCPArgument("file", Schema.string("write the snapshot to this file too"))],
             required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("snapshot")
@@ -360,8 +369,8 @@ enum MCPToolbox {
             title: "What changed since a snapshot",
             description: "What changed in the organization since a snapshot file was taken (or between two snapshot files). \(dataNote)",
             properties: [
-                ("snapshot", Schema.string("the snapshot file")),
-                ("other", Schema.string("a second snapshot file to compare with instead of the organization now")),
+                MCPArgument("snapshot", Schema.string("the snapshot file")),
+                MCPArgument("other", Schema.string("a second snapshot file to compare with instead of the organization now")),
             ],
             required: ["snapshot"],
             action: .statement { a throws(ShellError) in
@@ -380,9 +389,9 @@ enum MCPToolbox {
                 \(dataNote)
                 """,
             properties: [
-                ("path", Schema.string("the path, starting with /organization or /fine_tuning")),
-                ("query", Schema.map("query parameters")),
-                ("all_pages", Schema.boolean("follow every page (default true)")),
+                MCPArgument("path", Schema.string("the path, starting with /organization or /fine_tuning")),
+                MCPArgument("query", Schema.map("query parameters")),
+                MCPArgument("all_pages", Schema.boolean("follow every page (default true)")),
             ],
             required: ["path"],
             action: .statement { a throws(ShellError) in
@@ -417,10 +426,10 @@ enum MCPToolbox {
             (or message) as the API returned it.
             """,
         properties: [
-            ("method", Schema.choice("the HTTP method", ["GET", "POST", "DELETE"])),
-            ("path", Schema.string("the path, e.g. /organization/projects/proj_abc/service_accounts")),
-            ("status", Schema.integer("the HTTP status", minimum: 100, maximum: 599)),
-            ("body", Schema.string("the error body as returned (JSON), or its message")),
+            MCPArgument("method", Schema.choice("the HTTP method", ["GET", "POST", "DELETE"])),
+            MCPArgument("path", Schema.string("the path, e.g. /organization/projects/proj_abc/service_accounts")),
+            MCPArgument("status", Schema.integer("the HTTP status", minimum: 100, maximum: 599)),
+            MCPArgument("body", Schema.string("the error body as returned (JSON), or its message")),
         ],
         required: [],
         action: .explain
@@ -437,14 +446,14 @@ enum MCPToolbox {
             organization is sent to it.
             """,
         properties: [
-            ("script", Schema.string("the adm script")),
-            ("snapshot", Schema.string("build the twin from this snapshot file instead of reading the organization")),
+            MCPArgument("script", Schema.string("the adm script")),
+            MCPArgument("snapshot", Schema.string("build the twin from this snapshot file instead of reading the organization")),
         ],
         required: ["script"],
         action: .rehearse
     )
 
-    static let confirmation = (
+    static let confirmation = MCPArgument(
         "confirmation",
         Schema.string("the confirmation id the first call returned, after the user agreed to the plan")
     )
@@ -460,7 +469,7 @@ enum MCPToolbox {
                 same script and the confirmation id: the script then runs on the organization, and what changed is compared \
                 with the plan. An id works once, for that script only.
                 """,
-            properties: [("script", Schema.string("the adm script")), confirmation],
+            properties: [MCPArgument("script", Schema.string("the adm script")), confirmation],
             required: ["script"],
             action: .change { a throws(ShellError) in try a.required("script") }
         ),
@@ -473,7 +482,7 @@ enum MCPToolbox {
                 live on. First call: the rehearsed plan and a confirmation id; second call with the id: done, with a journal \
                 that lets an interrupted run finish.
                 """,
-            properties: [("person", Schema.string("email or user id")), confirmation],
+            properties: [MCPArgument("person", Schema.string("email or user id")), confirmation],
             required: ["person"],
             action: .change { a throws(ShellError) in "offboard \(Words.quoted(try a.required("person"))) --yes" }
         ),
@@ -486,20 +495,18 @@ enum MCPToolbox {
                 (0600), never returned. First call: the rehearsed plan and a confirmation id; second call with the id: done.
                 """,
             properties: [
-                ("service_account", Schema.string("the service account id or name")),
-                ("project", Schema.string("its project (id or name)")),
-                ("same_account", Schema.boolean("a new key on the same account instead of a new account")),
-                ("retire_old", Schema.boolean("remove the old account or key afterwards")),
-                ("save_to", Schema.string("the file the new key is written to (required: the key is never returned)")),
+                MCPArgument("service_account", Schema.string("the service account id or name")),
+                MCPArgument("project", Schema.string("its project (id or name)"), flag: "--project"),
+                MCPArgument("same_account", Schema.boolean("a new key on the same account instead of a new account"), flag: "--same-account"),
+                MCPArgument("retire_old", Schema.boolean("remove the old account or key afterwards"), flag: "--retire-old"),
+                MCPArgument("save_to", Schema.string("the file the new key is written to (required: the key is never returned)")),
                 confirmation,
             ],
             required: ["service_account", "save_to"],
             action: .change { a throws(ShellError) in
                 var s = StatementWords("rotate")
                 s.argument(try a.required("service_account"))
-                s.add("--project", try a.string("project"))
-                s.add("--same-account", when: try a.bool("same_account"))
-                s.add("--retire-old", when: try a.bool("retire_old"))
+                try s.addFlags(from: a)
                 s.add("--save", try a.required("save_to"))
                 s.words.append("--yes")
                 return s.statement

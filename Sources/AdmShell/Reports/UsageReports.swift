@@ -244,9 +244,12 @@ enum UsageReports {
             ids.append(
                 try Interpreter.oneMatch(
                     found,
-                    none: "--project: no project is called '\(item)'",
-                    several: "--project: \(found.count) projects are called '\(item)' (\(found.joined(separator: ", "))); give an id",
-                    at: w.location
+                    named: item,
+                    among: "projects",
+                    give: "the id",
+                    at: w.location,
+                    context: "--project: ",
+                    none: "no project is called '\(Cells.inline(item))'"
                 )
             )
         }

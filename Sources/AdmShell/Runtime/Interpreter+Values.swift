@@ -203,16 +203,31 @@ extension Interpreter {
         return .string(
             try Self.oneMatch(
                 ids,
-                none: "no user is '\(Cells.inline(text))' in the organization (users --all lists them; offboard finds people who left)",
-                several: "\(ids.count) users are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the email or id",
-                at: word.location
+                named: text,
+                among: "users",
+                give: "the email or id",
+                at: word.location,
+                none: "no user is '\(Cells.inline(text))' in the organization (users --all lists them; offboard finds people who left)"
             )
         )
     }
 
-    /// The one id a name was found to mean; none or several is the error that says so.
-    static func oneMatch(_ ids: [String], none: String, several: String, at location: SourceLocation) throws(ShellError) -> String {
-        guard ids.count == 1 else { throw .usage(ids.isEmpty ? none : several, at: location) }
+    /// The one id `text` was found to mean among `things` (`users`, `projects`): none is the
+    /// error `none`; several is an error listing them that asks for `give` instead. `context`
+    /// starts either message (`--project: `).
+    static func oneMatch(
+        _ ids: [String],
+        named text: String,
+        among things: String,
+        give: String,
+        at location: SourceLocation,
+        context: String = "",
+        none: String
+    ) throws(ShellError) -> String {
+        guard ids.count == 1 else {
+            let several = "\(ids.count) \(things) are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give \(give)"
+            throw .usage(context + (ids.isEmpty ? none : several), at: location)
+        }
         return ids[0]
     }
 
@@ -230,9 +245,11 @@ extension Interpreter {
             return .string(
                 try Self.oneMatch(
                     ids,
-                    none: "no project is named '\(Cells.inline(text))' (projects --all lists them)",
-                    several: "\(ids.count) projects are named '\(Cells.inline(text))' (\(ids.joined(separator: ", "))): give the id",
-                    at: inv.location
+                    named: text,
+                    among: "projects",
+                    give: "the id",
+                    at: inv.location,
+                    none: "no project is named '\(Cells.inline(text))' (projects --all lists them)"
                 )
             )
         default:

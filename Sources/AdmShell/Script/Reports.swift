@@ -93,20 +93,9 @@ public enum Reports {
     }
 
     static func xml(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            default:
-                if c.value < 0x20 && c != "\t" { out += "&#\(c.value);" } else { out.unicodeScalars.append(c) }
-            }
+        s.escaping(["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&apos;", "\n": "&#10;"]) { c in
+            c.value < 0x20 && c != "\t" ? "&#\(c.value);" : nil
         }
-        return out
     }
 
     static func yamlString(_ s: String) -> String { JSON.string(s).serialized() }

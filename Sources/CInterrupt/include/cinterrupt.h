@@ -9,7 +9,7 @@ int adm_install_interrupt_handler(void);
 /// The read end of the interrupt pipe (poll it beside stdin).
 int adm_interrupt_fd(void);
 
-/// Reads every pending interrupt byte; returns how many there were.
+/// Reads every pending interrupt byte; nonzero when there was one (Ctrl-C since the last drain).
 int adm_drain_interrupts(void);
 
 /// Turns terminal echo off, keeping the old settings in `saved`; 0 on success.
