@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A Swift concurrency task executor that runs jobs on NIO event loops.
 ///
@@ -16,21 +17,45 @@ import NIOPosix
 /// shell blocks in libedit's `readline`, so it keeps the default executor. (NIO's own
 /// global-executor takeover finds its hook with `dlsym`, which fails in the static build.)
 public final class EventLoopExecutor: TaskExecutor {
-    /// The loops jobs go to when they are not enqueued from a loop.
-    public let group: MultiThreadedEventLoopGroup
+    /// The loops, once made; `make` makes them the first time `group` is asked for.
+    private let made: Mutex<MultiThreadedEventLoopGroup?>
+    private let make: @Sendable () -> MultiThreadedEventLoopGroup
 
     public init(group: MultiThreadedEventLoopGroup) {
-        self.group = group
+        made = Mutex(group)
+        make = { group }
     }
 
+    private init(makingOnFirstUse make: @escaping @Sendable () -> MultiThreadedEventLoopGroup) {
+        made = Mutex(nil)
+        self.make = make
+    }
+
+    /// The loops jobs go to when they are not enqueued from a loop (made now if they were not).
+    public var group: MultiThreadedEventLoopGroup {
+        made.withLock { made in
+            if let made { return made }
+            let group = make()
+            made = group
+            return group
+        }
+    }
+
+    /// A job enqueued from a loop runs on that loop; from elsewhere, on the group's next loop —
+    /// or, before anything has asked for the loops (no request yet), on Swift's global executor,
+    /// so that work which never makes a request never starts a loop's thread.
     public func enqueue(_ job: consuming ExecutorJob) {
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? made.withLock({ $0?.next() }) else {
+            globalConcurrentExecutor.enqueue(job)
+            return
+        }
         let job = UnownedJob(job)
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
         loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 
     /// The client's event loop: one thread is plenty for a client (its work is waiting), and
     /// creating it ourselves skips the core-count probing of NIO's shared group (a faster
-    /// start). Every HTTP transport of the process uses it; it lives as long as the process.
-    public static let client = EventLoopExecutor(group: MultiThreadedEventLoopGroup(numberOfThreads: 1))
+    /// start). Every HTTP transport of the process uses it; it lives as long as the process, and
+    /// starts with the first request (`HTTPTransport` asks for it then).
+    public static let client = EventLoopExecutor(makingOnFirstUse: { MultiThreadedEventLoopGroup(numberOfThreads: 1) })
 }

@@ -43,6 +43,19 @@ struct LexerParserTests {
         }
     }
 
+    @Test("every command name and alias means one command, and lookup finds each (the table looks in groups)")
+    func commandNamesAreUnique() {
+        var seen: [String: String] = [:]
+        for spec in CommandTable.all {
+            for name in [spec.name] + spec.aliases {
+                #expect(seen[name] == nil, "\(name) is both \(seen[name] ?? "") and \(spec.name)")
+                seen[name] = spec.name
+                #expect(CommandTable.lookup(name)?.name == spec.name, "\(name) does not find \(spec.name)")
+            }
+        }
+        #expect(CommandTable.lookup("no-such-command") == nil)
+    }
+
     @Test("quotes, escapes and variable references make word parts")
     func parts() throws {
         let w = try words(#"print "a \"b\" $x.y" 'lit $x' name=$sa.api_key.id ${v.data[0]} $env.HOME a\ b"#)[0].words

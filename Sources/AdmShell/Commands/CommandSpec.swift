@@ -229,16 +229,27 @@ enum CommandTable {
         APICommands.specs + OrganizationCommands.specs + ReportCommands.specs + SessionCommands.specs
         + ScriptCommands.specs + DiagnosisCommands.specs + SandboxCommands.specs + [CacheCommand.spec]
 
-    private static let byName: [String: CommandSpec] = {
+    /// Commands by name and alias, in groups that are each built the first time a name is looked
+    /// up in them: the language's own commands (`print`, `key`, `use`, `run` …) first, so a
+    /// one-liner that only computes never builds the rest — the admin calls, jobs and reports,
+    /// and the endpoint catalog behind them (about 0.3 ms of its start). Names are unique across
+    /// the groups (a test holds them so).
+    private static let core = names(SessionCommands.specs + ScriptCommands.specs)
+    private static let rest = names(
+        APICommands.specs + OrganizationCommands.specs + ReportCommands.specs + DiagnosisCommands.specs + SandboxCommands.specs
+            + [CacheCommand.spec]
+    )
+
+    private static func names(_ specs: [CommandSpec]) -> [String: CommandSpec] {
         var out: [String: CommandSpec] = [:]
-        for spec in all {
+        for spec in specs {
             out[spec.name] = spec
             for a in spec.aliases { out[a] = spec }
         }
         return out
-    }()
+    }
 
-    static func lookup(_ name: String) -> CommandSpec? { byName[name] }
+    static func lookup(_ name: String) -> CommandSpec? { core[name] ?? rest[name] }
 
     /// Names and aliases (for suggestions and completion).
     static var allNames: [String] { all.flatMap { [$0.name] + $0.aliases } }
