@@ -44,33 +44,24 @@ public final class SandboxServer: Sendable {
     public var defaultProjectID: String? { try? store.read { s in s.defaultProject?.id } }
     /// What a twin could not carry over from its snapshot (empty otherwise).
     public let twinNotes: [String]
-    private let keyring: FixtureKeyring
     private let dispatcher: Dispatcher
+    /// The fixture keys, as the control API holds them (a seed replaces them).
+    private var keyring: FixtureKeyring { dispatcher.control.fixtures }
+    /// The organization (the dispatcher's).
+    private var store: Store { dispatcher.store }
 
     /// A transport to this sandbox that skips the socket (see `InProcessTransport`).
     public var inProcess: InProcessTransport { InProcessTransport(dispatcher: dispatcher) }
-    private let task: Task<Void, any Error>
-    private let group: ServiceGroup
-    private let store: Store
+    /// The server, as ServiceLifecycle runs it.
+    private let running: (task: Task<Void, any Error>, group: ServiceGroup)
 
-    private init(
-        baseURL: String,
-        port: Int,
-        keyring: FixtureKeyring,
-        dispatcher: Dispatcher,
-        task: Task<Void, any Error>,
-        group: ServiceGroup,
-        store: Store,
-        twinNotes: [String]
-    ) {
+    private init(baseURL: String, port: Int, dispatcher: Dispatcher, running: (task: Task<Void, any Error>, group: ServiceGroup), twinNotes: [String])
+    {
         self.twinNotes = twinNotes
         self.baseURL = baseURL
         self.port = port
-        self.keyring = keyring
         self.dispatcher = dispatcher
-        self.task = task
-        self.group = group
-        self.store = store
+        self.running = running
     }
 
     /// Starts the sandbox and returns once it is listening.
@@ -122,16 +113,7 @@ public final class SandboxServer: Sendable {
             throw .badRequest("could not listen on \(options.host):\(options.port)")
         }
         let host = options.host.contains(":") ? "[\(options.host)]" : options.host
-        return SandboxServer(
-            baseURL: "http://\(host):\(port)/v1",
-            port: port,
-            keyring: keyring,
-            dispatcher: dispatcher,
-            task: task,
-            group: group,
-            store: store,
-            twinNotes: notes
-        )
+        return SandboxServer(baseURL: "http://\(host):\(port)/v1", port: port, dispatcher: dispatcher, running: (task, group), twinNotes: notes)
     }
 
     /// A stand-in key (`StandIns`) with `profile` (nil: a project key) under `name`: it calls
@@ -150,14 +132,14 @@ public final class SandboxServer: Sendable {
 
     /// Runs until a signal stops it (`adm sandbox` in the foreground), then closes the database.
     public func wait() async {
-        _ = await task.result
+        _ = await running.task.result
         await store.close()
     }
 
     /// Stops serving (requests in flight get `stopGrace`) and closes the database.
     public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
+        await running.group.triggerGracefulShutdown()
+        _ = await running.task.result
         await store.close()
     }
 

@@ -24,7 +24,8 @@ struct MCPTool: Sendable {
     let title: String
     let description: String
     let properties: [MCPArgument]
-    let required: [String]
+    /// The arguments a call must give (a `var` so that the memberwise initializer defaults it).
+    var required: [String] = []
     let action: Action
 
     var changesTheOrganization: Bool {
@@ -232,7 +233,6 @@ enum MCPToolbox {
             title: "The active admin key",
             description: "The admin key adm uses: its id, name, redacted value, owner, when it was created and last used. \(dataNote)",
             properties: [],
-            required: [],
             action: .statement { _ in "whoami" }
         ),
         MCPTool(
@@ -256,7 +256,6 @@ enum MCPToolbox {
                 MCPArgument("project", Schema.list("only keys of these projects (ids or names)"), flag: "--project"),
                 fresh,
             ],
-            required: [],
             action: .flagged(["inventory", "keys"])
         ),
         MCPTool(
@@ -270,7 +269,6 @@ enum MCPToolbox {
                 MCPArgument("departed", Schema.boolean("only people no longer in the organization who still own something"), flag: "--departed"),
                 fresh,
             ],
-            required: [],
             action: .flagged(["inventory", "people"])
         ),
         MCPTool(
@@ -284,7 +282,6 @@ enum MCPToolbox {
             properties: [
                 MCPArgument("by", Schema.choice("how to group (default day)", ["project", "line_item", "api_key", "day"]), flag: "--by")
             ] + reportRange,
-            required: [],
             action: .flagged(["costs"])
         ),
         MCPTool(
@@ -299,7 +296,6 @@ enum MCPToolbox {
                 MCPArgument("kind", Schema.string("what to count (default completions)")),
                 MCPArgument("by", Schema.string("how to group: model, project, api_key, user, day, … (default day)"), flag: "--by"),
             ] + reportRange,
-            required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("usage")
                 if let kind = try a.string("kind") { s.argument(kind) }
@@ -322,7 +318,6 @@ enum MCPToolbox {
                 MCPArgument("since", Schema.string("only newer than this: 30m, 24h, 7d, or YYYY-MM-DD"), flag: "--since"),
                 MCPArgument("all", Schema.boolean("read every page"), flag: "--all"),
             ],
-            required: [],
             action: .flagged(["audit"])
         ),
         MCPTool(
@@ -337,7 +332,6 @@ enum MCPToolbox {
                 MCPArgument("operation", Schema.string("a command, an operation id, or METHOD PATH")),
                 MCPArgument("writes", Schema.boolean("also probe writes (with requests that fail validation after authorization)")),
             ],
-            required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("scopes")
                 if let operation = try a.string("operation") {
@@ -357,7 +351,6 @@ enum MCPToolbox {
                 file to write it there (0600) for a later diff. Paced: minutes on a large organization. \(dataNote)
                 """,
             properties: [MCPArgument("file", Schema.string("write the snapshot to this file too"))],
-            required: [],
             action: .statement { a throws(ShellError) in
                 var s = StatementWords("snapshot")
                 if let file = try a.string("file") { s.argument(file) }
@@ -431,7 +424,6 @@ enum MCPToolbox {
             MCPArgument("status", Schema.integer("the HTTP status", minimum: 100, maximum: 599)),
             MCPArgument("body", Schema.string("the error body as returned (JSON), or its message")),
         ],
-        required: [],
         action: .explain
     )
 
