@@ -18,8 +18,9 @@ build_static_release() {
     # symbol (swiftc links executables with --export-dynamic; nothing loads adm as a library) —
     # 39.5 → 33.7 MB stripped (28.1 MB without the unwind tables, above), and start-up is faster for it (fewer symbols to relocate:
     # `adm -e 'print 1'` 8.4 → 6.5 ms, one call 12.8 → 11.1 ms, same run). Identical functions
-    # folded where no address is compared (--icf=safe, with lld).
+    # folded where no address is compared (--icf=safe, with lld). No debug information: the
+    # binary is stripped when packaged, and building it took time on every CI run.
     swift build -c release --static-swift-stdlib --scratch-path .build-static --product adm "${linker[@]}" \
         -Xswiftc -Xfrontend -Xswiftc -prespecialize-generic-metadata -Xswiftc -Osize \
-        -Xlinker --no-export-dynamic "$@"
+        -Xlinker --no-export-dynamic -Xswiftc -gnone -Xcc -g0 "$@"
 }
