@@ -24,6 +24,21 @@ struct SandboxPersistenceTests {
         }
     }
 
+    @Test("a port in use is refused in plain words, by the socket's errno (not the error's text)")
+    func portInUse() async throws {
+        try await withSandbox { first in
+            var options = SandboxOptions.unlimited
+            options.port = first.server.port
+            do {
+                let second = try await SandboxServer.start(options)
+                await second.stop()
+                Issue.record("a second sandbox listened on port \(first.server.port)")
+            } catch {
+                #expect("\(error)".contains("could not listen on 127.0.0.1:\(first.server.port): address already in use"), "\(error)")
+            }
+        }
+    }
+
     @Test("50 concurrent clients doing mixed writes lose no update and list consistently")
     func concurrentClients() async throws {
         try await withSandbox { s in

@@ -7,6 +7,10 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How to run the sandbox.
 public struct SandboxOptions: Sendable {
     public var host = "127.0.0.1"
@@ -101,7 +105,12 @@ public final class SandboxServer: Sendable {
         configuration.maximumGracefulShutdownDuration = options.stopGrace
         let group = ServiceGroup(configuration: configuration)
         // Handlers run on the event loop that read their request (no hop to the cooperative pool).
-        let task = Task(executorPreference: EventLoopExecutor(group: .singleton)) { try await group.run() }
+        // A server that cannot listen (a port in use) ends the wait for its port too: without
+        // this, `adm sandbox --port BUSY` waited for ever.
+        let task = Task(executorPreference: EventLoopExecutor(group: .singleton)) {
+            defer { startedContinuation.finish() }
+            try await group.run()
+        }
         var port = 0
         for await p in started { port = p }
         if port == 0 {
@@ -143,10 +152,12 @@ public final class SandboxServer: Sendable {
         await store.close()
     }
 
+    /// Why the server could not listen, by the socket's errno where there is one.
     static func describe(_ error: any Error) -> String {
-        let text = "\(error)"
-        if text.contains("Address already in use") || text.contains("errno: 98") { return "address already in use" }
-        return text
+        if let io = error as? IOError {
+            return io.errnoCode == EADDRINUSE ? "address already in use" : String(cString: strerror(io.errnoCode))
+        }
+        return "\(error)"
     }
 
     /// The store: fresh fixtures in memory, or the organization kept in `--db` (fixtures the
