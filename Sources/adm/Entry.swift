@@ -54,8 +54,8 @@ enum Entry {
 }
 
 /// Reads `adm [OPTIONS] -e STATEMENTS` without reflection; nil when anything is not plain.
-/// The options come from `LaunchOptions.table`, the one list of them besides the parser's
-/// declarations (a test holds the two equal).
+/// The options come from `LaunchOptions.table`, generated with the parser's declarations from
+/// one list (Scripts/options/generate.py); a test still holds the two readings equal.
 enum OneLiner {
     /// Every name `GlobalOptions` declares.
     static var names: Set<String> { Set(LaunchOptions.table.flatMap(\.names)) }

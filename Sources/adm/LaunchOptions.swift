@@ -1,34 +1,6 @@
 import AdmAPI
 import AdmShell
 
-/// What a session is started with: `GlobalOptions` as plain values, and the one place their
-/// defaults are written. The one-liner fast path (`OneLiner`) fills it without
-/// swift-argument-parser; every other path converts the parsed `GlobalOptions`.
-struct LaunchOptions: Equatable, Sendable {
-    var sandbox = false
-    var baseURL: String?
-    var keysFile: String?
-    var profile: String?
-    var key: String?
-    var project: String?
-    var timeout: Double = 60
-    var retries = 2
-    var concurrency = 8
-    var cacert: String?
-    var verbose = false
-    var allowLiteralKey = false
-    var record: String?
-    var replay: String?
-    var noColor = false
-    var noPager = false
-    var db: String?
-    var faults: String?
-    var knownIssue: [String] = []
-    var rateLimit: String?
-    var maxWait: String?
-    var twin: String?
-}
-
 /// One launch option as the one-liner fast path reads it: its names, whether it takes a value,
 /// and the field it sets (false when the value is not one the field takes: the parser then
 /// says why).
@@ -58,28 +30,22 @@ struct LaunchOption: Sendable {
             return true
         }
     }
-}
 
-extension LaunchOptions {
-    /// Every launch option `GlobalOptions` declares, for the one-liner fast path.
-    static let table: [LaunchOption] = [
-        .flag("--sandbox", to: \.sandbox), .flag("--verbose", "-v", to: \.verbose), .flag("--allow-literal-key", to: \.allowLiteralKey),
-        .flag("--no-color", to: \.noColor), .flag("--no-pager", to: \.noPager), .text("--base-url", to: \.baseURL),
-        .text("--keys-file", to: \.keysFile),
-        .text("--profile", to: \.profile), .text("--key", to: \.key), .text("--project", to: \.project), .text("--cacert", to: \.cacert),
-        .text("--record", to: \.record), .text("--replay", to: \.replay), .text("--db", to: \.db), .text("--faults", to: \.faults),
-        LaunchOption(names: ["--known-issue"], takesValue: true) { o, v in
-            o.knownIssue.append(v)
+    static func decimal(_ name: String, to field: WritableKeyPath<LaunchOptions, Double> & Sendable) -> LaunchOption {
+        LaunchOption(names: [name], takesValue: true) { o, v in
+            guard let n = Double(v) else { return false }
+            o[keyPath: field] = n
             return true
-        },
-        .text("--rate-limit", to: \.rateLimit), .text("--max-wait", to: \.maxWait), .text("--twin", to: \.twin),
-        LaunchOption(names: ["--timeout"], takesValue: true) { o, v in
-            guard let seconds = Double(v) else { return false }
-            o.timeout = seconds
+        }
+    }
+
+    /// A repeatable option: each use adds a value.
+    static func list(_ name: String, to field: WritableKeyPath<LaunchOptions, [String]> & Sendable) -> LaunchOption {
+        LaunchOption(names: [name], takesValue: true) { o, v in
+            o[keyPath: field].append(v)
             return true
-        },
-        .integer("--retries", to: \.retries), .integer("--concurrency", to: \.concurrency),
-    ]
+        }
+    }
 }
 
 extension LaunchOptions {
@@ -109,35 +75,5 @@ extension LaunchOptions {
             throw LaunchError("\(origin): '\(TerminalText.inline(String(text.prefix(40))))' \(why): a duration from 0s to 7d (90s, 30m, 2h)")
         }
         return seconds
-    }
-}
-
-extension GlobalOptions {
-    /// The parsed options as plain values.
-    var launchOptions: LaunchOptions {
-        LaunchOptions(
-            sandbox: sandbox,
-            baseURL: baseURL,
-            keysFile: keysFile,
-            profile: profile,
-            key: key,
-            project: project,
-            timeout: timeout,
-            retries: retries,
-            concurrency: concurrency,
-            cacert: cacert,
-            verbose: verbose,
-            allowLiteralKey: allowLiteralKey,
-            record: record,
-            replay: replay,
-            noColor: noColor,
-            noPager: noPager,
-            db: db,
-            faults: faults,
-            knownIssue: knownIssue,
-            rateLimit: rateLimit,
-            maxWait: maxWait,
-            twin: twin
-        )
     }
 }
