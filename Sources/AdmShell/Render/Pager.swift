@@ -53,7 +53,8 @@ public enum Pager {
     }
 
     /// Shows `text` through `command` (run by `/bin/sh -c`), waiting until the pager ends.
-    /// Returns why it could not, when it could not start (the caller then prints the text).
+    /// Returns why it could not, when it could not start or could not be given the text (the
+    /// caller then prints the text and says why); a pager quit early is not a failure.
     static func show(_ text: String, through command: String) -> String? {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return "no pipe for the pager: \(String(cString: strerror(errno)))" }
@@ -76,16 +77,24 @@ public enum Pager {
             close(writeEnd)
             return "the pager '\(command)' did not start: \(String(cString: strerror(spawned)))"
         }
-        // The pager may end before reading everything (q at the first page): the rest is not
-        // wanted, so a write refused then (EPIPE) is no failure.
         let pipe = FileDescriptor(rawValue: writeEnd)
-        _ = try? pipe.writeAll(text.utf8)
+        var failure: String?
+        do {
+            _ = try pipe.writeAll(text.utf8)
+        } catch let error as Errno where error == .brokenPipe {
+            // The pager ended before reading everything (q at the first page): the rest is not
+            // wanted, so this refusal is no failure.
+        } catch {
+            failure = "the pager '\(command)' could not be given the text: \(error)"
+        }
+        // Closing the pipe's write end is what tells the pager the text is complete; a failure
+        // to close a pipe leaves nothing unsaid (the text was written or its failure is kept).
         try? pipe.close()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0, errno == EINTR {}
         // `sh -c` answers 127 when the command is not found: nothing was shown.
         if status >> 8 & 0xFF == 127 { return "the pager '\(command)' was not found" }
-        return nil
+        return failure
     }
 
     /// This process's environment for the pager, with `LESS=FRX` when `LESS` is unset.
