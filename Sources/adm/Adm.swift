@@ -29,12 +29,15 @@ struct Adm: AsyncParsableCommand {
 
     @Option(
         name: [.customShort("e"), .customLong("execute")],
-        help: ArgumentHelp("Run these statements (separated by ;) and exit.", valueName: "statements")
+        help: ArgumentHelp("Run these statements (separated by ;) and exit; each further -e runs after the one before.", valueName: "statements")
     )
-    var execute: String?
+    var execute: [String] = []
+
+    /// The statements of every `-e`, in order, one line each (an error names its `-e` by line).
+    var statements: String? { execute.isEmpty ? nil : execute.joined(separator: "\n") }
 
     func run() async throws {
-        let status = await Self.start(options.launchOptions, execute: execute)
+        let status = await Self.start(options.launchOptions, execute: statements)
         if status != 0 { throw ExitCode(status) }
     }
 

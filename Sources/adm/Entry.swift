@@ -72,14 +72,16 @@ enum OneLiner {
             let name = String(parts[0])
             let inline = parts.count == 2 ? String(parts[1]) : nil
             if name == "-e" || name == "--execute" {
-                guard statements == nil, name == "--execute" || inline == nil else { return nil }
-                if let inline {
-                    statements = inline
-                } else {
+                guard name == "--execute" || inline == nil else { return nil }
+                var text = inline
+                if text == nil {
                     index += 1
                     guard index < arguments.count else { return nil }
-                    statements = arguments[index]
+                    text = arguments[index]
                 }
+                // A further -e runs after the one before, on the next line (as Adm.statements).
+                statements = statements.map { $0 + "\n" } ?? ""
+                statements! += text ?? ""
                 index += 1
                 continue
             }

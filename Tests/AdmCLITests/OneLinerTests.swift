@@ -11,7 +11,7 @@ struct OneLinerTests {
     func parsed(_ arguments: [String]) throws -> (LaunchOptions, String?) {
         let command = try Adm.parseAsRoot(arguments)
         let adm = try #require(command as? Adm)
-        return (adm.options.launchOptions, adm.execute)
+        return (adm.options.launchOptions, adm.statements)
     }
 
     @Test(
@@ -30,6 +30,7 @@ struct OneLinerTests {
             ["--record", "/tmp/c.json", "-e", "x", "--key", "a", "--key", "b"],
             ["--replay", "/tmp/c.json", "-e", "x"],
             ["-e", "print \"a b\"; exit 3"],
+            ["-e", "a", "-e", "b", "--sandbox", "--execute=c"],
         ]
     )
     func agrees(_ arguments: [String]) throws {
@@ -43,7 +44,7 @@ struct OneLinerTests {
         "declines what is not a plain one-liner, so the parser handles (and reports) it",
         arguments: [
             [], ["--sandbox"], ["run", "a.adm"], ["sandbox", "--port", "0"], ["--help"], ["-h"], ["--version"],
-            ["-e", "a", "-e", "b"], ["-e"], ["--timeout", "soon", "-e", "x"], ["--retries", "-1", "-e", "x"],
+            ["-e"], ["--timeout", "soon", "-e", "x"], ["--retries", "-1", "-e", "x"],
             ["--key", "-e", "x"], ["--sandbox=yes", "-e", "x"], ["--no-such", "-e", "x"], ["-ve", "x"],
             ["-e=x"], ["--base-url=", "-e", "x"], ["extra", "-e", "x"], ["--generate-completion-script", "bash"], ["--experimental-dump-help"],
         ]
