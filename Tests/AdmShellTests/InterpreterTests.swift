@@ -149,6 +149,26 @@ struct InterpreterTests {
         }
     }
 
+    @Test("a fan-out is shown by the renderer: one section per call and a count; --csv is a row per call; a selection picks from it")
+    func fanOutDisplay() async throws {
+        try await withSandbox { s in
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            try await shell.run("project create second --quiet; let ids = projects | .data[].id")
+            try await shell.run("keys --project $ids")
+            #expect(out.standard.components(separatedBy: "── project_id ").count == 3)
+            #expect(out.standard.contains("2 calls, 0 failed"))
+            let before = out.standard.count
+            try await shell.run("keys --project $ids --csv")
+            let csv = out.standard.dropFirst(before).split(separator: "\r\n")
+            #expect(csv.first?.hasPrefix("project_id,status") == true)
+            #expect(csv.count == 3)
+            let selected = out.standard.count
+            try await shell.run("keys --project $ids | .results[].status")
+            #expect(out.standard.dropFirst(selected) == "200\n200\n")
+        }
+    }
+
     @Test("--all follows every page and keeps the items in $_")
     func allPages() async throws {
         try await withSandbox { s in

@@ -318,7 +318,7 @@ enum APICommands {
     ]
 
     /// `project [show] [ID]`.
-    static func show(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func show(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         try await shell.calls.invoke(.retrieveProject, inv, path: ["project_id": try await shell.projectID(inv, argument: 0)])
     }
 
@@ -331,13 +331,13 @@ enum APICommands {
     }
 
     /// `--project`, names resolved to ids (nil when not given).
-    static func projectFlag(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> JSON? {
+    static func projectFlag(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> JSON? {
         guard let word = inv.args.flagWord("--project") else { return nil }
         return try await shell.resolvingProjectNames(try shell.value(of: word), inv)
     }
 
     /// The project and service account of `sa …` and `sa-key`.
-    static func serviceAccountPath(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> [String: JSON] {
+    static func serviceAccountPath(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> [String: JSON] {
         ["project_id": try await shell.projectID(inv), "service_account_id": try shell.value(of: inv.argument(0))]
     }
 }

@@ -92,7 +92,7 @@ struct ArgumentSpec: Sendable {
 }
 
 /// How a command or subcommand runs.
-typealias CommandAction = @Sendable (Interpreter, Invocation) async throws(ShellError) -> Outcome
+typealias CommandAction = @Sendable (CommandContext, Invocation) async throws(ShellError) -> Outcome
 
 /// A subcommand (`keys create NAME`): its arguments, the flags only it takes, and what it runs.
 struct SubcommandSpec: Sendable {

@@ -4,7 +4,7 @@ import AdmAPI
 /// `{params}` come from `k=v`) or by operation id / SDK method name. A path the catalog does not
 /// know is still sent, so the API's own answer (`Invalid URL …`) can be seen.
 enum GenericCall {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let first = try shell.text(of: inv.argument(0))
         let body = try bodyFlag(shell, inv)
         if let method = HTTPMethod(rawValue: first.uppercased()) {
@@ -43,7 +43,7 @@ enum GenericCall {
     static func listing(_ e: Endpoint) -> Bool { e.method == .get && e.paging.isPaged }
 
     /// `--body JSON` or `--body @FILE`.
-    static func bodyFlag(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> JSON? {
+    static func bodyFlag(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) -> JSON? {
         guard let w = inv.args.flagWord("--body") else { return nil }
         if let text = w.literalText, text.hasPrefix("@") {
             let path = String(text.dropFirst())
@@ -62,7 +62,7 @@ enum GenericCall {
 
     /// A call outside the catalog: pairs become query parameters (GET, DELETE) or body fields.
     static func raw(
-        _ shell: Interpreter,
+        _ shell: CommandContext,
         _ inv: Invocation,
         method: HTTPMethod,
         path: String,

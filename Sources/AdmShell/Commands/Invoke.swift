@@ -92,7 +92,7 @@ extension CallRunner {
         }
         let call = Call(endpoint, pathParameters: pathValues.mapValues(Interpreter.stringify), query: queryItems, body: bodyJSON)
         if list {
-            return try await self.list(endpoint, call: call, key: key, inv: inv, all: inv.args.has("--all"))
+            return try await self.list(endpoint, call: call, key: key, inv: inv, all: inv.args.has("--all"), printer: shell.pagePrinter(for: inv))
         }
         let result = try await require(call, key: key, statement: inv.statement.source)
         return .value(result.json ?? .obj([:]), calls: [result])

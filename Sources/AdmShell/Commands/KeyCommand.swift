@@ -55,7 +55,7 @@ public enum KeyCommand {
         }
     )
 
-    static func add(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) {
+    static func add(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) {
         let nameWord = try inv.argument(0)
         let name = try shell.text(of: nameWord)
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." }) else {
@@ -140,12 +140,12 @@ public enum KeyCommand {
 
     /// Loads a keys file at start-up (`--keys-file`).
     public static func loadFile(_ shell: Interpreter, path: String) throws(ShellError) {
-        try load(shell, path: path)
+        try load(shell.context, path: path)
     }
 
     /// `NAME=VALUE` lines (a sandbox keys file, `key export` output).
     @discardableResult
-    static func load(_ shell: Interpreter, path: String) throws(ShellError) -> [String] {
+    static func load(_ shell: CommandContext, path: String) throws(ShellError) -> [String] {
         let text = try readPrivateText(path)
         var names: [String] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -164,7 +164,7 @@ public enum KeyCommand {
         return names
     }
 
-    static func list(_ shell: Interpreter) {
+    static func list(_ shell: CommandContext) {
         let keys = shell.session.orderedKeys
         if keys.isEmpty {
             shell.say(shell.style.dim("(no keys; key add NAME --env VAR)"))

@@ -97,11 +97,11 @@ enum SandboxCommands {
         static let names = ["stale-permissions", "cost-amount-strings"]
     }
 
-    static func texts(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> [String] {
+    static func texts(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) -> [String] {
         try inv.args.positional.map { w throws(ShellError) in try shell.text(of: w) }
     }
 
-    static func info(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func info(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let info = try await control(shell, "GET", "info")
         guard inv.showsTables else { return .value(info) }
         let issues = (info["known_issues"]?.arrayValue ?? []).map(Interpreter.stringify).joined(separator: ", ")
@@ -122,7 +122,7 @@ enum SandboxCommands {
         return .printed(info)
     }
 
-    static func key(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func key(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let args = try texts(shell, inv)
         guard args.count >= 2, ["create", "set"].contains(args[0]) else {
             throw .usage("sandbox key: expected 'sandbox key create NAME --profile P' or 'sandbox key set NAME --profile P'", at: inv.location)
@@ -153,7 +153,7 @@ enum SandboxCommands {
         return .printed(r)
     }
 
-    static func seed(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func seed(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let args = try texts(shell, inv)
         if args.first == "org" {
             var body: JSON = .obj(["kind": "org"])
@@ -189,7 +189,7 @@ enum SandboxCommands {
     }
 
     /// `sandbox load SNAPSHOT`: the sandbox becomes a twin of the organization in the file.
-    static func load(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func load(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let path = try shell.text(of: inv.argument(0))
         let snapshot = try SnapshotCommand.load(path)
         let r = try await control(shell, "POST", "load", .obj(["snapshot": snapshot]))
@@ -211,7 +211,7 @@ enum SandboxCommands {
 
     /// A seeded organization brings fixture keys and a default project of its own: the session's
     /// sandbox keys take their new values, and the default project becomes the active one.
-    static func adoptFixtures(_ shell: Interpreter, _ response: JSON) {
+    static func adoptFixtures(_ shell: CommandContext, _ response: JSON) {
         for member in response["fixture_keys"]?.objectValue ?? [] {
             guard let value = member.value.stringValue else { continue }
             // Whatever the session loaded under a fixture's name (the built-in sandbox's keys, or
@@ -224,7 +224,7 @@ enum SandboxCommands {
     }
 
     /// A request to the sandbox's control routes beside the session's API.
-    static func control(_ shell: Interpreter, _ method: String, _ path: String, _ body: JSON? = nil) async throws(ShellError) -> JSON {
+    static func control(_ shell: CommandContext, _ method: String, _ path: String, _ body: JSON? = nil) async throws(ShellError) -> JSON {
         let url = APIPath.sandboxControl(for: shell.client.baseURL) + "/" + path
         let request = WireRequest(method: HTTPMethod(rawValue: method) ?? .get, url: url, body: body?.bytes())
         // A change through the back door changes what listings hold: read them again next time.

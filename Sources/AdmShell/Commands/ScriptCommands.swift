@@ -87,7 +87,7 @@ enum ScriptCommands {
 
     /// `run FILE…`: each file in turn, in this session; the first that fails ends the statement
     /// with its exit status's error.
-    static func runFiles(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func runFiles(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         guard !inv.args.positional.isEmpty else { throw .usage("run: which script? usage: run FILE.adm… [--keep-going]", at: inv.location) }
         guard shell.script.runDepth < deepestRun else {
             throw .usage("run: scripts run scripts \(deepestRun) deep; is one running itself?", at: inv.location)
@@ -102,7 +102,7 @@ enum ScriptCommands {
             let path = try shell.text(of: word)
             let text: String
             do { text = try TextFile.read(path, kind: "script") } catch { throw .environment("run: \(error.description)") }
-            let outcome = await ScriptRunner.run(shell, text: text, file: path, keepGoing: inv.args.has("--keep-going"))
+            let outcome = await shell.language.runScript(text, file: path, keepGoing: inv.args.has("--keep-going"))
             let failed = "run \(path): \(outcome.failures.count) failure\(outcome.failures.count == 1 ? "" : "s") (exit \(outcome.exitStatus))"
             switch outcome.exitStatus {
             case 0: continue
@@ -117,7 +117,7 @@ enum ScriptCommands {
     }
 
     /// `export curl|httpie|http [N] [FILE]`.
-    static func exportCalls(_ shell: Interpreter, _ inv: Invocation, format: String) throws(ShellError) -> Outcome {
+    static func exportCalls(_ shell: CommandContext, _ inv: Invocation, format: String) throws(ShellError) -> Outcome {
         var rest = inv.args.positional
         var count = 1
         // The first word is N when it is a number (else it is the FILE).
@@ -142,7 +142,7 @@ enum ScriptCommands {
     }
 
     /// The last N recorded calls (N from the first positional, default 1).
-    static func recent(_ shell: Interpreter, _ inv: Invocation, count: Int? = nil) throws(ShellError) -> [CallRecord] {
+    static func recent(_ shell: CommandContext, _ inv: Invocation, count: Int? = nil) throws(ShellError) -> [CallRecord] {
         var n = count ?? 1
         if count == nil, case .integer(let v)? = try inv.checkedArgument(0) { n = v }
         let calls = shell.session.calls.suffix(n)
@@ -151,7 +151,7 @@ enum ScriptCommands {
     }
 
     /// Prints `lines`, or writes them to a 0600 file, after the key-shape check.
-    static func emit(_ shell: Interpreter, _ lines: [String], file: String?, as kind: AdmFile = .reproduction) throws(ShellError) {
+    static func emit(_ shell: CommandContext, _ lines: [String], file: String?, as kind: AdmFile = .reproduction) throws(ShellError) {
         let text = lines.joined(separator: "\n") + "\n"
         do { try Repro.guardText(text, shell: shell) } catch { throw .environment(error.description) }
         if let file {

@@ -86,7 +86,7 @@ enum SessionCommands {
                 let rhs = Array(words[2...])
                 let value: JSON?
                 if let command = rhs[0].literalText, CommandTable.lookup(command) != nil {
-                    value = try await shell.evaluate(Statement(words: rhs, selection: inv.statement.selection, location: rhs[0].location))
+                    value = try await shell.language.evaluate(Statement(words: rhs, selection: inv.statement.selection, location: rhs[0].location))
                 } else if rhs.count == 1 {
                     value = try shell.value(of: rhs[0], typed: true)
                 } else {
@@ -155,12 +155,12 @@ enum SessionCommands {
             run: { shell, inv throws(ShellError) in
                 if let word = inv.optionalArgument(0) {
                     switch try shell.text(of: word).lowercased() {
-                    case "on": shell.configuration.pager = true
-                    case "off": shell.configuration.pager = false
+                    case "on": shell.language.setPager(true)
+                    case "off": shell.language.setPager(false)
                     case let other: throw .usage("pager: expected on or off, not '\(Cells.inline(other))'", at: word.location)
                     }
                 }
-                shell.say(shell.pagerDescription)
+                shell.say(shell.language.pagerDescription)
                 return .none
             }
         ),
@@ -215,7 +215,7 @@ enum SessionCommands {
             run: { shell, inv throws(ShellError) in
                 var n = 20
                 if case .integer(let given)? = try inv.checkedArgument(0) { n = given }
-                let lines = shell.historyProvider?() ?? shell.session.transcript
+                let lines = shell.language.history
                 for (i, line) in lines.suffix(n).enumerated() {
                     shell.say(shell.style.dim(DisplayWidth.pad(String(lines.count - min(n, lines.count) + i + 1), to: 5)) + TerminalText.inline(line))
                 }
@@ -235,7 +235,7 @@ enum SessionCommands {
                 guard inv.args.positional.count <= 1 else { throw .usage("exit: expected at most one STATUS", at: inv.args.positional[1].location) }
                 var status: Int32 = 0
                 if case .integer(let n)? = try inv.checkedArgument(0) { status = Int32(n) }
-                shell.requestedExit = status
+                shell.language.requestExit(status)
                 return .none
             }
         ),

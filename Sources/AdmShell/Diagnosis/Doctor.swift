@@ -27,7 +27,7 @@ enum Doctor {
         var json: JSON { .obj(["check": .string(topic), "verdict": .string(verdict.rawValue), "detail": .string(detail)]) }
     }
 
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         var checks: [Check] = []
         let c = shell.configuration
         checks.append(Check(topic: "base URL", verdict: .ok, detail: c.builtInSandbox ? "\(c.baseURL) (the built-in sandbox)" : c.baseURL))
@@ -72,7 +72,7 @@ enum Doctor {
     }
 
     /// The key, whether the API takes it, what it can read, and the server's clock.
-    static func keyChecks(_ shell: Interpreter, _ inv: Invocation) async -> [Check] {
+    static func keyChecks(_ shell: CommandContext, _ inv: Invocation) async -> [Check] {
         let key: SessionKey
         do { key = try shell.calls.key(for: inv) } catch {
             return [Check(topic: "key", verdict: .problem, detail: error.description)]

@@ -5,7 +5,7 @@ import AdmAPI
 /// by name, redacted, with its own record when an admin key could see it — and which session
 /// keys have the scope. Text from the API is escaped (`TerminalText`).
 struct FailureExplainer {
-    let shell: Interpreter
+    let shell: CommandContext
     var session: Session { shell.session }
     var style: Style { shell.configuration.style }
 

@@ -63,7 +63,7 @@ enum Probe {
 extension Probe {
     /// Probes `key` and stores what it found in the session.
     @discardableResult
-    static func run(_ shell: Interpreter, _ key: SessionKey, writes: Bool) async throws(ShellError) -> KeyProbe {
+    static func run(_ shell: CommandContext, _ key: SessionKey, writes: Bool) async throws(ShellError) -> KeyProbe {
         let session = shell.session
         var probe = session.probes[key.name] ?? KeyProbe()
         for category in PermissionCategory.allCases {

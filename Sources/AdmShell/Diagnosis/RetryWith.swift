@@ -3,7 +3,7 @@ import AdmAPI
 /// `retry-with KEY …`: the last call again with each key, then a comparison table: key, status,
 /// error code or missing scope, and what differs in the body from the first answer.
 enum RetryWith {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         guard let original = shell.session.calls.last else {
             throw .usage("retry-with: no call has been made yet", at: inv.location)
         }

@@ -2,7 +2,7 @@ import AdmAPI
 
 /// `scopes`: probe keys and show the matrix, or show which scope a command needs.
 enum ScopesCommand {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let writes = inv.args.has("--writes")
         if inv.args.has("--all-keys") {
             let keys = shell.session.orderedKeys
@@ -65,7 +65,7 @@ enum ScopesCommand {
         return .printed(.array(rows))
     }
 
-    static func probeOne(_ shell: Interpreter, _ key: SessionKey, writes: Bool, inv: Invocation) async throws(ShellError) -> Outcome {
+    static func probeOne(_ shell: CommandContext, _ key: SessionKey, writes: Bool, inv: Invocation) async throws(ShellError) -> Outcome {
         let probe = try await Probe.run(shell, key, writes: writes)
         var rows: [JSON] = []
         for c in PermissionCategory.allCases {
@@ -114,7 +114,7 @@ enum ScopesCommand {
         }
     }
 
-    static func printMatrix(_ shell: Interpreter, _ keys: [SessionKey], writes: Bool) {
+    static func printMatrix(_ shell: CommandContext, _ keys: [SessionKey], writes: Bool) {
         var columns = [Column("KEY", ".key"), Column("KIND", ".kind")]
         for c in PermissionCategory.allCases { columns.append(Column(c.displayName.uppercased(), "." + c.rawValue)) }
         let rows: [JSON] = keys.map { k in
@@ -128,7 +128,7 @@ enum ScopesCommand {
         if !writes { shell.say(shell.style.dim("writes not probed: add --writes to tell read from read+write")) }
     }
 
-    static func matrixJSON(_ shell: Interpreter, _ keys: [SessionKey]) -> JSON {
+    static func matrixJSON(_ shell: CommandContext, _ keys: [SessionKey]) -> JSON {
         .object(
             keys.map { k in
                 let p = shell.session.probes[k.name]
@@ -152,7 +152,7 @@ enum ScopesCommand {
 
     /// The observed matrix as a least-privilege check: each key may do what it did, and must be
     /// refused what it was refused.
-    static func save(_ shell: Interpreter, _ keys: [SessionKey], writes: Bool, path: String) throws(ShellError) {
+    static func save(_ shell: CommandContext, _ keys: [SessionKey], writes: Bool, path: String) throws(ShellError) {
         var lines = [
             "# least-privilege check written by `scopes --save` (adm \(shell.configuration.version), \(UnixTime.iso8601(UnixTime.now())))",
             "# Each key may do what it could, and must be refused what it was refused. Run: adm run \(path)",

@@ -4,7 +4,7 @@ import AdmAPI
 /// the key it used (key updated or deleted, service account changed, project archived, role
 /// assignment removed, user changed) over a time window, shown beside the key's last use.
 enum WhatChanged {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         guard let failed = shell.session.calls.last(where: { ($0.status ?? 0) >= 400 }) ?? shell.session.calls.last else {
             throw .usage("what-changed: no call has been made yet", at: inv.location)
         }

@@ -4,7 +4,7 @@ import AdmAPI
 /// admin-key listing. When the key cannot list admin keys, another session key that can is
 /// used, and the answer says so.
 enum Whoami {
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let key = try shell.calls.key(for: inv)
         guard key.secret.kind == .admin else {
             shell.say(
@@ -51,7 +51,7 @@ enum Whoami {
     }
 
     /// Every admin key record visible to `key` (nil when it may not list them).
-    static func listAdminKeys(_ shell: Interpreter, with key: SessionKey) async throws(ShellError) -> [JSON]? {
+    static func listAdminKeys(_ shell: CommandContext, with key: SessionKey) async throws(ShellError) -> [JSON]? {
         let endpoint = Endpoint.adminApiKeysList
         var call = Call(endpoint, pathParameters: [:], query: [QueryItem("limit", String(endpoint.largestPage() ?? 100))])
         var all: [JSON] = []

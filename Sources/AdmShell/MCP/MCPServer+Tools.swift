@@ -28,7 +28,7 @@ extension MCPServer {
             result = last
             key = shell.session.calls.last(where: { $0.call == last.call })?.keyName.flatMap { shell.session.keys[$0] }
         }
-        let explainer = FailureExplainer(shell: shell)
+        let explainer = FailureExplainer(shell: shell.context)
         let error = result.error
         var out = JSON.obj([
             "request": .string("\(result.call.method.rawValue) \(result.call.pathAndQuery)"),
@@ -55,7 +55,7 @@ extension MCPServer {
         let program: Program
         do { program = try Parser.parse(words.statement, file: "mcp") } catch { throw .usage(error.description, at: nil) }
         let inv = try shell.invocation(for: program.statements[0], showing: false)
-        return try await RehearseCommand.rehearse(shell, inv, file: "script", text: script)
+        return try await RehearseCommand.rehearse(shell.context, inv, file: "script", text: script)
     }
 
     /// A change: without `confirmation`, the rehearsal and a new id; with it, the change made.

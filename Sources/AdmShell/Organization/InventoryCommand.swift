@@ -37,7 +37,7 @@ enum InventoryCommand {
 
     // MARK: Keys
 
-    static func keys(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func keys(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let idleDays = try inv.integer("--idle") ?? 90
         let kinds = try list(shell, inv, "--kind", allowed: KeyInventory.kinds)
         let flags = try list(shell, inv, "--flag", allowed: KeyInventory.flags)
@@ -102,7 +102,7 @@ enum InventoryCommand {
 
     // MARK: People
 
-    static func people(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func people(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let reader = try OrgReader(shell, inv)
         let users = try await reader.all(.listUsers)
         let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
@@ -153,7 +153,7 @@ enum InventoryCommand {
 
     /// `inventory people --departed`: everyone who owns something in the organization but is
     /// no longer a member, with what they own (project keys in any status, admin keys).
-    static func departed(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func departed(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let reader = try OrgReader(shell, inv)
         let users = try await reader.all(.listUsers)
         let projects = try await reader.all(.listProjects, query: [QueryItem("include_archived", "true")])
@@ -240,7 +240,7 @@ enum InventoryCommand {
     }
 
     /// The listing (`{data: rows, …}`) shown as a table with a summary line, as CSV, or as JSON.
-    static func show(_ shell: Interpreter, _ inv: Invocation, _ value: JSON, _ layout: Layout, summary: String) -> Outcome {
+    static func show(_ shell: CommandContext, _ inv: Invocation, _ value: JSON, _ layout: Layout, summary: String) -> Outcome {
         let rows = value["data"]?.arrayValue ?? []
         switch inv.output {
         case .auto where inv.showsTables:
@@ -258,7 +258,7 @@ enum InventoryCommand {
     }
 
     /// A comma-separated (or list-valued) flag, checked against `allowed`.
-    static func list(_ shell: Interpreter, _ inv: Invocation, _ flag: String, allowed: [String]?) throws(ShellError) -> Set<String>? {
+    static func list(_ shell: CommandContext, _ inv: Invocation, _ flag: String, allowed: [String]?) throws(ShellError) -> Set<String>? {
         guard let w = inv.args.flagWord(flag) else { return nil }
         let value = try shell.value(of: w)
         let items = value.arrayValue?.map(Interpreter.stringify) ?? Interpreter.stringify(value).split(separator: ",").map(String.init)

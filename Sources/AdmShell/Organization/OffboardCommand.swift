@@ -48,7 +48,7 @@ enum OffboardCommand {
         }
     }
 
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         if inv.args.has("--rehearse") { return try await RehearseCommand.rehearseJob(shell, inv) }
         let who = try shell.text(of: inv.argument(0))
         let reader = try OrgReader(shell, inv)

@@ -115,7 +115,7 @@ struct OrgJob {
     }
 
     /// The outcome of a job that finished before: "nothing left to do", from its receipt alone.
-    func receiptOutcome(_ shell: Interpreter, _ inv: Invocation) -> Outcome {
+    func receiptOutcome(_ shell: CommandContext, _ inv: Invocation) -> Outcome {
         let done = steps.filter { $0.value["status"] == "done" }.compactMap { $0.value["what"]?.stringValue }
         if inv.showsTables {
             shell.say(shell.style.bold(title) + " — nothing left to do")
@@ -137,7 +137,7 @@ struct OrgJob {
     /// Shows the plan, asks, runs the steps, and reports. `secretsFile` is where new keys go
     /// (0600, before the next request); it was checked writable before the plan.
     mutating func run(
-        _ shell: Interpreter,
+        _ shell: CommandContext,
         _ inv: Invocation,
         steps plan: [Step],
         key: SessionKey,

@@ -10,7 +10,7 @@ import Synchronization
 /// Whole listings are kept in the session's `Readings` and answered from there for a while
 /// (`--fresh` reads again): the second question about the organization costs no call.
 struct OrgReader {
-    let shell: Interpreter
+    let shell: CommandContext
     let key: SessionKey
     let inv: Invocation
     /// Read again instead of answering from this session's readings (`--fresh`).
@@ -20,7 +20,7 @@ struct OrgReader {
 
     /// A reader for `inv`; `fresh` reads everything again (a job that must see the
     /// organization as it is now: `diff`, `rotate`), else `--fresh` decides.
-    init(_ shell: Interpreter, _ inv: Invocation, fresh: Bool = false) throws(ShellError) {
+    init(_ shell: CommandContext, _ inv: Invocation, fresh: Bool = false) throws(ShellError) {
         self.shell = shell
         self.inv = inv
         self.key = try shell.calls.key(for: inv)
@@ -140,7 +140,7 @@ struct OrgReader {
             if !buckets.contains(bucket) { buckets.append(bucket) }
         }
         for bucket in buckets { shell.calls.announceWait(on: bucket) }
-        let progress = BulkProgress(console: shell.console, scheduler: client.scheduler, buckets: buckets, total: toRead.count)
+        let progress = BulkProgress(status: shell.status, scheduler: client.scheduler, buckets: buckets, total: toRead.count)
         progress.beforeRedraw = printLog
         let read = await runBounded(
             count: toRead.count,

@@ -34,7 +34,7 @@ enum RotateCommand {
         run: { shell, inv throws(ShellError) in try await run(shell, inv) }
     )
 
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         if inv.args.has("--rehearse") { return try await RehearseCommand.rehearseJob(shell, inv) }
         let which = try shell.text(of: inv.argument(0))
         let project = Interpreter.stringify(try await shell.projectID(inv))

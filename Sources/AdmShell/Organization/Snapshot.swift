@@ -101,7 +101,7 @@ struct Snapshot {
         return document
     }
 
-    var shell: Interpreter { reader.shell }
+    var shell: CommandContext { reader.shell }
 
     /// The parts of a snapshot recorded as unreadable: their paths and reasons.
     static func unreadable(_ value: JSON, path: String = "") -> [(path: String, reason: String)] {

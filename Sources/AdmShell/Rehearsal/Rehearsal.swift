@@ -88,7 +88,7 @@ struct Rehearsal {
         }
     }
 
-    let shell: Interpreter
+    let shell: CommandContext
     let inv: Invocation
 
     /// Rehearses `text` (the script `file`) on a twin built from `snapshot`.
@@ -178,7 +178,7 @@ struct Rehearsal {
         let active = child.session.activeKey
         child.session.activeKey = name
         defer { child.session.activeKey = active }
-        return try await Snapshot(reader: OrgReader(child, inv, fresh: true)).take()
+        return try await Snapshot(reader: OrgReader(child.context, inv, fresh: true)).take()
     }
 
     /// The session keys a script may call with: the active key and every key it names.

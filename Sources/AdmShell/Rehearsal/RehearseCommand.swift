@@ -27,14 +27,14 @@ enum RehearseCommand {
 
     /// `offboard X --rehearse`, `rotate SA --rehearse`: the job itself (as `--yes` would run it)
     /// rehearsed on a twin, each step's outcome reported; nothing is changed.
-    static func rehearseJob(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func rehearseJob(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let words = inv.statement.words.filter { $0.literalText != "--rehearse" }.map(\.source)
         let statement = (words + ["--yes"]).joined(separator: " ")
         return try await rehearse(shell, inv, file: inv.spec.name, text: statement)
     }
 
     /// Rehearses `text`, shows the plan, and with `--apply` runs it for real.
-    static func rehearse(_ shell: Interpreter, _ inv: Invocation, file: String, text: String) async throws(ShellError) -> Outcome {
+    static func rehearse(_ shell: CommandContext, _ inv: Invocation, file: String, text: String) async throws(ShellError) -> Outcome {
         let snapshotFile = try inv.args.flagWord("--snapshot").map { w throws(ShellError) in try shell.text(of: w) }
         var liveBefore: JSON?
         let snapshot: JSON
@@ -65,7 +65,7 @@ enum RehearseCommand {
             }
         }
         if liveBefore == nil { liveBefore = try await Snapshot(reader: OrgReader(shell, inv, fresh: true)).take() }
-        let run = await ScriptRunner.run(shell, text: text, file: file)
+        let run = await shell.language.runScript(text, file: file, keepGoing: false)
         let liveAfter = try await Snapshot(reader: OrgReader(shell, inv, fresh: true)).take()
         let actual = SnapshotDiff.changes(liveBefore ?? snapshot, liveAfter).filter { $0.kind != .unreadable }
         let mismatches = compare(predicted: result.changes, actual: actual)
@@ -109,7 +109,7 @@ enum RehearseCommand {
     }
 
     /// The plan: each write and its outcome, the script's failures, the differences, the summary.
-    static func show(_ shell: Interpreter, _ result: Rehearsal.Result, unreadable: Int) {
+    static func show(_ shell: CommandContext, _ result: Rehearsal.Result, unreadable: Int) {
         let style = shell.style
         let org = result.organization.map { " of \($0)" } ?? ""
         let taken = result.snapshotTakenAt.map { " (snapshot \($0))" } ?? ""

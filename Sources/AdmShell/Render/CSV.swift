@@ -36,6 +36,8 @@ enum CSV {
             items = data
         } else if let rows = value["rows"]?.arrayValue {
             items = rows
+        } else if value["object"]?.stringValue == "fanout", let results = value["results"]?.arrayValue {
+            items = results
         } else if let array = value.arrayValue {
             items = array
         } else {

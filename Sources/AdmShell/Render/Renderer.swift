@@ -56,12 +56,35 @@ struct Renderer {
                 }
                 return out
             }
+            if value["object"]?.stringValue == "fanout", let results = value["results"]?.arrayValue {
+                return fanOutLines(results, parameter: value["parameter"]?.stringValue ?? "")
+            }
             return fields(value)
         case .string(let s):
             return [TerminalText.block(s)]
         default:
             return [Cells.text(value)]
         }
+    }
+
+    /// A fan-out's results: one heading per call (its value and status), its answer or error
+    /// beneath, and a count.
+    func fanOutLines(_ results: [JSON], parameter: String) -> [String] {
+        var out: [String] = []
+        for item in results {
+            let status = item["status"]?.intValue ?? 0
+            out.append(
+                style.bold("── \(parameter) \(TerminalText.inline(Interpreter.stringify(item[parameter] ?? .null)))") + style.dim(" (\(status))")
+            )
+            if let error = item["error"]?.stringValue {
+                out.append(style.red("   error: ") + TerminalText.inline(error))
+            } else if let v = item["value"] {
+                out += lines(for: v).map { "   " + $0 }
+            }
+        }
+        let failed = results.filter { !(200..<300).contains($0["status"]?.intValue ?? 0) }.count
+        out.append(style.dim("\(results.count) calls, \(failed) failed"))
+        return out
     }
 
     /// An object as `key  value` lines; nested objects inline as JSON.
@@ -107,67 +130,5 @@ struct Renderer {
             columns.append(Column(m.key.uppercased().replacing("_", with: " "), "." + m.key))
         }
         return Table.render(items: rows, columns: columns, style: style, fit: fit)
-    }
-}
-
-/// Prints the pages of `--all` as they arrive: the table with the first page's column widths,
-/// a selection applied page by page, or JSON lines.
-struct StreamingPrinter {
-    let shell: Interpreter
-    let output: OutputMode
-    let selection: JSONPath?
-    var columns: [Column]?
-    var widths: [Int]?
-
-    init(shell: Interpreter, output: OutputMode, selection: JSONPath?) {
-        self.shell = shell
-        self.output = output
-        self.selection = selection
-    }
-
-    mutating func page(_ json: JSON) {
-        let items = json["data"]?.arrayValue ?? []
-        let console = shell.console
-        let renderer = shell.renderer
-        switch output {
-        case .quiet, .csv:
-            return
-        case .json, .raw:
-            for item in items { console.say(item.serialized()) }
-            return
-        case .auto:
-            break
-        }
-        if let selection {
-            if let first = selection.components.first, first == .key("data") {
-                if let v = selection.lookup(json) {
-                    for line in renderer.lines(for: v) { console.say(line) }
-                }
-            }
-            return
-        }
-        if json["object"]?.stringValue == "page" {
-            for line in renderer.usageRows(items) { console.say(line) }
-            return
-        }
-        guard !items.isEmpty else { return }
-        let header = columns == nil
-        if columns == nil {
-            columns = Columns.forItems(items)
-            widths = Table.widths(items: items, columns: columns!)
-            if let fit = renderer.fit {
-                let cells = items.map { item in columns!.map { $0.cell(item) } }
-                widths = Table.fitted(widths!, cells: cells, columns: columns!, in: fit)
-            }
-        }
-        for line in Table.render(items: items, columns: columns!, style: renderer.style, widths: widths, header: header) {
-            console.say(line)
-        }
-    }
-
-    func finish(total: Int, pages: Int) {
-        guard output == .auto, selection == nil else { return }
-        let truncated = total > CallRunner.allCap ? "; $_ keeps the first \(CallRunner.allCap)" : ""
-        shell.console.say(shell.renderer.style.dim("\(total) item\(total == 1 ? "" : "s") in \(pages) page\(pages == 1 ? "" : "s")\(truncated)"))
     }
 }

@@ -34,7 +34,7 @@ enum AuditCommand {
     )
 
     /// The query of the filters and `--since`.
-    static func query(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> [QueryItem] {
+    static func query(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) -> [QueryItem] {
         var items: [QueryItem] = []
         for (flag, name) in filters {
             guard let w = inv.args.flagWord(flag) else { continue }
@@ -47,14 +47,14 @@ enum AuditCommand {
     }
 
     /// `--since` as a Unix time: a duration back from now, or a date.
-    static func since(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> Int? {
+    static func since(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) -> Int? {
         guard let w = inv.args.flagWord("--since") else { return nil }
         let text = try shell.text(of: w)
         if text.contains("-") { return try ReportRange.date(text, flag: "--since", at: w.location) }
         return UnixTime.now() - (try Durations.seconds(text, at: w.location))
     }
 
-    static func list(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func list(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         var q = try query(shell, inv)
         if let limit = try inv.integer("--limit") { q.append(QueryItem("limit", String(limit))) }
         if let w = inv.args.flagWord("--after") { q.append(QueryItem("after", try shell.text(of: w))) }
@@ -101,7 +101,7 @@ enum AuditCommand {
 
     /// Rows with the actor and the resource named: what the event carries (an email, a project's
     /// name, a name in its data), else a look-up (projects, users), else the id.
-    static func named(_ events: [JSON], reader: OrgReader, shell: Interpreter) async throws(ShellError) -> [JSON] {
+    static func named(_ events: [JSON], reader: OrgReader, shell: CommandContext) async throws(ShellError) -> [JSON] {
         let names = shell.session.names
         var rows: [JSON] = []
         for e in events {
@@ -128,7 +128,7 @@ enum AuditCommand {
 
     /// `audit --follow`: looks every `--every` (the scheduler paces it like any call) and prints
     /// new events as they arrive, oldest first. Ctrl-C stops; the events seen stay in `$_`.
-    static func follow(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func follow(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let every =
             try inv.seconds("--every") ?? 10
         let reader = try OrgReader(shell, inv)

@@ -15,7 +15,7 @@ enum AuditExport {
         (a["effective_at"]?.intValue ?? 0, a["id"]?.stringValue ?? "") < (b["effective_at"]?.intValue ?? 0, b["id"]?.stringValue ?? "")
     }
 
-    static func run(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let path = try shell.text(of: inv.argument(0))
         let reader = try OrgReader(shell, inv)
         let cursorPath = path + ".cursor"

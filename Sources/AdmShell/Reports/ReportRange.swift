@@ -17,7 +17,7 @@ struct ReportRange {
         self.now = now
     }
 
-    static func parse(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> ReportRange {
+    static func parse(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) -> ReportRange {
         let now = UnixTime.now()
         let today = now / day * day
         if let w = inv.args.flagWord("--since") {

@@ -55,7 +55,7 @@ enum UsageReports {
 
     // MARK: Costs
 
-    static func costs(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func costs(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let reading = try await read(shell, inv, endpoint: Endpoint.usageCosts)
         let results = reading.buckets.flatMap { $0["results"]?.arrayValue ?? [] }
         let currency = results.lazy.compactMap { $0["amount"]?["currency"]?.stringValue }.first ?? "usd"
@@ -84,7 +84,7 @@ enum UsageReports {
 
     // MARK: Usage
 
-    static func usage(_ shell: Interpreter, _ inv: Invocation) async throws(ShellError) -> Outcome {
+    static func usage(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
         let kind = try inv.optionalArgument(0).map { w throws(ShellError) in try shell.text(of: w) } ?? "completions"
         guard let endpoint = UsageKinds.endpoint(kind) else {
             throw .usage("usage: unknown kind '\(kind)' (\(UsageKinds.names.joined(separator: ", ")))", at: inv.location)
@@ -124,7 +124,7 @@ enum UsageReports {
 
     /// Reads every page of `endpoint`'s buckets over the range, grouped by `--by` with the API's
     /// `group_by` (keys with their projects, which name them), filtered by `--project`.
-    static func read(_ shell: Interpreter, _ inv: Invocation, endpoint: Endpoint) async throws(ShellError) -> Reading {
+    static func read(_ shell: CommandContext, _ inv: Invocation, endpoint: Endpoint) async throws(ShellError) -> Reading {
         let range = try ReportRange.parse(shell, inv)
         let reader = try OrgReader(shell, inv)
         let by = try grouping(shell, inv, allowed: endpoint)
@@ -143,7 +143,7 @@ enum UsageReports {
         main: [Int],
         currency: String,
         values: (JSON) -> [Double],
-        shell: Interpreter,
+        shell: CommandContext,
         inv: Invocation,
         extra: [JSON.Member]
     ) async throws(ShellError) -> Outcome {
@@ -206,7 +206,7 @@ enum UsageReports {
 
     /// `--by`: its word, the `group_by` field (nil: by day), and the column header.
     static func grouping(
-        _ shell: Interpreter,
+        _ shell: CommandContext,
         _ inv: Invocation,
         allowed endpoint: Endpoint
     ) throws(ShellError) -> (word: String, field: String?, header: String) {
@@ -230,7 +230,7 @@ enum UsageReports {
 
     /// `--project` as `project_ids[]`: ids as they are, names looked up (an unknown or
     /// ambiguous name is an error naming it).
-    static func projectFilter(_ shell: Interpreter, _ inv: Invocation, _ reader: OrgReader) async throws(ShellError) -> [QueryItem] {
+    static func projectFilter(_ shell: CommandContext, _ inv: Invocation, _ reader: OrgReader) async throws(ShellError) -> [QueryItem] {
         guard let w = inv.args.flagWord("--project") else { return [] }
         let value = try shell.value(of: w)
         let given = value.arrayValue?.map(Interpreter.stringify) ?? Interpreter.stringify(value).split(separator: ",").map(String.init)
@@ -242,7 +242,7 @@ enum UsageReports {
             }
             let found = try await shell.session.names.projectIDs(named: item, reader: reader)
             ids.append(
-                try Interpreter.oneMatch(
+                try CommandContext.oneMatch(
                     found,
                     named: item,
                     among: "projects",
@@ -261,7 +261,7 @@ enum UsageReports {
         _ groups: [(id: String, project: String?, values: [Double])],
         field: String,
         reader: OrgReader,
-        shell: Interpreter
+        shell: CommandContext
     ) async throws(ShellError) -> [GroupedReport.Row] {
         let names = shell.session.names
         if field == "api_key_id" { try await names.loadKeys(of: Array(Set(groups.compactMap(\.project))).sorted(), reader: reader) }
@@ -291,7 +291,7 @@ enum UsageReports {
     static func dayLabel(_ t: Int) -> String { String(UnixTime.iso8601(t).prefix(10)) + " " + UnixTime.weekday(t) }
 
     /// The report as a table, CSV or JSON.
-    static func show(_ report: GroupedReport, shell: Interpreter, inv: Invocation, extra: [JSON.Member]) -> Outcome {
+    static func show(_ report: GroupedReport, shell: CommandContext, inv: Invocation, extra: [JSON.Member]) -> Outcome {
         let value = report.json(extra: extra)
         switch inv.output {
         case .auto where inv.showsTables:

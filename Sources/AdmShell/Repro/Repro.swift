@@ -12,7 +12,7 @@ enum Repro {
     }
 
     /// The context lines (as `#` comments).
-    static func context(_ calls: [CallRecord], shell: Interpreter) -> [String] {
+    static func context(_ calls: [CallRecord], shell: CommandContext) -> [String] {
         var out = ["# adm \(shell.configuration.version) reproduction · \(UnixTime.iso8601(UnixTime.now())) (UTC)"]
         for (n, c) in calls.enumerated() {
             var parts: [String] = []
@@ -42,7 +42,7 @@ enum Repro {
         return flat.count > max ? String(flat.prefix(max - 1)) + "…" : flat
     }
 
-    static func pathForDisplay(_ call: Call, _ shell: Interpreter) -> String {
+    static func pathForDisplay(_ call: Call, _ shell: CommandContext) -> String {
         let base = shell.client.baseURL
         let prefix = APIPath.hasVersion(base) ? "/v1" : ""
         return prefix + call.pathAndQuery
@@ -58,7 +58,7 @@ enum Repro {
         var launch: [String] = []
     }
 
-    static func keySetup(_ name: String, _ shell: Interpreter) -> KeySetup {
+    static func keySetup(_ name: String, _ shell: CommandContext) -> KeySetup {
         guard let key = shell.session.keys[name] else {
             return KeySetup(statement: "key add \(name) --env OPENAI_ADMIN_KEY", note: "# set OPENAI_ADMIN_KEY to the key '\(name)'")
         }
@@ -79,7 +79,7 @@ enum Repro {
 
     /// The adm statements that make the same calls, the notes to read first, and the launch
     /// options they need.
-    static func statements(_ calls: [CallRecord], shell: Interpreter) -> (statements: [String], notes: [String], launch: [String]) {
+    static func statements(_ calls: [CallRecord], shell: CommandContext) -> (statements: [String], notes: [String], launch: [String]) {
         var out: [String] = []
         var notes: [String] = []
         var launch: [String] = []
@@ -113,7 +113,7 @@ enum Repro {
     }
 
     /// `adm [--sandbox | --base-url URL] -e '…'`.
-    static func admLine(_ calls: [CallRecord], shell: Interpreter) -> [String] {
+    static func admLine(_ calls: [CallRecord], shell: CommandContext) -> [String] {
         let (statements, notes, launch) = statements(calls, shell: shell)
         var options = shell.configuration.launchArguments.filter { $0 != "--keys-file" }
         // Keys come from the statements (`key load F`), not from a launch option.
@@ -130,7 +130,7 @@ enum Repro {
     }
 
     /// `curl` commands, the key from `$OPENAI_ADMIN_KEY` (or the variable it came from).
-    static func curl(_ calls: [CallRecord], shell: Interpreter) -> [String] {
+    static func curl(_ calls: [CallRecord], shell: CommandContext) -> [String] {
         calls.map { c in
             let variable = envVariable(c.keyName, shell)
             var s =
@@ -142,7 +142,7 @@ enum Repro {
     }
 
     /// HTTPie commands.
-    static func httpie(_ calls: [CallRecord], shell: Interpreter) -> [String] {
+    static func httpie(_ calls: [CallRecord], shell: CommandContext) -> [String] {
         calls.map { c in
             var s =
                 "http --check-status \(c.call.method.rawValue) " + shellQuote(shell.client.baseURL + c.call.pathAndQuery)
@@ -153,7 +153,7 @@ enum Repro {
     }
 
     /// A REST-client (VS Code / JetBrains) `.http` file.
-    static func httpFile(_ calls: [CallRecord], shell: Interpreter) -> [String] {
+    static func httpFile(_ calls: [CallRecord], shell: CommandContext) -> [String] {
         var out = ["@baseUrl = \(shell.client.baseURL)", ""]
         for c in calls {
             out.append("### " + (c.call.endpoint?.id ?? c.call.summary))
@@ -169,7 +169,7 @@ enum Repro {
         return out
     }
 
-    static func envVariable(_ keyName: String?, _ shell: Interpreter) -> String {
+    static func envVariable(_ keyName: String?, _ shell: CommandContext) -> String {
         if let k = keyName, case .environment(let v)? = shell.session.keys[k]?.source { return v }
         return "OPENAI_ADMIN_KEY"
     }
@@ -181,7 +181,7 @@ enum Repro {
     }
 
     /// Refuses text that still holds anything shaped like a key or any session key value.
-    static func guardText(_ text: String, shell: Interpreter) throws(Refusal) {
+    static func guardText(_ text: String, shell: CommandContext) throws(Refusal) {
         if let f = Redaction.keyShaped(in: text).first {
             throw Refusal(description: "refused: the text holds something shaped like a key (\(f)); nothing was printed or written")
         }

@@ -6,7 +6,7 @@ import AdmAPI
 /// same key meets the same answer. No secret is in it (checked as every reproduction is); with
 /// `--anonymize`, names and emails are replaced consistently and ids kept.
 enum TwinRepro {
-    static func write(_ shell: Interpreter, _ inv: Invocation, to file: String) async throws(ShellError) -> Outcome {
+    static func write(_ shell: CommandContext, _ inv: Invocation, to file: String) async throws(ShellError) -> Outcome {
         guard let record = shell.session.calls.last else { throw .usage("repro --twin: no call has been made yet", at: inv.location) }
         guard let keyName = record.keyName, let key = shell.session.keys[keyName] else {
             throw .usage("repro --twin: the last call's key is no longer in the session", at: inv.location)

@@ -7,7 +7,7 @@ import AdmAPI
 /// left); at the end, nothing left behind. When an endpoint's limit is found only mid-job (the
 /// first contact), the estimate line comes then.
 final class BulkProgress {
-    let console: Console
+    let status: StatusOutput
     let scheduler: RateLimitScheduler
     /// The endpoints the work calls (each paced on its own; the slowest sets the time left).
     let buckets: [RateLimitScheduler.Bucket]
@@ -23,12 +23,12 @@ final class BulkProgress {
     /// Estimates over this are announced.
     static let announceAbove = 10.0
 
-    convenience init(console: Console, scheduler: RateLimitScheduler, bucket: RateLimitScheduler.Bucket, total: Int?) {
-        self.init(console: console, scheduler: scheduler, buckets: [bucket], total: total)
+    convenience init(status: StatusOutput, scheduler: RateLimitScheduler, bucket: RateLimitScheduler.Bucket, total: Int?) {
+        self.init(status: status, scheduler: scheduler, buckets: [bucket], total: total)
     }
 
-    init(console: Console, scheduler: RateLimitScheduler, buckets: [RateLimitScheduler.Bucket], total: Int?) {
-        self.console = console
+    init(status: StatusOutput, scheduler: RateLimitScheduler, buckets: [RateLimitScheduler.Bucket], total: Int?) {
+        self.status = status
         self.scheduler = scheduler
         self.buckets = buckets
         self.total = total
@@ -62,8 +62,8 @@ final class BulkProgress {
         guard !announced, let remaining, remaining > 0, let (seconds, pace) = estimate(calls: remaining), seconds > Self.announceAbove else { return }
         announced = true
         let count = "\(remaining)\(done == 0 ? "" : " more") call\(remaining == 1 ? "" : "s") to \(label)"
-        console.warn(
-            console.style.dim(
+        status.warn(
+            status.style.dim(
                 "~\(Formatting.duration(seconds)): \(count) at ~\(Formatting.number(pace, decimals: 1))/min (the endpoint's rate limit); Ctrl-C stops, keeping what finished"
             )
         )
@@ -81,12 +81,12 @@ final class BulkProgress {
         } else if buckets.count == 1, let pace = scheduler.outlook(buckets[0]).perMinute {
             parts.append("~\(Formatting.number(pace, decimals: 1))/min")
         }
-        console.progress(done: done, total: total, line: console.style.dim(label + "  " + parts.joined(separator: " · ")))
+        status.progress(done: done, total: total, line: status.style.dim(label + "  " + parts.joined(separator: " · ")))
     }
 
     /// Removes the progress line.
     func finish() {
-        console.clearProgress()
+        status.clearProgress()
     }
 }
 

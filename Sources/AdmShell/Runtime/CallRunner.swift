@@ -5,9 +5,10 @@ import AdmAPI
 /// and `retry-with`, keeps any new secret as a session key, and follows pages or fans out over
 /// a list — announcing long work, showing its progress, and keeping what finished on Ctrl-C.
 struct CallRunner {
-    let shell: Interpreter
+    let shell: CommandContext
     var session: Session { shell.session }
-    var console: Console { shell.console }
+    /// Standard error and the progress line only: answers are returned, never printed.
+    var status: StatusOutput { shell.status }
     var style: Style { shell.configuration.style }
 
     // MARK: Keys
@@ -86,15 +87,15 @@ struct CallRunner {
         let pace = outlook.perMinute.map { "it grants ~\(Formatting.number($0, decimals: 1))/min" } ?? "adm is finding its pace"
         let line =
             "waiting ~\(Formatting.duration(outlook.nextTurn)) for a turn on \(bucket.endpoint): \(pace), learned from its 429s (\(outlook.refused) refused); Ctrl-C stops"
-        if shell.configuration.verbose { console.warn(style.dim(line)) }
-        console.progress(style.dim(line))
+        if shell.configuration.verbose { status.warn(style.dim(line)) }
+        status.progress(style.dim(line))
     }
 
     /// Warnings, the verbose line, and the record to fill once the call is answered.
     func prepare(_ call: Call, key: SessionKey, statement: String) -> CallRecord {
-        for warning in FailureExplainer(shell: shell).preflight(call, key: key) { console.warn(style.yellow(warning)) }
+        for warning in FailureExplainer(shell: shell).preflight(call, key: key) { status.warn(style.yellow(warning)) }
         if shell.configuration.verbose {
-            console.warn(style.dim(VerboseLines.request(call, baseURL: shell.client.baseURL, keyName: key.name, redacted: key.secret.redacted)))
+            status.warn(style.dim(VerboseLines.request(call, baseURL: shell.client.baseURL, keyName: key.name, redacted: key.secret.redacted)))
         }
         announceWait(for: call, key: key)
         var record = CallRecord(statement: statement, call: call, keyName: key.name, keyRedacted: key.secret.redacted, time: UnixTime.now())
@@ -123,7 +124,7 @@ struct CallRunner {
             record.organizationID = org
         }
         session.record(record)
-        if shell.configuration.verbose { console.warn(style.dim(VerboseLines.answer(result))) }
+        if shell.configuration.verbose { status.warn(style.dim(VerboseLines.answer(result))) }
         if (300..<400).contains(result.status), let error = result.error {
             // Not an answer from the API at all: where the base URL points is wrong (exit 3).
             throw .environment("\(record.call.method.rawValue) \(record.call.path) → \(error.message)")
@@ -182,7 +183,7 @@ struct CallRunner {
             // (never into a statement's `> FILE`).
             let shown =
                 shell.configuration.showNewSecrets
-                && console.showOnTerminalOnly(
+                && status.showOnTerminalOnly(
                     style.resolve(style.yellow("New secret for \(TerminalText.inline(minted.what)) (shown once; copy it now): "))
                         + minted.secret.unredacted + "\n"
                 )
@@ -190,7 +191,7 @@ struct CallRunner {
             session.addKey(key)
             adopted.append(key)
             let where_ = shown ? "" : " (its value is not printed: save it with `key export \(keyName) FILE`)"
-            console.warn(style.dim("kept the new key as session key '\(keyName)'\(where_)"))
+            status.warn(style.dim("kept the new key as session key '\(keyName)'\(where_)"))
         }
         return adopted
     }
@@ -203,8 +204,16 @@ struct CallRunner {
     /// A list, one page or (with `--all`) every page, the largest the endpoint allows unless
     /// `--limit` says otherwise. Pages after the first are fetched as the previous one is shown,
     /// and `$_` keeps at most `allCap` items, so memory stays flat. Ctrl-C keeps the items read,
-    /// with the cursor to go on from (`--after $_.after`).
-    func list(_ endpoint: Endpoint, call: Call, key: SessionKey, inv: Invocation, all: Bool) async throws(ShellError) -> Outcome {
+    /// with the cursor to go on from (`--after $_.after`). The pages are shown by `printer`, which
+    /// the caller gives: this reads them, it does not print them.
+    func list(
+        _ endpoint: Endpoint,
+        call: Call,
+        key: SessionKey,
+        inv: Invocation,
+        all: Bool,
+        printer: StreamingPrinter
+    ) async throws(ShellError) -> Outcome {
         guard all, endpoint.paging.isPaged else {
             let result = try await require(call, key: key, statement: inv.statement.source)
             return .value(result.json ?? .null, calls: [result])
@@ -216,9 +225,9 @@ struct CallRunner {
         var kept: [JSON] = []
         var total = 0
         var pages = 0
-        var printer = StreamingPrinter(shell: shell, output: inv.output, selection: inv.statement.selection)
+        var printer = printer
         let progress = BulkProgress(
-            console: console,
+            status: status,
             scheduler: shell.client.scheduler,
             bucket: shell.client.bucket(for: page, key: key.secret),
             total: nil
@@ -266,7 +275,7 @@ struct CallRunner {
                 // the statement ends incomplete (a 429 past --max-wait) or failed (anything else).
                 await prepareExplanation(result, key: key)
                 if result.status == 429 {
-                    for line in FailureExplainer(shell: shell).report(result) { console.warn(line) }
+                    for line in FailureExplainer(shell: shell).report(result) { status.warn(line) }
                     return stopped("rate limited past --max-wait", failure: nil)
                 }
                 return stopped("\(result.status) \(result.error?.message ?? "")", failure: .api(result))
@@ -317,7 +326,7 @@ struct CallRunner {
         let secret = key.secret
         let limit = max(1, concurrency)
         let progress = calls.first.map {
-            BulkProgress(console: console, scheduler: client.scheduler, bucket: client.bucket(for: $0, key: secret), total: calls.count)
+            BulkProgress(status: status, scheduler: client.scheduler, bucket: client.bucket(for: $0, key: secret), total: calls.count)
         }
         defer { progress?.finish() }
         // A call refused past --max-wait stops the rest: they would wait as long.
@@ -363,10 +372,9 @@ struct CallRunner {
                 remaining.append(values[index])
             }
         }
-        var value = fanOutValue(done, parameter: parameter, output: inv.output)
+        var value = Self.fanOutValue(done, parameter: parameter)
         if !remaining.isEmpty { value["remaining"] = .array(remaining) }
-        var outcome = Outcome.printed(value, calls: [])
-        if inv.output == .json || inv.output == .raw { outcome.printed = false }
+        var outcome = Outcome.value(value, calls: [])
         let failed = results.first { !$0.isSuccess && $0.status != 429 }
         outcome.calls = [failed ?? results.last].compactMap { $0 }
         // Partial is never silent: what was not done is said on stderr (in any output mode),
@@ -380,7 +388,7 @@ struct CallRunner {
             outcome.failure = .cancelled(partial: value)
         } else if let stoppedBy {
             await prepareExplanation(stoppedBy, key: key)
-            for line in FailureExplainer(shell: shell).report(stoppedBy) { console.warn(line) }
+            for line in FailureExplainer(shell: shell).report(stoppedBy) { status.warn(line) }
             session.lastResult = stoppedBy
         } else if let failed {
             outcome.failure = .api(failed)
@@ -389,33 +397,14 @@ struct CallRunner {
         return outcome
     }
 
-    /// The results of a fan-out as one value, `{object: "fanout", results: [{param, status,
-    /// value, error}]}`, shown as one table per call.
-    func fanOutValue(_ done: [(CallResult, JSON)], parameter: String, output: OutputMode) -> JSON {
-        var items: [JSON] = []
-        for (r, v) in done {
-            items.append(
-                .obj([
-                    parameter: v, "status": .int(r.status), "value": r.json ?? .null,
-                    "error": r.error.map { .string($0.message) } ?? .null,
-                ])
-            )
-        }
-        if output == .auto {
-            let renderer = shell.renderer
-            for item in items {
-                let status = item["status"]?.intValue ?? 0
-                console.say(
-                    style.bold("── \(parameter) \(TerminalText.inline(Interpreter.stringify(item[parameter] ?? .null)))") + style.dim(" (\(status))")
-                )
-                if let error = item["error"]?.stringValue {
-                    console.say(style.red("   error: ") + TerminalText.inline(error))
-                } else if let v = item["value"] {
-                    for line in renderer.lines(for: v) { console.say("   " + line) }
-                }
-            }
-            let failed = done.filter { !$0.0.isSuccess }.count
-            console.say(style.dim("\(done.count) calls, \(failed) failed"))
+    /// The results of a fan-out as one value, `{object: "fanout", parameter, results: [{param,
+    /// status, value, error}]}` (the renderer shows it as one table per call).
+    static func fanOutValue(_ done: [(CallResult, JSON)], parameter: String) -> JSON {
+        let items = done.map { r, v in
+            JSON.obj([
+                parameter: v, "status": .int(r.status), "value": r.json ?? .null,
+                "error": r.error.map { .string($0.message) } ?? .null,
+            ])
         }
         return .obj(["object": "fanout", "parameter": .string(parameter), "results": .array(items)])
     }

@@ -42,7 +42,7 @@ public final class Interpreter {
     var renderer: Renderer { Renderer(style: style, width: configuration.width, fit: tableFit) }
     /// The width tables are fitted to: the terminal's when output goes to one, else none.
     var tableFit: Int? { console.outputIsTerminal ? configuration.width : nil }
-    var calls: CallRunner { CallRunner(shell: self) }
+    var calls: CallRunner { context.calls }
 
     public init(configuration: ShellConfiguration, output: OutputSink) {
         self.configuration = configuration
@@ -89,7 +89,7 @@ public final class Interpreter {
     public func report(_ error: ShellError, file: String? = nil, atPrompt: Bool = false) {
         switch error {
         case .api(let result):
-            for line in FailureExplainer(shell: self).report(result) { warn(line) }
+            for line in FailureExplainer(shell: context).report(result) { warn(line) }
         case .cancelled:
             warn(style.yellow("cancelled"))
         case .incomplete(let summary):
@@ -149,7 +149,7 @@ public final class Interpreter {
             if let trouble = client.readings.shared?.takeFailure() { warn(style.yellow("warning: ") + trouble) }
         }
         do {
-            outcome = try await action(self, inv)
+            outcome = try await action(context, inv)
         } catch {
             switch error {
             case .api(let result): session.lastResult = result

@@ -71,7 +71,7 @@ enum Expect {
         return ["status", "ok", "error", "missing-scope", "unauthorized-scope"].contains(form)
     }
 
-    static func run(_ shell: Interpreter, _ inv: Invocation) throws(ShellError) -> Outcome {
+    static func run(_ shell: CommandContext, _ inv: Invocation) throws(ShellError) -> Outcome {
         let args = Array(inv.statement.arguments)
         let clock = ContinuousClock()
         let start = clock.now
@@ -100,7 +100,7 @@ enum Expect {
         return .none
     }
 
-    static func check(_ shell: Interpreter, _ args: [Word], _ inv: Invocation) throws(ShellError) {
+    static func check(_ shell: CommandContext, _ args: [Word], _ inv: Invocation) throws(ShellError) {
         let at = inv.location
         let form = args[0].literalText ?? ""
         let result = shell.session.lastResult
@@ -146,7 +146,7 @@ enum Expect {
         }
     }
 
-    static func comparison(_ shell: Interpreter, _ args: [Word], at: SourceLocation) throws(ShellError) {
+    static func comparison(_ shell: CommandContext, _ args: [Word], at: SourceLocation) throws(ShellError) {
         let lhs: JSON
         let label = args[0].source
         if let t = args[0].literalText {
