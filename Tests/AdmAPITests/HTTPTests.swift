@@ -198,3 +198,24 @@ struct TransportSafetyTests {
         }
     }
 }
+
+@Suite("URLs taken apart")
+struct APIPathTests {
+    @Test(
+        "the authority, host and target of a URL, with or without a scheme, port or path",
+        arguments: [
+            ("https://api.openai.com/v1", "api.openai.com", "api.openai.com", "/v1"),
+            ("http://127.0.0.1:8080/v1/organization/projects?limit=5", "127.0.0.1:8080", "127.0.0.1", "/v1/organization/projects?limit=5"),
+            ("http://[::1]:9/v1", "[::1]:9", "[::1]", "/v1"),
+            ("https://example.com?x=a://b", "example.com", "example.com", "/?x=a://b"),
+            ("example.com:443/v1", "example.com:443", "example.com", "/v1"),
+            ("https:/", "https:", "https", "/"),
+            ("https://", "", "", "/"),
+        ]
+    )
+    func parts(url: String, authority: String, host: String, target: String) {
+        #expect(APIPath.authority(of: url) == authority)
+        #expect(APIPath.host(of: url) == host)
+        #expect(APIPath.target(of: url) == target)
+    }
+}

@@ -3,10 +3,23 @@
 /// id in a path, and the sandbox's control root beside its API.
 public enum APIPath {
     /// The URL without its scheme: `host:port/path?query`.
+    ///
+    /// Searched byte by byte: `firstRange(of:)` is generic (from _StringProcessing) and its first
+    /// call in a run resolves types by name, a cost every one-liner paid here.
     static func afterScheme(_ url: String) -> Substring {
-        let s = url[...]
-        guard let r = s.firstRange(of: "://") else { return s }
-        return s[r.upperBound...]
+        let bytes = url.utf8
+        var i = bytes.startIndex
+        while i < bytes.endIndex {
+            if bytes[i] == UInt8(ascii: ":") {
+                let slash1 = bytes.index(after: i)
+                if slash1 < bytes.endIndex, bytes[slash1] == UInt8(ascii: "/") {
+                    let slash2 = bytes.index(after: slash1)
+                    if slash2 < bytes.endIndex, bytes[slash2] == UInt8(ascii: "/") { return url[bytes.index(after: slash2)...] }
+                }
+            }
+            i = bytes.index(after: i)
+        }
+        return url[...]
     }
 
     /// `host:port` of a URL.
@@ -27,8 +40,8 @@ public enum APIPath {
     /// `/v1/organization/projects?limit=5` from a full URL.
     public static func target(of url: String) -> String {
         let rest = afterScheme(url)
-        guard let slash = rest.firstIndex(of: "/") else { return "/" }
-        return String(rest[slash...])
+        guard let start = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        return rest[start] == "?" ? "/" + rest[start...] : String(rest[start...])
     }
 
     /// A target's path and its query text (empty when none).
