@@ -41,12 +41,26 @@ public final class EventLoopExecutor: TaskExecutor {
         }
     }
 
+    /// Where jobs go before the loops are made: a thread lent for them (`LentThreadExecutor`),
+    /// else Swift's global executor.
+    private let early = Mutex<(any TaskExecutor)?>(nil)
+
+    /// Sends the jobs enqueued before the loops are made to `executor` (nil: the global executor).
+    public func sendEarlyJobs(to executor: (any TaskExecutor)?) {
+        early.withLock { $0 = executor }
+    }
+
     /// A job enqueued from a loop runs on that loop; from elsewhere, on the group's next loop —
-    /// or, before anything has asked for the loops (no request yet), on Swift's global executor,
-    /// so that work which never makes a request never starts a loop's thread.
+    /// or, before anything has asked for the loops (no request yet), on the thread lent for them
+    /// or Swift's global executor, so that work which never makes a request never starts a
+    /// loop's thread.
     public func enqueue(_ job: consuming ExecutorJob) {
         guard let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? made.withLock({ $0?.next() }) else {
-            globalConcurrentExecutor.enqueue(job)
+            if let early = early.withLock({ $0 }) {
+                early.enqueue(job)
+            } else {
+                globalConcurrentExecutor.enqueue(job)
+            }
             return
         }
         let job = UnownedJob(job)

@@ -93,7 +93,7 @@ enum Scripts {
     /// with nothing said (a second Ctrl-C still does).
     static func run(_ launched: Launcher.Launched, text: String, file: String, keepGoing: Bool) async -> ScriptOutcome {
         _ = adm_install_interrupt_handler()
-        let watcher = InterruptWatcher()
+        let watcher = LentThreadExecutor.current.map(InterruptWatcher.init(on:)) ?? InterruptWatcher()
         let box = ShellBox(launched.shell)
         return await watcher.run(onEventLoop: { await ScriptRunner.run(box.shell, text: text, file: file, keepGoing: keepGoing) })
     }

@@ -1,3 +1,4 @@
+import AdmHTTP
 import AdmShell
 import ArgumentParser
 
@@ -26,7 +27,9 @@ enum Entry {
             exit(0)
         }
         if let (options, statements) = OneLiner.parse(arguments) {
-            exit(await Adm.start(options, execute: statements))
+            // The main thread, idle from here, runs the one-liner itself: one that makes no
+            // request starts no other thread (see LentThreadExecutor).
+            exit(LentThreadExecutor().run { await Adm.start(options, execute: statements) })
         }
         await parseAndRun(arguments)
     }

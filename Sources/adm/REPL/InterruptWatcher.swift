@@ -15,8 +15,13 @@ import Glibc
 /// Scripts and one-liners run under one too: the first Ctrl-C cancels the statement running,
 /// which shows what finished and says it is partial; a second one, while the first is still
 /// being honoured, ends the process at once, as Ctrl-C always did.
+///
+/// The REPL watches with a dispatch read source (suspended at the prompt). A one-liner or a
+/// script whose thread is lent to it (`LentThreadExecutor`) watches in that thread's `poll`
+/// instead, which starts no thread; there a Ctrl-C while no statement runs ends the process,
+/// as it would with no watcher.
 final class InterruptWatcher: Sendable {
-    private let source: any DispatchSourceRead
+    private let source: (any DispatchSourceRead)?
     /// Cancels the command running, and whether it was cancelled already.
     private let current = Mutex<(cancel: @Sendable () -> Void, cancelled: Bool)?>(nil)
     /// A dispatch source must not be released while suspended.
@@ -25,23 +30,47 @@ final class InterruptWatcher: Sendable {
     /// may already be on its way when the source is suspended, leaves the byte to it.
     private let prompting = Atomic<Bool>(false)
 
+    /// Watching with a dispatch read source.
     init() {
-        source = DispatchSource.makeReadSource(fileDescriptor: adm_interrupt_fd(), queue: .global())
+        let source = DispatchSource.makeReadSource(fileDescriptor: adm_interrupt_fd(), queue: .global())
+        self.source = source
         source.setEventHandler { [weak self] in
             guard self?.prompting.load(ordering: .acquiring) != true else { return }
             guard adm_drain_interrupts() > 0 else { return }
-            let cancel: (@Sendable () -> Void)? = self?.current.withLock { running in
-                guard let command = running else { return nil }
-                if command.cancelled {
-                    // The second Ctrl-C: stop waiting for the first to be honoured.
-                    signal(SIGINT, SIG_DFL)
-                    raise(SIGINT)
-                }
-                running?.cancelled = true
-                return command.cancel
-            }
-            cancel?()
+            self?.interrupted()
         }
+    }
+
+    /// Watching in the `poll` of the thread lent to the work.
+    init(on thread: LentThreadExecutor) {
+        source = nil
+        thread.watch(adm_interrupt_fd()) { [weak self] in
+            guard adm_drain_interrupts() > 0 else { return }
+            guard let self, self.interrupted() else {
+                // No statement to stop: Ctrl-C ends the process, as with no watcher.
+                signal(SIGINT, SIG_DFL)
+                raise(SIGINT)
+                return
+            }
+        }
+    }
+
+    /// Ctrl-C: cancels the command running (the second time, ends the process). Returns
+    /// whether a command was running.
+    @discardableResult
+    private func interrupted() -> Bool {
+        let cancel: (@Sendable () -> Void)? = current.withLock { running in
+            guard let command = running else { return nil }
+            if command.cancelled {
+                // The second Ctrl-C: stop waiting for the first to be honoured.
+                signal(SIGINT, SIG_DFL)
+                raise(SIGINT)
+            }
+            running?.cancelled = true
+            return command.cancel
+        }
+        cancel?()
+        return cancel != nil
     }
 
     /// Runs `command` as a task and watches for Ctrl-C while it runs. Interrupts from before
@@ -60,12 +89,12 @@ final class InterruptWatcher: Sendable {
         _ = adm_drain_interrupts()
         current.withLock { $0 = ({ task.cancel() }, false) }
         suspended.withLock { s in
-            source.resume()
+            source?.resume()
             s = false
         }
         let value = await task.value
         suspended.withLock { s in
-            source.suspend()
+            source?.suspend()
             s = true
         }
         current.withLock { $0 = nil }
@@ -79,14 +108,14 @@ final class InterruptWatcher: Sendable {
         defer { prompting.store(false, ordering: .releasing) }
         let wasWatching = suspended.withLock { s in
             guard !s else { return false }
-            source.suspend()
+            source?.suspend()
             s = true
             return true
         }
         defer {
             if wasWatching {
                 suspended.withLock { s in
-                    source.resume()
+                    source?.resume()
                     s = false
                 }
             }
@@ -95,7 +124,7 @@ final class InterruptWatcher: Sendable {
     }
 
     deinit {
-        suspended.withLock { s in if s { source.resume() } }
-        source.cancel()
+        suspended.withLock { s in if s { source?.resume() } }
+        source?.cancel()
     }
 }

@@ -1,0 +1,110 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A task executor on a thread that lends itself: `run` blocks the calling thread and runs
+/// every job enqueued here on it until the work it was given is done.
+///
+/// A one-liner's work starts before anything has asked for the client's event loop, and
+/// `EventLoopExecutor` sends such jobs to Swift's global executor: a worker thread started
+/// for a `print 1` (and a second as jobs overlap). Lent the process's main thread instead —
+/// which has nothing else to do once the command line is read — a one-liner that makes no
+/// request runs on one thread, and one that does moves to the event loop with its first
+/// request, as before. The thread also watches one file descriptor (the Ctrl-C self-pipe) in
+/// the same `poll`, so watching for Ctrl-C starts no thread either.
+///
+/// Nothing here may block: a job that waits for another job on this thread would wait for
+/// ever (jobs that block run on `DiskWork`'s queue, as everywhere under `EventLoopExecutor`).
+public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
+    private let jobs = Mutex<[UnownedJob]>([])
+    /// Written when a job arrives or the watch changes; the lent thread polls its read end.
+    private let wake: (read: Int32, write: Int32)
+    /// A descriptor to watch beside the jobs, and what runs when it is readable (it must read
+    /// what made it so, or it is called again at once).
+    private let watched = Mutex<(fd: Int32, handler: @Sendable () -> Void)?>(nil)
+
+    /// The executor lending the current process's main thread, while `run` runs.
+    public static var current: LentThreadExecutor? { lent.withLock { $0 } }
+    private static let lent = Mutex<LentThreadExecutor?>(nil)
+
+    public init() {
+        var fds: [Int32] = [-1, -1]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+        }
+        wake = (fds[0], fds[1])
+    }
+
+    deinit {
+        close(wake.read)
+        close(wake.write)
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        jobs.withLock { $0.append(job) }
+        poke()
+    }
+
+    /// Calls `handler` on the lent thread whenever `fd` is readable.
+    public func watch(_ fd: Int32, _ handler: @escaping @Sendable () -> Void) {
+        watched.withLock { $0 = (fd, handler) }
+        poke()
+    }
+
+    private func poke() {
+        var byte: UInt8 = 1
+        _ = write(wake.write, &byte, 1)
+    }
+
+    /// Runs `work` to its end with this thread running its jobs (and `EventLoopExecutor`'s,
+    /// until the event loop is made), and returns what it returned. A job that ends the process
+    /// (`exit`) ends it here too.
+    public func run<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
+        let result = Mutex<T?>(nil)
+        // Signals reach the process through this thread (others block them: NIO's loops,
+        // dispatch's workers), whatever mask the parent left it (a test runner's blocks SIGINT),
+        // as on a thread parked in dispatch_main.
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+        Self.lent.withLock { $0 = self }
+        EventLoopExecutor.client.sendEarlyJobs(to: self)
+        defer {
+            EventLoopExecutor.client.sendEarlyJobs(to: nil)
+            Self.lent.withLock { $0 = nil }
+        }
+        Task(executorPreference: self) {
+            let value = await work()
+            result.withLock { $0 = value }
+            self.poke()
+        }
+        while true {
+            while let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+                job.runSynchronously(on: asUnownedTaskExecutor())
+            }
+            if let value = result.withLock({ $0 }) { return value }
+            waitForWork()
+        }
+    }
+
+    /// Sleeps until a job arrives or the watched descriptor is readable (then runs its handler).
+    private func waitForWork() {
+        let watch = watched.withLock { $0 }
+        var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+        if let watch { fds.append(pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)) }
+        guard poll(&fds, nfds_t(fds.count), -1) > 0 else { return }
+        if fds[0].revents != 0 {
+            var buffer = [UInt8](repeating: 0, count: 64)
+            while read(wake.read, &buffer, buffer.count) > 0 {}
+        }
+        if let watch, fds.count > 1, fds[1].revents != 0 { watch.handler() }
+    }
+}
