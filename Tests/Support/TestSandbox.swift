@@ -160,7 +160,7 @@ public func writeTestFile(_ path: String, _ text: String, mode: mode_t = 0o600) 
 public func withScratchFiles<T>(_ body: () async throws -> T) async throws -> T {
     let folder = try Scratch.make()
     defer { Scratch.remove(folder) }
-    return try await Scratch.$folder.withValue(folder) { try await body() }
+    return try await Scratch.redirecting(to: folder) { try await body() }
 }
 
 /// SplitMix64 for the fuzzers and walks (the same sequence on every machine).

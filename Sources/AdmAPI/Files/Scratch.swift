@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -13,8 +15,23 @@ import Darwin
 /// the disk as it found it. Every file operation of `FileMode`, `OwnFiles` and `FileLock` goes
 /// through `FileMode.place`.
 public enum Scratch {
-    /// The folder writes go to (nil: writes go where they say).
+    /// The folder writes go to (nil: writes go where they say). Read it through `current`.
     @TaskLocal public static var folder: String?
+
+    /// Rehearsals under way in this process. While there are none no task has a scratch
+    /// folder, and `current` answers without reading the task-local (whose first read makes its
+    /// generic metadata by name: a cost every one-liner paid looking for its config file).
+    private static let rehearsing = Atomic<Int>(0)
+
+    /// The folder writes go to now (nil: where they say).
+    public static var current: String? { rehearsing.load(ordering: .acquiring) > 0 ? folder : nil }
+
+    /// Runs `body` with every write of its tasks going to `scratch`.
+    public static func redirecting<R>(to scratch: String, _ body: () async throws -> R) async rethrows -> R {
+        rehearsing.add(1, ordering: .acquiringAndReleasing)
+        defer { rehearsing.subtract(1, ordering: .acquiringAndReleasing) }
+        return try await $folder.withValue(scratch, operation: body)
+    }
 
     /// A new private folder for one rehearsal (0700, under the system's temporary folder).
     public static func make() throws(FileError) -> String {
@@ -74,7 +91,7 @@ extension FileMode {
     /// real file's content copied there first, so an append adds to it), for reading only once
     /// the rehearsal wrote it.
     package static func place(_ path: String, writing: Bool, keepingContent: Bool = true) -> String {
-        guard let folder = Scratch.folder else { return path }
+        guard let folder = Scratch.current else { return path }
         let absolute = path.hasPrefix("/") ? path : currentDirectory() + "/" + path
         let mapped = folder + absolute
         if writing {

@@ -132,7 +132,7 @@ struct Rehearsal {
         let scratch: String
         do { scratch = try Scratch.make() } catch { throw .environment(error.description) }
         defer { Scratch.remove(scratch) }
-        let outcome = await Scratch.$folder.withValue(scratch) {
+        let outcome = await Scratch.redirecting(to: scratch) {
             await ScriptRunner.run(child, text: text, file: file)
         }
         // adm's own state (job journals) is not the script's output.

@@ -21,9 +21,25 @@ import Glibc
 /// instead, which starts no thread; there a Ctrl-C while no statement runs ends the process,
 /// as it would with no watcher.
 final class InterruptWatcher: Sendable {
-    private let source: (any DispatchSourceRead)?
-    /// Cancels the command running, and whether it was cancelled already.
-    private let current = Mutex<(cancel: @Sendable () -> Void, cancelled: Bool)?>(nil)
+    /// A dispatch read source, boxed: an optional existential would be made by name on every
+    /// run, the lent thread's too (a one-liner's start-up).
+    private final class Source: Sendable {
+        let read: any DispatchSourceRead
+        init(_ read: any DispatchSourceRead) { self.read = read }
+        func resume() { read.resume() }
+        func suspend() { read.suspend() }
+        func cancel() { read.cancel() }
+    }
+
+    private let source: Source?
+    /// The command running: what cancels it, and whether it was cancelled already. (A struct,
+    /// not a tuple: an optional tuple of a closure is made by name on every run.)
+    private struct Running {
+        let cancel: @Sendable () -> Void
+        var cancelled = false
+    }
+
+    private let current = Mutex<Running?>(nil)
     /// A dispatch source must not be released while suspended.
     private let suspended = Mutex(true)
     /// A prompt inside the command reads the interrupt itself (see `paused`): the handler, which
@@ -33,7 +49,7 @@ final class InterruptWatcher: Sendable {
     /// Watching with a dispatch read source.
     init() {
         let source = DispatchSource.makeReadSource(fileDescriptor: adm_interrupt_fd(), queue: .global())
-        self.source = source
+        self.source = Source(source)
         source.setEventHandler { [weak self] in
             guard self?.prompting.load(ordering: .acquiring) != true else { return }
             guard adm_drain_interrupts() > 0 else { return }
@@ -59,7 +75,7 @@ final class InterruptWatcher: Sendable {
     /// whether a command was running.
     @discardableResult
     private func interrupted() -> Bool {
-        let cancel: (@Sendable () -> Void)? = current.withLock { running in
+        let command: Running? = current.withLock { running in
             guard let command = running else { return nil }
             if command.cancelled {
                 // The second Ctrl-C: stop waiting for the first to be honoured.
@@ -67,10 +83,11 @@ final class InterruptWatcher: Sendable {
                 raise(SIGINT)
             }
             running?.cancelled = true
-            return command.cancel
+            return command
         }
-        cancel?()
-        return cancel != nil
+        guard let command else { return false }
+        command.cancel()
+        return true
     }
 
     /// Runs `command` as a task and watches for Ctrl-C while it runs. Interrupts from before
@@ -87,7 +104,7 @@ final class InterruptWatcher: Sendable {
 
     private func watch<T: Sendable>(_ task: Task<T, Never>) async -> T {
         _ = adm_drain_interrupts()
-        current.withLock { $0 = ({ task.cancel() }, false) }
+        current.withLock { $0 = Running(cancel: { task.cancel() }) }
         suspended.withLock { s in
             source?.resume()
             s = false
