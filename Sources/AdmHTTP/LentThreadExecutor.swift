@@ -24,8 +24,14 @@ public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
     /// Written when a job arrives or the watch changes; the lent thread polls its read end.
     private let wake: (read: Int32, write: Int32)
     /// A descriptor to watch beside the jobs, and what runs when it is readable (it must read
-    /// what made it so, or it is called again at once).
-    private let watched = Mutex<(fd: Int32, handler: @Sendable () -> Void)?>(nil)
+    /// what made it so, or it is called again at once). A struct, not a tuple: an optional tuple
+    /// of a closure is made by name when first used, on every run.
+    private struct Watch {
+        let fd: Int32
+        let handler: @Sendable () -> Void
+    }
+
+    private let watched = Mutex<Watch?>(nil)
 
     /// The executor lending the current process's main thread, while `run` runs.
     public static var current: LentThreadExecutor? { lent.withLock { $0 } }
@@ -55,7 +61,7 @@ public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     /// Calls `handler` on the lent thread whenever `fd` is readable.
     public func watch(_ fd: Int32, _ handler: @escaping @Sendable () -> Void) {
-        watched.withLock { $0 = (fd, handler) }
+        watched.withLock { $0 = Watch(fd: fd, handler: handler) }
         poke()
     }
 
@@ -100,7 +106,10 @@ public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
         let watch = watched.withLock { $0 }
         var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
         if let watch { fds.append(pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)) }
-        guard poll(&fds, nfds_t(fds.count), -1) > 0 else { return }
+        // Without its wake-up pipe (no descriptor left when it was made) the thread looks for
+        // work every millisecond instead of waiting to be told: slower, never stuck.
+        let timeout: Int32 = wake.read >= 0 ? -1 : 1
+        guard poll(&fds, nfds_t(fds.count), timeout) > 0 else { return }
         if fds[0].revents != 0 {
             var buffer = [UInt8](repeating: 0, count: 64)
             while read(wake.read, &buffer, buffer.count) > 0 {}

@@ -33,8 +33,17 @@ struct Adm: AsyncParsableCommand {
     )
     var execute: [String] = []
 
-    /// The statements of every `-e`, in order, one line each (an error names its `-e` by line).
-    var statements: String? { execute.isEmpty ? nil : execute.joined(separator: "\n") }
+    /// The statements of every `-e`.
+    var statements: String? { Self.statements(execute) }
+
+    /// The statements of several `-e`, in order, one line each (an error names its `-e` by
+    /// line); nil for none. Joined by hand, as `Statement.source` is: the generic `joined`
+    /// resolves types by name, a cost on the one-liner's fast path.
+    static func statements(_ executes: [String]) -> String? {
+        guard var text = executes.first else { return nil }
+        for next in executes.dropFirst() { text += "\n" + next }
+        return text
+    }
 
     func run() async throws {
         let status = await Self.start(options.launchOptions, execute: statements)

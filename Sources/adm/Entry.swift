@@ -68,7 +68,7 @@ enum OneLiner {
 
     static func parse(_ arguments: [String]) -> (LaunchOptions, String)? {
         var options = LaunchOptions()
-        var statements: String?
+        var executes: [String] = []
         var index = 0
         while index < arguments.count {
             let parts = arguments[index].split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
@@ -76,15 +76,13 @@ enum OneLiner {
             let inline = parts.count == 2 ? String(parts[1]) : nil
             if name == "-e" || name == "--execute" {
                 guard name == "--execute" || inline == nil else { return nil }
-                var text = inline
-                if text == nil {
+                if let inline {
+                    executes.append(inline)
+                } else {
                     index += 1
                     guard index < arguments.count else { return nil }
-                    text = arguments[index]
+                    executes.append(arguments[index])
                 }
-                // A further -e runs after the one before, on the next line (as Adm.statements).
-                statements = statements.map { $0 + "\n" } ?? ""
-                statements! += text ?? ""
                 index += 1
                 continue
             }
@@ -103,7 +101,7 @@ enum OneLiner {
             }
             index += 1
         }
-        guard let statements else { return nil }
+        guard let statements = Adm.statements(executes) else { return nil }
         return (options, statements)
     }
 }
