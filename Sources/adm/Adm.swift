@@ -33,25 +33,14 @@ struct Adm: AsyncParsableCommand {
     )
     var execute: [String] = []
 
-    /// The statements of every `-e`.
-    var statements: String? { Self.statements(execute) }
-
-    /// The statements of several `-e`, in order, one line each (an error names its `-e` by
-    /// line); nil for none. Joined by hand, as `Statement.source` is: the generic `joined`
-    /// resolves types by name, a cost on the one-liner's fast path.
-    static func statements(_ executes: [String]) -> String? {
-        guard var text = executes.first else { return nil }
-        for next in executes.dropFirst() { text += "\n" + next }
-        return text
-    }
-
     func run() async throws {
-        let status = await Self.start(options.launchOptions, execute: statements)
+        let status = await Self.start(options.launchOptions, execute: execute.isEmpty ? nil : execute)
         if status != 0 { throw ExitCode(status) }
     }
 
-    /// Runs the shell, a one-liner or a script from stdin; returns the exit status.
-    static func start(_ options: LaunchOptions, execute: String?) async -> Int32 {
+    /// Runs the shell, a one-liner (the statements of each `-e`, in order: each complete on its
+    /// own, an error naming its `-e` by line) or a script from stdin; returns the exit status.
+    static func start(_ options: LaunchOptions, execute: [String]?) async -> Int32 {
         let interactive = execute == nil && StandardOutput.isTerminal(0)
         if interactive { return await session(options, execute: nil, interactive: true) }
         // Nothing blocks a thread in a one-liner or a script: run on the client's event loop.
@@ -60,7 +49,7 @@ struct Adm: AsyncParsableCommand {
         }
     }
 
-    private static func session(_ options: LaunchOptions, execute: String?, interactive: Bool) async -> Int32 {
+    private static func session(_ options: LaunchOptions, execute: [String]?, interactive: Bool) async -> Int32 {
         let launched: Launcher.Launched
         do {
             launched = try await Launcher.launch(options, interactive: interactive)
@@ -69,7 +58,7 @@ struct Adm: AsyncParsableCommand {
             return 3
         }
         if let execute {
-            await Scripts.runText(launched, text: execute, file: "-e")
+            await Scripts.runText(launched, pieces: execute, file: "-e")
         } else if interactive {
             return await REPL.run(launched)
         } else {
@@ -79,7 +68,7 @@ struct Adm: AsyncParsableCommand {
                 await Scripts.close(launched)
                 return error.notText ? 2 : 3
             }
-            await Scripts.runText(launched, text: text, file: "<stdin>")
+            await Scripts.runText(launched, pieces: [text], file: "<stdin>")
         }
     }
 }
@@ -87,11 +76,11 @@ struct Adm: AsyncParsableCommand {
 /// Running statements non-interactively and finishing cleanly.
 enum Scripts {
     /// Runs statements and ends the process with their exit status.
-    static func runText(_ launched: Launcher.Launched, text: String, file: String) async -> Never {
+    static func runText(_ launched: Launcher.Launched, pieces: [String], file: String) async -> Never {
         // A one-liner's output on a terminal pages as the shell's does (`adm -e 'help call'`),
         // as git's and gh's do; in a pipe it is never held, nor a script's (it prints as it goes).
         let held = file == "-e" ? launched.shell.holdOutputForPager() : nil
-        let outcome = await run(launched, text: text, file: file, keepGoing: false)
+        let outcome = await run(launched, pieces: pieces, file: file, keepGoing: false)
         launched.shell.showHeldOutput(held)
         await finish(launched)
         exit(outcome.exitStatus)
@@ -100,11 +89,11 @@ enum Scripts {
     /// Runs a script so that Ctrl-C stops the statement running — what it finished is shown
     /// and said to be partial, and the script ends with 130 — instead of killing the process
     /// with nothing said (a second Ctrl-C still does).
-    static func run(_ launched: Launcher.Launched, text: String, file: String, keepGoing: Bool) async -> ScriptOutcome {
+    static func run(_ launched: Launcher.Launched, pieces: [String], file: String, keepGoing: Bool) async -> ScriptOutcome {
         _ = adm_install_interrupt_handler()
         let watcher = LentThreadExecutor.current.map(InterruptWatcher.init(on:)) ?? InterruptWatcher()
         let box = ShellBox(launched.shell)
-        return await watcher.run(onEventLoop: { await ScriptRunner.run(box.shell, text: text, file: file, keepGoing: keepGoing) })
+        return await watcher.run(onEventLoop: { await ScriptRunner.run(box.shell, pieces: pieces, file: file, keepGoing: keepGoing) })
     }
 
     /// Ends a non-interactive run, just before the process exits. Everything acknowledged is

@@ -15,7 +15,7 @@ struct DoctorCLI: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let status = await Adm.start(root.options.launchOptions, execute: json ? "doctor --json" : "doctor")
+        let status = await Adm.start(root.options.launchOptions, execute: [json ? "doctor --json" : "doctor"])
         if status != 0 { throw ExitCode(status) }
     }
 }

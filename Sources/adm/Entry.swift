@@ -66,7 +66,7 @@ enum OneLiner {
     /// The options that take no value.
     static var flags: Set<String> { Set(LaunchOptions.table.filter { !$0.takesValue }.flatMap(\.names)) }
 
-    static func parse(_ arguments: [String]) -> (LaunchOptions, String)? {
+    static func parse(_ arguments: [String]) -> (LaunchOptions, [String])? {
         var options = LaunchOptions()
         var executes: [String] = []
         var index = 0
@@ -101,7 +101,7 @@ enum OneLiner {
             }
             index += 1
         }
-        guard let statements = Adm.statements(executes) else { return nil }
-        return (options, statements)
+        guard !executes.isEmpty else { return nil }
+        return (options, executes)
     }
 }

@@ -37,7 +37,7 @@ struct RehearseCLI: AsyncParsableCommand {
         if apply { words.append("--apply") }
         if yes { words.append("--yes") }
         if json { words.append("--json") }
-        let status = await Adm.start(root.options.launchOptions, execute: words.joined(separator: " "))
+        let status = await Adm.start(root.options.launchOptions, execute: [words.joined(separator: " ")])
         if status != 0 { throw ExitCode(status) }
     }
 }

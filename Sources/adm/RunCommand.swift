@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
             for (name, value) in presets { launched.shell.session.variables[name] = value }
             let clock = ContinuousClock()
             let start = clock.now
-            let outcome = await Scripts.run(launched, text: text, file: file, keepGoing: keepGoing)
+            let outcome = await Scripts.run(launched, pieces: [text], file: file, keepGoing: keepGoing)
             let elapsed = clock.now - start
             runs.append(
                 Reports.FileRun(

@@ -8,10 +8,10 @@ import Testing
 @Suite("One-liner options: the fast path agrees with swift-argument-parser")
 struct OneLinerTests {
     /// The parser's reading: the root command's options and statements.
-    func parsed(_ arguments: [String]) throws -> (LaunchOptions, String?) {
+    func parsed(_ arguments: [String]) throws -> (LaunchOptions, [String]) {
         let command = try Adm.parseAsRoot(arguments)
         let adm = try #require(command as? Adm)
-        return (adm.options.launchOptions, adm.statements)
+        return (adm.options.launchOptions, adm.execute)
     }
 
     @Test(

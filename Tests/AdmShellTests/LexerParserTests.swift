@@ -183,6 +183,26 @@ struct LexerParserTests {
         }
     }
 
+    @Test(
+        "each -e is complete on its own: a quote left open is an error in its -e, never closed by the next; an error names its -e by line",
+        arguments: [
+            (["print \"a", "b\""], "-e:1:7: error: unclosed double quote: expected '\"'"),
+            (["print a", "prnt b"], "-e:2:1: error: unknown command 'prnt'"),
+            (["print a\nprint b", "print c", "prnt d"], "-e:4:1: error: unknown command 'prnt'"),
+        ]
+    )
+    func pieces(pieces: [String], expected: String) throws {
+        do {
+            let program = try Parser.parse(pieces: pieces, file: "-e")
+            Issue.record("parsed \(pieces) into \(program.statements.map(\.source))")
+        } catch {
+            #expect(error.headline == expected)
+        }
+        let program = try Parser.parse(pieces: ["print a; print b", "print c\n\nprint d"])
+        #expect(program.statements.map(\.source) == ["print a", "print b", "print c", "print d"])
+        #expect(program.statements.map(\.location.line) == [1, 1, 2, 4])
+    }
+
     @Test("a parse error of a script shows file, line, caret")
     func caret() {
         do {

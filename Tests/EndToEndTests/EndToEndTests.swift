@@ -65,6 +65,11 @@ struct EndToEndTests {
         #expect(malformed.status == 2)
         #expect(malformed.stderr.contains("-e:1:1: error: unknown command 'crate-sa'"))
         #expect(malformed.stderr.contains("did you mean create-sa?"))
+        // Each -e is complete on its own: a quote it leaves open is not closed by the next -e.
+        let unclosed = try await Adm.run(["--sandbox", "-e", "print \"a", "-e", "b\""])
+        #expect(unclosed.status == 2)
+        #expect(unclosed.stderr.contains("-e:1:7: error: unclosed double quote"), "\(unclosed.all)")
+        #expect(unclosed.stdout.isEmpty)
         let refused = try await Adm.run(
             ["--base-url", "http://127.0.0.1:9/v1", "-e", "projects"],
             environment: ["OPENAI_ADMIN_KEY": "sk-admin-test"]

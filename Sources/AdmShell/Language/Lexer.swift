@@ -23,9 +23,10 @@ public struct Lexer {
         return out
     }
 
-    /// Every token of the text.
-    public static func tokenize(_ text: String) throws(SyntaxError) -> [Token] {
+    /// Every token of the text, its lines numbered from `firstLine`.
+    public static func tokenize(_ text: String, firstLine: Int = 1) throws(SyntaxError) -> [Token] {
         var lexer = Lexer(text)
+        lexer.line = firstLine
         return try lexer.all()
     }
 

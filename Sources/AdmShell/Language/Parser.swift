@@ -61,9 +61,24 @@ public struct Program: Sendable, Hashable {
 /// Groups tokens into statements and checks each against the command table: unknown
 /// commands and flags are syntax errors with a suggestion, found before anything runs.
 public enum Parser {
-    public static func parse(_ text: String, file: String? = nil) throws(SyntaxError) -> Program {
+    /// Several pieces of source, each complete on its own and numbered on as one text (the
+    /// `-e` of a one-liner: an error names its `-e` by line). A quote left open, or a `\` at the
+    /// end of one piece, is an error in that piece: it never reaches into the next.
+    public static func parse(pieces: [String], file: String? = nil) throws(SyntaxError) -> Program {
+        var statements: [Statement] = []
+        var line = 1
+        for piece in pieces {
+            statements += try parse(piece, file: file, firstLine: line).statements
+            line += 1
+            for character in TextFile.normalizingLineEnds(piece) where character == "\n" { line += 1 }
+        }
+        return Program(statements: statements)
+    }
+
+    /// The statements of `text`, its lines numbered from `firstLine`.
+    public static func parse(_ text: String, file: String? = nil, firstLine: Int = 1) throws(SyntaxError) -> Program {
         do throws(SyntaxError) {
-            let tokens = try Lexer.tokenize(text)
+            let tokens = try Lexer.tokenize(text, firstLine: firstLine)
             var statements: [Statement] = []
             var words: [Word] = []
             var selection: JSONPath?
@@ -143,7 +158,8 @@ public enum Parser {
             var e = error
             e.file = file
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            if e.location.line - 1 < lines.count { e.lineText = String(lines[e.location.line - 1]) }
+            let index = e.location.line - firstLine
+            if index >= 0, index < lines.count { e.lineText = String(lines[index]) }
             throw e
         }
     }

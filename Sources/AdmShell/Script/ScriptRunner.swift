@@ -13,9 +13,14 @@ public struct ScriptOutcome: Sendable {
 /// statement is an `expect` about it; otherwise it fails the script, as does a failed `expect`.
 public enum ScriptRunner {
     public static func run(_ shell: Interpreter, text: String, file: String?, keepGoing: Bool = false) async -> ScriptOutcome {
+        await run(shell, pieces: [text], file: file, keepGoing: keepGoing)
+    }
+
+    /// Runs pieces of source each complete on its own (a one-liner's `-e`), as one script.
+    public static func run(_ shell: Interpreter, pieces: [String], file: String?, keepGoing: Bool = false) async -> ScriptOutcome {
         let program: Program
         do {
-            program = try Parser.parse(text, file: file)
+            program = try Parser.parse(pieces: pieces, file: file)
         } catch {
             shell.warn(shell.style.red(error.description))
             return ScriptOutcome(exitStatus: 2, failures: [error.headline], statements: 0)
