@@ -179,6 +179,10 @@ struct InterpreterTests {
             #expect(shell.session.last?["count"] == 250)
             #expect(shell.session.last?["pages"] == 3)
             #expect(out.standard.contains("250 items in 3 pages"))
+            // The list shown again, whole: the same line under it (one renderer writes both).
+            let streamed = out.standard.count
+            try await shell.run("print $_")
+            #expect(out.standard.dropFirst(streamed).hasSuffix("250 items in 3 pages\n"))
             let before = out.standard.count
             try await shell.run("sa --all --limit 100 | .data[].id")
             let ids = out.standard.dropFirst(before).split(separator: "\n")

@@ -47,9 +47,8 @@ struct Renderer {
                 } else {
                     out = data.isEmpty ? [style.dim("(none)")] : Table.render(items: data, columns: Columns.forItems(data), style: style, fit: fit)
                 }
-                if let count = value["count"]?.intValue, value["pages"] != nil {
-                    let truncated = value["truncated"]?.boolValue == true ? "; $_ keeps the first \(CallRunner.allCap)" : ""
-                    out.append(style.dim("\(count) item\(count == 1 ? "" : "s") in \(value["pages"]!.intValue ?? 1) page(s)\(truncated)"))
+                if let count = value["count"]?.intValue, let pages = value["pages"] {
+                    out.append(pagesLine(items: count, pages: pages.intValue ?? 1, truncated: value["truncated"]?.boolValue == true))
                 } else if value["has_more"]?.boolValue == true {
                     let next = value["last_id"]?.stringValue ?? value["next"]?.stringValue ?? value["next_page"]?.stringValue ?? "…"
                     out.append(style.dim("more: --all for every page, or --after \(TerminalText.inline(next))"))
@@ -65,6 +64,14 @@ struct Renderer {
         default:
             return [Cells.text(value)]
         }
+    }
+
+    /// The line under a listing read with `--all`: how many items in how many pages, and when
+    /// `$_` keeps only the first of them, so. The same whether the pages were shown as they came
+    /// (`StreamingPrinter`) or the whole list at once.
+    func pagesLine(items: Int, pages: Int, truncated: Bool) -> String {
+        let kept = truncated ? "; $_ keeps the first \(CallRunner.allCap)" : ""
+        return style.dim("\(items) item\(items == 1 ? "" : "s") in \(pages) page\(pages == 1 ? "" : "s")\(kept)")
     }
 
     /// A fan-out's results: one heading per call (its value and status), its answer or error

@@ -57,7 +57,6 @@ struct StreamingPrinter {
 
     func finish(total: Int, pages: Int) {
         guard output == .auto, selection == nil else { return }
-        let truncated = total > CallRunner.allCap ? "; $_ keeps the first \(CallRunner.allCap)" : ""
-        console.say(renderer.style.dim("\(total) item\(total == 1 ? "" : "s") in \(pages) page\(pages == 1 ? "" : "s")\(truncated)"))
+        console.say(renderer.pagesLine(items: total, pages: pages, truncated: total > CallRunner.allCap))
     }
 }
