@@ -119,4 +119,23 @@ struct TerminalSafetyTests {
             }
         }
     }
+
+    @Test("a long message on a terminal wraps at words under its label; a line styled whole hangs under its own text, not half the width")
+    func wrappedMessages() async throws {
+        try await withSandbox { s in
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            shell.configuration.outputIsTerminal = true
+            shell.configuration.width = 100
+            try await shell.run("sandbox seed org")
+            let lines = out.standard.split(separator: "\n").map(String.init)
+            #expect(lines.count > 1, "\(lines)")
+            #expect(lines.allSatisfy { DisplayWidth.of($0) <= 100 }, "\(lines)")
+            // "seeded an organization: " is the label the rest hangs under.
+            let label = DisplayWidth.of("seeded an organization: ")
+            for line in lines.dropFirst() {
+                #expect(line.prefix(label).allSatisfy { $0 == " " } && line.dropFirst(label).first != " ", "\(lines)")
+            }
+        }
+    }
 }

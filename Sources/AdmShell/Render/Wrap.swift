@@ -27,6 +27,9 @@ enum Wrap {
         return out.joined(separator: "\n")
     }
 
+    /// The widest label a continuation hangs under (cells).
+    static let longestLabel = 24
+
     /// Where the text of the first line starts: its spaces, then a label — a styled word at the
     /// start (`error: `, `missing  `), or text ending in `: ` or two spaces early in the line.
     static func hangingIndent(_ line: String) -> Int {
@@ -34,16 +37,19 @@ enum Wrap {
         var i = 0
         while i < scalars.count, scalars[i] == " " { i += 1 }
         let lead = i
+        // A styled label; a line styled whole (a dim note) is no label, and its continuations
+        // do not hang under half the width.
         if i < scalars.count, TerminalText.markers.contains(scalars[i].value),
             let end = scalars[(i + 1)...].firstIndex(where: { TerminalText.markers.contains($0.value) })
         {
             var j = end + 1
             while j < scalars.count, scalars[j] == " " { j += 1 }
-            return cells(String(String.UnicodeScalarView(scalars[lead..<j]))) + lead
+            let label = cells(String(String.UnicodeScalarView(scalars[lead..<j])))
+            if label <= Self.longestLabel { return label + lead }
         }
         let text = String(String.UnicodeScalarView(scalars[lead...].filter { !TerminalText.markers.contains($0.value) }))
         for separator in [": ", "  "] {
-            if let range = text.firstRange(of: separator), text.distance(from: text.startIndex, to: range.lowerBound) <= 24 {
+            if let range = text.firstRange(of: separator), text.distance(from: text.startIndex, to: range.lowerBound) <= Self.longestLabel {
                 var end = text.distance(from: text.startIndex, to: range.upperBound)
                 for c in text.dropFirst(end) {
                     guard c == " " else { break }
