@@ -120,7 +120,9 @@ struct TerminalSafetyTests {
         }
     }
 
-    @Test("a long message on a terminal wraps at words under its label; a line styled whole hangs under its own text, not half the width")
+    @Test(
+        "a long message on a terminal wraps at words under its label; a line styled whole hangs under its own text, not half the width; nested JSON cut to the line"
+    )
     func wrappedMessages() async throws {
         try await withSandbox { s in
             let out = CapturedOutput()
@@ -136,6 +138,12 @@ struct TerminalSafetyTests {
             for line in lines.dropFirst() {
                 #expect(line.prefix(label).allSatisfy { $0 == " " } && line.dropFirst(label).first != " ", "\(lines)")
             }
+            // A nested object in a record view is cut to the line, not broken mid-word by the edge.
+            let before = out.standard.count
+            try await shell.run("create-sa name=wide")
+            let record = out.standard.dropFirst(before).split(separator: "\n").map(String.init)
+            let nested = try #require(record.first { $0.hasPrefix("api_key") }, "\(record)")
+            #expect(DisplayWidth.of(nested) <= 100 && nested.hasSuffix("…"), "\(record)")
         }
     }
 }

@@ -94,7 +94,7 @@ struct Renderer {
         return out
     }
 
-    /// An object as `key  value` lines; nested objects inline as JSON.
+    /// An object as `key  value` lines; nested objects inline as JSON, cut to fit a line.
     func fields(_ value: JSON) -> [String] {
         guard let members = value.objectValue else { return [Cells.text(value)] }
         let keys = members.map { Cells.inline($0.key) }
@@ -105,7 +105,10 @@ struct Renderer {
             case .int where m.key.hasSuffix("_at") || m.key == "created" || m.key.hasSuffix("_time"):
                 v = Cells.time(m.value) + style.dim("  (\(m.value.intValue!))")
             case .object, .array:
-                v = DisplayWidth.truncate(Cells.inline(m.value.serialized()), to: 160)
+                // One line: on a terminal to its edge (JSON has few spaces to wrap at, and a line
+                // past the edge breaks mid-word); elsewhere up to 160 cells (--json has it whole).
+                let room = fit.map { max(20, $0 - width - 2) } ?? 160
+                v = DisplayWidth.truncate(Cells.inline(m.value.serialized()), to: room)
             default:
                 v = Cells.text(m.value)
             }
