@@ -118,6 +118,21 @@ struct OwnFilesTests {
         #expect(try await events() == before, "the organization's audit log has no new event")
     }
 
+    @Test("adm doctor names a state folder that cannot be made or is not a folder; one not made yet under a writable folder is fine")
+    func doctorOnStateFolders() async throws {
+        let state = temporaryDirectory()
+        let fine = try await Adm.run(["--sandbox", "doctor"], environment: ["XDG_STATE_HOME": state])
+        #expect(fine.status == 0, "\(fine.all)")
+        #expect(fine.stdout.contains("state folder   \(state)/adm (not made yet"), "\(fine.stdout)")
+        writeTestFile(state + "/adm", "a file where the state folder should be")
+        let file = try await Adm.run(["--sandbox", "doctor"], environment: ["XDG_STATE_HOME": state])
+        #expect(file.status != 0)
+        #expect(file.stdout.contains("problem  state folder   \(state)/adm is not a folder"), "\(file.stdout)")
+        let under = try await Adm.run(["--sandbox", "doctor"], environment: ["XDG_STATE_HOME": state + "/adm/deeper"])
+        #expect(under.status != 0)
+        #expect(under.stdout.contains("cannot be made (\(state)/adm is not a folder)"), "\(under.stdout)")
+    }
+
     @Test("an adm keys file given to key export gains a line: the keys already in it stay")
     func keysFileKeepsOtherKeys() async throws {
         let dir = temporaryDirectory()

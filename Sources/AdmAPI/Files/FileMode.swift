@@ -119,6 +119,12 @@ package enum FileMode {
         }
     }
 
+    /// Whether `path` is a folder (following links).
+    package static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(place(path, writing: false), &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
     /// The permission bits of a file, or nil.
     package static func mode(_ path: String) -> Int? {
         var st = stat()

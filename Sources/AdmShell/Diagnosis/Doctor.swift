@@ -181,29 +181,63 @@ enum Doctor {
         return UnixTime.now() - server
     }
 
-    /// The state, configuration and cache folders: there, private, writable.
+    /// A folder's mode: private, or a warning saying how to make it so.
+    static func privacy(of path: String, topic: String, mode: Int) -> Check {
+        mode & 0o077 != 0
+            ? Check(topic: topic, verdict: .warning, detail: "\(path) is open to others (mode \(String(mode, radix: 8))): chmod 700 \(path)")
+            : Check(topic: topic, verdict: .ok, detail: "\(path) (mode \(String(mode, radix: 8)))")
+    }
+
+    /// The nearest folder above `path` that exists (`/` at worst).
+    static func nearestExisting(_ path: String) -> String {
+        var current = path
+        while FileMode.mode(current) == nil, let slash = current.lastIndex(of: "/") {
+            current = slash == current.startIndex ? "/" : String(current[..<slash])
+        }
+        return current
+    }
+
+    /// The state folder (adm writes there: it can be made or written, and is private) and the
+    /// config folder (adm only reads it: a folder, private).
     static func folderChecks() -> [Check] {
+        let state = AdmPaths.stateDirectory
+        let lost = "history, journals and learned rate limits will not be kept"
         var checks: [Check] = []
-        for (topic, path) in [("state folder", AdmPaths.stateDirectory), ("config folder", AdmPaths.configDirectory)] {
-            guard let mode = FileMode.mode(path) else {
-                checks.append(Check(topic: topic, verdict: .ok, detail: "\(path) (not made yet; adm makes it 0700 when it first writes there)"))
-                continue
+        if let mode = FileMode.mode(state) {
+            if !FileMode.isDirectory(state) {
+                checks.append(Check(topic: "state folder", verdict: .problem, detail: "\(state) is not a folder: \(lost)"))
+            } else if !FileMode.isWritable(state) {
+                checks.append(Check(topic: "state folder", verdict: .problem, detail: "\(state) cannot be written: \(lost)"))
+            } else {
+                checks.append(privacy(of: state, topic: "state folder", mode: mode))
             }
-            if !FileMode.isWritable(path) {
+        } else {
+            // Not there yet: whether it can be made is whether its nearest existing folder takes a
+            // new entry (a read-only home cannot).
+            let ancestor = nearestExisting(state)
+            if !FileMode.isDirectory(ancestor) {
                 checks.append(
-                    Check(
-                        topic: topic,
-                        verdict: .problem,
-                        detail: "\(path) cannot be written: history, journals and learned rate limits will not be kept"
-                    )
+                    Check(topic: "state folder", verdict: .problem, detail: "\(state) cannot be made (\(ancestor) is not a folder): \(lost)")
                 )
-            } else if mode & 0o077 != 0 {
+            } else if !FileMode.isWritable(ancestor) {
                 checks.append(
-                    Check(topic: topic, verdict: .warning, detail: "\(path) is open to others (mode \(String(mode, radix: 8))): chmod 700 \(path)")
+                    Check(topic: "state folder", verdict: .problem, detail: "\(state) cannot be made (\(ancestor) cannot be written): \(lost)")
                 )
             } else {
-                checks.append(Check(topic: topic, verdict: .ok, detail: "\(path) (mode \(String(mode, radix: 8)))"))
+                checks.append(
+                    Check(topic: "state folder", verdict: .ok, detail: "\(state) (not made yet; adm makes it 0700 when it first writes there)")
+                )
             }
+        }
+        let configFolder = AdmPaths.configDirectory
+        if let mode = FileMode.mode(configFolder) {
+            checks.append(
+                FileMode.isDirectory(configFolder)
+                    ? privacy(of: configFolder, topic: "config folder", mode: mode)
+                    : Check(topic: "config folder", verdict: .problem, detail: "\(configFolder) is not a folder: profiles cannot be read")
+            )
+        } else {
+            checks.append(Check(topic: "config folder", verdict: .ok, detail: "\(configFolder) (none: profiles are read from its file config)"))
         }
         let config = ConfigFile.defaultPath
         if let mode = FileMode.mode(config) {
