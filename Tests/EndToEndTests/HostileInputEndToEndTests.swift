@@ -55,12 +55,13 @@ struct HostileInputEndToEndTests {
         #expect(!gaps.isEmpty && gaps.allSatisfy { $0["reason"]?.stringValue?.contains("--max-wait") == true }, "\(json.stdout.suffix(400))")
     }
 
-    @Test("Ctrl-C during a one-liner's inventory: what finished is printed and said to be partial, exit 130")
-    func interruptedOneLiner() async throws {
+    /// A one-liner under the sandbox's live rate limit, sent Ctrl-C once it announces its
+    /// estimate: how it ended, and what it printed.
+    func interrupted(_ statements: String) async throws -> (status: Int32, signalled: Bool, stdout: String, stderr: String) {
         let state = temporaryDirectory()
         let job = Process()
         job.executableURL = URL(fileURLWithPath: Adm.path)
-        job.arguments = ["--sandbox", "-e", "sandbox seed org --quiet; inventory keys --csv"]
+        job.arguments = ["--sandbox", "-e", statements]
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = state
         environment["NO_COLOR"] = "1"
@@ -77,10 +78,23 @@ struct HostileInputEndToEndTests {
         kill(job.processIdentifier, SIGINT)
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         job.waitUntilExit()
-        let stderr = errors.rest()
-        #expect(job.terminationReason == .exit && job.terminationStatus == 130, "\(job.terminationReason) \(job.terminationStatus): \(stderr)")
-        #expect(String(decoding: stdout, as: UTF8.self).hasPrefix("kind,"), "what finished is printed")
-        #expect(stderr.contains("incomplete: the keys of") && stderr.contains("not read (interrupted)"), "\(stderr)")
+        return (job.terminationStatus, job.terminationReason != .exit, String(decoding: stdout, as: UTF8.self), errors.rest())
+    }
+
+    @Test("Ctrl-C during a one-liner's inventory: what finished is printed and said to be partial, exit 130")
+    func interruptedOneLiner() async throws {
+        let r = try await interrupted("sandbox seed org --quiet; inventory keys --csv")
+        #expect(!r.signalled && r.status == 130, "\(r.status): \(r.stderr)")
+        #expect(r.stdout.hasPrefix("kind,"), "what finished is printed")
+        #expect(r.stderr.contains("incomplete: the keys of") && r.stderr.contains("not read (interrupted)"), "\(r.stderr)")
+    }
+
+    @Test("Ctrl-C while a job reads the organization: it says nothing was changed, exit 130")
+    func interruptedJobBeforeChanges() async throws {
+        let r = try await interrupted("sandbox seed org --quiet; offboard hiro.larsen@example.com --yes")
+        #expect(!r.signalled && r.status == 130, "\(r.status): \(r.stderr)")
+        #expect(r.stderr.contains("offboard: stopped before any change; nothing was changed"), "\(r.stderr)")
+        #expect(!r.stdout.contains("— report"), "no step ran: \(r.stdout)")
     }
 
     @Test(

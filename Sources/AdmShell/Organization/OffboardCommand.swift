@@ -28,7 +28,7 @@ enum OffboardCommand {
             FlagSpec("--fresh", "read the organization again (not this session's readings, nor a finished job's receipt)"),
         ],
         arguments: [ArgumentSpec("EMAIL|USER_ID", completion: .named("user"))],
-        run: { shell, inv throws(ShellError) in try await run(shell, inv) }
+        run: { shell, inv throws(ShellError) in try await OrgJob.sayingWhenNothingChanged(shell, inv, run) }
     )
 
     /// Who is being offboarded, as far as the organization knows them.

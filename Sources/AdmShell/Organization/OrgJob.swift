@@ -334,3 +334,24 @@ struct OrgJob {
         ])
     }
 }
+
+extension OrgJob {
+    /// Runs a job's command so that a Ctrl-C before any change — while it reads the
+    /// organization, or at its question — says that nothing was changed, not only "cancelled".
+    /// Once its changes have begun, its cancellation carries the report it printed (what was
+    /// done, and "run it again to finish"), and nothing more is said.
+    static func sayingWhenNothingChanged(
+        _ shell: CommandContext,
+        _ inv: Invocation,
+        _ job: (CommandContext, Invocation) async throws(ShellError) -> Outcome
+    ) async throws(ShellError) -> Outcome {
+        do {
+            return try await job(shell, inv)
+        } catch {
+            if case .cancelled(partial: nil) = error {
+                shell.warn(shell.style.yellow("\(inv.spec.name): stopped before any change; nothing was changed"))
+            }
+            throw error
+        }
+    }
+}

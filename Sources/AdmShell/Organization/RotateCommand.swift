@@ -31,7 +31,7 @@ enum RotateCommand {
             Flags.rehearse,
         ],
         arguments: [ArgumentSpec("SERVICE_ACCOUNT", completion: .ids("service_account"))],
-        run: { shell, inv throws(ShellError) in try await run(shell, inv) }
+        run: { shell, inv throws(ShellError) in try await OrgJob.sayingWhenNothingChanged(shell, inv, run) }
     )
 
     static func run(_ shell: CommandContext, _ inv: Invocation) async throws(ShellError) -> Outcome {
