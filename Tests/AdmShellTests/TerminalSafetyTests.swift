@@ -146,4 +146,29 @@ struct TerminalSafetyTests {
             #expect(DisplayWidth.of(nested) <= 100 && nested.hasSuffix("…"), "\(record)")
         }
     }
+
+    @Test("a table cut to a narrow terminal keeps what tells rows apart: times keep their date, redacted keys their tail")
+    func usefulCuts() async throws {
+        try await withSandbox { s in
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            try await shell.run("sandbox seed org --quiet")
+            try await shell.run("keys --quiet")
+            let keys = try #require(shell.session.last?["data"]?.arrayValue)
+            shell.configuration.outputIsTerminal = true
+            shell.configuration.width = 80
+            let before = out.standard.count
+            try await shell.run("keys")
+            let rows = out.standard.dropFirst(before).split(separator: "\n").map(String.init).dropFirst()
+            #expect(rows.count == keys.count)
+            for (row, key) in zip(rows, keys) {
+                #expect(DisplayWidth.of(row) <= 80, "\(row)")
+                let redacted = key["redacted_value"]?.stringValue ?? ""
+                #expect(row.contains("…" + redacted.suffix(3)) || row.contains(redacted), "the key's tail: \(row)")
+                let created = UnixTime.iso8601(key["created_at"]?.intValue ?? 0).prefix(10)
+                #expect(row.contains(created + " "), "the date whole: \(row)")
+                #expect(row.firstMatch(of: /\d{4}-\d{2}-\d?…/) == nil, "no date cut: \(row)")
+            }
+        }
+    }
 }

@@ -34,7 +34,7 @@ enum Table {
         }
         for row in cells {
             out.append(
-                zip(row, widths).map { cell, w in DisplayWidth.pad(DisplayWidth.truncate(cell, to: w), to: w) }.joined(separator: "  ").trimmedRight()
+                zip(row, widths).map { cell, w in DisplayWidth.pad(cut(cell, to: w), to: w) }.joined(separator: "  ").trimmedRight()
             )
         }
         return out
@@ -52,6 +52,44 @@ enum Table {
             }
         }
         return out
+    }
+
+    /// A cell cut to `width` cells so that it still says something: a time keeps its date
+    /// (`2026-03-11 09:30` → `2026-03-11`), a redacted key its last characters (`sk-admin...8d9`
+    /// → `sk…8d9`: the tail is what tells keys apart); anything else is cut at its end with `…`.
+    static func cut(_ cell: String, to width: Int) -> String {
+        guard DisplayWidth.of(cell) > width else { return cell }
+        if width >= 10, isTime(cell) { return String(cell.prefix(10)) }
+        if let tail = redactedTail(cell), width > tail.count {
+            return String(cell.prefix(width - 1 - tail.count)) + "…" + tail
+        }
+        return DisplayWidth.truncate(cell, to: width)
+    }
+
+    /// The narrowest a column can be cut to and still say something (`cut`): a date for times,
+    /// the `…` and the tail for redacted keys; nil for other columns.
+    static func usefulWidth(_ cells: [String]) -> Int? {
+        let filled = cells.filter { !$0.isEmpty && $0 != "—" }
+        guard !filled.isEmpty else { return nil }
+        if filled.allSatisfy(isTime) { return 10 }
+        let tails = filled.map(redactedTail)
+        if tails.allSatisfy({ $0 != nil }) { return 3 + (tails.map { $0?.count ?? 0 }.max() ?? 0) }
+        return nil
+    }
+
+    /// `2026-03-11 09:30`, as `Cells.time` shows a time.
+    static func isTime(_ cell: String) -> Bool {
+        let u = Array(cell.utf8)
+        guard u.count == 16, u[4] == 0x2D, u[7] == 0x2D, u[10] == 0x20, u[13] == 0x3A else { return false }
+        return [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15].allSatisfy { (0x30...0x39).contains(u[$0]) }
+    }
+
+    /// What follows the dots of a redacted key (`sk-admin...8d9`, `sk-...zH7q`, `sk-…abcd`).
+    static func redactedTail(_ cell: String) -> String? {
+        guard cell.hasPrefix("sk-"), !cell.contains(" "), let last = cell.lastIndex(where: { $0 == "." || $0 == "…" }) else { return nil }
+        guard cell[last] == "…" || cell[..<last].hasSuffix("..") else { return nil }
+        let tail = cell[cell.index(after: last)...]
+        return tail.isEmpty ? nil : String(tail)
     }
 
     /// Whether a column's values are copied whole (ids, emails): cut, they are of no use.
@@ -80,25 +118,35 @@ enum Table {
     /// `widths` narrowed until a row with two-cell gaps fits in `total` cells. Free text gives
     /// way first (columns whose cells differ in width: names), the widest first; columns of one
     /// regular width (dates, redacted keys) only when that is not enough; ids and emails never
-    /// (see `keepsWhole`). No column goes below its header or `minFittedWidth`; a table that
+    /// (see `keepsWhole`). No column goes below its header, `minFittedWidth` or the width at
+    /// which its cells still say something (`usefulWidth`: a date, a key's tail); a table that
     /// still does not fit is shown as records by `render`.
     static func fitted(_ widths: [Int], cells: [[String]], columns: [Column], in total: Int) -> [Int] {
         var w = widths
         let floors = columns.indices.map { i in
-            keepsWhole(columns[i], cells: cells.map { $0[i] }) ? w[i] : min(w[i], max(minFittedWidth, DisplayWidth.of(columns[i].header)))
+            keepsWhole(columns[i], cells: cells.map { $0[i] })
+                ? w[i] : min(w[i], max(minFittedWidth, DisplayWidth.of(columns[i].header), usefulWidth(cells.map { $0[i] }) ?? 0))
         }
         var excess = w.reduce(0, +) + 2 * max(0, w.count - 1) - total
         let regular = columns.indices.map { i in
             let counts = Dictionary(grouping: cells.map { DisplayWidth.of($0[i]) }, by: { $0 }).mapValues(\.count)
             return counts.max { $0.value < $1.value }?.key == counts.keys.max()
         }
+        // A time cut at all shows its date (`cut`): such a column goes to its floor in one step,
+        // and what that frees beyond the excess goes back to the columns cut the most.
+        let times = columns.indices.map { i in usefulWidth(cells.map { $0[i] }) == 10 && cells.contains { isTime($0[i]) } }
         for shrinkRegular in [false, true] {
             while excess > 0 {
                 let candidates = w.indices.filter { w[$0] > floors[$0] && (shrinkRegular || !regular[$0]) }
                 guard let widest = candidates.max(by: { w[$0] < w[$1] }) else { break }
-                w[widest] -= 1
-                excess -= 1
+                let step = times[widest] ? w[widest] - floors[widest] : 1
+                w[widest] -= step
+                excess -= step
             }
+        }
+        while excess < 0, let most = w.indices.filter({ !times[$0] && w[$0] < widths[$0] }).max(by: { widths[$0] - w[$0] < widths[$1] - w[$1] }) {
+            w[most] += 1
+            excess += 1
         }
         return w
     }
