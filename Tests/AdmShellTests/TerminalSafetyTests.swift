@@ -169,6 +169,13 @@ struct TerminalSafetyTests {
                 #expect(row.contains(created + " "), "the date whole: \(row)")
                 #expect(row.firstMatch(of: /\d{4}-\d{2}-\d?…/) == nil, "no date cut: \(row)")
             }
+            // Wider, a table of many columns gives up the times' hour and minute before names.
+            shell.configuration.width = 120
+            let wide = out.standard.count
+            try await shell.run("inventory keys")
+            let inventory = out.standard.dropFirst(wide).split(separator: "\n").map(String.init)
+            #expect(inventory.first { $0.contains("mgmt-write ") } != nil, "\(inventory.prefix(6))")
+            #expect(inventory.allSatisfy { $0.firstMatch(of: /\d{2}:\d{2}/) == nil && DisplayWidth.of($0) <= 120 }, "\(inventory.prefix(6))")
         }
     }
 }

@@ -115,12 +115,13 @@ enum Table {
         }
     }
 
-    /// `widths` narrowed until a row with two-cell gaps fits in `total` cells. Free text gives
-    /// way first (columns whose cells differ in width: names), the widest first; columns of one
-    /// regular width (dates, redacted keys) only when that is not enough; ids and emails never
-    /// (see `keepsWhole`). No column goes below its header, `minFittedWidth` or the width at
-    /// which its cells still say something (`usefulWidth`: a date, a key's tail); a table that
-    /// still does not fit is shown as records by `render`.
+    /// `widths` narrowed until a row with two-cell gaps fits in `total` cells. Times give up their
+    /// hour and minute first (when all of it is needed); then free text gives way (columns whose
+    /// cells differ in width: names), the widest first; columns of one regular width (redacted
+    /// keys, times) only when that is not enough; ids and emails never (see `keepsWhole`). No
+    /// column goes below its header, `minFittedWidth` or the width at which its cells still say
+    /// something (`usefulWidth`: a date, a key's tail); a table that still does not fit is shown
+    /// as records by `render`.
     static func fitted(_ widths: [Int], cells: [[String]], columns: [Column], in total: Int) -> [Int] {
         var w = widths
         let floors = columns.indices.map { i in
@@ -135,9 +136,12 @@ enum Table {
         // A time cut at all shows its date (`cut`): such a column goes to its floor in one step,
         // and what that frees beyond the excess goes back to the columns cut the most.
         let times = columns.indices.map { i in usefulWidth(cells.map { $0[i] }) == 10 && cells.contains { isTime($0[i]) } }
-        for shrinkRegular in [false, true] {
+        for phase in 0..<3 {
             while excess > 0 {
-                let candidates = w.indices.filter { w[$0] > floors[$0] && (shrinkRegular || !regular[$0]) }
+                // A time column gives its hour and minute first only when all of them are needed.
+                let candidates = w.indices.filter {
+                    w[$0] > floors[$0] && (phase == 0 ? times[$0] && w[$0] - floors[$0] <= excess : phase == 2 || !regular[$0])
+                }
                 guard let widest = candidates.max(by: { w[$0] < w[$1] }) else { break }
                 let step = times[widest] ? w[widest] - floors[widest] : 1
                 w[widest] -= step
