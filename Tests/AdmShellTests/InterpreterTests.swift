@@ -191,6 +191,27 @@ struct InterpreterTests {
         }
     }
 
+    @Test("records on shows every table one block per row (pages of --all go on as one list); records off brings tables back")
+    func recordsMode() async throws {
+        try await withSandbox { s in
+            _ = try await s.control(.post, "seed", .obj(["kind": "projects", "count": 3]))
+            let out = CapturedOutput()
+            let shell = s.shell(output: out)
+            try await shell.run("records on")
+            let before = out.standard.count
+            try await shell.run("projects --all --limit 2")
+            let blocks = out.standard.dropFirst(before).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            #expect(blocks.filter { $0.hasPrefix("ID       proj_") }.count == 4, "\(blocks)")
+            #expect(blocks.filter(\.isEmpty).count == 3 + 1, "blocks apart by one empty line (and the output's end): \(blocks)")
+            #expect(blocks.contains("4 items in 2 pages"))
+            try await shell.run("records off")
+            let table = out.standard.count
+            try await shell.run("projects")
+            let lines = out.standard.dropFirst(table).split(separator: "\n")
+            #expect(lines.count == 5 && lines[0].hasPrefix("ID ") && lines[0].contains("NAME"), "a table again: \(lines)")
+        }
+    }
+
     @Test("new secrets become session keys; $_ and the output hold only the redacted value")
     func newSecrets() async throws {
         try await withSandbox { s in

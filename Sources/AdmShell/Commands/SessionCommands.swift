@@ -144,24 +144,22 @@ enum SessionCommands {
                 return .none
             }
         ),
-        CommandSpec(
-            name: "pager",
-            group: .session,
+        onOff(
+            "pager",
             summary: "whether output longer than the screen goes through $ADM_PAGER, $PAGER or less -FRX",
             example: "pager off",
-            arguments: [ArgumentSpec("SETTING", optional: true, completion: .choices(["on", "off"]))],
-            setsLastValue: false,
-            recordsInTranscript: false,
-            run: { shell, inv throws(ShellError) in
-                if let word = inv.optionalArgument(0) {
-                    switch try shell.text(of: word).lowercased() {
-                    case "on": shell.language.setPager(true)
-                    case "off": shell.language.setPager(false)
-                    case let other: throw .usage("pager: expected on or off, not '\(Cells.inline(other))'", at: word.location)
-                    }
-                }
-                shell.say(shell.language.pagerDescription)
-                return .none
+            set: { shell, on in shell.language.setPager(on) },
+            describe: { shell in shell.language.pagerDescription }
+        ),
+        onOff(
+            "records",
+            summary: "show every table as records, one block per row (psql's \\x); off: only tables too wide for the terminal",
+            example: "records on",
+            set: { shell, on in shell.language.setRecords(on) },
+            describe: { shell in
+                shell.tableLayout.records
+                    ? "records on: every table is shown one block per row"
+                    : "records off: tables as tables; one too wide for the terminal as records"
             }
         ),
         CommandSpec(
@@ -240,4 +238,35 @@ enum SessionCommands {
             }
         ),
     ]
+
+    /// A session setting turned on or off (`pager on`); with no argument it says how it stands.
+    /// Not part of a saved script: it is how this terminal shows things.
+    static func onOff(
+        _ name: String,
+        summary: String,
+        example: String,
+        set: @escaping @Sendable (CommandContext, Bool) -> Void,
+        describe: @escaping @Sendable (CommandContext) -> String
+    ) -> CommandSpec {
+        CommandSpec(
+            name: name,
+            group: .session,
+            summary: summary,
+            example: example,
+            arguments: [ArgumentSpec("SETTING", optional: true, completion: .choices(["on", "off"]))],
+            setsLastValue: false,
+            recordsInTranscript: false,
+            run: { shell, inv throws(ShellError) in
+                if let word = inv.optionalArgument(0) {
+                    switch try shell.text(of: word).lowercased() {
+                    case "on": set(shell, true)
+                    case "off": set(shell, false)
+                    case let other: throw .usage("\(name): expected on or off, not '\(Cells.inline(other))'", at: word.location)
+                    }
+                }
+                shell.say(describe(shell))
+                return .none
+            }
+        )
+    }
 }

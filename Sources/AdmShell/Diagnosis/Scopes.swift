@@ -85,7 +85,7 @@ enum ScopesCommand {
             items: rows,
             columns: [Column("CATEGORY", ".category"), Column("READ", ".read"), Column("WRITE", ".write"), Column("EVIDENCE", ".evidence")],
             style: shell.style,
-            fit: shell.tableFit
+            layout: shell.tableLayout
         ) {
             shell.say(colorize(line, shell.style))
         }

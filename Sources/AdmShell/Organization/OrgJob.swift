@@ -269,7 +269,7 @@ struct OrgJob {
                 columns: [Column("STEP", ".step"), Column("RESULT", ".result")],
                 style: style,
                 maxWidth: 90,
-                fit: shell.tableFit.map { $0 - 2 }
+                layout: shell.tableLayout.narrowed(by: 2)
             ) {
                 shell.say("  " + line)
             }

@@ -77,7 +77,7 @@ enum SnapshotCommand {
                             columns: [Column("CHANGE", ".change"), Column("PATH", ".path"), Column("BEFORE → AFTER", ".value")],
                             style: shell.style,
                             maxWidth: 100,
-                            fit: shell.tableFit
+                            layout: shell.tableLayout
                         ) {
                             shell.say(line)
                         }

@@ -147,7 +147,7 @@ enum RehearseCommand {
                 columns: [Column("CHANGE", ".change"), Column("PATH", ".path"), Column("BEFORE → AFTER", ".value")],
                 style: style,
                 maxWidth: 100,
-                fit: shell.tableFit
+                layout: shell.tableLayout
             ) {
                 shell.say("  " + line)
             }

@@ -8,8 +8,9 @@ struct Renderer {
     let style: Style
     /// The terminal's width in cells (for charts).
     var width = 80
-    /// The width tables are fitted to: the terminal's, when output goes to one.
-    var fit: Int?
+    /// How tables are laid out: fitted to the terminal's width when output goes to one; as
+    /// records when `records on` says so.
+    var layout = TableLayout()
 
     /// Shows `value` on `console` as `mode` says; `body` is the answer's body, for `--raw`.
     func show(_ value: JSON, mode: OutputMode, body: [UInt8]?, on console: Console) {
@@ -36,7 +37,7 @@ struct Renderer {
         switch value {
         case .array(let items):
             if items.allSatisfy({ if case .object = $0 { return true } else { return false } }), !items.isEmpty {
-                return Table.render(items: items, columns: Columns.forItems(items), style: style, fit: fit)
+                return Table.render(items: items, columns: Columns.forItems(items), style: style, layout: layout)
             }
             return items.map { Cells.text($0) }
         case .object:
@@ -45,7 +46,9 @@ struct Renderer {
                 if object == "page" {
                     out = usageRows(data)
                 } else {
-                    out = data.isEmpty ? [style.dim("(none)")] : Table.render(items: data, columns: Columns.forItems(data), style: style, fit: fit)
+                    out =
+                        data.isEmpty
+                        ? [style.dim("(none)")] : Table.render(items: data, columns: Columns.forItems(data), style: style, layout: layout)
                 }
                 if let count = value["count"]?.intValue, let pages = value["pages"] {
                     out.append(pagesLine(items: count, pages: pages.intValue ?? 1, truncated: value["truncated"]?.boolValue == true))
@@ -107,7 +110,7 @@ struct Renderer {
             case .object, .array:
                 // One line: on a terminal to its edge (JSON has few spaces to wrap at, and a line
                 // past the edge breaks mid-word); elsewhere up to 160 cells (--json has it whole).
-                let room = fit.map { max(20, $0 - width - 2) } ?? 160
+                let room = layout.fit.map { max(20, $0 - width - 2) } ?? 160
                 v = DisplayWidth.truncate(Cells.inline(m.value.serialized()), to: room)
             default:
                 v = Cells.text(m.value)
@@ -139,6 +142,6 @@ struct Renderer {
         for m in first.objectValue ?? [] where m.key != "start" {
             columns.append(Column(m.key.uppercased().replacing("_", with: " "), "." + m.key))
         }
-        return Table.render(items: rows, columns: columns, style: style, fit: fit)
+        return Table.render(items: rows, columns: columns, style: style, layout: layout)
     }
 }

@@ -41,11 +41,19 @@ struct StreamingPrinter {
             return
         }
         guard !items.isEmpty else { return }
+        if renderer.layout.records {
+            // One block per item, pages one after another as one list.
+            if columns != nil { console.say("") }
+            columns = columns ?? Columns.forItems(items)
+            let cells = items.map { item in columns!.map { $0.cell(item) } }
+            for line in Table.records(cells: cells, columns: columns!, style: renderer.style, header: true) { console.say(line) }
+            return
+        }
         let header = columns == nil
         if columns == nil {
             columns = Columns.forItems(items)
             widths = Table.widths(items: items, columns: columns!)
-            if let fit = renderer.fit {
+            if let fit = renderer.layout.fit {
                 let cells = items.map { item in columns!.map { $0.cell(item) } }
                 widths = Table.fitted(widths!, cells: cells, columns: columns!, in: fit)
             }

@@ -1,5 +1,16 @@
 import AdmAPI
 
+/// How tables are laid out: fitted to a terminal's width (nil in a pipe: every cell whole), and
+/// whether every row is shown as a record (`records on`, psql's `\x`) instead of only those
+/// tables that cannot fit.
+struct TableLayout: Sendable {
+    var fit: Int?
+    var records = false
+
+    /// The same, `cells` narrower (a table indented under a heading).
+    func narrowed(by cells: Int) -> TableLayout { TableLayout(fit: fit.map { $0 - cells }, records: records) }
+}
+
 /// Aligned text tables, their widths counted in display cells (a CJK name takes two cells a
 /// character), cells cut with `…` past 60 cells without splitting a character. On a terminal a
 /// table is fitted to its width (`fit`): the widest columns give way first, so a row never
@@ -16,12 +27,13 @@ enum Table {
         widths fixed: [Int]? = nil,
         header: Bool = true,
         maxWidth: Int = maxCellWidth,
-        fit: Int? = nil
+        layout: TableLayout = TableLayout()
     ) -> [String] {
         guard !columns.isEmpty else { return items.map { Cells.inline($0.serialized()) } }
         let cells = items.map { item in columns.map { $0.cell(item) } }
+        if layout.records { return records(cells: cells, columns: columns, style: style, header: true) }
         var widths = fixed ?? widths(cells: cells, columns: columns, maxWidth: maxWidth)
-        if let fit {
+        if let fit = layout.fit {
             widths = fitted(widths, cells: cells, columns: columns, in: fit)
             // Too narrow for the columns that must stay whole: one record per block instead.
             if fixed == nil, widths.reduce(0, +) + 2 * max(0, widths.count - 1) > fit {

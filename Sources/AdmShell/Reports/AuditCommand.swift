@@ -159,7 +159,7 @@ enum AuditCommand {
                         style: shell.style,
                         widths: header ? nil : Table.widths(items: rows, columns: columns),
                         header: header,
-                        fit: shell.tableFit
+                        layout: shell.tableLayout
                     ) {
                         shell.say(line)
                     }

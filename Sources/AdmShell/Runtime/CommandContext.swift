@@ -61,8 +61,8 @@ struct CommandContext {
     var status: StatusOutput { StatusOutput(interpreter.console) }
     var style: Style { interpreter.style }
     var renderer: Renderer { interpreter.renderer }
-    /// The width tables are fitted to: the terminal's when output goes to one, else none.
-    var tableFit: Int? { interpreter.tableFit }
+    /// How tables are laid out (fitted to a terminal; records when `records on`).
+    var tableLayout: TableLayout { interpreter.tableLayout }
     /// A line on standard output.
     func say(_ text: String) { interpreter.say(text) }
     /// A line on standard error.
@@ -97,7 +97,7 @@ struct CommandContext {
 
 /// What the language's own forms do to the interpreter: evaluate a statement (`let`), run a
 /// script in this session (`run`), end it (`exit`), read the prompt's history (`history`),
-/// turn the pager on or off (`pager`).
+/// turn the pager on or off (`pager`), show tables as records (`records`).
 struct LanguageForms {
     fileprivate let interpreter: Interpreter
 
@@ -113,6 +113,8 @@ struct LanguageForms {
     var history: [String] { interpreter.historyProvider?() ?? interpreter.session.transcript }
     /// Turns paging at the prompt on or off.
     func setPager(_ on: Bool) { interpreter.configuration.pager = on }
+    /// Shows every table as records, or only those that cannot fit (`records on|off`).
+    func setRecords(_ on: Bool) { interpreter.configuration.records = on }
     /// Whether output is paged, and through what.
     var pagerDescription: String { interpreter.pagerDescription }
 }

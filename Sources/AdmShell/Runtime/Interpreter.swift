@@ -39,9 +39,12 @@ public final class Interpreter {
     let completionRefresher = CompletionRefresher()
 
     var style: Style { configuration.style }
-    var renderer: Renderer { Renderer(style: style, width: configuration.width, fit: tableFit) }
-    /// The width tables are fitted to: the terminal's when output goes to one, else none.
-    var tableFit: Int? { console.outputIsTerminal ? configuration.width : nil }
+    var renderer: Renderer { Renderer(style: style, width: configuration.width, layout: tableLayout) }
+    /// How tables are laid out: fitted to the terminal's width when output goes to one (else
+    /// every cell whole), every row a record when `records on` says so.
+    var tableLayout: TableLayout {
+        TableLayout(fit: console.outputIsTerminal ? configuration.width : nil, records: configuration.records)
+    }
     var calls: CallRunner { context.calls }
 
     public init(configuration: ShellConfiguration, output: OutputSink) {
@@ -78,7 +81,7 @@ public final class Interpreter {
 
     /// A table of `items` on standard output.
     func sayTable(_ items: [JSON], columns: [Column]) {
-        for line in Table.render(items: items, columns: columns, style: style, fit: tableFit) { say(line) }
+        for line in Table.render(items: items, columns: columns, style: style, layout: tableLayout) { say(line) }
     }
 
     /// A line on standard error (through the console).

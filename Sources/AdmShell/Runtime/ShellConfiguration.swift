@@ -38,6 +38,9 @@ public struct ShellConfiguration: Sendable {
     /// Whether output at the prompt longer than the screen goes through the pager (`pager
     /// on|off`, `--no-pager`; see `Pager`).
     public var pager = true
+    /// Whether every table is shown as records, one block per row (`records on`, psql's `\x`);
+    /// off, only a table too wide for the terminal is.
+    public var records = false
     /// The launch options another run needs to meet the same API with the same keys
     /// (`--sandbox`, `--profile P`, `--base-url URL`, `--keys-file F`): what `save` writes in its
     /// header and reproductions start with. Never a key.
