@@ -63,6 +63,24 @@ struct OfflineCommandTests {
         #expect(o.server.requests.isEmpty)
     }
 
+    @Test("timing on follows each statement with how long it took, on standard error only; records on shows tables as blocks")
+    func timingAndRecords() async throws {
+        let o = OfflineShell()
+        #expect(try await o.run("timing on").contains("timing on"))
+        let errors = o.output.errors.count
+        #expect(try await o.run("print 1; sleep 20ms") == "1\n")
+        let times = o.output.errors.dropFirst(errors).split(separator: "\n").filter { $0.hasPrefix("time: ") }
+        #expect(times.count == 2, "\(o.output.errors)")
+        #expect(times.last.map { $0.hasSuffix(" ms") && (Int($0.dropFirst(6).dropLast(3)) ?? 0) >= 20 } == true, "\(times)")
+        try await o.run("timing off")
+        let after = o.output.errors.count
+        try await o.run("print 2")
+        #expect(o.output.errors.dropFirst(after).isEmpty)
+        try await o.run("records on")
+        #expect(try await o.run("print [{\"id\": \"a\", \"n\": 1}, {\"id\": \"b\", \"n\": 2}]") == "ID  a\nN   1\n\nID  b\nN   2\n")
+        #expect(o.server.requests.isEmpty)
+    }
+
     @Test("help is made from the declarations: usage, subcommands, the operations reached and their scopes")
     func help() async throws {
         let o = OfflineShell()

@@ -40,6 +40,12 @@ public enum Formatting {
         return "\(minutes / 60) h \(minutes % 60) min"
     }
 
+    /// A time taken, to the millisecond below ten seconds (`1,432 ms`), else as `duration` says.
+    public static func elapsed(_ seconds: Double) -> String {
+        guard seconds.isFinite, seconds < 10 else { return duration(seconds) }
+        return thousands(Int(saturating: (max(0, seconds) * 1000).rounded())) + " ms"
+    }
+
     /// A whole number with thousands separators: `2,554,000`.
     public static func thousands(_ value: Int) -> String {
         let digits = String(value.magnitude)

@@ -162,6 +162,13 @@ enum SessionCommands {
                     : "records off: tables as tables; one too wide for the terminal as records"
             }
         ),
+        onOff(
+            "timing",
+            summary: "follow each statement with how long it took, on standard error (psql's \\timing)",
+            example: "timing on",
+            set: { shell, on in shell.language.setTiming(on) },
+            describe: { shell in shell.language.timing ? "timing on: each statement says how long it took" : "timing off" }
+        ),
         CommandSpec(
             name: "print",
             aliases: ["echo"],

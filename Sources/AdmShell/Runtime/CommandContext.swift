@@ -97,7 +97,8 @@ struct CommandContext {
 
 /// What the language's own forms do to the interpreter: evaluate a statement (`let`), run a
 /// script in this session (`run`), end it (`exit`), read the prompt's history (`history`),
-/// turn the pager on or off (`pager`), show tables as records (`records`).
+/// turn the pager on or off (`pager`), show tables as records (`records`), time statements
+/// (`timing`).
 struct LanguageForms {
     fileprivate let interpreter: Interpreter
 
@@ -115,6 +116,10 @@ struct LanguageForms {
     func setPager(_ on: Bool) { interpreter.configuration.pager = on }
     /// Shows every table as records, or only those that cannot fit (`records on|off`).
     func setRecords(_ on: Bool) { interpreter.configuration.records = on }
+    /// Follows each statement with how long it took, or not (`timing on|off`).
+    func setTiming(_ on: Bool) { interpreter.configuration.timing = on }
+    /// Whether statements are timed.
+    var timing: Bool { interpreter.configuration.timing }
     /// Whether output is paged, and through what.
     var pagerDescription: String { interpreter.pagerDescription }
 }

@@ -41,6 +41,9 @@ public struct ShellConfiguration: Sendable {
     /// Whether every table is shown as records, one block per row (`records on`, psql's `\x`);
     /// off, only a table too wide for the terminal is.
     public var records = false
+    /// Whether each statement is followed by how long it took, on standard error (`timing on`,
+    /// psql's `\timing`).
+    public var timing = false
     /// The launch options another run needs to meet the same API with the same keys
     /// (`--sandbox`, `--profile P`, `--base-url URL`, `--keys-file F`): what `save` writes in its
     /// header and reproductions start with. Never a key.
