@@ -62,8 +62,8 @@ public struct Program: Sendable, Hashable {
 /// commands and flags are syntax errors with a suggestion, found before anything runs.
 public enum Parser {
     /// Several pieces of source, each complete on its own and numbered on as one text (the
-    /// `-e` of a one-liner: an error names its `-e` by line). A quote left open, or a `\` at the
-    /// end of one piece, is an error in that piece: it never reaches into the next.
+    /// `-e` of a one-liner: an error names its `-e` by line). A quote left open is an error in
+    /// its piece, and a `\` at a piece's end continues nothing: no piece reaches into the next.
     public static func parse(pieces: [String], file: String? = nil) throws(SyntaxError) -> Program {
         var statements: [Statement] = []
         var line = 1
