@@ -157,7 +157,7 @@ enum SessionCommands {
             example: "records on",
             set: { shell, on in shell.language.setRecords(on) },
             describe: { shell in
-                shell.tableLayout.records
+                shell.configuration.records
                     ? "records on: every table is shown one block per row"
                     : "records off: tables as tables; one too wide for the terminal as records"
             }
@@ -167,7 +167,7 @@ enum SessionCommands {
             summary: "follow each statement with how long it took, on standard error (psql's \\timing)",
             example: "timing on",
             set: { shell, on in shell.language.setTiming(on) },
-            describe: { shell in shell.language.timing ? "timing on: each statement says how long it took" : "timing off" }
+            describe: { shell in shell.configuration.timing ? "timing on: each statement says how long it took" : "timing off" }
         ),
         CommandSpec(
             name: "print",

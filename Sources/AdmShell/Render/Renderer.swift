@@ -101,21 +101,22 @@ struct Renderer {
     func fields(_ value: JSON) -> [String] {
         guard let members = value.objectValue else { return [Cells.text(value)] }
         let keys = members.map { Cells.inline($0.key) }
-        let width = min(28, keys.map(DisplayWidth.of).max() ?? 0)
+        let labelWidth = min(28, keys.map(DisplayWidth.of).max() ?? 0)
+        // A nested value takes one line: on a terminal up to its edge (JSON has few spaces to
+        // wrap at, and a line past the edge breaks mid-word); elsewhere up to 160 cells (--json
+        // has it whole).
+        let nestedRoom = layout.fit.map { max(20, $0 - labelWidth - 2) } ?? 160
         return zip(members, keys).map { m, key in
             let v: String
             switch m.value {
             case .int where m.key.hasSuffix("_at") || m.key == "created" || m.key.hasSuffix("_time"):
                 v = Cells.time(m.value) + style.dim("  (\(m.value.intValue!))")
             case .object, .array:
-                // One line: on a terminal to its edge (JSON has few spaces to wrap at, and a line
-                // past the edge breaks mid-word); elsewhere up to 160 cells (--json has it whole).
-                let room = layout.fit.map { max(20, $0 - width - 2) } ?? 160
-                v = DisplayWidth.truncate(Cells.inline(m.value.serialized()), to: room)
+                v = DisplayWidth.truncate(Cells.inline(m.value.serialized()), to: nestedRoom)
             default:
                 v = Cells.text(m.value)
             }
-            return style.bold(DisplayWidth.pad(key, to: width)) + "  " + v
+            return style.bold(DisplayWidth.pad(key, to: labelWidth)) + "  " + v
         }
     }
 

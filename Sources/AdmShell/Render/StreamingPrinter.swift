@@ -45,8 +45,7 @@ struct StreamingPrinter {
             // One block per item, pages one after another as one list.
             if columns != nil { console.say("") }
             columns = columns ?? Columns.forItems(items)
-            let cells = items.map { item in columns!.map { $0.cell(item) } }
-            for line in Table.records(cells: cells, columns: columns!, style: renderer.style, header: true) { console.say(line) }
+            for line in Table.render(items: items, columns: columns!, style: renderer.style, layout: renderer.layout) { console.say(line) }
             return
         }
         let header = columns == nil

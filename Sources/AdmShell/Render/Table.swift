@@ -78,15 +78,31 @@ enum Table {
         return DisplayWidth.truncate(cell, to: width)
     }
 
-    /// The narrowest a column can be cut to and still say something (`cut`): a date for times,
-    /// the `…` and the tail for redacted keys; nil for other columns.
-    static func usefulWidth(_ cells: [String]) -> Int? {
-        let filled = cells.filter { !$0.isEmpty && $0 != "—" }
-        guard !filled.isEmpty else { return nil }
-        if filled.allSatisfy(isTime) { return 10 }
-        let tails = filled.map(redactedTail)
-        if tails.allSatisfy({ $0 != nil }) { return 3 + (tails.map { $0?.count ?? 0 }.max() ?? 0) }
-        return nil
+    /// A column whose cells `cut` shortens so that they still say something, and the narrowest
+    /// it can be so: times (a date, 10 cells) and redacted keys (the `…` and the longest tail).
+    enum Shortening: Equatable {
+        case times
+        case redactedKeys(tail: Int)
+
+        var usefulWidth: Int {
+            switch self {
+            case .times: return 10
+            case .redactedKeys(let tail): return 3 + tail
+            }
+        }
+
+        /// How `cells` (one column's, empty and `—` aside) shorten; nil for free text.
+        init?(_ cells: [String]) {
+            let filled = cells.filter { !$0.isEmpty && $0 != "—" }
+            guard !filled.isEmpty else { return nil }
+            if filled.allSatisfy(Table.isTime) {
+                self = .times
+                return
+            }
+            let tails = filled.map(Table.redactedTail)
+            guard tails.allSatisfy({ $0 != nil }) else { return nil }
+            self = .redactedKeys(tail: tails.map { $0?.count ?? 0 }.max() ?? 0)
+        }
     }
 
     /// `2026-03-11 09:30`, as `Cells.time` shows a time.
@@ -132,13 +148,15 @@ enum Table {
     /// cells differ in width: names), the widest first; columns of one regular width (redacted
     /// keys, times) only when that is not enough; ids and emails never (see `keepsWhole`). No
     /// column goes below its header, `minFittedWidth` or the width at which its cells still say
-    /// something (`usefulWidth`: a date, a key's tail); a table that still does not fit is shown
+    /// something (`Shortening`: a date, a key's tail); a table that still does not fit is shown
     /// as records by `render`.
     static func fitted(_ widths: [Int], cells: [[String]], columns: [Column], in total: Int) -> [Int] {
         var w = widths
+        let shortenings = columns.indices.map { i in Shortening(cells.map { $0[i] }) }
+        let times = shortenings.map { $0 == .times }
         let floors = columns.indices.map { i in
             keepsWhole(columns[i], cells: cells.map { $0[i] })
-                ? w[i] : min(w[i], max(minFittedWidth, DisplayWidth.of(columns[i].header), usefulWidth(cells.map { $0[i] }) ?? 0))
+                ? w[i] : min(w[i], max(minFittedWidth, DisplayWidth.of(columns[i].header), shortenings[i]?.usefulWidth ?? 0))
         }
         var excess = w.reduce(0, +) + 2 * max(0, w.count - 1) - total
         let regular = columns.indices.map { i in
@@ -147,7 +165,6 @@ enum Table {
         }
         // A time cut at all shows its date (`cut`): such a column goes to its floor in one step,
         // and what that frees beyond the excess goes back to the columns cut the most.
-        let times = columns.indices.map { i in usefulWidth(cells.map { $0[i] }) == 10 && cells.contains { isTime($0[i]) } }
         for phase in 0..<3 {
             while excess > 0 {
                 // A time column gives its hour and minute first only when all of them are needed.

@@ -118,8 +118,6 @@ struct LanguageForms {
     func setRecords(_ on: Bool) { interpreter.configuration.records = on }
     /// Follows each statement with how long it took, or not (`timing on|off`).
     func setTiming(_ on: Bool) { interpreter.configuration.timing = on }
-    /// Whether statements are timed.
-    var timing: Bool { interpreter.configuration.timing }
     /// Whether output is paged, and through what.
     var pagerDescription: String { interpreter.pagerDescription }
 }
