@@ -41,7 +41,7 @@ let package = Package(
         .target(
             name: "AdmHTTP",
             dependencies: [
-                "AdmAPI",
+                "AdmAPI", "CInterrupt",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import CInterrupt
 import Synchronization
 
 #if canImport(Glibc)
@@ -20,8 +21,17 @@ import Darwin
 /// Nothing here may block: a job that waits for another job on this thread would wait for
 /// ever (jobs that block run on `DiskWork`'s queue, as everywhere under `EventLoopExecutor`).
 public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
-    private let jobs = Mutex<[UnownedJob]>([])
-    /// Written when a job arrives or the watch changes; the lent thread polls its read end.
+    /// The jobs to run, and whether the lent thread is (about to be) asleep in `poll`: only
+    /// then does a new job write to the wake-up pipe (a job enqueued by a job on this thread,
+    /// the common case, costs no system call).
+    private struct Queue {
+        var jobs: [UnownedJob] = []
+        var parked = false
+    }
+
+    private let queue = Mutex(Queue())
+    /// Written when a job arrives or the watch changes while the lent thread is parked; the
+    /// lent thread polls its read end.
     private let wake: (read: Int32, write: Int32)
     /// A descriptor to watch beside the jobs, and what runs when it is readable (it must read
     /// what made it so, or it is called again at once). A struct, not a tuple: an optional tuple
@@ -38,14 +48,9 @@ public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
     private static let lent = Mutex<LentThreadExecutor?>(nil)
 
     public init() {
-        var fds: [Int32] = [-1, -1]
-        if pipe(&fds) == 0 {
-            for fd in fds {
-                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
-            }
-        }
-        wake = (fds[0], fds[1])
+        var fds: (Int32, Int32) = (-1, -1)
+        let made = withUnsafeMutableBytes(of: &fds) { adm_make_pipe($0.baseAddress!.assumingMemoryBound(to: Int32.self)) }
+        wake = made == 0 ? fds : (-1, -1)
     }
 
     deinit {
@@ -55,14 +60,17 @@ public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        jobs.withLock { $0.append(job) }
-        poke()
+        let parked = queue.withLock {
+            $0.jobs.append(job)
+            return $0.parked
+        }
+        if parked { poke() }
     }
 
     /// Calls `handler` on the lent thread whenever `fd` is readable.
     public func watch(_ fd: Int32, _ handler: @escaping @Sendable () -> Void) {
         watched.withLock { $0 = Watch(fd: fd, handler: handler) }
-        poke()
+        if queue.withLock({ $0.parked }) { poke() }
     }
 
     private func poke() {
@@ -90,30 +98,42 @@ public final class LentThreadExecutor: TaskExecutor, @unchecked Sendable {
         Task(executorPreference: self) {
             let value = await work()
             result.withLock { $0 = value }
-            self.poke()
+            if self.queue.withLock({ $0.parked }) { self.poke() }
         }
         while true {
-            while let job = jobs.withLock({ $0.isEmpty ? nil : $0.removeFirst() }) {
+            while let job = queue.withLock({ $0.jobs.isEmpty ? nil : $0.jobs.removeFirst() }) {
                 job.runSynchronously(on: asUnownedTaskExecutor())
             }
             if let value = result.withLock({ $0 }) { return value }
-            waitForWork()
+            // Parked from here: a job or result from now on pokes the pipe, so one that came
+            // between the check above and this line is seen below and one after it wakes `poll`.
+            let idle = queue.withLock {
+                $0.parked = $0.jobs.isEmpty
+                return $0.parked
+            }
+            if idle, result.withLock({ $0 == nil }) { waitForWork() }
+            queue.withLock { $0.parked = false }
         }
     }
 
     /// Sleeps until a job arrives or the watched descriptor is readable (then runs its handler).
     private func waitForWork() {
         let watch = watched.withLock { $0 }
-        var fds = [pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
-        if let watch { fds.append(pollfd(fd: watch.fd, events: Int16(POLLIN), revents: 0)) }
+        var fds = (
+            pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: watch?.fd ?? -1, events: Int16(POLLIN), revents: 0)
+        )
         // Without its wake-up pipe (no descriptor left when it was made) the thread looks for
         // work every millisecond instead of waiting to be told: slower, never stuck.
         let timeout: Int32 = wake.read >= 0 ? -1 : 1
-        guard poll(&fds, nfds_t(fds.count), timeout) > 0 else { return }
-        if fds[0].revents != 0 {
-            var buffer = [UInt8](repeating: 0, count: 64)
-            while read(wake.read, &buffer, buffer.count) > 0 {}
+        let ready = withUnsafeMutableBytes(of: &fds) {
+            poll($0.baseAddress!.assumingMemoryBound(to: pollfd.self), watch == nil ? 1 : 2, timeout)
         }
-        if let watch, fds.count > 1, fds[1].revents != 0 { watch.handler() }
+        guard ready > 0 else { return }
+        if fds.0.revents != 0 {
+            var buffer: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            while withUnsafeMutableBytes(of: &buffer, { read(wake.read, $0.baseAddress, $0.count) }) > 0 {}
+        }
+        if let watch, fds.1.revents != 0 { watch.handler() }
     }
 }

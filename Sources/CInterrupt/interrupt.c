@@ -2,6 +2,9 @@
 // the pipe beside stdin, and while a command runs a watcher drains it and cancels the command.
 // This works whichever thread the signal lands on. The state lives here, in one translation
 // unit, rather than in a header (where each Swift file would get its own copy).
+#ifdef __linux__
+#define _GNU_SOURCE  // pipe2
+#endif
 #include "cinterrupt.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -9,15 +12,24 @@
 
 static int interrupt_pipe[2] = {-1, -1};
 
-// A self-pipe, made once: both ends non-blocking and closed on exec. 0 when it is there.
-static int make_self_pipe(int fds[2]) {
-    if (fds[0] >= 0) return 0;
+int adm_make_pipe(int fds[2]) {
+#ifdef __linux__
+    // One call where pipe2 exists; start-up counts its system calls.
+    return pipe2(fds, O_NONBLOCK | O_CLOEXEC) == 0 ? 0 : -1;
+#else
     if (pipe(fds) != 0) return -1;
     for (int i = 0; i < 2; i++) {
         fcntl(fds[i], F_SETFL, O_NONBLOCK);
         fcntl(fds[i], F_SETFD, FD_CLOEXEC);
     }
     return 0;
+#endif
+}
+
+// A self-pipe, made once. 0 when it is there.
+static int make_self_pipe(int fds[2]) {
+    if (fds[0] >= 0) return 0;
+    return adm_make_pipe(fds);
 }
 
 // Writes one byte, a bit that says what happened, to a self-pipe from a signal handler

@@ -2,6 +2,10 @@
 #define ADM_CINTERRUPT_H
 #include <termios.h>
 
+/// Makes a pipe whose ends are both non-blocking and closed on exec (one system call where
+/// `pipe2` exists). Returns 0 on success.
+int adm_make_pipe(int fds[2]);
+
 /// Installs the SIGINT handler (it only writes a byte to a self-pipe, which is
 /// async-signal-safe). Returns 0 on success.
 int adm_install_interrupt_handler(void);
