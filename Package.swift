@@ -4,7 +4,7 @@ import PackageDescription
 /// adm: an interactive, scriptable shell for the OpenAI Admin API.
 ///
 /// Dependencies point one way: adm → AdmShell → AdmAPI, adm → AdmSandbox → AdmAPI,
-/// adm → AdmHTTP → AdmAPI, adm → CEditLine. AdmAPI and AdmShell know no networking library (a
+/// adm → AdmHTTP → AdmAPI, adm → CEditLine, AdmHTTP → CInterrupt (its self-pipes). AdmAPI and AdmShell know no networking library (a
 /// `Transport` is handed to them), so the language builds and fuzzes without NIO. The products link no Foundation at all (only the tests use it), which keeps
 /// the static binary small and its start-up fast.
 let package = Package(
