@@ -18,6 +18,14 @@ public enum UnixTime {
         return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
     }
 
+    /// Seconds on a clock that never steps back (NTP or a user setting the time cannot make a
+    /// duration negative or long): for measuring how long something took, never for dates.
+    public static func monotonic() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
     /// 00:00 UTC of a calendar day (days from civil, after Howard Hinnant's algorithm).
     public static func civilToUnix(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year

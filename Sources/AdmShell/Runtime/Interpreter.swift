@@ -129,8 +129,8 @@ public final class Interpreter {
     /// Runs one statement and shows its value (and, with `timing on`, how long it took).
     public func execute(_ statement: Statement) async throws(ShellError) {
         // A plain number, not an optional instant: this runs for every statement of every run.
-        let started = configuration.timing ? UnixTime.precise() : -1
-        defer { if started >= 0, configuration.timing { warn(style.dim("time: " + Formatting.elapsed(UnixTime.precise() - started))) } }
+        let started = configuration.timing ? UnixTime.monotonic() : -1
+        defer { if started >= 0, configuration.timing { warn(style.dim("time: " + Formatting.elapsed(UnixTime.monotonic() - started))) } }
         if let redirection = statement.redirection {
             try await executeRedirected(statement, to: redirection)
         } else {
