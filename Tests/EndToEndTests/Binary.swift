@@ -39,24 +39,27 @@ enum Adm {
         let state = environment["XDG_STATE_HOME"] ?? temporaryDirectory()
         environment["XDG_STATE_HOME"] = state
         let env = environment
-        let result = try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(
-                    with: Swift.Result {
-                        try runBlocking(
-                            arguments,
-                            stdin: stdin,
-                            stdinBytes: stdinBytes,
-                            environment: env,
-                            directory: directory,
-                            fileSizeLimit: fileSizeLimit
-                        )
-                    }
-                )
-            }
+        let result = try await offPool {
+            try runBlocking(
+                arguments,
+                stdin: stdin,
+                stdinBytes: stdinBytes,
+                environment: env,
+                directory: directory,
+                fileSizeLimit: fileSizeLimit
+            )
         }
         checkForSecrets(result, state: state, arguments: arguments)
         return result
+    }
+
+    /// Runs `work`, which blocks (waits on a pipe or a process), on a thread of its own and
+    /// awaits it: never on Swift's cooperative pool, whose threads (as many as cores) every
+    /// other test's awaits share. Every wait for a child process in these suites goes through it.
+    static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Swift.Result { try work() }) }
+        }
     }
 
     /// Anything shaped like a key in what adm printed, or in the files of its state folder
@@ -117,14 +120,19 @@ enum Adm {
         return Result(status: status, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
-    /// `adm sandbox` in the background; returns it once it prints its base URL.
+    /// `adm sandbox` in the background, from `start`, once it prints its base URL.
     final class Server: @unchecked Sendable {
         let process = Process()
         let baseURL: String
         let keysFile: String
         private let output = Pipe()
 
-        init(arguments: [String] = [], keysFile: String) throws {
+        /// Starts the sandbox and waits (off the cooperative pool) for its base URL.
+        static func start(arguments: [String] = [], keysFile: String) async throws -> Server {
+            try await offPool { try Server(arguments: arguments, keysFile: keysFile) }
+        }
+
+        private init(arguments: [String], keysFile: String) throws {
             self.keysFile = keysFile
             process.executableURL = URL(fileURLWithPath: Adm.path)
             process.arguments = ["sandbox", "--port", "0", "--keys-file", keysFile] + arguments

@@ -39,7 +39,7 @@ struct EndToEndTests {
     @Test("a one-liner shows the missing-scope error, exits non-zero, and prints no key value")
     func oneLiner() async throws {
         let dir = temporaryDirectory()
-        let server = try Adm.Server(keysFile: dir + "/keys")
+        let server = try await Adm.Server.start(keysFile: dir + "/keys")
         defer { server.stop() }
         let keys = try server.keys()
         #expect(keys.count == 6)
@@ -151,7 +151,7 @@ struct EndToEndTests {
     func killAndRestart() async throws {
         let dir = temporaryDirectory()
         let db = dir + "/org.db"
-        var server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
+        var server = try await Adm.Server.start(arguments: ["--db", db], keysFile: dir + "/keys")
         let created = try await Adm.run([
             "--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",
             "project create survivor; let p = $_.id; print $p; create-sa name=kept --project $p | .id",
@@ -160,7 +160,7 @@ struct EndToEndTests {
         let ids = created.stdout.split(separator: "\n").filter { $0.hasPrefix("proj_") || $0.hasPrefix("svc_acct_") }
         #expect(ids.count == 2)
         server.kill()
-        server = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys")
+        server = try await Adm.Server.start(arguments: ["--db", db], keysFile: dir + "/keys")
         defer { server.stop() }
         let check = try await Adm.run([
             "--base-url", server.baseURL, "--keys-file", dir + "/keys", "-e",

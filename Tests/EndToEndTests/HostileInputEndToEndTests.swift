@@ -76,8 +76,11 @@ struct HostileInputEndToEndTests {
         let announced = await errors.wait(for: "Ctrl-C stops", seconds: 60)
         #expect(announced, "the estimate line came: \(errors.text)")
         kill(job.processIdentifier, SIGINT)
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        job.waitUntilExit()
+        let stdout = try await Adm.offPool {
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            job.waitUntilExit()
+            return data
+        }
         return (job.terminationStatus, job.terminationReason != .exit, String(decoding: stdout, as: UTF8.self), errors.rest())
     }
 

@@ -33,7 +33,7 @@ struct OrganizationJobsTests {
         defer { Task { await transport.shutdown() } }
         let dir = temporaryDirectory()
         // 300 ms a request, no rate limit: slow enough to kill in the middle of the deletions.
-        let server = try Adm.Server(arguments: ["--rate-limit", "off", "--faults", "latency=300"], keysFile: dir + "/keys")
+        let server = try await Adm.Server.start(arguments: ["--rate-limit", "off", "--faults", "latency=300"], keysFile: dir + "/keys")
         defer { server.stop() }
         let state = temporaryDirectory()
         let env = ["XDG_STATE_HOME": state]
@@ -66,7 +66,7 @@ struct OrganizationJobsTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         kill(job.processIdentifier, SIGKILL)
-        job.waitUntilExit()
+        try await Adm.offPool { job.waitUntilExit() }
         #expect(job.terminationReason == .uncaughtSignal, "waited for a finished step in the journal; the job ended on its own first")
         #expect(try await projectKeys(transport, server.baseURL) < before)
         let again = try await Adm.run(base + ["-e", "offboard \(email) --yes"], environment: env)

@@ -99,7 +99,7 @@ struct OwnFilesTests {
     @Test("a job whose journal cannot be written refuses to start, before any change (the audit log gains nothing)")
     func journalCannotBeWritten() async throws {
         let dir = temporaryDirectory()
-        let server = try Adm.Server(arguments: ["--rate-limit", "off"], keysFile: dir + "/keys")
+        let server = try await Adm.Server.start(arguments: ["--rate-limit", "off"], keysFile: dir + "/keys")
         defer { server.stop() }
         let base = ["--base-url", server.baseURL, "--keys-file", dir + "/keys", "--key", "owner"]
         let seeded = try await Adm.run(base + ["-e", "sandbox seed org --quiet; audit --all --quiet | .data | count"])

@@ -15,7 +15,7 @@ struct ReliabilityTests {
     func killDuringBurst() async throws {
         let dir = temporaryDirectory()
         let db = dir + "/org.db"
-        let server = try Adm.Server(arguments: ["--db", db, "--rate-limit", "off"], keysFile: dir + "/keys")
+        let server = try await Adm.Server.start(arguments: ["--db", db, "--rate-limit", "off"], keysFile: dir + "/keys")
         let owner = Secret(try server.keys()["owner"]!)
         let transport = try HTTPTransport()
         let client = AdminClient(baseURL: server.baseURL, transport: transport, retry: .none, timeout: .seconds(30))
@@ -55,7 +55,7 @@ struct ReliabilityTests {
         }
         let acked = acknowledged.ids.withLock { $0 }
         #expect(acked.count >= killAfter, "waited for \(killAfter) acknowledged writes before the kill; the burst stopped at \(acked.count)")
-        let restarted = try Adm.Server(arguments: ["--db", db], keysFile: dir + "/keys2")
+        let restarted = try await Adm.Server.start(arguments: ["--db", db], keysFile: dir + "/keys2")
         defer { restarted.stop() }
         let client2 = AdminClient(baseURL: restarted.baseURL, transport: transport, retry: .none)
         var missing: [String] = []
@@ -95,7 +95,7 @@ struct ReliabilityTests {
         // A quick but small bucket: endpoints refuse (so adm keeps what it learned, which must
         // hold no key either) without the walk waiting minutes; the walk's fan-out of eight calls
         // at once to one endpoint is refused however slow the machine.
-        let server = try Adm.Server(arguments: ["--rate-limit", "600/min,burst=3"], keysFile: dir + "/fixture-keys")
+        let server = try await Adm.Server.start(arguments: ["--rate-limit", "600/min,burst=3"], keysFile: dir + "/fixture-keys")
         defer { server.stop() }
         // adm itself makes the canary (a sandbox admin key) and exports it to a 0600 file.
         let made = try await Adm.run([
