@@ -150,8 +150,8 @@ struct LexerParserTests {
         ("keys --project a --concurrency 65", "1:32: error: --concurrency: '65' is out of range: a whole number from 1 to 64"),
         ("projects --limit 1e16", "1:18: error: --limit: '1e16' is out of range: a whole number from 1 to 10,000"),
         ("projects --limit nan", "1:18: error: --limit: 'nan' is not a number: a whole number from 1 to 10,000"),
-        ("sleep 1e16", "1:7: error: sleep DURATION: '1e16' is out of range: a duration from 0ms to 1d (500ms, 90s, 30m, 24h, 7d)"),
-        ("sleep -1", "1:7: error: sleep DURATION: '-1' is not a duration: a duration from 0ms to 1d (500ms, 90s, 30m, 24h, 7d)"),
+        ("sleep 1e16", "1:7: error: sleep DURATION: '1e16' is out of range: a duration from 0s to 1d (500ms, 90s, 30m, 24h)"),
+        ("sleep -1", "1:7: error: sleep DURATION: '-1' is not a duration: a duration from 0s to 1d (500ms, 90s, 30m, 24h)"),
         ("history -5", "1:9: error: history N: '-5' is out of range: a whole number from 0 to 1,000,000"),
         ("exit 256", "1:6: error: exit STATUS: '256' is out of range: a whole number from 0 to 255"),
         (

@@ -32,7 +32,10 @@ enum ValueKind: Sendable, Equatable {
             if r.upperBound == .max { return "a whole number from \(Formatting.thousands(r.lowerBound)) up" }
             return "a whole number from \(Formatting.thousands(r.lowerBound)) to \(Formatting.thousands(r.upperBound))"
         case .duration(let r):
-            return "a duration from \(Durations.goStyle(r.lowerBound)) to \(Self.longDuration(r.upperBound)) (500ms, 90s, 30m, 24h, 7d)"
+            // Examples of the forms, only those the range takes (`7d` is no example for at most 1d).
+            let examples = [("500ms", 0.5), ("90s", 90), ("30m", 1800), ("24h", 86400), ("7d", 604_800)].filter { r.contains($0.1) }
+            let shown = examples.isEmpty ? "" : " (" + examples.map(\.0).joined(separator: ", ") + ")"
+            return "a duration from \(r.lowerBound == 0 ? "0s" : Durations.goStyle(r.lowerBound)) to \(Self.longDuration(r.upperBound))" + shown
         case .choice(let words): return "one of " + words.joined(separator: ", ")
         }
     }
