@@ -121,6 +121,8 @@ struct LexerParserTests {
         ("projects --alll", "1:10: error: unknown flag '--alll' for projects\ndid you mean --all?"),
         ("use key owner --json", "1:15: error: unknown flag '--json' for use\nuse takes no flags"),
         ("projects --limit", "1:10: error: --limit needs a value"),
+        ("key ad", "1:5: error: key: unknown subcommand 'ad'\ndid you mean key add?"),
+        ("key sk-admin-x", "1:5: error: key: unknown subcommand 'sk-admin-x'\nkey takes: add, list, remove, export, load"),
         ("let = 5", "1:5: error: let: expected 'let NAME = VALUE'"),
         ("let x 5", "1:5: error: let: expected 'let NAME = VALUE'"),
         ("let 9x = 1", "1:5: error: let: '9x' is not a variable name (letters, digits, _)"),

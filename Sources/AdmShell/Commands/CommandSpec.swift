@@ -189,12 +189,13 @@ struct CommandSpec: Sendable {
     /// and nothing runs without one, or what runs takes no argument.
     var firstWordMustBeSubcommand: Bool { !subcommands.isEmpty && (run == nil || arguments.isEmpty) }
 
-    /// The error for a first word that names no subcommand.
+    /// The error for a first word that names no subcommand; the suggestion is the closest name,
+    /// else the list of them (once: the message does not list them too).
     func unknownSubcommand(_ word: String) -> (message: String, suggestion: String) {
         let names = subcommandNames
         let suggestion =
             Suggest.closest(word, among: names).map { "did you mean \(name) \($0)?" } ?? "\(name) takes: \(names.joined(separator: ", "))"
-        return ("\(name): unknown subcommand '\(word)' (\(names.joined(separator: ", ")))", suggestion)
+        return ("\(name): unknown subcommand '\(word)'", suggestion)
     }
 }
 
