@@ -105,4 +105,19 @@ struct OfflineCommandTests {
         }
         #expect(o.server.requests == ["GET https://no-server.invalid/v1/organization/projects"])
     }
+
+    @Test("a command whose body lacks a field the API requires says so without a call; call sends it as given")
+    func requiredBodyFields() async throws {
+        let o = OfflineShell()
+        do throws(ShellError) {
+            try await o.run("create-sa --project proj_x")
+            Issue.record("create-sa with no name ran")
+        } catch {
+            #expect(error.description.contains("create-sa needs name: give name=…"), "\(error.description)")
+            #expect(error.exitStatus == 2)
+        }
+        #expect(o.server.requests.isEmpty)
+        _ = try? await o.run("call POST /organization/projects/proj_x/service_accounts")
+        #expect(o.server.requests == ["POST https://no-server.invalid/v1/organization/projects/proj_x/service_accounts"])
+    }
 }

@@ -18,7 +18,8 @@ enum GenericCall {
                     path: match.parameters.mapValues(JSON.string),
                     rawQuery: rawQuery,
                     body: body,
-                    list: listing(match.endpoint)
+                    list: listing(match.endpoint),
+                    sendIncomplete: true
                 )
             }
             if path.contains("{") {
@@ -37,7 +38,7 @@ enum GenericCall {
             let hint = Suggest.closest(first, among: candidates).map { "; did you mean \($0)?" } ?? ""
             throw .usage("call: '\(first)' is neither GET/POST/DELETE nor an operation id\(hint) (help call lists them)", at: inv.location)
         }
-        return try await shell.calls.invoke(endpoint, inv, body: body, list: listing(endpoint))
+        return try await shell.calls.invoke(endpoint, inv, body: body, list: listing(endpoint), sendIncomplete: true)
     }
 
     static func listing(_ e: Endpoint) -> Bool { e.method == .get && e.paging.isPaged }

@@ -9,6 +9,9 @@ extension CallRunner {
     /// fans out: one call per element, `--concurrency` at a time.
     ///
     /// `rawQuery`: query items written into a path (`call GET /x?limit=1`), kept as they are.
+    /// `sendIncomplete`: send a body that lacks a field the catalog requires (`call`, which
+    /// shows the API's own answer); other commands say what is missing without a call — a
+    /// paced call spent on a certain 400 is a turn lost under the rate limit.
     func invoke(
         _ endpoint: Endpoint,
         _ inv: Invocation,
@@ -17,7 +20,8 @@ extension CallRunner {
         rawQuery: [QueryItem] = [],
         body: JSON? = nil,
         usePairs: Bool = true,
-        list: Bool = false
+        list: Bool = false,
+        sendIncomplete: Bool = false
     ) async throws(ShellError) -> Outcome {
         let key = try self.key(for: inv)
         var pathValues = path
@@ -62,6 +66,12 @@ extension CallRunner {
                     "\(endpoint.id) needs \(p): give \(p)=…" + (p == "project_id" ? ", --project ID, or `use project ID`" : ""),
                     at: inv.location
                 )
+            }
+        }
+        if endpoint.method == .post, !sendIncomplete {
+            let missing = endpoint.body.filter { field in field.required && !bodyFields.contains { $0.key == field.name } }.map(\.name)
+            if let first = missing.first {
+                throw .usage("\(inv.spec.name) needs \(missing.joined(separator: ", ")): give \(first)=…", at: inv.location)
             }
         }
         let bodyJSON: JSON? =
