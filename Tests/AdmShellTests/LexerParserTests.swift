@@ -54,6 +54,7 @@ struct LexerParserTests {
             }
         }
         #expect(CommandTable.lookup("no-such-command") == nil)
+        for word in ["1", "Projects", "[1,2]", "\"keys\"", "", "keys;"] { #expect(CommandTable.lookup(word) == nil, "\(word)") }
     }
 
     @Test("quotes, escapes and variable references make word parts")
