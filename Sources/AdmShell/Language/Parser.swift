@@ -186,7 +186,7 @@ enum Checker {
         let args = Array(s.arguments)
         let subcommand = namedSubcommand(s, spec)
         for (index, word) in args.enumerated() {
-            guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
+            guard acceptsFlags, let text = word.literalText, text.hasPrefix("--"), text.utf8.count > 2 else { continue }
             if text == "--" {
                 acceptsFlags = false
                 continue
@@ -223,11 +223,13 @@ enum Checker {
     static func checkCombinations(_ args: [Word], _ spec: CommandSpec, _ subcommand: SubcommandSpec?) throws(SyntaxError) {
         var given: [(name: String, word: Word)] = []
         for word in args {
-            guard let text = word.literalText, text.hasPrefix("--"), text.count > 2 else { continue }
+            guard let text = word.literalText, text.hasPrefix("--"), text.utf8.count > 2 else { continue }
             if text == "--" { break }
             given.append((String(text.split(separator: "=", maxSplits: 1)[0]), word))
         }
-        let names = Set(given.map(\.name))
+        // A list, not a set: a statement gives a few flags, and a set's hashing is code a
+        // one-liner's start would page in for nothing.
+        let names = given.map(\.name)
         for (name, word) in given {
             guard let flag = spec.flag(name) else { continue }
             if let missing = flag.requires.first(where: { !names.contains($0) }) {
@@ -247,7 +249,7 @@ enum Checker {
                 skipNext = false
                 continue
             }
-            if let text = word.literalText, text.hasPrefix("--"), text.count > 2 {
+            if let text = word.literalText, text.hasPrefix("--"), text.utf8.count > 2 {
                 skipNext = spec.takesValue(text) && !text.contains("=")
                 continue
             }
