@@ -146,6 +146,32 @@ def test_a_line_ending_in_backslash_continues_as_one_statement():
     assert 'print \\ "hello"' in history.replace('\\040', ' ') or 'print  "hello"' in history.replace('\\040', ' '), history
 
 
+def test_a_line_ending_inside_a_quote_or_a_json_literal_goes_on_at_the_next():
+    # As psql does: a body pasted over lines is one statement (before, each line was an error).
+    child = spawn('--sandbox')
+    child.expect(PROMPT)
+    child.sendline('print {"a": [1,')
+    child.expect(r'\.\.\. ')
+    child.sendline('2]}')
+    child.expect(r'a\s+\[1,2\]')
+    child.expect(PROMPT)
+    assert 'error' not in child.before
+    child.sendline('print "two')
+    child.expect(r'\.\.\. ')
+    child.sendline('lines"')
+    child.expect('two\r\nlines\r\n')
+    child.expect(PROMPT)
+    # Ctrl-C at the continuation abandons the statement: nothing runs, a fresh prompt comes.
+    child.sendline("print 'never")
+    child.expect(r'\.\.\. ')
+    child.sendintr()
+    child.expect('\r\n' + PROMPT)
+    child.sendline('print after')
+    child.expect('\r\nafter\r\n')
+    child.expect(PROMPT)
+    leave(child)
+
+
 def test_vi_mode_from_editrc():
     home = tempfile.mkdtemp(prefix='adm-home-')
     with open(os.path.join(home, '.editrc'), 'w') as f:

@@ -57,6 +57,17 @@ struct LexerParserTests {
         for word in ["1", "Projects", "[1,2]", "\"keys\"", "", "keys;"] { #expect(CommandTable.lookup(word) == nil, "\(word)") }
     }
 
+    @Test(
+        "a line that ends inside a quote or a JSON literal needs more input; a complete or otherwise malformed one does not",
+        arguments: [
+            ("print \"a", true), ("print 'a", true), ("call POST /x --body {", true), ("print [1,", true), ("print {\"a\": \"b", true),
+            ("print \"a\"", false), ("print {\"a\": 1}", false), ("print ${x", false), ("", false), ("print a\\", false),
+        ]
+    )
+    func needsMoreInput(text: String, more: Bool) {
+        #expect(Parser.needsMoreInput(text) == more, "\(text)")
+    }
+
     @Test("quotes, escapes and variable references make word parts")
     func parts() throws {
         let w = try words(#"print "a \"b\" $x.y" 'lit $x' name=$sa.api_key.id ${v.data[0]} $env.HOME a\ b"#)[0].words

@@ -249,7 +249,7 @@ public struct Lexer {
         var literal = ""
         while true {
             guard let c = peek() else {
-                throw SyntaxError("unclosed double quote: expected '\"'", at: start)
+                throw .endedInside("unclosed double quote: expected '\"'", at: start)
             }
             if c == "\"" {
                 advance()
@@ -257,7 +257,7 @@ public struct Lexer {
             }
             if c == "\\" {
                 advance()
-                guard let e = peek() else { throw SyntaxError("unclosed double quote: expected '\"'", at: start) }
+                guard let e = peek() else { throw .endedInside("unclosed double quote: expected '\"'", at: start) }
                 switch e {
                 case "n": literal.append("\n")
                 case "r": literal.append("\r")
@@ -293,7 +293,7 @@ public struct Lexer {
         advance()
         var out = ""
         while true {
-            guard let c = peek() else { throw SyntaxError("unclosed single quote: expected \"'\"", at: start) }
+            guard let c = peek() else { throw .endedInside("unclosed single quote: expected \"'\"", at: start) }
             advance()
             if c == "'" { return out }
             out.append(c)
@@ -334,9 +334,18 @@ public struct Lexer {
             default: break
             }
         }
-        throw SyntaxError(
+        throw .endedInside(
             inString ? "unclosed string inside a JSON literal" : "unclosed JSON literal: expected '\(out.first == "{" ? "}" : "]")'",
             at: start
         )
+    }
+}
+
+extension SyntaxError {
+    /// The text ended inside something that more lines could close.
+    static func endedInside(_ message: String, at location: SourceLocation) -> SyntaxError {
+        var error = SyntaxError(message, at: location)
+        error.needsMoreInput = true
+        return error
     }
 }

@@ -75,6 +75,17 @@ public enum Parser {
         return Program(statements: statements)
     }
 
+    /// Whether `text` ends inside a quote or a JSON literal, so that a line typed at the prompt
+    /// goes on at the next (`call POST /x --body {` then the body's lines).
+    public static func needsMoreInput(_ text: String) -> Bool {
+        do {
+            _ = try Lexer.tokenize(text, firstLine: 1)
+            return false
+        } catch {
+            return error.needsMoreInput
+        }
+    }
+
     /// The statements of `text`, its lines numbered from `firstLine`.
     public static func parse(_ text: String, file: String? = nil, firstLine: Int = 1) throws(SyntaxError) -> Program {
         do throws(SyntaxError) {

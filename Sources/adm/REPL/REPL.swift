@@ -61,11 +61,14 @@ enum REPL {
                 line = l
             }
             // A line ending in `\` goes on: the lines are joined as a script's are (the lexer
-            // reads backslash-newline as a space), run as one statement, kept as one line.
-            while line.hasSuffix("\\") {
+            // reads backslash-newline as a space), run as one statement, kept as one line. So
+            // does a line that ends inside a quote or a JSON literal (a body pasted over lines).
+            while line.hasSuffix("\\") || Parser.needsMoreInput(line) {
                 switch LineEditor.read(prompt: "... ") {
                 case .line(let more): line += "\n" + more
-                case .interrupted: continue loop
+                case .interrupted:
+                    StandardOutput().write("\n")
+                    continue loop
                 case .endOfInput: break loop
                 }
             }
