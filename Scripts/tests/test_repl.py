@@ -172,6 +172,46 @@ def test_a_line_ending_inside_a_quote_or_a_json_literal_goes_on_at_the_next():
     leave(child)
 
 
+def test_edit_opens_the_previous_line_in_the_editor_and_runs_what_is_saved():
+    # psql's \\e. The editor here is a script that rewrites the file, as a person would; the
+    # file it was given is adm's own, private, and gone afterwards.
+    home = tempfile.mkdtemp(prefix='adm-home-')
+    editor = os.path.join(home, 'editor.sh')
+    seen = os.path.join(home, 'seen')
+    with open(editor, 'w') as f:
+        f.write('#!/bin/sh\nstat -c %a "$1" > ' + seen + '\necho "$1" >> ' + seen + '\n'
+                'sed -i "s/alpha/omega/" "$1"\n')
+    os.chmod(editor, 0o755)
+    child = spawn('--sandbox', home=home, env={'VISUAL': editor})
+    child.expect(PROMPT)
+    child.sendline('print alpha')
+    child.expect('\r\nalpha\r\n')
+    child.expect(PROMPT)
+    child.sendline('edit')
+    child.expect('\r\nomega\r\n')
+    child.expect(PROMPT)
+    mode, path = open(seen).read().split()
+    assert mode == '600', mode
+    assert not os.path.exists(path), 'the edited file is removed'
+    # What ran is in the history as typed there; an editor that fails runs nothing.
+    child.sendline('history 2')
+    child.expect(PROMPT)
+    assert 'print omega' in child.before, child.before
+    leave(child)
+    child = spawn('--sandbox', home=home, env={'VISUAL': 'false'})
+    child.expect(PROMPT)
+    child.sendline('print beta')
+    child.expect(PROMPT)
+    child.sendline('edit')
+    child.expect(r'edit: the editor .false. did not end cleanly \(status 1\): nothing was run')
+    child.expect(PROMPT)
+    assert 'beta' not in child.before
+    leave(child)
+    # In a script edit is an error that says where it works.
+    r = subprocess.run([ADM, '--sandbox', '-e', 'edit'], capture_output=True, text=True, env=dict(os.environ, HOME=home))
+    assert r.returncode == 2 and 'edit: only at the prompt' in r.stderr, r.stderr
+
+
 def test_vi_mode_from_editrc():
     home = tempfile.mkdtemp(prefix='adm-home-')
     with open(os.path.join(home, '.editrc'), 'w') as f:

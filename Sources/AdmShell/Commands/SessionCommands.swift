@@ -211,6 +211,17 @@ enum SessionCommands {
             }
         ),
         CommandSpec(
+            name: "edit",
+            group: .session,
+            summary: "open the previous line in $VISUAL or $EDITOR (else vi); what you save runs (psql's \\e)",
+            setsLastValue: false,
+            recordsInTranscript: false,
+            run: { _, inv throws(ShellError) in
+                // The REPL reads `edit` itself, before it runs as a statement.
+                throw .usage("edit: only at the prompt, where it opens an editor on the previous line", at: inv.location)
+            }
+        ),
+        CommandSpec(
             name: "history",
             group: .session,
             summary: "recent lines (history is stored without key values)",

@@ -73,6 +73,19 @@ enum REPL {
                 }
             }
             if line.trimmingCharacters(in: " \t").isEmpty { continue }
+            // `edit`: the previous line in the editor; what is saved runs as if typed here.
+            if line.trimmingCharacters(in: " \t") == "edit" {
+                switch ExternalEditor.edit(LineEditor.entries().last ?? "", in: AdmPaths.stateDirectory) {
+                case .edited(let text):
+                    _ = adm_drain_interrupts()
+                    shell.say(shell.configuration.style.dim(TerminalText.block(text)))
+                    line = text
+                case .failed(let why):
+                    _ = adm_drain_interrupts()
+                    shell.warn("edit: " + why)
+                    continue loop
+                }
+            }
             LineEditor.addHistory(shell.historyLine(line.replacing("\\\n", with: " ").replacing("\n", with: " ")))
             LineEditor.appendHistory(historyPath)
             let text = line
