@@ -60,12 +60,12 @@ struct LexerParserTests {
     @Test(
         "a line that ends inside a quote or a JSON literal needs more input; a complete or otherwise malformed one does not",
         arguments: [
-            ("print \"a", true), ("print 'a", true), ("call POST /x --body {", true), ("print [1,", true), ("print {\"a\": \"b", true),
-            ("print \"a\"", false), ("print {\"a\": 1}", false), ("print ${x", false), ("", false), ("print a\\", false),
-        ]
+            ("print \"a", "\""), ("print 'a", "'"), ("call POST /x --body {", "{"), ("print [1,", "["), ("print {\"a\": \"b", "\""),
+            ("print \"a\"", nil), ("print {\"a\": 1}", nil), ("print ${x", nil), ("", nil), ("print a\\", nil),
+        ] as [(String, String?)]
     )
-    func needsMoreInput(text: String, more: Bool) {
-        #expect(Parser.needsMoreInput(text) == more, "\(text)")
+    func openAtEnd(text: String, open: String?) {
+        #expect(Parser.openAtEnd(text) == open, "\(text)")
     }
 
     @Test("quotes, escapes and variable references make word parts")

@@ -249,7 +249,7 @@ public struct Lexer {
         var literal = ""
         while true {
             guard let c = peek() else {
-                throw .endedInside("unclosed double quote: expected '\"'", at: start)
+                throw .endedInside("\"", "unclosed double quote: expected '\"'", at: start)
             }
             if c == "\"" {
                 advance()
@@ -257,7 +257,7 @@ public struct Lexer {
             }
             if c == "\\" {
                 advance()
-                guard let e = peek() else { throw .endedInside("unclosed double quote: expected '\"'", at: start) }
+                guard let e = peek() else { throw .endedInside("\"", "unclosed double quote: expected '\"'", at: start) }
                 switch e {
                 case "n": literal.append("\n")
                 case "r": literal.append("\r")
@@ -293,7 +293,7 @@ public struct Lexer {
         advance()
         var out = ""
         while true {
-            guard let c = peek() else { throw .endedInside("unclosed single quote: expected \"'\"", at: start) }
+            guard let c = peek() else { throw .endedInside("'", "unclosed single quote: expected \"'\"", at: start) }
             advance()
             if c == "'" { return out }
             out.append(c)
@@ -335,6 +335,7 @@ public struct Lexer {
             }
         }
         throw .endedInside(
+            inString ? "\"" : String(out.prefix(1)),
             inString ? "unclosed string inside a JSON literal" : "unclosed JSON literal: expected '\(out.first == "{" ? "}" : "]")'",
             at: start
         )
@@ -342,10 +343,10 @@ public struct Lexer {
 }
 
 extension SyntaxError {
-    /// The text ended inside something that more lines could close.
-    static func endedInside(_ message: String, at location: SourceLocation) -> SyntaxError {
+    /// The text ended inside `open` (a quote, a JSON literal's bracket): more lines could close it.
+    static func endedInside(_ open: String, _ message: String, at location: SourceLocation) -> SyntaxError {
         var error = SyntaxError(message, at: location)
-        error.needsMoreInput = true
+        error.openAtEnd = open
         return error
     }
 }

@@ -75,14 +75,15 @@ public enum Parser {
         return Program(statements: statements)
     }
 
-    /// Whether `text` ends inside a quote or a JSON literal, so that a line typed at the prompt
-    /// goes on at the next (`call POST /x --body {` then the body's lines).
-    public static func needsMoreInput(_ text: String) -> Bool {
+    /// What `text` ends inside — `"`, `'`, or a JSON literal's `{` or `[` — so that a line typed
+    /// at the prompt goes on at the next (`call POST /x --body {` then the body's lines); nil
+    /// when it is complete, or wrong in a way more lines cannot mend.
+    public static func openAtEnd(_ text: String) -> String? {
         do {
             _ = try Lexer.tokenize(text, firstLine: 1)
-            return false
+            return nil
         } catch {
-            return error.needsMoreInput
+            return error.openAtEnd
         }
     }
 

@@ -8,9 +8,9 @@ public struct SyntaxError: Error, Sendable, Hashable, CustomStringConvertible {
     public var lineText: String?
     /// A hint such as `did you mean create-sa?`.
     public var suggestion: String?
-    /// The text ended inside a quote or a JSON literal: more lines could complete it (the
-    /// REPL reads them at a `... ` prompt, as psql does).
-    public var needsMoreInput = false
+    /// What the text ended inside — `"`, `'`, or the `{` or `[` of a JSON literal — when more
+    /// lines could complete it (the REPL reads them at a `..." ` prompt, as psql does).
+    public var openAtEnd: String?
 
     public init(_ message: String, at location: SourceLocation, suggestion: String? = nil) {
         self.message = message

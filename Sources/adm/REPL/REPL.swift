@@ -62,9 +62,10 @@ enum REPL {
             }
             // A line ending in `\` goes on: the lines are joined as a script's are (the lexer
             // reads backslash-newline as a space), run as one statement, kept as one line. So
-            // does a line that ends inside a quote or a JSON literal (a body pasted over lines).
-            while line.hasSuffix("\\") || Parser.needsMoreInput(line) {
-                switch LineEditor.read(prompt: "... ") {
+            // does a line that ends inside a quote or a JSON literal (a body pasted over lines);
+            // the prompt shows what is open (`..." `), as psql's does.
+            while let open = line.hasSuffix("\\") ? "" : Parser.openAtEnd(line) {
+                switch LineEditor.read(prompt: "..." + open + " ") {
                 case .line(let more): line += "\n" + more
                 case .interrupted:
                     StandardOutput().write("\n")
