@@ -26,6 +26,25 @@ WORK = tempfile.mkdtemp(prefix='adm-bench-')
 rows = []
 
 
+def interleaved(argvs, pairs):
+    """Medians (seconds) of each command's wall time, the commands run in turn (A B A B …) so
+    that what the machine is doing meanwhile weighs on each alike: for a ratio of two short
+    commands, blocks of runs one command after the other (hyperfine's way) put drift between
+    the blocks into the ratio (1.07× to 1.32× in six runs of the same binaries here)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    times = [[] for _ in argvs]
+    try:
+        for _ in range(pairs):
+            for i, argv in enumerate(argvs):
+                start = time.perf_counter()
+                pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)])
+                os.waitpid(pid, 0)
+                times[i].append(time.perf_counter() - start)
+    finally:
+        os.close(devnull)
+    return [median(t) for t in times]
+
+
 def sh(cmd, **kw):
     return subprocess.run(cmd, shell=isinstance(cmd, str), check=True, capture_output=True, text=True, **kw).stdout
 
@@ -106,25 +125,24 @@ def speed():
     row('1. cold start: adm --version (static)', adm_static * 1000, 'ms', 'curl --version', curl * 1000, '≤ 1.0× curl', adm_static <= curl)
     row('1. cold start: adm --version (dynamic)', adm_dyn * 1000, 'ms', 'curl --version', curl * 1000, 'informative', True)
     # A one-liner that sends nothing against --version: what a session costs before its first call.
-    version, compute = f'{ADM_STATIC} --version', f"{ADM_STATIC} -e 'print 1'"
-    rounds = [hyperfine([compute, version] if i % 2 == 0 else [version, compute], runs, name=f'compute{i}') for i in range(4)]
-    e = median([r[0] if i % 2 == 0 else r[1] for i, r in enumerate(rounds)])
-    v = median([r[1] if i % 2 == 0 else r[0] for i, r in enumerate(rounds)])
+    # Run in turn, 500 of each (100 with --quick), after a few to warm the page cache.
+    argvs = [[ADM_STATIC, '-e', 'print 1'], [ADM_STATIC, '--version']]
+    interleaved(argvs, 5)
+    e, v = interleaved(argvs, 100 if QUICK else 500)
     row("1. start: adm -e 'print 1' (static)", e * 1000, 'ms', 'adm --version', v * 1000, '≤ 1.2× --version', e <= 1.2 * v)
 
     s = Sandbox()
     try:
         owner = s.keys['owner']
         # 2. One call.
-        curl_cmd = f"curl -sS -o /dev/null -H 'Authorization: Bearer {owner}' {s.url}/organization/projects"
         py = os.path.join(WORK, 'sdk_one.py')
         open(py, 'w').write(f'from openai import OpenAI\nc = OpenAI(api_key="x", admin_api_key="{owner}", base_url="{s.url}", max_retries=0)\n'
                             'print(len(c.admin.organization.projects.list().data))\n')
-        adm_one = f'{ADM_STATIC} --base-url {s.url} --keys-file {s.keys_file} --key owner -e projects'
-        # Rounds in alternating order, so a slow patch of the machine does not land on one side.
-        rounds = [hyperfine([adm_one, curl_cmd] if i % 2 == 0 else [curl_cmd, adm_one], runs, name=f'one{i}') for i in range(4)]
-        a = median([r[0] if i % 2 == 0 else r[1] for i, r in enumerate(rounds)])
-        c = median([r[1] if i % 2 == 0 else r[0] for i, r in enumerate(rounds)])
+        # In turn, as the start-up row (a slow patch of the machine weighs on both alike).
+        argvs = [[ADM_STATIC, '--base-url', s.url, '--keys-file', s.keys_file, '--key', 'owner', '-e', 'projects'],
+                 [shutil.which('curl'), '-sS', '-o', '/dev/null', '-H', f'Authorization: Bearer {owner}', f'{s.url}/organization/projects']]
+        interleaved(argvs, 5)
+        a, c = interleaved(argvs, 100 if QUICK else 400)
         (sdk,) = hyperfine([f'{PY} {py}'], 5, warmup=1, name='sdk')
         row('2. one call: adm -e projects', a * 1000, 'ms', 'curl GET', c * 1000, '≤ 1.3× curl', a <= 1.3 * c)
         row('2. one call: Python SDK script / adm', sdk * 1000, 'ms', 'adm -e projects', a * 1000, '≥ 50× slower than adm', sdk >= 50 * a)
