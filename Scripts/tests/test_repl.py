@@ -193,10 +193,19 @@ def test_edit_opens_the_previous_line_in_the_editor_and_runs_what_is_saved():
     mode, path = open(seen).read().split()
     assert mode == '600', mode
     assert not os.path.exists(path), 'the edited file is removed'
-    # What ran is in the history as typed there; an editor that fails runs nothing.
+    # What ran is in the history as typed there; `edit N` opens line N as history numbers it.
     child.sendline('history 2')
     child.expect(PROMPT)
     assert 'print omega' in child.before, child.before
+    child.sendline('history')
+    child.expect(PROMPT)
+    number = re.search(r'(\d+)\s+print alpha', child.before).group(1)
+    child.sendline(f'edit {number}')
+    child.expect('\r\nomega\r\n')
+    child.expect(PROMPT)
+    child.sendline('edit 99999')
+    child.expect(r"edit: no history line '99999' \(history lists lines 1 to \d+\)")
+    child.expect(PROMPT)
     leave(child)
     child = spawn('--sandbox', home=home, env={'VISUAL': 'false'})
     child.expect(PROMPT)

@@ -213,7 +213,8 @@ enum SessionCommands {
         CommandSpec(
             name: "edit",
             group: .session,
-            summary: "open the previous line in $VISUAL or $EDITOR (else vi); what you save runs (psql's \\e)",
+            summary: "open the previous line (or line N of history) in $VISUAL or $EDITOR (else vi); what you save runs (psql's \\e)",
+            arguments: [ArgumentSpec("N", optional: true, kind: .integer(1...1_000_000))],
             setsLastValue: false,
             recordsInTranscript: false,
             run: { _, inv throws(ShellError) in

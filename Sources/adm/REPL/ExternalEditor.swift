@@ -1,4 +1,5 @@
 import AdmAPI
+import AdmShell
 
 #if canImport(Glibc)
 import Glibc
@@ -6,8 +7,8 @@ import Glibc
 import Darwin
 #endif
 
-/// `edit` at the prompt (psql's `\e`): the previous line opened in `$VISUAL`, `$EDITOR` or `vi`,
-/// and what is saved runs as if typed. The text goes through a 0600 file of adm's own in the
+/// `edit` at the prompt (psql's `\e`): the previous line (or `edit N`, line N of `history`)
+/// opened in `$VISUAL`, `$EDITOR` or `vi`, and what is saved runs as if typed. The text goes through a 0600 file of adm's own in the
 /// state folder, removed once read back: a history line holds no key value, and what is typed
 /// in the editor stays on this machine, readable by its owner only, for as long as it is open.
 enum ExternalEditor {
@@ -15,6 +16,26 @@ enum ExternalEditor {
     enum Outcome: Equatable {
         case edited(String)
         case failed(String)
+    }
+
+    /// What `line` asks to edit when it is `edit` (the last history line) or `edit N` (line N as
+    /// `history` numbers them): the text, or why it cannot be had; nil for any other line.
+    static func request(_ line: String, history: [String]) -> Result<String, Failure>? {
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        guard words.first == "edit" else { return nil }
+        guard words.count <= 2 else { return .failure(Failure("expected 'edit' or 'edit N' (N as history numbers the lines)")) }
+        guard words.count == 2 else { return .success(history.last ?? "") }
+        guard let n = Int(words[1]), n >= 1, n <= history.count else {
+            let range = history.isEmpty ? "the history is empty" : "history lists lines 1 to \(history.count)"
+            return .failure(Failure("no history line '\(TerminalText.inline(String(words[1].prefix(40))))' (\(range))"))
+        }
+        return .success(history[n - 1])
+    }
+
+    /// Why there is nothing to edit.
+    struct Failure: Error {
+        let description: String
+        init(_ description: String) { self.description = description }
     }
 
     /// The editor, run by `/bin/sh -c` with the file as its argument (so `code -w` works).

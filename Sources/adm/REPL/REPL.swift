@@ -75,8 +75,15 @@ enum REPL {
             }
             if line.trimmingCharacters(in: " \t").isEmpty { continue }
             // `edit`: the previous line in the editor; what is saved runs as if typed here.
-            if line.trimmingCharacters(in: " \t") == "edit" {
-                switch ExternalEditor.edit(LineEditor.entries().last ?? "", in: AdmPaths.stateDirectory) {
+            if let request = ExternalEditor.request(line, history: LineEditor.entries()) {
+                let original: String
+                switch request {
+                case .success(let text): original = text
+                case .failure(let failure):
+                    shell.warn("edit: " + failure.description)
+                    continue loop
+                }
+                switch ExternalEditor.edit(original, in: AdmPaths.stateDirectory) {
                 case .edited(let text):
                     _ = adm_drain_interrupts()
                     shell.say(shell.configuration.style.dim(TerminalText.block(text)))
