@@ -8,9 +8,10 @@ import Darwin
 #endif
 
 /// `edit` at the prompt (psql's `\e`): the previous line (or `edit N`, line N of `history`)
-/// opened in `$VISUAL`, `$EDITOR` or `vi`, and what is saved runs as if typed. The text goes through a 0600 file of adm's own in the
-/// state folder, removed once read back: a history line holds no key value, and what is typed
-/// in the editor stays on this machine, readable by its owner only, for as long as it is open.
+/// opened in `$VISUAL`, `$EDITOR` or `vi`, and what is saved runs as if typed. The text goes
+/// through a 0600 file of adm's own in the state folder, removed once read back: a history line
+/// holds no key value, and what is typed in the editor stays on this machine, readable by its
+/// owner only, for as long as it is open.
 enum ExternalEditor {
     /// What the editor left, or why there is nothing to run.
     enum Outcome: Equatable {
