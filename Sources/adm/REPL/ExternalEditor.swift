@@ -13,30 +13,25 @@ import Darwin
 /// holds no key value, and what is typed in the editor stays on this machine, readable by its
 /// owner only, for as long as it is open.
 enum ExternalEditor {
-    /// What the editor left, or why there is nothing to run.
-    enum Outcome: Equatable {
-        case edited(String)
+    /// A text — the one to open, or the one the editor left — or why there is none.
+    enum Outcome {
+        case text(String)
         case failed(String)
     }
 
     /// What `line` asks to edit when it is `edit` (the last history line) or `edit N` (line N as
-    /// `history` numbers them): the text, or why it cannot be had; nil for any other line.
-    static func request(_ line: String, history: [String]) -> Result<String, Failure>? {
+    /// `history` numbers them); nil for any other line. The history is read only for an `edit`.
+    static func request(_ line: String, history: () -> [String]) -> Outcome? {
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard words.first == "edit" else { return nil }
-        guard words.count <= 2 else { return .failure(Failure("expected 'edit' or 'edit N' (N as history numbers the lines)")) }
-        guard words.count == 2 else { return .success(history.last ?? "") }
-        guard let n = Int(words[1]), n >= 1, n <= history.count else {
-            let range = history.isEmpty ? "the history is empty" : "history lists lines 1 to \(history.count)"
-            return .failure(Failure("no history line '\(TerminalText.inline(String(words[1].prefix(40))))' (\(range))"))
+        guard words.count <= 2 else { return .failed("expected 'edit' or 'edit N' (N as history numbers the lines)") }
+        let lines = history()
+        guard words.count == 2 else { return .text(lines.last ?? "") }
+        guard let n = Int(words[1]), n >= 1, n <= lines.count else {
+            let range = lines.isEmpty ? "the history is empty" : "history lists lines 1 to \(lines.count)"
+            return .failed("no history line '\(TerminalText.inline(String(words[1].prefix(40))))' (\(range))")
         }
-        return .success(history[n - 1])
-    }
-
-    /// Why there is nothing to edit.
-    struct Failure: Error {
-        let description: String
-        init(_ description: String) { self.description = description }
+        return .text(lines[n - 1])
     }
 
     /// The editor, run by `/bin/sh -c` with the file as its argument (so `code -w` works).
@@ -70,7 +65,7 @@ enum ExternalEditor {
         do {
             let edited = try TextFile.read(path, kind: "edited text")
             let trimmed = edited.trimmingCharacters(in: " \t\r\n")
-            return trimmed.isEmpty ? .failed("nothing to run (the text was left empty)") : .edited(trimmed)
+            return trimmed.isEmpty ? .failed("nothing to run (the text was left empty)") : .text(trimmed)
         } catch {
             return .failed(error.description)
         }

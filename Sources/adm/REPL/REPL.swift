@@ -75,16 +75,13 @@ enum REPL {
             }
             if line.trimmingCharacters(in: " \t").isEmpty { continue }
             // `edit`: the previous line in the editor; what is saved runs as if typed here.
-            if let request = ExternalEditor.request(line, history: LineEditor.entries()) {
-                let original: String
-                switch request {
-                case .success(let text): original = text
-                case .failure(let failure):
-                    shell.warn("edit: " + failure.description)
+            if let request = ExternalEditor.request(line, history: LineEditor.entries) {
+                guard case .text(let original) = request else {
+                    if case .failed(let why) = request { shell.warn("edit: " + why) }
                     continue loop
                 }
                 switch ExternalEditor.edit(original, in: AdmPaths.stateDirectory) {
-                case .edited(let text):
+                case .text(let text):
                     _ = adm_drain_interrupts()
                     shell.say(shell.configuration.style.dim(TerminalText.block(text)))
                     line = text
